@@ -1,0 +1,297 @@
+//! Reading untrusted JSON into domain types while collecting **every** field error with its path.
+//!
+//! serde stops at the first error and cannot name unknown fields together with type errors, so wire
+//! inputs are read through [`Decoder`]: each `field` call records what the contract knows, and
+//! [`Decoder::finish`] reports the rest as `unknown_field`.
+
+use crate::error::{ApiError, Code, FieldError, Path, PathSeg};
+use crate::time::Timestamp;
+use serde_json::{Map, Value};
+
+/// Parses a request body: `malformed_json` when it is not JSON.
+pub fn parse_json(text: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|e| {
+        ApiError::with_message(Code::MalformedJson, format!("The request body is not valid JSON ({e})."))
+    })
+}
+
+/// Collects field errors while reading one document.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    errors: Vec<FieldError>,
+}
+
+/// A JSON object being read; remembers which keys the contract consumed.
+pub struct Obj<'v> {
+    map: &'v Map<String, Value>,
+    path: Path,
+    known: Vec<&'static str>,
+}
+
+impl<'v> Obj<'v> {
+    /// The path of this object.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// `base` + `key`.
+pub fn child(base: &Path, key: &str) -> Path {
+    let mut p = base.clone();
+    p.push(PathSeg::Key(key.to_string()));
+    p
+}
+
+/// `base` + `index`.
+pub fn index(base: &Path, i: usize) -> Path {
+    let mut p = base.clone();
+    p.push(PathSeg::Index(i));
+    p
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Decoder {
+    /// A fresh decoder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, path: Path, code: Code, message: impl Into<String>) {
+        self.errors.push(FieldError::new(path, code, message));
+    }
+
+    /// Records a wrong-type error.
+    pub fn wrong_type(&mut self, path: Path, expected: &str, got: &Value) {
+        self.error(path, Code::InvalidType, format!("Expected {expected}, got {}.", type_name(got)));
+    }
+
+    /// True when no error has been recorded.
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Ends decoding: the value when no error was recorded, else `validation_failed` with all errors.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, ApiError> {
+        match value {
+            Some(v) if self.errors.is_empty() => Ok(v),
+            _ if !self.errors.is_empty() => Err(ApiError::validation(self.errors)),
+            _ => Err(ApiError::new(Code::ValidationFailed)),
+        }
+    }
+
+    /// The errors collected so far.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
+    /// Opens `v` as an object at `path`.
+    pub fn object<'v>(&mut self, v: &'v Value, path: Path) -> Option<Obj<'v>> {
+        match v {
+            Value::Object(map) => Some(Obj { map, path, known: Vec::new() }),
+            other => {
+                self.wrong_type(path, "an object", other);
+                None
+            }
+        }
+    }
+
+    /// Reports every key of `o` that no `field` call asked for.
+    pub fn close(&mut self, o: Obj<'_>) {
+        for k in o.map.keys() {
+            if !o.known.contains(&k.as_str()) {
+                self.error(child(&o.path, k), Code::UnknownField, format!("Unknown field `{k}`."));
+            }
+        }
+    }
+
+    /// A field that must be present and not null.
+    pub fn required<'v>(&mut self, o: &mut Obj<'v>, key: &'static str) -> Option<(&'v Value, Path)> {
+        o.known.push(key);
+        let p = child(&o.path, key);
+        match o.map.get(key) {
+            None | Some(Value::Null) => {
+                self.error(p, Code::Required, format!("`{key}` is required."));
+                None
+            }
+            Some(v) => Some((v, p)),
+        }
+    }
+
+    /// A field that may be absent or null (both read as `None`).
+    pub fn optional<'v>(&mut self, o: &mut Obj<'v>, key: &'static str) -> Option<(&'v Value, Path)> {
+        o.known.push(key);
+        let p = child(&o.path, key);
+        match o.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some((v, p)),
+        }
+    }
+
+    /// Reads a string.
+    pub fn str<'v>(&mut self, v: &'v Value, path: &Path) -> Option<&'v str> {
+        match v {
+            Value::String(s) => Some(s),
+            other => {
+                self.wrong_type(path.clone(), "a string", other);
+                None
+            }
+        }
+    }
+
+    /// Reads a boolean.
+    pub fn bool(&mut self, v: &Value, path: &Path) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(path.clone(), "a boolean", other);
+                None
+            }
+        }
+    }
+
+    /// Reads an integer within `[min, max]`.
+    pub fn int(&mut self, v: &Value, path: &Path, min: i64, max: i64) -> Option<i64> {
+        let n = match v {
+            Value::Number(n) => n.as_i64(),
+            other => {
+                self.wrong_type(path.clone(), "an integer", other);
+                return None;
+            }
+        };
+        match n {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            Some(_) => {
+                self.error(path.clone(), Code::OutOfRange, format!("Must be between {min} and {max}."));
+                None
+            }
+            None => {
+                self.error(path.clone(), Code::InvalidType, "Expected an integer.");
+                None
+            }
+        }
+    }
+
+    /// Reads an RFC 3339 timestamp.
+    pub fn timestamp(&mut self, v: &Value, path: &Path) -> Option<Timestamp> {
+        let s = self.str(v, path)?;
+        let t = Timestamp::parse(s);
+        if t.is_none() {
+            self.error(path.clone(), Code::InvalidFormat, "Expected an RFC 3339 time such as 2026-11-26T04:54:28Z.");
+        }
+        t
+    }
+
+    /// Reads a string parsed by `parse`; `what` names the expected format in the message.
+    pub fn parsed<T>(&mut self, v: &Value, path: &Path, what: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let s = self.str(v, path)?;
+        let t = parse(s);
+        if t.is_none() {
+            self.error(path.clone(), Code::InvalidFormat, format!("Expected {what}."));
+        }
+        t
+    }
+
+    /// Reads a string that must be one of `allowed` (its wire names), mapped by `parse`.
+    pub fn one_of<T>(&mut self, v: &Value, path: &Path, allowed: &[&str], parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let s = self.str(v, path)?;
+        let t = parse(s);
+        if t.is_none() {
+            self.error(path.clone(), Code::InvalidValue, format!("Must be one of: {}.", allowed.join(", ")));
+        }
+        t
+    }
+
+    /// Reads an array, decoding each item with `item`; `None` if the array or any item is invalid.
+    pub fn array<T>(&mut self, v: &Value, path: &Path, max_len: usize, mut item: impl FnMut(&mut Self, &Value, Path) -> Option<T>) -> Option<Vec<T>> {
+        let arr = match v {
+            Value::Array(a) => a,
+            other => {
+                self.wrong_type(path.clone(), "an array", other);
+                return None;
+            }
+        };
+        if arr.len() > max_len {
+            self.error(path.clone(), Code::OutOfRange, format!("At most {max_len} items."));
+            return None;
+        }
+        let mut out = Vec::with_capacity(arr.len());
+        let mut ok = true;
+        for (i, x) in arr.iter().enumerate() {
+            match item(self, x, index(path, i)) {
+                Some(t) => out.push(t),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Reads trimmed text of `min..=max` characters.
+    pub fn text(&mut self, v: &Value, path: &Path, min: usize, max: usize) -> Option<String> {
+        let s = self.str(v, path)?.trim();
+        let n = s.chars().count();
+        if n < min || n > max {
+            self.error(path.clone(), Code::OutOfRange, format!("Must be {min} to {max} characters long."));
+            return None;
+        }
+        if s.chars().any(|c| c.is_control()) {
+            self.error(path.clone(), Code::InvalidFormat, "Must not contain control characters.");
+            return None;
+        }
+        Some(s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn collects_every_error_with_paths_including_unknown_fields() {
+        let v = json!({"name": 5, "extra": true, "tags": ["a", 3]});
+        let mut d = Decoder::new();
+        let mut o = d.object(&v, vec![]).unwrap();
+        let name = d.required(&mut o, "name").and_then(|(v, p)| d.str(v, &p).map(str::to_string));
+        let _missing = d.required(&mut o, "id");
+        let tags = d.optional(&mut o, "tags").and_then(|(v, p)| d.array(v, &p, 10, |d, x, p| d.str(x, &p).map(str::to_string)));
+        d.close(o);
+        assert!(name.is_none() && tags.is_none());
+        let errs = d.into_errors();
+        let got: Vec<(String, &str)> = errs.iter().map(|e| (serde_json::to_string(&e.path).unwrap(), e.code.as_str())).collect();
+        assert_eq!(got, vec![
+            (r#"["name"]"#.to_string(), "invalid_type"),
+            (r#"["id"]"#.to_string(), "required"),
+            (r#"["tags",1]"#.to_string(), "invalid_type"),
+            (r#"["extra"]"#.to_string(), "unknown_field"),
+        ]);
+    }
+
+    #[test]
+    fn malformed_json_has_its_own_code() {
+        assert_eq!(parse_json("{").unwrap_err().code, Code::MalformedJson);
+        assert!(parse_json(r#"{"a":1}"#).is_ok());
+    }
+
+    #[test]
+    fn int_range_and_text_length() {
+        let mut d = Decoder::new();
+        assert_eq!(d.int(&json!(5), &vec![], 1, 10), Some(5));
+        assert_eq!(d.int(&json!(0), &vec![], 1, 10), None);
+        assert_eq!(d.int(&json!(1.5), &vec![], 1, 10), None);
+        assert_eq!(d.text(&json!("  ab  "), &vec![], 2, 4).as_deref(), Some("ab"));
+        assert_eq!(d.text(&json!("a"), &vec![], 2, 4), None);
+        let codes: Vec<_> = d.into_errors().into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, vec![Code::OutOfRange, Code::InvalidType, Code::OutOfRange]);
+    }
+}

@@ -1,0 +1,246 @@
+//! Errors are data: one table of stable machine codes, shared by the worker and the browser module.
+//!
+//! Every code below appears in README's error table with its HTTP status. The worker maps a code to
+//! a status with [`Code::http_status`]; the browser module returns the same [`ApiError`] object.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Declares [`Code`] with its wire string, HTTP status and default message in one place.
+macro_rules! codes {
+    ($( $variant:ident => ($wire:literal, $status:literal, $msg:literal), )*) => {
+        /// A stable machine code. The wire string never changes once released.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            /// Every code, in table order (used to render and test the documented table).
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable wire string, e.g. `"customer_frozen"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $wire, )* }
+            }
+
+            /// The HTTP status the worker answers with when this code ends a request.
+            pub fn http_status(self) -> u16 {
+                match self { $( Code::$variant => $status, )* }
+            }
+
+            /// A human default message; callers may give a more specific one.
+            pub fn default_message(self) -> &'static str {
+                match self { $( Code::$variant => $msg, )* }
+            }
+
+            /// Looks a code up by its wire string.
+            pub fn parse(s: &str) -> Option<Code> {
+                match s { $( $wire => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // --- request and authentication -------------------------------------------------------------
+    Unauthenticated => ("unauthenticated", 401, "Missing, malformed, unknown or revoked API key."),
+    ForbiddenRole => ("forbidden_role", 403, "Your role does not allow this action."),
+    ForbiddenPartnerKind => ("forbidden_partner_kind", 403, "This action is for another kind of partner."),
+    NotFound => ("not_found", 404, "No such resource, or it is not visible to you."),
+    RouteNotFound => ("route_not_found", 404, "No such route."),
+    MethodNotAllowed => ("method_not_allowed", 405, "This route does not accept that method."),
+    MalformedJson => ("malformed_json", 400, "The request body is not valid JSON."),
+    UnsupportedMediaType => ("unsupported_media_type", 415, "Send the body as application/json."),
+    PayloadTooLarge => ("payload_too_large", 413, "The request body is too large."),
+    ValidationFailed => ("validation_failed", 400, "The request has invalid fields; see details."),
+    RateLimited => ("rate_limited", 429, "Too many requests; retry later."),
+    Internal => ("internal", 500, "Something went wrong on our side; the request id identifies it."),
+    // --- field errors (inside `details`) ---------------------------------------------------------
+    Required => ("required", 400, "This field is required."),
+    UnknownField => ("unknown_field", 400, "This field is not part of the contract."),
+    InvalidType => ("invalid_type", 400, "This field has the wrong type."),
+    InvalidFormat => ("invalid_format", 400, "This field is not in the expected format."),
+    InvalidValue => ("invalid_value", 400, "This value is not one of the allowed values."),
+    OutOfRange => ("out_of_range", 400, "This value is outside the allowed range."),
+    Duplicate => ("duplicate", 400, "This value appears more than once."),
+    // --- state conflicts -------------------------------------------------------------------------
+    AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),
+    AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),
+    AuthorizationNotActive => ("authorization_not_active", 409, "The authorization is not active."),
+    PermissionAlreadyRevoked => ("permission_already_revoked", 409, "The permission was already revoked."),
+    ApiKeyAlreadyRevoked => ("api_key_already_revoked", 409, "The API key was already revoked."),
+    ConsentAlreadyDecided => ("consent_already_decided", 409, "This consent link was already used to decide."),
+    ConsentExpired => ("consent_expired", 410, "This consent link has expired; ask the partner for a new request."),
+    VerificationCodeInvalid => ("verification_code_invalid", 422, "The verification code is wrong."),
+    VerificationCodeExpired => ("verification_code_expired", 422, "The verification code has expired; request a new one."),
+    VerificationCodeLocked => ("verification_code_locked", 429, "Too many wrong codes; request a new code."),
+    CustomerNotResellerMode => ("customer_not_reseller_mode", 422, "The customer is not associated in reseller mode."),
+    ResellerNotUnderDistributor => ("reseller_not_under_distributor", 422, "That reseller is not one of your resellers."),
+    CustomerNotOfReseller => ("customer_not_of_reseller", 422, "That customer is not a reseller-mode customer of that reseller."),
+    // --- prerequisite checks (in a report's `checks[].code`) --------------------------------------
+    CustomerNotAssociated => ("customer_not_associated", 403, "The customer is not associated with your partner account."),
+    AssociationNotResellerMode => ("association_not_reseller_mode", 403, "Ordering on behalf needs a customer associated in reseller mode."),
+    RoleCannotOrder => ("role_cannot_order", 403, "Your role may not place orders on behalf."),
+    DistributorPermissionMissing => ("distributor_permission_missing", 403, "Your distributor has not granted you order placement for this customer."),
+    DistributorPermissionExpired => ("distributor_permission_expired", 403, "Your distributor's permission for this customer has expired."),
+    DistributorPermissionRevoked => ("distributor_permission_revoked", 403, "Your distributor revoked its permission for this customer."),
+    DistributorPermissionLacksOrder => ("distributor_permission_lacks_order", 403, "Your distributor's permission does not include order placement."),
+    AuthorizationMissing => ("authorization_missing", 403, "The customer has not authorized you."),
+    AuthorizationPending => ("authorization_pending", 403, "The customer has not yet answered your authorization request."),
+    AuthorizationRejected => ("authorization_rejected", 403, "The customer rejected your authorization request."),
+    AuthorizationExpired => ("authorization_expired", 403, "The customer's authorization has expired."),
+    AuthorizationRevoked => ("authorization_revoked", 403, "The customer revoked your authorization."),
+    AuthorizationLacksOrder => ("authorization_lacks_order", 403, "The customer's authorization does not include order placement."),
+    CustomerFrozen => ("customer_frozen", 403, "The customer's account is frozen."),
+    CustomerAutoFrozen => ("customer_auto_frozen", 403, "The customer's account was frozen automatically (budget used up)."),
+    CustomerNotVerified => ("customer_not_verified", 403, "The customer has not completed real-name verification."),
+    BudgetExhausted => ("budget_exhausted", 403, "The customer's budget is used up."),
+    BudgetWarning => ("budget_warning", 200, "The customer's budget is nearly used up."),
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One step of a path into a JSON document: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into the input, rendered as a JSON array: `["capabilities", 1]`.
+pub type Path = Vec<PathSeg>;
+
+/// Builds a path from string keys, e.g. `path(&["customer", "id"])`.
+pub fn path(keys: &[&str]) -> Path {
+    keys.iter().map(|k| PathSeg::Key((*k).to_string())).collect()
+}
+
+/// One invalid field: where, which code, and a human message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub path: Path,
+    pub code: Code,
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error with an explicit message.
+    pub fn new(path: Path, code: Code, message: impl Into<String>) -> Self {
+        FieldError { path, code, message: message.into() }
+    }
+}
+
+/// The error object of every failed request and every failed browser call:
+/// `{"error": {"code", "message", "details": [...]}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: Code,
+    pub message: String,
+    pub details: Vec<FieldError>,
+    /// Extra machine-readable data (e.g. a prerequisite report); `null` when absent.
+    pub data: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error with the code's default message and no details.
+    pub fn new(code: Code) -> Self {
+        ApiError { code, message: code.default_message().to_string(), details: Vec::new(), data: None }
+    }
+
+    /// An error with a specific message.
+    pub fn with_message(code: Code, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), details: Vec::new(), data: None }
+    }
+
+    /// `validation_failed` carrying every field error found.
+    pub fn validation(details: Vec<FieldError>) -> Self {
+        let n = details.len();
+        let message = if n == 1 {
+            format!("1 field is invalid: {}", details[0].message)
+        } else {
+            format!("{n} fields are invalid; see details.")
+        };
+        ApiError { code: Code::ValidationFailed, message, details, data: None }
+    }
+
+    /// Attaches machine-readable data under `error.data`.
+    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// The HTTP status for this error.
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+
+    /// The wire body: `{"error": {...}}`.
+    pub fn to_body(&self) -> serde_json::Value {
+        let mut e = serde_json::json!({
+            "code": self.code,
+            "message": self.message,
+            "details": self.details,
+        });
+        if let (Some(d), Some(obj)) = (&self.data, e.as_object_mut()) {
+            obj.insert("data".into(), d.clone());
+        }
+        serde_json::json!({ "error": e })
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(details: Vec<FieldError>) -> Self {
+        ApiError::validation(details)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn wire_strings_are_unique_snake_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch.is_ascii_digit()), "{s}");
+            assert_eq!(Code::parse(s), Some(*c));
+            assert!(!c.default_message().is_empty());
+        }
+    }
+
+    #[test]
+    fn readme_documents_every_code() {
+        let readme = include_str!("../README.md");
+        for c in Code::ALL {
+            let row = format!("| `{}` | {} |", c.as_str(), c.http_status());
+            assert!(readme.contains(&row), "README error table lacks the row starting {row}");
+        }
+    }
+
+    #[test]
+    fn body_shape_carries_code_message_and_paths() {
+        let e = ApiError::validation(vec![FieldError::new(
+            vec![PathSeg::Key("capabilities".into()), PathSeg::Index(1)],
+            Code::InvalidValue,
+            "unknown capability",
+        )]);
+        let b = e.to_body();
+        assert_eq!(b["error"]["code"], "validation_failed");
+        assert_eq!(b["error"]["details"][0]["path"], serde_json::json!(["capabilities", 1]));
+        assert_eq!(b["error"]["details"][0]["code"], "invalid_value");
+        assert_eq!(e.http_status(), 400);
+    }
+}

@@ -1,0 +1,29 @@
+//! onbehalf: place cloud orders on customers' behalf.
+//!
+//! The core modules below know nothing of WASM, HTTP or SQL: they take plain data and return plain
+//! data or [`error::ApiError`]. Two thin adapters sit on top, one per platform:
+//! - `worker` (feature `worker`): the Cloudflare Worker HTTP API over D1;
+//! - `browser` (feature `browser`): the wasm-bindgen module that portals embed.
+
+#[cfg(all(feature = "worker", feature = "browser"))]
+compile_error!("features `worker` and `browser` are mutually exclusive: build one adapter at a time");
+
+pub mod audit;
+pub mod consent;
+pub mod customers;
+pub mod decode;
+pub mod error;
+pub mod grants;
+pub mod ids;
+pub mod masking;
+pub mod money;
+pub mod outbox;
+pub mod partners;
+pub mod prerequisites;
+pub mod time;
+
+#[cfg(feature = "worker")]
+mod worker;
+
+#[cfg(feature = "browser")]
+pub mod browser;
