@@ -221,6 +221,11 @@ pub struct Customer {
 pub const SENSITIVE_FIELDS: &[&str] = &["account_name", "real_name", "mobile", "email"];
 
 impl Customer {
+    /// The mobile number in international form for delivery: `0086` + `13812345678` → `+8613812345678`.
+    pub fn mobile_international(&self) -> String {
+        format!("+{}{}", self.mobile_country_code.trim_start_matches('0').trim_start_matches('+'), self.mobile)
+    }
+
     /// The customer as every response shows it: sensitive fields masked.
     pub fn masked_view(&self) -> Value {
         let f = &self.facts;

@@ -47,6 +47,10 @@ impl Capability {
 pub struct Capabilities(Vec<Capability>);
 
 impl Capabilities {
+    /// Every capability: order placement and O&M.
+    pub fn all() -> Self {
+        Capabilities(vec![Capability::Order, Capability::Om])
+    }
     /// From a list; `None` if empty. Duplicates are dropped.
     pub fn new(mut caps: Vec<Capability>) -> Option<Self> {
         caps.sort();

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod consent;
 pub mod customers;
 pub mod decode;
+pub mod demo;
 pub mod error;
 pub mod grants;
 pub mod ids;

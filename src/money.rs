@@ -11,6 +11,8 @@ use serde_json::Value;
 pub struct Currency([u8; 3]);
 
 impl Currency {
+    /// US dollars, the demo dataset's currency.
+    pub const USD: Currency = Currency(*b"USD");
     /// Parses three uppercase letters.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();

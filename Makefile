@@ -1,0 +1,130 @@
+# onbehalf: `make dev` and `make test` are the two commands; everything else supports them.
+# Tools are installed on first use and reused: cargo tools under $(TOOLS_DIR) (outside the clone, so
+# that a fresh clone on the same machine starts warm), JS tools in node_modules from package-lock.json.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -e -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+include tools.mk
+
+TOOLS_DIR ?= $(HOME)/.cache/onbehalf/tools
+TOOLS_BUILD_DIR ?= $(HOME)/.cache/onbehalf/tool-build
+STATE := .state
+DEV_PORT ?= 8787
+DEV_DB := $(STATE)/dev-d1
+DEMO_CUSTOMERS ?= 200
+
+export PATH := $(TOOLS_DIR)/bin:$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export WASM_BINDGEN_BIN := $(TOOLS_DIR)/bin/wasm-bindgen
+export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
+export ESBUILD_BIN := $(CURDIR)/node_modules/.bin/esbuild
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+export WRANGLER_SEND_METRICS := false
+export WRANGLER_SEND_ERROR_REPORTS := false
+export WRANGLER_LOG_PATH := $(CURDIR)/$(STATE)/wrangler-logs
+export CHROMEDRIVER := /usr/bin/chromedriver
+export CHROME_BIN := /usr/bin/chromium
+
+RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+
+.PHONY: help dev test bench tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
+        test-core test-wasm test-http deploy-check clean
+
+help:
+	@echo "make dev    # install what is missing, build, migrate, seed, serve API + portal on 127.0.0.1:$(DEV_PORT)"
+	@echo "make test   # install what is missing and run every test level"
+	@echo "make bench  # sizes of both wasm artifacts (raw and gzip)"
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------
+tools: tools-rust tools-js
+
+tools-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@mkdir -p $(TOOLS_DIR)
+	@if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  CARGO_TARGET_DIR=$(TOOLS_BUILD_DIR) cargo install --force --root $(TOOLS_DIR) wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if ! worker-build --version 2>/dev/null | grep -qx "$(WORKER_BUILD_VERSION)"; then \
+	  echo "installing worker-build $(WORKER_BUILD_VERSION)"; \
+	  CARGO_TARGET_DIR=$(TOOLS_BUILD_DIR) cargo install --force --locked --root $(TOOLS_DIR) worker-build --version $(WORKER_BUILD_VERSION); fi
+	@if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $(WASM_PACK_VERSION)"; then \
+	  echo "installing wasm-pack $(WASM_PACK_VERSION)"; \
+	  CARGO_TARGET_DIR=$(TOOLS_BUILD_DIR) cargo install --force --locked --root $(TOOLS_DIR) wasm-pack --version $(WASM_PACK_VERSION); fi
+
+tools-js: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's Chromium and its matching chromedriver, for wasm-bindgen-test and the page tests.
+tools-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing chromium and chromium-driver from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+# ---------------------------------------------------------------------------------------------
+# Builds
+# ---------------------------------------------------------------------------------------------
+worker: build/index.js
+
+build/index.js: $(RUST_SRC) | tools
+	worker-build --release --features worker
+
+browser: www/pkg/onbehalf.js
+
+www/pkg/onbehalf.js: $(RUST_SRC) | tools
+	wasm-pack build --release --target web --out-dir www/pkg --out-name onbehalf --no-pack -- --features browser
+	@rm -f www/pkg/.gitignore
+
+# ---------------------------------------------------------------------------------------------
+# Dev server: migrate and seed once (a second run starts in seconds), then serve.
+# ---------------------------------------------------------------------------------------------
+$(STATE)/dev-seeded: migrations/*.sql src/demo.rs src/bin/seed.rs | worker
+	@mkdir -p $(STATE)
+	rm -rf $(DEV_DB)
+	wrangler d1 migrations apply DB --local --persist-to $(DEV_DB)
+	cargo run --quiet --release --bin onbehalf-seed -- --now "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" --customers $(DEMO_CUSTOMERS) \
+	  --origin http://127.0.0.1:$(DEV_PORT) --sql $(STATE)/dev-seed.sql --credentials $(STATE)/demo.json
+	wrangler d1 execute DB --local --persist-to $(DEV_DB) --file $(STATE)/dev-seed.sql >/dev/null
+	@touch $@
+
+dev: tools worker browser $(STATE)/dev-seeded
+	@node scripts/print-demo.mjs $(STATE)/demo.json http://127.0.0.1:$(DEV_PORT)
+	wrangler dev --local --ip 127.0.0.1 --port $(DEV_PORT) --persist-to $(DEV_DB) --var MODE:development \
+	  --show-interactive-dev-session=false
+
+# ---------------------------------------------------------------------------------------------
+# Tests: core (host), browser module (wasm-bindgen-test in Chromium), HTTP + page (real wrangler dev + local D1)
+# ---------------------------------------------------------------------------------------------
+test: tools tools-browser
+	$(MAKE) test-core
+	$(MAKE) test-wasm
+	$(MAKE) test-http
+
+test-core:
+	cargo test --locked
+
+test-wasm: | tools tools-browser
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=120 \
+	  cargo test --locked --target wasm32-unknown-unknown --features browser --test browser
+
+test-http: worker browser | tools tools-browser
+	node scripts/run-http-tests.mjs
+
+# ---------------------------------------------------------------------------------------------
+# Evidence and figures
+# ---------------------------------------------------------------------------------------------
+bench: worker browser
+	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
+
+# Builds the deployable bundle without network access; prints its size and bindings.
+deploy-check: worker
+	wrangler deploy --dry-run --outdir $(STATE)/deploy
+
+clean:
+	rm -rf build www/pkg $(STATE) target

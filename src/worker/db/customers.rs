@@ -1,0 +1,102 @@
+//! Customers.
+
+use super::{all, first, opt_time, stored};
+use crate::args;
+use crate::customers::{AssociationType, Budget, BudgetType, Customer, CustomerFacts, VerifiedStatus};
+use crate::error::ApiError;
+use crate::ids::{CustomerId, PartnerId};
+use crate::money::{Currency, Money};
+use crate::time::Timestamp;
+use serde::Deserialize;
+use worker::D1Database;
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    partner_id: String,
+    partner_distributor_id: Option<String>,
+    association_type: String,
+    associated_on: String,
+    account_name: String,
+    real_name: String,
+    mobile_country_code: String,
+    mobile: String,
+    email: String,
+    account_manager: Option<String>,
+    verified_status: i64,
+    customer_type: i64,
+    level: String,
+    frozen: i64,
+    auto_frozen: i64,
+    frozen_reason: Option<String>,
+    currency: String,
+    budget_type: Option<String>,
+    budget_amount_minor: Option<i64>,
+    budget_used_minor: Option<i64>,
+    budget_auto_freeze: i64,
+    mtd_spend_minor: i64,
+    earliest_expiry: Option<String>,
+    tags: Option<String>,
+}
+
+const SELECT: &str = "SELECT c.*, p.distributor_id AS partner_distributor_id,
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)) AS tags
+    FROM customers c JOIN partners p ON p.id = c.partner_id";
+
+fn convert(r: Row) -> Result<Customer, ApiError> {
+    let currency = stored("currency", Currency::parse(&r.currency))?;
+    let budget = match (r.budget_type.as_deref(), r.budget_amount_minor) {
+        (Some(t), Some(amount)) => Some(Budget {
+            budget_type: stored("budget type", BudgetType::parse(t))?,
+            amount: Money::new(amount, currency),
+            used: Money::new(r.budget_used_minor.unwrap_or(0), currency),
+            auto_freeze: r.budget_auto_freeze != 0,
+        }),
+        _ => None,
+    };
+    let mut tags: Vec<String> = r.tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default();
+    tags.sort();
+    Ok(Customer {
+        facts: CustomerFacts {
+            id: stored("customer id", CustomerId::parse(&r.id))?,
+            partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
+            partner_distributor_id: match r.partner_distributor_id {
+                Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
+                None => None,
+            },
+            association_type: stored("association type", AssociationType::parse(&r.association_type))?,
+            frozen: r.frozen != 0 || r.auto_frozen != 0,
+            auto_frozen: r.auto_frozen != 0,
+            verified_status: stored("verified status", VerifiedStatus::parse(r.verified_status))?,
+            budget,
+        },
+        account_name: r.account_name,
+        real_name: r.real_name,
+        mobile_country_code: r.mobile_country_code,
+        mobile: r.mobile,
+        email: r.email,
+        associated_on: stored("associated_on", Timestamp::parse(&r.associated_on))?,
+        account_manager: r.account_manager,
+        customer_type: r.customer_type,
+        level: r.level,
+        frozen_reason: r.frozen_reason,
+        month_to_date_spend: Money::new(r.mtd_spend_minor, currency),
+        earliest_expiry: opt_time("earliest_expiry", &r.earliest_expiry)?,
+        tags,
+    })
+}
+
+/// A customer by id, whoever it belongs to; callers decide visibility with `Actor::sees`.
+pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>, ApiError> {
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    let row: Option<Row> = first(db, &sql, args![id.as_str()]).await?;
+    row.map(convert).transpose()
+}
+
+/// The customers visible to a partner (its own, and for a distributor its resellers'), newest
+/// association first. Customer Management's full query arrives with its own issue.
+pub async fn visible_to(db: &D1Database, partner: &PartnerId, limit: i64) -> Result<Vec<Customer>, ApiError> {
+    let sql = format!("{SELECT} WHERE c.partner_id = ?1 OR p.distributor_id = ?1 ORDER BY c.associated_on DESC, c.id LIMIT ?2");
+    let rows: Vec<Row> = all(db, &sql, args![partner.as_str(), limit]).await?;
+    rows.into_iter().map(convert).collect()
+}

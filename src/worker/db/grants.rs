@@ -1,0 +1,209 @@
+//! Distributor permissions and customer authorizations.
+
+use super::{all, first, opt_time, stmt, stored};
+use crate::args;
+use crate::consent::CodeState;
+use crate::error::ApiError;
+use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization, DistributorPermission};
+use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
+use crate::time::Timestamp;
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
+    s.as_deref().map(|u| stored("user id", UserId::parse(u))).transpose()
+}
+
+// ------------------------------------------------------------------------------------------------
+// Distributor permissions
+// ------------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct PermRow {
+    id: String,
+    distributor_id: String,
+    reseller_id: String,
+    customer_id: Option<String>,
+    capabilities: String,
+    granted_by: Option<String>,
+    granted_at: String,
+    valid_until: Option<String>,
+    revoked_at: Option<String>,
+    revoke_reason: Option<String>,
+}
+
+fn perm(r: PermRow) -> Result<DistributorPermission, ApiError> {
+    Ok(DistributorPermission {
+        id: stored("permission id", PermissionId::parse(&r.id))?,
+        distributor_id: stored("distributor id", PartnerId::parse(&r.distributor_id))?,
+        reseller_id: stored("reseller id", PartnerId::parse(&r.reseller_id))?,
+        customer_id: r.customer_id.as_deref().map(|c| stored("customer id", CustomerId::parse(c))).transpose()?,
+        capabilities: stored("capabilities", Capabilities::from_csv(&r.capabilities))?,
+        granted_by: opt_user(&r.granted_by)?,
+        granted_at: stored("granted_at", Timestamp::parse(&r.granted_at))?,
+        valid_until: opt_time("valid_until", &r.valid_until)?,
+        revoked_at: opt_time("revoked_at", &r.revoked_at)?,
+        revoke_reason: r.revoke_reason,
+    })
+}
+
+const PERM_COLS: &str = "id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until, revoked_at, revoke_reason";
+
+/// Every permission that could concern `reseller` acting for `customer` (any state).
+pub async fn permissions_for(db: &D1Database, reseller: &PartnerId, customer: &CustomerId) -> Result<Vec<DistributorPermission>, ApiError> {
+    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND (customer_id IS NULL OR customer_id = ?2) ORDER BY granted_at, id");
+    all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
+}
+
+/// Permissions granted by a distributor or received by a reseller (`partner`), optionally only for one reseller.
+pub async fn permissions_of(db: &D1Database, partner: &PartnerId, reseller: Option<&PartnerId>) -> Result<Vec<DistributorPermission>, ApiError> {
+    let sql = format!(
+        "SELECT {PERM_COLS} FROM distributor_permissions WHERE (distributor_id = ?1 OR reseller_id = ?1) AND (?2 IS NULL OR reseller_id = ?2)
+         ORDER BY granted_at DESC, id LIMIT 500"
+    );
+    all::<PermRow>(db, &sql, args![partner.as_str(), reseller.map(|r| r.as_str())]).await?.into_iter().map(perm).collect()
+}
+
+/// One permission by id.
+pub async fn permission(db: &D1Database, id: &PermissionId) -> Result<Option<DistributorPermission>, ApiError> {
+    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE id = ?1");
+    first::<PermRow>(db, &sql, args![id.as_str()]).await?.map(perm).transpose()
+}
+
+/// Inserts a new permission.
+pub fn insert_permission(db: &D1Database, p: &DistributorPermission) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO distributor_permissions (id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        args![
+            p.id.as_str(), p.distributor_id.as_str(), p.reseller_id.as_str(), p.customer_id.as_ref().map(|c| c.as_str()),
+            p.capabilities.to_csv(), p.granted_by.as_ref().map(|u| u.as_str()), p.granted_at.to_string(), p.valid_until.map(|t| t.to_string()),
+        ],
+    )
+}
+
+/// Revokes a permission unless already revoked.
+pub fn revoke_permission(db: &D1Database, id: &PermissionId, by: &UserId, at: Timestamp, reason: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE distributor_permissions SET revoked_at = ?2, revoked_by = ?3, revoke_reason = ?4 WHERE id = ?1 AND revoked_at IS NULL",
+        args![id.as_str(), at.to_string(), by.as_str(), reason],
+    )
+}
+
+// ------------------------------------------------------------------------------------------------
+// Customer authorizations
+// ------------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct AuthRow {
+    id: String,
+    partner_id: String,
+    customer_id: String,
+    capabilities: String,
+    requested_by: Option<String>,
+    requested_at: String,
+    valid_days: i64,
+    status: String,
+    decided_at: Option<String>,
+    expires_at: Option<String>,
+    revoked_at: Option<String>,
+    reason: Option<String>,
+    code_hash: String,
+    code_expires_at: String,
+    code_attempts: i64,
+}
+
+fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
+    let a = CustomerAuthorization {
+        id: stored("authorization id", AuthorizationId::parse(&r.id))?,
+        partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
+        customer_id: stored("customer id", CustomerId::parse(&r.customer_id))?,
+        capabilities: stored("capabilities", Capabilities::from_csv(&r.capabilities))?,
+        requested_by: opt_user(&r.requested_by)?,
+        requested_at: stored("requested_at", Timestamp::parse(&r.requested_at))?,
+        valid_days: r.valid_days,
+        status: stored("status", AuthStatus::parse(&r.status))?,
+        decided_at: opt_time("decided_at", &r.decided_at)?,
+        expires_at: opt_time("expires_at", &r.expires_at)?,
+        revoked_at: opt_time("revoked_at", &r.revoked_at)?,
+        reason: r.reason,
+    };
+    let code = CodeState { hash: r.code_hash, expires_at: stored("code_expires_at", Timestamp::parse(&r.code_expires_at))?, attempts: r.code_attempts };
+    Ok((a, code))
+}
+
+const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts";
+
+/// Authorizations of `customer`, optionally only those given to `partner`, newest first.
+pub async fn authorizations_for(db: &D1Database, customer: &CustomerId, partner: Option<&PartnerId>) -> Result<Vec<CustomerAuthorization>, ApiError> {
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = ?1 AND (?2 IS NULL OR partner_id = ?2) ORDER BY requested_at DESC, id LIMIT 200");
+    let rows = all::<AuthRow>(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())]).await?;
+    rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
+}
+
+/// One authorization by id.
+pub async fn authorization(db: &D1Database, id: &AuthorizationId) -> Result<Option<CustomerAuthorization>, ApiError> {
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
+    Ok(first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()?.map(|(a, _)| a))
+}
+
+/// The authorization a consent token opens, with its code state.
+pub async fn by_token_hash(db: &D1Database, hash: &str) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE consent_token_hash = ?1");
+    first::<AuthRow>(db, &sql, args![hash]).await?.map(auth).transpose()
+}
+
+/// Inserts a pending request with its consent token and code hashes.
+pub fn insert_authorization(db: &D1Database, a: &CustomerAuthorization, token_hash: &str, code: &CodeState) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO authorizations (id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, consent_token_hash, code_hash, code_expires_at, code_attempts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, 0)",
+        args![
+            a.id.as_str(), a.partner_id.as_str(), a.customer_id.as_str(), a.capabilities.to_csv(), a.requested_by.as_ref().map(|u| u.as_str()),
+            a.requested_at.to_string(), a.valid_days, token_hash, code.hash.as_str(), code.expires_at.to_string(),
+        ],
+    )
+}
+
+/// Moves a pending authorization to `status` (withdrawn, rejected) with an optional reason.
+pub fn close_pending(db: &D1Database, id: &AuthorizationId, status: AuthStatus, at: Timestamp, reason: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE authorizations SET status = ?2, decided_at = ?3, reason = ?4 WHERE id = ?1 AND status = 'pending'",
+        args![id.as_str(), status.as_str(), at.to_string(), reason],
+    )
+}
+
+/// Approves a pending authorization with the granted capabilities and expiry.
+pub fn approve(db: &D1Database, id: &AuthorizationId, caps: &Capabilities, at: Timestamp, expires: Timestamp) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE authorizations SET status = 'approved', capabilities = ?2, decided_at = ?3, expires_at = ?4 WHERE id = ?1 AND status = 'pending'",
+        args![id.as_str(), caps.to_csv(), at.to_string(), expires.to_string()],
+    )
+}
+
+/// Revokes an approved authorization.
+pub fn revoke(db: &D1Database, id: &AuthorizationId, at: Timestamp, reason: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE authorizations SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE id = ?1 AND status = 'approved'",
+        args![id.as_str(), at.to_string(), reason],
+    )
+}
+
+/// Records a wrong verification code.
+pub fn count_wrong_code(db: &D1Database, id: &AuthorizationId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "UPDATE authorizations SET code_attempts = code_attempts + 1 WHERE id = ?1 AND status = 'pending'", args![id.as_str()])
+}
+
+/// Replaces the verification code of a pending authorization (attempts reset).
+pub fn replace_code(db: &D1Database, id: &AuthorizationId, code: &CodeState) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE authorizations SET code_hash = ?2, code_expires_at = ?3, code_attempts = 0 WHERE id = ?1 AND status = 'pending'",
+        args![id.as_str(), code.hash.as_str(), code.expires_at.to_string()],
+    )
+}

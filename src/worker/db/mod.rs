@@ -1,0 +1,105 @@
+//! D1 repositories. SQL lives only here, always with bound parameters. Rows are read into plain
+//! structs and converted into core types; a row that does not convert is a data fault (500).
+
+pub mod audit;
+pub mod customers;
+pub mod grants;
+pub mod outbox;
+pub mod partners;
+
+use crate::error::{ApiError, Code};
+use serde::de::DeserializeOwned;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+/// A bound parameter. D1 has no `undefined`, so a missing value is bound as NULL.
+pub enum Arg {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Int(n)
+    }
+}
+impl From<bool> for Arg {
+    fn from(b: bool) -> Self {
+        Arg::Int(b as i64)
+    }
+}
+impl<T: Into<Arg>> From<Option<T>> for Arg {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Arg::Null, Into::into)
+    }
+}
+
+impl Arg {
+    fn to_js(&self) -> JsValue {
+        match self {
+            Arg::Null => JsValue::NULL,
+            // Integers we store (minor units, counters, flags) stay below 2^53, exact as JS numbers.
+            Arg::Int(n) => JsValue::from_f64(*n as f64),
+            Arg::Text(s) => JsValue::from_str(s),
+        }
+    }
+}
+
+/// Builds `vec![Arg, ...]` from expressions convertible into [`Arg`].
+#[macro_export]
+macro_rules! args {
+    ($($x:expr),* $(,)?) => { vec![$($crate::worker::db::Arg::from($x)),*] };
+}
+
+/// Converts a platform error into our 500, logging the detail (never returned to the client).
+pub fn fault(context: &str, e: impl std::fmt::Display) -> ApiError {
+    worker::console_error!("{context}: {e}");
+    ApiError::new(Code::Internal)
+}
+
+/// A prepared statement with its parameters bound.
+pub fn stmt(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStatement, ApiError> {
+    let js: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
+    db.prepare(sql).bind(&js).map_err(|e| fault("bind", e))
+}
+
+/// All rows of a query.
+pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
+    let r = stmt(db, sql, args)?.all().await.map_err(|e| fault(sql, e))?;
+    r.results::<T>().map_err(|e| fault("decode rows", e))
+}
+
+/// The first row of a query, if any.
+pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
+    stmt(db, sql, args)?.first::<T>(None).await.map_err(|e| fault(sql, e))
+}
+
+/// Runs statements atomically (D1 `batch` is one transaction) and returns rows changed per statement.
+pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
+    let results = db.batch(stmts).await.map_err(|e| fault("batch", e))?;
+    Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect())
+}
+
+/// Reads a stored value back into a core type; a failure means the row is corrupt.
+pub fn stored<T>(what: &str, v: Option<T>) -> Result<T, ApiError> {
+    v.ok_or_else(|| fault("stored value does not parse", what))
+}
+
+/// Parses an optional stored timestamp.
+pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Timestamp>, ApiError> {
+    match s {
+        None => Ok(None),
+        Some(s) => stored(what, crate::time::Timestamp::parse(s)).map(Some),
+    }
+}

@@ -1,0 +1,42 @@
+//! The outbox of messages to customers.
+
+use super::{all, stmt};
+use crate::args;
+use crate::error::ApiError;
+use crate::ids::{CustomerId, MessageId};
+use crate::outbox::Message;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, D1PreparedStatement};
+
+/// Records a message.
+pub fn insert(db: &D1Database, id: &MessageId, at: Timestamp, customer: &CustomerId, m: &Message, request_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        args![id.as_str(), at.to_string(), customer.as_str(), m.channel.as_str(), m.recipient.as_str(), m.subject.as_str(), m.body.as_str(), request_id],
+    )
+}
+
+/// A recorded message.
+#[derive(Deserialize, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub created_at: String,
+    pub customer_id: Option<String>,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub request_id: String,
+}
+
+/// Recent messages, newest first, optionally for one customer.
+pub async fn recent(db: &D1Database, customer: Option<&str>, limit: i64) -> Result<Vec<Row>, ApiError> {
+    all(
+        db,
+        "SELECT * FROM outbox WHERE (?1 IS NULL OR customer_id = ?1) ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+        args![customer, limit],
+    )
+    .await
+}

@@ -1,0 +1,131 @@
+//! Partners, partner users and API keys.
+
+use super::{all, first, stmt, stored};
+use crate::args;
+use crate::error::ApiError;
+use crate::grants::ResellerFacts;
+use crate::ids::{ApiKeyId, PartnerId, UserId};
+use crate::partners::{Actor, PartnerKind, Role};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, D1PreparedStatement};
+
+#[derive(Deserialize)]
+struct ActorRow {
+    user_id: String,
+    role: String,
+    partner_id: String,
+    kind: String,
+    distributor_id: Option<String>,
+}
+
+/// The actor behind an unrevoked API key, by the key's hash.
+pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Actor>, ApiError> {
+    let row: Option<ActorRow> = first(
+        db,
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+         FROM api_keys k JOIN partner_users u ON u.id = k.user_id JOIN partners p ON p.id = u.partner_id
+         WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
+        args![hash],
+    )
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(Actor {
+        user_id: stored("user id", UserId::parse(&r.user_id))?,
+        partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
+        partner_kind: stored("partner kind", PartnerKind::parse(&r.kind))?,
+        distributor_id: match r.distributor_id {
+            Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
+            None => None,
+        },
+        role: stored("role", Role::parse(&r.role))?,
+    }))
+}
+
+/// A partner as `GET /v1/me` shows it.
+#[derive(Deserialize, Serialize)]
+pub struct PartnerRow {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub distributor_id: Option<String>,
+}
+
+/// A partner by id.
+pub async fn partner(db: &D1Database, id: &str) -> Result<Option<PartnerRow>, ApiError> {
+    first(db, "SELECT id, kind, name, distributor_id FROM partners WHERE id = ?1", args![id]).await
+}
+
+/// A reseller's facts for a grant decision; `None` if no such partner.
+pub async fn reseller_facts(db: &D1Database, id: &PartnerId) -> Result<Option<ResellerFacts>, ApiError> {
+    let Some(p) = partner(db, id.as_str()).await? else { return Ok(None) };
+    Ok(Some(ResellerFacts {
+        id: id.clone(),
+        kind: stored("partner kind", PartnerKind::parse(&p.kind))?,
+        distributor_id: match p.distributor_id {
+            Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
+            None => None,
+        },
+    }))
+}
+
+/// The resellers under a distributor.
+pub async fn resellers_of(db: &D1Database, distributor: &str) -> Result<Vec<PartnerRow>, ApiError> {
+    all(db, "SELECT id, kind, name, distributor_id FROM partners WHERE distributor_id = ?1 ORDER BY name", args![distributor]).await
+}
+
+/// A partner user as shown by the API.
+#[derive(Deserialize, Serialize)]
+pub struct UserRow {
+    pub id: String,
+    pub partner_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// A user by id.
+pub async fn user(db: &D1Database, id: &str) -> Result<Option<UserRow>, ApiError> {
+    first(db, "SELECT id, partner_id, name, email, role FROM partner_users WHERE id = ?1", args![id]).await
+}
+
+/// An API key's metadata (never the secret or its hash).
+#[derive(Deserialize, Serialize)]
+pub struct KeyRow {
+    pub id: String,
+    pub user_id: String,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// The keys of a partner's users.
+pub async fn keys_of_partner(db: &D1Database, partner: &str) -> Result<Vec<KeyRow>, ApiError> {
+    all(
+        db,
+        "SELECT k.id, k.user_id, k.label, k.created_at, k.revoked_at FROM api_keys k JOIN partner_users u ON u.id = k.user_id
+         WHERE u.partner_id = ?1 ORDER BY k.created_at DESC, k.id",
+        args![partner],
+    )
+    .await
+}
+
+/// A key of a partner's user, by id.
+pub async fn key_of_partner(db: &D1Database, partner: &str, id: &str) -> Result<Option<KeyRow>, ApiError> {
+    first(
+        db,
+        "SELECT k.id, k.user_id, k.label, k.created_at, k.revoked_at FROM api_keys k JOIN partner_users u ON u.id = k.user_id
+         WHERE u.partner_id = ?1 AND k.id = ?2",
+        args![partner, id],
+    )
+    .await
+}
+
+/// Inserts a key (only its hash).
+pub fn insert_key(db: &D1Database, id: &ApiKeyId, user: &str, hash: &str, label: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "INSERT INTO api_keys (id, user_id, key_hash, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", args![id.as_str(), user, hash, label, at])
+}
+
+/// Revokes a key if not yet revoked.
+pub fn revoke_key(db: &D1Database, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", args![id, at])
+}

@@ -1,0 +1,47 @@
+//! The Cloudflare Worker adapter: decode the request, call the core, encode the answer.
+//! Static files (`www/`) are served by Workers static assets before this code runs.
+
+pub mod db;
+mod http;
+mod routes;
+
+use crate::error::{ApiError, Code};
+use crate::ids::hex;
+use crate::time::Timestamp;
+use http::{error_response, random_bytes, Ctx};
+use worker::{event, Context, Env, Request, Response};
+
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let request_id = match random_bytes::<16>() {
+        Ok(b) => format!("req_{}", hex(&b)),
+        Err(_) => "req_unavailable".to_string(),
+    };
+    let result = match context(&req, &env, request_id.clone()) {
+        Ok(ctx) => routes::dispatch(&ctx, &mut req).await,
+        Err(e) => Err(e),
+    };
+    let mut resp = result.unwrap_or_else(|e| {
+        if e.code == Code::Internal {
+            worker::console_error!("{request_id}: internal error: {}", e.message);
+        }
+        error_response(&e)
+    });
+    let h = resp.headers_mut();
+    // Header names and values here are constant ASCII; a failure would leave the response usable.
+    let _ = h.set("X-Request-Id", &request_id);
+    let _ = h.set("Cache-Control", "no-store");
+    let _ = h.set("X-Content-Type-Options", "nosniff");
+    Ok(resp)
+}
+
+fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
+    let db = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
+    let dev = env.var("MODE").map(|v| v.to_string() == "development").unwrap_or(false);
+    let origin = match env.var("PUBLIC_ORIGIN").map(|v| v.to_string()) {
+        Ok(o) if !o.is_empty() => o,
+        _ => req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default(),
+    };
+    let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
+    Ok(Ctx { db, request_id, now, dev, origin })
+}

@@ -1,0 +1,65 @@
+//! API keys of the partner's users (admins only). The secret is shown once, at creation.
+
+use super::Res;
+use crate::audit::Action;
+use crate::decode::Decoder;
+use crate::error::{ApiError, Code};
+use crate::ids::{ApiKeyId, UserId};
+use crate::partners::{api_key_hash, api_key_secret, Ability};
+use crate::worker::db::{self, audit, partners};
+use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use serde_json::json;
+use worker::Request;
+
+/// `GET /v1/api-keys`: the keys of the partner's users (metadata only).
+pub async fn list(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::ManageApiKeys)?;
+    let keys = partners::keys_of_partner(&ctx.db, actor.partner_id.as_str()).await?;
+    json(200, &json!({"api_keys": keys}))
+}
+
+/// `POST /v1/api-keys` `{user_id, label}`: a new key for a user of the same partner.
+pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::ManageApiKeys)?;
+    let body = json_body(req).await?;
+    let mut d = Decoder::new();
+    let parsed = (|| {
+        let mut o = d.object(&body, vec![])?;
+        let user = d.required(&mut o, "user_id").and_then(|(v, p)| d.parsed(v, &p, "a user id (usr_ + 24 hex)", UserId::parse));
+        let label = d.required(&mut o, "label").and_then(|(v, p)| d.text(v, &p, 1, 64));
+        d.close(o);
+        Some((user?, label?))
+    })();
+    let (user_id, label) = d.finish(parsed)?;
+    let user = partners::user(&ctx.db, user_id.as_str()).await?;
+    if user.is_none_or(|u| u.partner_id != actor.partner_id.as_str()) {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(crate::error::path(&["user_id"]), Code::InvalidValue, "No such user in your partner account.")]));
+    }
+    let secret = api_key_secret(&random_bytes()?);
+    let id = ApiKeyId::from_bytes(&random_bytes()?);
+    let event = ctx.partner_event(&actor, None, Action::ApiKeyCreated, id.as_str(), json!({"user_id": user_id, "label": label}));
+    db::batch(&ctx.db, vec![
+        partners::insert_key(&ctx.db, &id, user_id.as_str(), &api_key_hash(&secret), &label, &ctx.now.to_string())?,
+        audit::append(&ctx.db, &event)?,
+    ]).await?;
+    json(201, &json!({"id": id, "user_id": user_id, "label": label, "created_at": ctx.now, "key": secret,
+                      "note": "Store this key now: it is shown only once."}))
+}
+
+/// `POST /v1/api-keys/{id}/revoke`: the key stops working at once.
+pub async fn revoke(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::ManageApiKeys)?;
+    let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    if key.revoked_at.is_some() {
+        return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
+    }
+    let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
+    let changed = db::batch(&ctx.db, vec![partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, audit::append_if_changed(&ctx.db, &event)?]).await?;
+    if changed.first() != Some(&1) {
+        return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
+    }
+    json(200, &json!({"id": key.id, "revoked_at": ctx.now}))
+}

@@ -1,0 +1,52 @@
+//! Health, the caller's identity, the audit trail and the dev outbox.
+
+use super::Res;
+use crate::error::{ApiError, Code};
+use crate::partners::Ability;
+use crate::worker::db;
+use crate::worker::http::{json, limit_param, query, Ctx};
+use serde_json::json;
+use worker::Request;
+
+/// `GET /v1/health`: liveness, version and mode; no authentication.
+pub fn health(ctx: &Ctx) -> Res {
+    json(200, &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "mode": if ctx.dev { "development" } else { "production" }, "time": ctx.now}))
+}
+
+/// `GET /v1/me`: the user behind the key, its partner and what its role allows.
+pub async fn me(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    let user = db::partners::user(&ctx.db, actor.user_id.as_str()).await?.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+    let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
+    let may = |a| actor.role.may(a);
+    json(200, &json!({
+        "user": user,
+        "partner": partner,
+        "role": actor.role,
+        "abilities": {
+            "read": may(Ability::Read),
+            "request_authorization": may(Ability::RequestAuthorization),
+            "place_order": may(Ability::PlaceOrder),
+            "manage_permissions": may(Ability::ManagePermissions) && actor.partner_kind == crate::partners::PartnerKind::Distributor,
+            "manage_api_keys": may(Ability::ManageApiKeys),
+        },
+    }))
+}
+
+/// `GET /v1/audit?customer_id=&limit=`: the partner's audit trail, newest first.
+pub async fn audit(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let limit = limit_param(req, 50, 500)?;
+    let customer = query(req, "customer_id");
+    let events = db::audit::list_for_partner(&ctx.db, actor.partner_id.as_str(), customer.as_deref(), limit).await?;
+    json(200, &json!({"events": events}))
+}
+
+/// `GET /v1/dev/outbox?customer_id=&limit=`: recorded messages. Only routed in dev mode.
+pub async fn outbox(ctx: &Ctx, req: &Request) -> Res {
+    let limit = limit_param(req, 20, 200)?;
+    let customer = query(req, "customer_id");
+    let messages = db::outbox::recent(&ctx.db, customer.as_deref(), limit).await?;
+    json(200, &json!({"messages": messages}))
+}

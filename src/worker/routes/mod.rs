@@ -1,0 +1,58 @@
+//! The route table. Each handler decodes, calls the core, writes atomically, encodes.
+
+mod api_keys;
+mod authorizations;
+mod consent;
+mod customers;
+mod meta;
+mod permissions;
+
+use super::http::Ctx;
+use crate::error::{ApiError, Code};
+use worker::{Method, Request, Response};
+
+type Res = Result<Response, ApiError>;
+
+fn not_allowed() -> Res {
+    Err(ApiError::new(Code::MethodNotAllowed))
+}
+
+/// Routes a request. Unknown paths are `route_not_found`; known paths with another method are
+/// `method_not_allowed`.
+pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
+    let path = req.path();
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let m = req.method();
+    use Method::{Get, Post};
+    match segs.as_slice() {
+        ["v1", "health"] => match m { Get => meta::health(ctx), _ => not_allowed() },
+        ["v1", "me"] => match m { Get => meta::me(ctx, req).await, _ => not_allowed() },
+        ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed() },
+        ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed() },
+        ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed() },
+        ["v1", "customers", id] => match m { Get => customers::show(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "customers", id, "prerequisites"] => match m { Get => customers::prerequisites(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "customers", id, "authorizations"] => match m {
+            Get => authorizations::list(ctx, req, id).await,
+            Post => authorizations::create(ctx, req, id).await,
+            _ => not_allowed(),
+        },
+        ["v1", "authorizations", id, "withdraw"] => match m { Post => authorizations::withdraw(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "consent", token] => match m { Get => consent::show(ctx, token).await, _ => not_allowed() },
+        ["v1", "consent", token, action] => match m { Post => consent::act(ctx, req, token, action).await, _ => not_allowed() },
+        ["v1", "distributor-permissions"] => match m {
+            Get => permissions::list(ctx, req).await,
+            Post => permissions::grant(ctx, req).await,
+            _ => not_allowed(),
+        },
+        ["v1", "distributor-permissions", id, "revoke"] => match m { Post => permissions::revoke(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "resellers"] => match m { Get => permissions::resellers(ctx, req).await, _ => not_allowed() },
+        ["v1", "api-keys"] => match m {
+            Get => api_keys::list(ctx, req).await,
+            Post => api_keys::create(ctx, req).await,
+            _ => not_allowed(),
+        },
+        ["v1", "api-keys", id, "revoke"] => match m { Post => api_keys::revoke(ctx, req, id).await, _ => not_allowed() },
+        _ => Err(ApiError::new(Code::RouteNotFound)),
+    }
+}
