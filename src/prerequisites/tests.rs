@@ -390,3 +390,26 @@ fn report_json_shape() {
     assert!(v["checks"][0]["code"].is_null());
     assert_eq!(v["evaluated_at"], "2026-11-26T10:00:00Z");
 }
+
+/// The shared fixtures: the browser module's wasm-bindgen tests and the page test run the same file.
+#[test]
+fn shared_fixtures_give_the_expected_verdicts() {
+    let f: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/prerequisites.json")).unwrap();
+    for case in f["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let report = serde_json::to_value(PrerequisiteInput::decode(&case["input"]).unwrap_or_else(|e| panic!("{name}: {e:?}")).run()).unwrap();
+        assert_eq!(report["can_order"], case["expect"]["can_order"], "{name}");
+        assert_eq!(report["blocking"], case["expect"]["blocking"], "{name}");
+        assert_eq!(report["warnings"], case["expect"]["warnings"], "{name}");
+    }
+    for case in f["errors"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let e = PrerequisiteInput::decode(&case["input"]).expect_err(name);
+        let body = e.to_body();
+        assert_eq!(body["error"]["code"], case["expect_error"]["code"], "{name}");
+        let paths: Vec<&serde_json::Value> = body["error"]["details"].as_array().unwrap().iter().map(|d| &d["path"]).collect();
+        for p in case["expect_error"]["paths"].as_array().unwrap() {
+            assert!(paths.contains(&p), "{name}: {p} not in {paths:?}");
+        }
+    }
+}

@@ -50,3 +50,10 @@ pub async fn outbox(ctx: &Ctx, req: &Request) -> Res {
     let messages = db::outbox::recent(&ctx.db, customer.as_deref(), limit).await?;
     json(200, &json!({"messages": messages}))
 }
+
+/// `GET /v1/dev/tables`: row counts per table, so tests can prove a refused request changed nothing.
+/// Only routed in dev mode.
+pub async fn tables(ctx: &Ctx) -> Res {
+    let counts = db::table_counts(&ctx.db).await?;
+    json(200, &json!({"tables": counts}))
+}

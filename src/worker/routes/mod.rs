@@ -29,6 +29,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "me"] => match m { Get => meta::me(ctx, req).await, _ => not_allowed() },
         ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed() },
         ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed() },
+        ["v1", "dev", "tables"] if ctx.dev => match m { Get => meta::tables(ctx).await, _ => not_allowed() },
         ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed() },
         ["v1", "customers", id] => match m { Get => customers::show(ctx, req, id).await, _ => not_allowed() },
         ["v1", "customers", id, "prerequisites"] => match m { Get => customers::prerequisites(ctx, req, id).await, _ => not_allowed() },

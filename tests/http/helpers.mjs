@@ -1,0 +1,89 @@
+// Shared helpers for the HTTP tests: a tiny client and the seeded demo credentials.
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.ONBEHALF_URL ?? 'http://127.0.0.1:8787';
+export const demo = JSON.parse(readFileSync(process.env.ONBEHALF_DEMO ?? '.state/demo.json', 'utf8'));
+
+/** The demo API key of a user handle such as "skyline-operator". */
+export function key(handle) {
+  const u = demo.users.find((x) => x.handle === handle);
+  assert.ok(u, `no demo user ${handle}`);
+  return u.api_key;
+}
+
+export function user(handle) {
+  return demo.users.find((x) => x.handle === handle);
+}
+
+/** Calls the API. `as` is a user handle (or a raw key with `rawKey`). Returns {status, headers, body, text}. */
+export async function api(method, path, { as, rawKey, body, headers = {}, rawBody } = {}) {
+  const h = { ...headers };
+  const k = rawKey ?? (as ? key(as) : undefined);
+  if (k !== undefined) h.Authorization = `Bearer ${k}`;
+  let payload;
+  if (rawBody !== undefined) payload = rawBody;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    h['Content-Type'] ??= 'application/json';
+  }
+  const r = await fetch(BASE + path, { method, headers: h, body: payload });
+  const text = await r.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: r.status, headers: r.headers, body: json, text };
+}
+
+/** Asserts an error response: status, code, and (optionally) that these paths have field errors. */
+export function assertError(res, status, code, paths = []) {
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.text}`);
+  assert.equal(res.body?.error?.code, code, res.text);
+  assert.equal(typeof res.body.error.message, 'string');
+  assert.ok(Array.isArray(res.body.error.details));
+  const got = res.body.error.details.map((d) => JSON.stringify(d.path));
+  for (const p of paths) assert.ok(got.includes(JSON.stringify(p)), `no field error at ${JSON.stringify(p)} in ${got}`);
+  assert.match(res.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
+}
+
+/** Row counts per table (dev mode). */
+export async function tables() {
+  const r = await api('GET', '/v1/dev/tables');
+  assert.equal(r.status, 200, r.text);
+  return r.body.tables;
+}
+
+/** The newest outbox messages for a customer. */
+export async function outbox(customerId) {
+  const r = await api('GET', `/v1/dev/outbox?customer_id=${customerId}&limit=10`);
+  assert.equal(r.status, 200, r.text);
+  return r.body.messages;
+}
+
+/** The consent token and code most recently sent to a customer. */
+export async function latestConsent(customerId) {
+  const msgs = await outbox(customerId);
+  const email = msgs.find((m) => m.channel === 'email');
+  const sms = msgs.find((m) => m.channel === 'sms');
+  assert.ok(email && sms, 'an email and an SMS were recorded');
+  const token = email.body.match(/#token=(ct_[0-9a-f]{64})/)?.[1];
+  const code = sms.body.match(/\b(\d{6})\b/)?.[1];
+  assert.ok(token && code, 'the link carries a token and the SMS a code');
+  return { token, code, email, sms };
+}
+
+/** Visible customers of a user, as the list returns them (masked). */
+export async function customers(as) {
+  const r = await api('GET', '/v1/customers?limit=100', { as });
+  assert.equal(r.status, 200, r.text);
+  return r.body.customers;
+}
+
+/** The `nth` reseller-mode, verified, unfrozen generated customer of `partnerId` (test files use distinct `nth`). */
+export async function healthyCustomer(as, partnerId, nth = 0) {
+  const list = await customers(as);
+  const named = Object.values(demo.customers);
+  const healthy = list.filter((x) => x.association.partner_id === partnerId && x.association.type === '3' && x.verified_status === 2
+    && !x.frozen.frozen && (x.budget === null || x.budget.usage_percent < 75) && !named.includes(x.id));
+  assert.ok(healthy.length > nth, `at least ${nth + 1} healthy generated customers exist`);
+  return healthy[nth];
+}
