@@ -1,0 +1,13 @@
+// Prints what `make dev` serves: the portal URL, one demo key per role and partner kind, a consent link.
+import { readFileSync } from 'node:fs';
+
+const [file, base] = process.argv.slice(2);
+const d = JSON.parse(readFileSync(file, 'utf8'));
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`\nonbehalf dev server: ${base}  (API under ${base}/v1, portal at ${base}/)\n`);
+console.log(`Demo API keys (Authorization: Bearer <key>; or open ${base}/#key=<key>):`);
+for (const u of d.users) console.log(`  ${pad(u.handle, 20)} ${pad(u.partner_kind, 12)} ${pad(u.role, 9)} ${u.api_key}`);
+const c = d.consent[0];
+console.log(`\nDemo consent link (customer ${c.customer_id}): ${c.link}`);
+console.log(`  verification code: ${c.code}   (messages: ${base}/v1/dev/outbox)`);
+console.log(`\nTry: curl -s ${base}/v1/customers/${d.customers.journey}/prerequisites -H "Authorization: Bearer ${d.users.find((u) => u.handle === 'skyline-operator').api_key}"\n`);
