@@ -413,3 +413,51 @@ fn shared_fixtures_give_the_expected_verdicts() {
         }
     }
 }
+
+/// The browser module's TypeScript interfaces name exactly the keys the Rust types serialize.
+#[test]
+fn typescript_types_match_the_json() {
+    let ts = include_str!("../browser/types.d.ts");
+    let keys_of = |iface: &str| -> Vec<String> {
+        let start = ts.find(&format!("export interface {iface} {{")).unwrap_or_else(|| panic!("no interface {iface}"));
+        let body = &ts[start..];
+        let body = &body[body.find('{').unwrap() + 1..];
+        let mut depth = 0;
+        let mut end = 0;
+        for (i, ch) in body.char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' if depth == 0 => { end = i; break; }
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        let mut keys = Vec::new();
+        let mut depth = 0;
+        for line in body[..end].lines() {
+            let t = line.trim();
+            if depth == 0 && !t.starts_with("/**") && !t.starts_with('*') {
+                if let Some((k, _)) = t.split_once(':') {
+                    keys.push(k.trim_end_matches('?').trim().to_string());
+                }
+            }
+            depth += t.matches('{').count() as i32 - t.matches('}').count() as i32;
+        }
+        keys
+    };
+    let json_keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let s = Scenario { budget_pct: Some(10), ..happy_reseller() };
+    let input = PrerequisiteInput { now: now(), actor: s.actor(), customer: s.customer(), distributor_permissions: s.permissions(), authorizations: s.authorizations() };
+    let report = serde_json::to_value(input.run()).unwrap();
+    let ij = input_json(&input);
+    assert_eq!(json_keys(&report), keys_of("PrerequisiteReport"));
+    assert_eq!(json_keys(&report["checks"][0]), keys_of("Check"));
+    assert_eq!(json_keys(&ij), keys_of("PrerequisiteInput"));
+    assert_eq!(json_keys(&ij["actor"]), keys_of("Actor"));
+    assert_eq!(json_keys(&ij["customer"]), keys_of("CustomerFacts"));
+    assert_eq!(json_keys(&ij["customer"]["budget"]), keys_of("Budget"));
+    assert_eq!(json_keys(&ij["distributor_permissions"][0]), keys_of("DistributorPermission"));
+    assert_eq!(json_keys(&ij["authorizations"][0]), keys_of("CustomerAuthorization"));
+    let err = crate::error::ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::Required, "x")]).to_body();
+    assert_eq!(json_keys(&err["error"]["details"][0]), keys_of("FieldError"));
+}
