@@ -29,7 +29,7 @@ export CHROME_BIN := /usr/bin/chromium
 
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 
-.PHONY: help dev test bench tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
+.PHONY: help dev dev-reset test bench tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
         test-core test-wasm test-http deploy-check clean
 
 help:
@@ -88,7 +88,7 @@ $(STATE)/dev-seeded: migrations/*.sql src/demo.rs src/bin/seed.rs | worker
 	@mkdir -p $(STATE)
 	rm -rf $(DEV_DB)
 	wrangler d1 migrations apply DB --local --persist-to $(DEV_DB)
-	cargo run --quiet --release --bin onbehalf-seed -- --now "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" --customers $(DEMO_CUSTOMERS) \
+	cargo run --quiet --bin onbehalf-seed -- --now "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" --customers $(DEMO_CUSTOMERS) \
 	  --origin http://127.0.0.1:$(DEV_PORT) --sql $(STATE)/dev-seed.sql --credentials $(STATE)/demo.json
 	wrangler d1 execute DB --local --persist-to $(DEV_DB) --file $(STATE)/dev-seed.sql >/dev/null
 	@touch $@
@@ -98,6 +98,10 @@ dev: tools worker browser $(STATE)/dev-seeded
 	wrangler dev --local --ip 127.0.0.1 --port $(DEV_PORT) --persist-to $(DEV_DB) --var MODE:development \
 	  --show-interactive-dev-session=false
 
+# Forget the dev database; the next `make dev` migrates and seeds afresh (new consent link, fresh times).
+dev-reset:
+	rm -rf $(DEV_DB) $(STATE)/dev-seeded
+
 # ---------------------------------------------------------------------------------------------
 # Tests: core (host), browser module (wasm-bindgen-test in Chromium), HTTP + page (real wrangler dev + local D1)
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +109,7 @@ test: tools tools-browser
 	$(MAKE) test-core
 	$(MAKE) test-wasm
 	$(MAKE) test-http
+	$(MAKE) deploy-check
 
 test-core:
 	cargo test --locked
@@ -124,7 +129,8 @@ bench: worker browser
 
 # Builds the deployable bundle without network access; prints its size and bindings.
 deploy-check: worker
-	wrangler deploy --dry-run --outdir $(STATE)/deploy
+	wrangler deploy --dry-run --outdir $(STATE)/deploy 2>&1 | grep -vE '^\s*$$'
+	@test -s $(STATE)/deploy/index.js
 
 clean:
 	rm -rf build www/pkg $(STATE) target

@@ -106,6 +106,20 @@ pub fn may_revoke(auth: &CustomerAuthorization, now: Timestamp) -> Result<(), Ap
     }
 }
 
+/// Shortest time between two codes for the same request, in seconds.
+pub const RESEND_INTERVAL: i64 = 60;
+
+/// Whether a new code may be sent now: only while the request is pending, and at most one code per
+/// [`RESEND_INTERVAL`] (`rate_limited`).
+pub fn may_resend(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp) -> Result<(), ApiError> {
+    may_decide(auth, now)?;
+    let issued_at = code.expires_at.plus(-CODE_TTL);
+    if now < issued_at.plus(RESEND_INTERVAL) {
+        return Err(ApiError::with_message(Code::RateLimited, "A code was sent less than a minute ago."));
+    }
+    Ok(())
+}
+
 /// The consent link sent to the customer; the token travels in the fragment, so it never
 /// reaches a server log.
 pub fn link(origin: &str, token: &str) -> String {
@@ -113,33 +127,4 @@ pub fn link(origin: &str, token: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_checks() {
-        let id = AuthorizationId::from_bytes(&[9; 12]);
-        let (code, hash) = new_code([1, 2, 3, 4], &id);
-        assert_eq!(code.len(), 6);
-        let t0 = Timestamp::from_unix(1_000);
-        let st = CodeState { hash, expires_at: t0.plus(CODE_TTL), attempts: 0 };
-        assert_eq!(check_code(&st, &id, &code, t0).unwrap(), CodeCheck::Correct);
-        let other = if code == "000000" { "000001" } else { "000000" };
-        assert_eq!(check_code(&st, &id, other, t0).unwrap(), CodeCheck::Wrong { attempts_left: 4 });
-        assert_eq!(check_code(&st, &id, &code, t0.plus(CODE_TTL)).unwrap_err().code, Code::VerificationCodeExpired);
-        let locked = CodeState { attempts: MAX_CODE_ATTEMPTS, ..st.clone() };
-        assert_eq!(check_code(&locked, &id, &code, t0).unwrap_err().code, Code::VerificationCodeLocked);
-        // A code is bound to its authorization.
-        let id2 = AuthorizationId::from_bytes(&[8; 12]);
-        assert!(matches!(check_code(&st, &id2, &code, t0).unwrap(), CodeCheck::Wrong { .. }));
-    }
-
-    #[test]
-    fn tokens() {
-        let t = new_token(&[0xfe; 32]);
-        assert!(is_token(&t));
-        assert!(!is_token(&t[..t.len() - 1]));
-        assert_ne!(token_hash(&t), t);
-        assert_eq!(link("http://127.0.0.1:8787/", &t), format!("http://127.0.0.1:8787/consent.html#token={t}"));
-    }
-}
+mod tests;

@@ -531,6 +531,24 @@ impl Approval {
     }
 }
 
+/// The authorization as approved at `now`: the capabilities granted (as requested, or narrowed) and
+/// an expiry `valid_days` after the decision. Call after [`crate::consent::may_decide`] and a correct code.
+pub fn approve(auth: &CustomerAuthorization, approval: Approval, now: Timestamp) -> CustomerAuthorization {
+    CustomerAuthorization {
+        capabilities: approval.capabilities.unwrap_or_else(|| auth.capabilities.clone()),
+        status: AuthStatus::Approved,
+        decided_at: Some(now),
+        expires_at: Some(now.plus(auth.valid_days * DAY)),
+        ..auth.clone()
+    }
+}
+
+/// Whose authorizations of a customer `actor` may list: its own partner's, or for a distributor
+/// every partner's in its tree (`None` = no partner filter).
+pub fn listable_authorizations(actor: &Actor) -> Option<&PartnerId> {
+    (actor.partner_kind == PartnerKind::Reseller).then_some(&actor.partner_id)
+}
+
 /// Reads an optional or required free-text reason of 4-200 characters: `{"reason": "..."}`.
 pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiError> {
     let mut d = Decoder::new();
@@ -553,59 +571,4 @@ pub fn top(field: &str) -> Path {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn now() -> Timestamp {
-        Timestamp::parse("2026-11-26T00:00:00Z").unwrap()
-    }
-
-    #[test]
-    fn capabilities_reject_empty_duplicates_and_unknown() {
-        for (v, code) in [(json!([]), Code::Required), (json!(["order", "order"]), Code::Duplicate), (json!(["order", "buy"]), Code::InvalidValue), (json!("order"), Code::InvalidType)] {
-            let mut d = Decoder::new();
-            assert!(Capabilities::decode(&mut d, &v, &vec![]).is_none());
-            assert_eq!(d.into_errors()[0].code, code, "{v}");
-        }
-        assert_eq!(Capabilities::from_csv("om,order").unwrap().to_csv(), "order,om");
-    }
-
-    #[test]
-    fn grant_request_collects_all_errors() {
-        let e = GrantPermission::decode(&json!({"reseller_id": "x", "capabilities": [], "valid_until": "2020-01-01T00:00:00Z", "color": 1}), now()).unwrap_err();
-        let paths: Vec<String> = e.details.iter().map(|f| serde_json::to_string(&f.path).unwrap()).collect();
-        assert_eq!(paths, vec![r#"["reseller_id"]"#, r#"["capabilities"]"#, r#"["valid_until"]"#, r#"["color"]"#]);
-    }
-
-    #[test]
-    fn authorization_state_follows_time() {
-        let a = CustomerAuthorization {
-            id: AuthorizationId::from_bytes(&[1; 12]),
-            partner_id: PartnerId::from_bytes(&[2; 16]),
-            customer_id: CustomerId::from_bytes(&[3; 16]),
-            capabilities: Capabilities::new(vec![Capability::Order]).unwrap(),
-            requested_by: None,
-            requested_at: now(),
-            valid_days: 30,
-            status: AuthStatus::Pending,
-            decided_at: None,
-            expires_at: None,
-            revoked_at: None,
-            reason: None,
-        };
-        assert_eq!(a.state(now()), GrantState::Pending);
-        assert_eq!(a.state(now().plus(CONSENT_LINK_TTL)), GrantState::RequestExpired);
-        let approved = CustomerAuthorization { status: AuthStatus::Approved, decided_at: Some(now()), expires_at: Some(now().plus(30 * DAY)), ..a };
-        assert_eq!(approved.state(now().plus(30 * DAY - 1)), GrantState::Active);
-        assert_eq!(approved.state(now().plus(30 * DAY)), GrantState::Expired);
-    }
-
-    #[test]
-    fn approval_may_only_narrow() {
-        let req = Capabilities::new(vec![Capability::Order]).unwrap();
-        assert!(Approval::decode(&json!({"code": "123456", "capabilities": ["order"]}), &req).is_ok());
-        let e = Approval::decode(&json!({"code": "12345x", "capabilities": ["om"]}), &req).unwrap_err();
-        assert_eq!(e.details.len(), 2);
-    }
-}
+mod tests;

@@ -127,6 +127,17 @@ impl Actor {
         }
     }
 
+    /// What this actor may do, as `GET /v1/me` reports it (role and partner kind together).
+    pub fn abilities(&self) -> serde_json::Value {
+        serde_json::json!({
+            "read": self.role.may(Ability::Read),
+            "request_authorization": self.role.may(Ability::RequestAuthorization),
+            "place_order": self.role.may(Ability::PlaceOrder),
+            "manage_permissions": self.role.may(Ability::ManagePermissions) && self.partner_kind == PartnerKind::Distributor,
+            "manage_api_keys": self.role.may(Ability::ManageApiKeys),
+        })
+    }
+
     /// Whether a customer associated with `partner` (whose distributor is `partner_distributor`)
     /// is visible to this actor: its own customers, and for a distributor its resellers' customers.
     pub fn sees(&self, partner: &PartnerId, partner_distributor: Option<&PartnerId>) -> bool {
@@ -184,47 +195,4 @@ pub fn bearer_key(header: Option<&str>) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn role_table() {
-        use Ability::*;
-        let table = [
-            (Role::Admin, [true, true, true, true, true]),
-            (Role::Operator, [true, true, true, false, false]),
-            (Role::Viewer, [true, false, false, false, false]),
-        ];
-        for (role, expect) in table {
-            let got = [Read, RequestAuthorization, PlaceOrder, ManagePermissions, ManageApiKeys].map(|a| role.may(a));
-            assert_eq!(got, expect, "{role:?}");
-        }
-    }
-
-    #[test]
-    fn bearer_parsing_and_hash() {
-        let k = api_key_secret(&[0xab; 20]);
-        let header = format!("Bearer {k}");
-        assert_eq!(bearer_key(Some(&header)), Some(k.as_str()));
-        assert_eq!(bearer_key(Some(&format!("bearer  {k} "))), Some(k.as_str()));
-        assert_eq!(bearer_key(Some("Basic abc")), None);
-        assert_eq!(bearer_key(Some("Bearer obk_123")), None);
-        assert_eq!(bearer_key(None), None);
-        assert_eq!(api_key_hash(&k).len(), 64);
-        assert_ne!(api_key_hash(&k), api_key_hash(&api_key_secret(&[0xac; 20])));
-    }
-
-    #[test]
-    fn distributor_sees_its_resellers_customers_only() {
-        let d = PartnerId::parse(&"d".repeat(32)).unwrap();
-        let r = PartnerId::parse(&"e".repeat(32)).unwrap();
-        let other = PartnerId::parse(&"f".repeat(32)).unwrap();
-        let actor = Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: d.clone(), partner_kind: PartnerKind::Distributor, distributor_id: None, role: Role::Viewer };
-        assert!(actor.sees(&d, None));
-        assert!(actor.sees(&r, Some(&d)));
-        assert!(!actor.sees(&r, Some(&other)));
-        let reseller = Actor { partner_id: r.clone(), partner_kind: PartnerKind::Reseller, distributor_id: Some(d.clone()), ..actor };
-        assert!(reseller.sees(&r, Some(&d)));
-        assert!(!reseller.sees(&d, None));
-    }
-}
+mod tests;

@@ -176,12 +176,12 @@ pub fn close_pending(db: &D1Database, id: &AuthorizationId, status: AuthStatus, 
     )
 }
 
-/// Approves a pending authorization with the granted capabilities and expiry.
-pub fn approve(db: &D1Database, id: &AuthorizationId, caps: &Capabilities, at: Timestamp, expires: Timestamp) -> Result<D1PreparedStatement, ApiError> {
+/// Stores an approval decided by the core (`grants::approve`), if the request is still pending.
+pub fn approve(db: &D1Database, a: &CustomerAuthorization) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE authorizations SET status = 'approved', capabilities = ?2, decided_at = ?3, expires_at = ?4 WHERE id = ?1 AND status = 'pending'",
-        args![id.as_str(), caps.to_csv(), at.to_string(), expires.to_string()],
+        args![a.id.as_str(), a.capabilities.to_csv(), a.decided_at.map(|t| t.to_string()), a.expires_at.map(|t| t.to_string())],
     )
 }
 

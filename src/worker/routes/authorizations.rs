@@ -8,7 +8,7 @@ use crate::error::{ApiError, Code};
 use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAuthorization};
 use crate::ids::{AuthorizationId, MessageId};
 use crate::outbox;
-use crate::partners::{Ability, PartnerKind};
+use crate::partners::Ability;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{json, json_body, random_bytes, Ctx};
 use serde_json::json;
@@ -59,8 +59,7 @@ pub async fn list(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
     let customer = visible_customer(ctx, &actor, id).await?;
-    let only = (actor.partner_kind == PartnerKind::Reseller).then_some(&actor.partner_id);
-    let auths = grants::authorizations_for(&ctx.db, &customer.facts.id, only).await?;
+    let auths = grants::authorizations_for(&ctx.db, &customer.facts.id, crate::grants::listable_authorizations(&actor)).await?;
     let views: Vec<_> = auths.iter().map(|a| a.view(ctx.now)).collect();
     json(200, &json!({"authorizations": views}))
 }

@@ -9,7 +9,6 @@ use crate::error::{ApiError, Code};
 use crate::grants::{decode_reason, Approval, AuthStatus, CustomerAuthorization};
 use crate::ids::MessageId;
 use crate::outbox;
-use crate::time::DAY;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{json, json_body, random_bytes, Ctx};
 use serde_json::json;
@@ -87,11 +86,10 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
             Err(consent::wrong_code_error(attempts_left))
         }
         CodeCheck::Correct => {
-            let caps = approval.capabilities.unwrap_or_else(|| auth.capabilities.clone());
-            let expires = ctx.now.plus(auth.valid_days * DAY);
+            let approved = crate::grants::approve(auth, approval, ctx.now);
             let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationApproved, auth.id.as_str(),
-                json!({"capabilities": caps, "expires_at": expires}));
-            let stmt = grants::approve(&ctx.db, &auth.id, &caps, ctx.now, expires)?;
+                json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}));
+            let stmt = grants::approve(&ctx.db, &approved)?;
             finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await
         }
     }
@@ -99,14 +97,10 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
 
 /// Sends a fresh code (at most one per minute); the old one stops working.
 async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body: &serde_json::Value) -> Res {
-    may_decide(auth, ctx.now)?;
     if body.as_object().is_some_and(|o| !o.is_empty()) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::UnknownField, "This action takes no fields.")]));
     }
-    let issued_at = code.expires_at.plus(-consent::CODE_TTL);
-    if ctx.now < issued_at.plus(60) {
-        return Err(ApiError::with_message(Code::RateLimited, "A code was sent less than a minute ago."));
-    }
+    consent::may_resend(auth, code, ctx.now)?;
     let customer = customer_of(ctx, auth).await?;
     let partner_name = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);

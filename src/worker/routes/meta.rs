@@ -18,19 +18,7 @@ pub async fn me(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     let user = db::partners::user(&ctx.db, actor.user_id.as_str()).await?.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
     let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
-    let may = |a| actor.role.may(a);
-    json(200, &json!({
-        "user": user,
-        "partner": partner,
-        "role": actor.role,
-        "abilities": {
-            "read": may(Ability::Read),
-            "request_authorization": may(Ability::RequestAuthorization),
-            "place_order": may(Ability::PlaceOrder),
-            "manage_permissions": may(Ability::ManagePermissions) && actor.partner_kind == crate::partners::PartnerKind::Distributor,
-            "manage_api_keys": may(Ability::ManageApiKeys),
-        },
-    }))
+    json(200, &json!({"user": user, "partner": partner, "role": actor.role, "abilities": actor.abilities()}))
 }
 
 /// `GET /v1/audit?customer_id=&limit=`: the partner's audit trail, newest first.
