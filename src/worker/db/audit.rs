@@ -36,6 +36,18 @@ pub fn append_if_changed(db: &D1Database, e: &AuditEvent) -> Result<D1PreparedSt
     stmt(db, sql, event_args(e))
 }
 
+/// Runs a conditional update (one that matches its row only in the expected state) together with
+/// its audit event, atomically: `Err(lost)` when the row had already moved on, and then nothing
+/// was written, the event included.
+pub async fn change_once(db: &D1Database, update: D1PreparedStatement, e: &AuditEvent, lost: crate::error::Code) -> Result<(), ApiError> {
+    let changed = super::batch(db, vec![update, append_if_changed(db, e)?]).await?;
+    if changed.first() == Some(&1) {
+        Ok(())
+    } else {
+        Err(ApiError::new(lost))
+    }
+}
+
 #[derive(Deserialize)]
 struct Row {
     seq: i64,

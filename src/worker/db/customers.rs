@@ -60,10 +60,7 @@ fn convert(r: Row) -> Result<Customer, ApiError> {
         facts: CustomerFacts {
             id: stored("customer id", CustomerId::parse(&r.id))?,
             partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
-            partner_distributor_id: match r.partner_distributor_id {
-                Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
-                None => None,
-            },
+            partner_distributor_id: super::opt_partner("distributor id", r.partner_distributor_id.as_deref())?,
             association_type: stored("association type", AssociationType::parse(&r.association_type))?,
             frozen: r.frozen != 0 || r.auto_frozen != 0,
             auto_frozen: r.auto_frozen != 0,

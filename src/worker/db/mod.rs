@@ -96,6 +96,11 @@ pub fn stored<T>(what: &str, v: Option<T>) -> Result<T, ApiError> {
     v.ok_or_else(|| fault("stored value does not parse", what))
 }
 
+/// Parses an optional stored partner id.
+pub fn opt_partner(what: &str, s: Option<&str>) -> Result<Option<crate::ids::PartnerId>, ApiError> {
+    s.map(|p| stored(what, crate::ids::PartnerId::parse(p))).transpose()
+}
+
 /// Parses an optional stored timestamp.
 pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Timestamp>, ApiError> {
     match s {

@@ -33,10 +33,7 @@ pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Act
         user_id: stored("user id", UserId::parse(&r.user_id))?,
         partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
         partner_kind: stored("partner kind", PartnerKind::parse(&r.kind))?,
-        distributor_id: match r.distributor_id {
-            Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
-            None => None,
-        },
+        distributor_id: super::opt_partner("distributor id", r.distributor_id.as_deref())?,
         role: stored("role", Role::parse(&r.role))?,
     }))
 }
@@ -61,10 +58,7 @@ pub async fn reseller_facts(db: &D1Database, id: &PartnerId) -> Result<Option<Re
     Ok(Some(ResellerFacts {
         id: id.clone(),
         kind: stored("partner kind", PartnerKind::parse(&p.kind))?,
-        distributor_id: match p.distributor_id {
-            Some(d) => Some(stored("distributor id", PartnerId::parse(&d))?),
-            None => None,
-        },
+        distributor_id: super::opt_partner("distributor id", p.distributor_id.as_deref())?,
     }))
 }
 

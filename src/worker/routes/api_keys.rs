@@ -57,9 +57,6 @@ pub async fn revoke(ctx: &Ctx, req: &Request, id: &str) -> Res {
         return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
     }
     let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
-    let changed = db::batch(&ctx.db, vec![partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, audit::append_if_changed(&ctx.db, &event)?]).await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
-    }
+    audit::change_once(&ctx.db, partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, &event, Code::ApiKeyAlreadyRevoked).await?;
     json(200, &json!({"id": key.id, "revoked_at": ctx.now}))
 }

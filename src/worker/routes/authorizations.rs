@@ -72,13 +72,8 @@ pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let auth = grants::authorization(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     authorize_withdraw(&actor, &auth, ctx.now)?;
     let event = ctx.partner_event(&actor, Some(&auth.customer_id), Action::AuthorizationWithdrawn, auth.id.as_str(), json!({"reason": reason}));
-    let changed = db::batch(&ctx.db, vec![
-        grants::close_pending(&ctx.db, &auth.id, AuthStatus::Withdrawn, ctx.now, reason.as_deref())?,
-        audit::append_if_changed(&ctx.db, &event)?,
-    ]).await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::AuthorizationNotPending));
-    }
+    let update = grants::close_pending(&ctx.db, &auth.id, AuthStatus::Withdrawn, ctx.now, reason.as_deref())?;
+    audit::change_once(&ctx.db, update, &event, Code::AuthorizationNotPending).await?;
     let auth = grants::authorization(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     json(200, &auth.view(ctx.now))
 }

@@ -68,10 +68,7 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
 
 /// Runs a conditional update with its audit event; `lost` when the row had already moved on.
 async fn finish(ctx: &Ctx, auth: &CustomerAuthorization, stmt: worker::D1PreparedStatement, event: &crate::audit::AuditEvent, lost: Code) -> Res {
-    let changed = db::batch(&ctx.db, vec![stmt, audit::append_if_changed(&ctx.db, event)?]).await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(lost));
-    }
+    audit::change_once(&ctx.db, stmt, event, lost).await?;
     let auth = grants::authorization(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     json(200, &auth.view(ctx.now))
 }

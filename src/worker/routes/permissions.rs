@@ -53,13 +53,8 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     authorize_permission_revoke(&actor, &perm, ctx.now)?;
     let event = ctx.partner_event(&actor, perm.customer_id.as_ref(), Action::PermissionRevoked, perm.id.as_str(),
         json!({"reseller_id": perm.reseller_id, "reason": reason}));
-    let changed = db::batch(&ctx.db, vec![
-        grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?,
-        audit::append_if_changed(&ctx.db, &event)?,
-    ]).await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::PermissionAlreadyRevoked));
-    }
+    let update = grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?;
+    audit::change_once(&ctx.db, update, &event, Code::PermissionAlreadyRevoked).await?;
     let perm = grants::permission(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     json(200, &perm.view(ctx.now))
 }
