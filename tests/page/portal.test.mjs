@@ -104,3 +104,12 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   await p.waitForFunction(() => document.querySelector('#consent-state').textContent === 'revoked');
   assert.deepEqual(errors, []);
 });
+
+test('the portal is served with a strict Content-Security-Policy and still works under it', async () => {
+  const r = await fetch(`${BASE}/`);
+  const csp = r.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal((await fetch(`${BASE}/_headers`)).status === 200, false, 'the headers file itself is not served');
+});
