@@ -108,8 +108,8 @@ dev-reset:
 test: tools tools-browser
 	$(MAKE) test-core
 	$(MAKE) test-wasm
-	$(MAKE) test-http
 	$(MAKE) deploy-check
+	$(MAKE) test-http
 
 test-core:
 	cargo test --locked
