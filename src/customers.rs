@@ -1,5 +1,7 @@
 //! Customers: the partner's end customers with the fields Customer Management filters on.
 
+pub mod query;
+
 use crate::decode::{Decoder, Obj};
 use crate::error::Path;
 use crate::ids::{CustomerId, PartnerId};

@@ -21,6 +21,7 @@ pub mod money;
 pub mod outbox;
 pub mod partners;
 pub mod prerequisites;
+pub mod sql;
 pub mod time;
 
 #[cfg(feature = "worker")]

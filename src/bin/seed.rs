@@ -3,6 +3,7 @@
 //!
 //! usage: onbehalf-seed --now <RFC3339> [--customers N] --sql FILE --credentials FILE
 
+use onbehalf::sql::customers as customers_sql;
 use onbehalf::demo::{self, Dataset};
 use onbehalf::time::Timestamp;
 use serde_json::json;
@@ -34,20 +35,10 @@ fn sql(d: &Dataset) -> String {
     insert_rows(&mut out, "partner_users (id, partner_id, name, email, role, created_at)", &users);
     let keys: Vec<String> = d.users.iter().map(|u| format!("({}, {}, {}, 'demo key', {})", q(&u.api_key_id), q(u.id.as_str()), q(&demo::key_hash(u)), q(&now))).collect();
     insert_rows(&mut out, "api_keys (id, user_id, key_hash, label, created_at)", &keys);
-    let customers: Vec<String> = d.customers.iter().map(|c| {
-        let f = &c.facts;
-        let b = f.budget.as_ref();
-        format!(
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            q(f.id.as_str()), q(f.partner_id.as_str()), q(f.association_type.as_str()), q(&c.associated_on.to_string()),
-            q(&c.account_name), q(&c.real_name), q(&c.mobile_country_code), q(&c.mobile), q(&c.email), qo(c.account_manager.as_deref()),
-            f.verified_status.0, c.customer_type, q(&c.level), f.frozen as i64, f.auto_frozen as i64, qo(c.frozen_reason.as_deref()),
-            q(c.month_to_date_spend.currency.as_str()), qo(b.map(|b| b.budget_type.as_str())),
-            b.map_or("NULL".into(), |b| b.amount.minor.to_string()), b.map_or("NULL".into(), |b| b.used.minor.to_string()),
-            b.is_some_and(|b| b.auto_freeze) as i64, c.month_to_date_spend.minor, qo(c.earliest_expiry.map(|t| t.to_string())), q(&now),
-        )
-    }).collect();
-    insert_rows(&mut out, "customers (id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, account_manager, verified_status, customer_type, level, frozen, auto_frozen, frozen_reason, currency, budget_type, budget_amount_minor, budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at)", &customers);
+    let customers: Vec<String> = d.customers.iter()
+        .map(|c| format!("({})", customers_sql::row_values(c, d.now).iter().map(customers_sql::literal).collect::<Vec<_>>().join(", ")))
+        .collect();
+    insert_rows(&mut out, &format!("customers ({})", customers_sql::INSERT_COLUMNS), &customers);
     let tags: Vec<String> = d.customers.iter().flat_map(|c| c.tags.iter().map(move |t| format!("({}, {})", q(c.facts.id.as_str()), q(t)))).collect();
     insert_rows(&mut out, "customer_tags (customer_id, tag)", &tags);
     let perms: Vec<String> = d.permissions.iter().map(|p| format!("({}, {}, {}, {}, {}, {}, {}, {})",

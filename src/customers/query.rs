@@ -1,0 +1,468 @@
+//! Customer Management's query: the 12 filters, "can order now", authorization state, reseller,
+//! sorting and keyset paging. One definition with two executors: [`execute`] here (in memory, for
+//! the browser module and as the reference), and the SQL compiler in `crate::sql::customers` (D1).
+//! A property test checks that both return the same ids in the same order.
+
+use super::{AssociationType, Customer};
+use crate::decode::Decoder;
+use crate::error::{ApiError, Code, Path, PathSeg};
+use crate::grants::{CustomerAuthorization, GrantState};
+use crate::ids::{hex, CustomerId, PartnerId};
+use crate::time::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Largest page.
+pub const MAX_LIMIT: i64 = 100;
+/// Default page size.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Most tags in one query.
+pub const MAX_TAGS: usize = 10;
+
+/// Folds text for case-insensitive "contains" search: Unicode lowercase. Stored next to the clear
+/// value so that SQL and Rust compare the very same strings.
+pub fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// The digits of a mobile number (spaces, dashes, `+` and brackets dropped).
+pub fn mobile_digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The stored, non-reversible key of a full mobile number for exact search: hex SHA-256 of
+/// `mobile:<digits>`. A customer has two: national number, and country code (without leading
+/// zeros) + national number, so a search matches with or without the country code.
+pub fn mobile_key(digits: &str) -> String {
+    hex(&Sha256::digest(format!("mobile:{digits}").as_bytes()))
+}
+
+/// The two search keys of a customer's mobile: national, and with the country code.
+pub fn mobile_keys(country_code: &str, mobile: &str) -> (String, String) {
+    let national = mobile_digits(mobile);
+    let cc = mobile_digits(country_code).trim_start_matches('0').to_string();
+    (mobile_key(&national), mobile_key(&format!("{cc}{national}")))
+}
+
+/// The customer's authorization state for the querying partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthFilter {
+    /// Neither active nor pending.
+    None,
+    /// A request awaits the customer.
+    Pending,
+    /// An authorization is in force.
+    Active,
+}
+
+impl AuthFilter {
+    /// Wire names.
+    pub const NAMES: &'static [&'static str] = &["none", "pending", "active"];
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "none" => Some(Self::None),
+            "pending" => Some(Self::Pending),
+            "active" => Some(Self::Active),
+            _ => None,
+        }
+    }
+}
+
+/// Columns a list can be sorted by. Masked columns are not sortable: their order would leak them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    AssociatedOn,
+    MtdSpend,
+    EarliestExpiry,
+    BudgetUsage,
+    AccountManager,
+    CustomerId,
+}
+
+impl SortKey {
+    /// Wire names.
+    pub const NAMES: &'static [&'static str] = &["associated_on", "mtd_spend", "earliest_expiry", "budget_usage", "account_manager", "customer_id"];
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "associated_on" => Some(Self::AssociatedOn),
+            "mtd_spend" => Some(Self::MtdSpend),
+            "earliest_expiry" => Some(Self::EarliestExpiry),
+            "budget_usage" => Some(Self::BudgetUsage),
+            "account_manager" => Some(Self::AccountManager),
+            "customer_id" => Some(Self::CustomerId),
+            _ => None,
+        }
+    }
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A sort value. Absent values sort as the smallest value of their kind (`""` or `-1`), the same in
+/// SQL (through `COALESCE`) and here.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub value: SortValue,
+    pub id: CustomerId,
+}
+
+/// A validated customer query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerQuery {
+    /// 1. automatically frozen
+    pub auto_frozen: Option<bool>,
+    /// 1. frozen at all
+    pub frozen: Option<bool>,
+    /// 2. association type
+    pub association_type: Option<AssociationType>,
+    /// 3. association time, `[from, to]` inclusive
+    pub associated_from: Option<Timestamp>,
+    pub associated_to: Option<Timestamp>,
+    /// 4. customer (real) name contains (folded)
+    pub customer_name: Option<String>,
+    /// 5. account name contains (folded)
+    pub account_name: Option<String>,
+    /// 6. customer id, exact
+    pub customer_id: Option<CustomerId>,
+    /// 7. account manager contains (folded)
+    pub account_manager: Option<String>,
+    /// 8. month-to-date spend, minor units, inclusive
+    pub spend_min: Option<i64>,
+    pub spend_max: Option<i64>,
+    /// 9. earliest resource expiry, inclusive
+    pub expiry_from: Option<Timestamp>,
+    pub expiry_to: Option<Timestamp>,
+    /// 10. mobile, exact: search keys of the digits as given (and without leading zeros)
+    pub mobile_keys: Vec<String>,
+    /// 11. budget usage in percent, inclusive (customers without a budget never match)
+    pub usage_min: Option<i64>,
+    pub usage_max: Option<i64>,
+    /// 12. tags: customers with at least one of them
+    pub tags: Vec<String>,
+    /// The prerequisite verdict for the querying actor.
+    pub can_order: Option<bool>,
+    /// Authorization state for the querying partner.
+    pub authorization: Option<AuthFilter>,
+    /// Active authorization ending before this instant.
+    pub authorization_expiring_before: Option<Timestamp>,
+    /// Customers of this reseller (a distributor's "Resellers' Customers").
+    pub reseller_id: Option<PartnerId>,
+    pub sort: Option<SortKey>,
+    pub descending: bool,
+    pub limit: i64,
+    pub cursor: Option<Cursor>,
+}
+
+/// What the executors read per customer: the customer, and what the grants say for the actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryRow {
+    pub customer: Customer,
+    pub can_order: bool,
+    pub auth_state: AuthFilter,
+    /// Latest expiry among the active authorizations.
+    pub auth_expires_at: Option<Timestamp>,
+}
+
+/// The authorization summary for `partner` from `auths` at `now`.
+pub fn auth_summary(partner: &PartnerId, customer: &CustomerId, auths: &[CustomerAuthorization], now: Timestamp) -> (AuthFilter, Option<Timestamp>) {
+    let mine = auths.iter().filter(|a| &a.partner_id == partner && &a.customer_id == customer);
+    let mut state = AuthFilter::None;
+    let mut expires: Option<Timestamp> = None;
+    for a in mine {
+        match a.state(now) {
+            GrantState::Active => {
+                state = AuthFilter::Active;
+                expires = match (expires, a.expires_at) {
+                    (Some(x), Some(y)) => Some(x.max(y)),
+                    (x, y) => x.or(y),
+                };
+            }
+            GrantState::Pending if state == AuthFilter::None => state = AuthFilter::Pending,
+            _ => {}
+        }
+    }
+    (state, expires)
+}
+
+impl QueryRow {
+    /// The value of `key` for this row.
+    pub fn sort_value(&self, key: SortKey) -> SortValue {
+        let c = &self.customer;
+        match key {
+            SortKey::AssociatedOn => SortValue::Text(c.associated_on.to_string()),
+            SortKey::MtdSpend => SortValue::Int(c.month_to_date_spend.minor),
+            SortKey::EarliestExpiry => SortValue::Text(c.earliest_expiry.map(|t| t.to_string()).unwrap_or_default()),
+            SortKey::BudgetUsage => SortValue::Int(c.facts.budget.as_ref().map_or(-1, |b| b.usage_percent())),
+            SortKey::AccountManager => SortValue::Text(c.account_manager.clone().unwrap_or_default()),
+            SortKey::CustomerId => SortValue::Text(c.facts.id.as_str().to_string()),
+        }
+    }
+
+    /// Whether this row passes every filter of `q` (paging aside).
+    pub fn matches(&self, q: &CustomerQuery) -> bool {
+        let c = &self.customer;
+        let f = &c.facts;
+        let within = |v: Option<Timestamp>, from: Option<Timestamp>, to: Option<Timestamp>| match v {
+            Some(v) => from.is_none_or(|x| v >= x) && to.is_none_or(|x| v <= x),
+            None => from.is_none() && to.is_none(),
+        };
+        let contains = |hay: &str, needle: &Option<String>| needle.as_ref().is_none_or(|n| fold(hay).contains(n.as_str()));
+        let usage = f.budget.as_ref().map(|b| b.usage_percent());
+        let (mk_national, mk_full) = mobile_keys(&c.mobile_country_code, &c.mobile);
+        q.auto_frozen.is_none_or(|x| f.auto_frozen == x)
+            && q.frozen.is_none_or(|x| f.frozen == x)
+            && q.association_type.is_none_or(|x| f.association_type == x)
+            && within(Some(c.associated_on), q.associated_from, q.associated_to)
+            && contains(&c.real_name, &q.customer_name)
+            && contains(&c.account_name, &q.account_name)
+            && q.customer_id.as_ref().is_none_or(|x| &f.id == x)
+            && (q.account_manager.is_none() || c.account_manager.as_ref().is_some_and(|m| contains(m, &q.account_manager)))
+            && q.spend_min.is_none_or(|x| c.month_to_date_spend.minor >= x)
+            && q.spend_max.is_none_or(|x| c.month_to_date_spend.minor <= x)
+            && within(c.earliest_expiry, q.expiry_from, q.expiry_to)
+            && (q.mobile_keys.is_empty() || q.mobile_keys.iter().any(|k| k == &mk_national || k == &mk_full))
+            && q.usage_min.is_none_or(|x| usage.is_some_and(|u| u >= x))
+            && q.usage_max.is_none_or(|x| usage.is_some_and(|u| u <= x))
+            && (q.tags.is_empty() || q.tags.iter().any(|t| c.tags.contains(t)))
+            && q.can_order.is_none_or(|x| self.can_order == x)
+            && q.authorization.is_none_or(|x| self.auth_state == x)
+            && q.authorization_expiring_before.is_none_or(|t| self.auth_state == AuthFilter::Active && self.auth_expires_at.is_some_and(|e| e < t))
+            && q.reseller_id.as_ref().is_none_or(|r| &f.partner_id == r)
+    }
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<'a> {
+    pub rows: Vec<&'a QueryRow>,
+    pub total: usize,
+    pub next: Option<Cursor>,
+}
+
+/// The in-memory executor: filter, sort (ties by id, in the same direction), page after the cursor.
+pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
+    let key = q.sort.unwrap_or(SortKey::AssociatedOn);
+    let mut hits: Vec<(SortValue, &QueryRow)> = rows.iter().filter(|r| r.matches(q)).map(|r| (r.sort_value(key), r)).collect();
+    let total = hits.len();
+    hits.sort_by(|(a, ra), (b, rb)| (a, ra.customer.facts.id.as_str()).cmp(&(b, rb.customer.facts.id.as_str())));
+    if q.descending {
+        hits.reverse();
+    }
+    let after = |v: &SortValue, id: &str| match &q.cursor {
+        None => true,
+        Some(c) if q.descending => (v, id) < (&c.value, c.id.as_str()),
+        Some(c) => (v, id) > (&c.value, c.id.as_str()),
+    };
+    let limit = q.limit.clamp(1, MAX_LIMIT) as usize;
+    let mut page: Vec<(SortValue, &QueryRow)> = hits.into_iter().filter(|(v, r)| after(v, r.customer.facts.id.as_str())).take(limit + 1).collect();
+    let more = page.len() > limit;
+    page.truncate(limit);
+    let next = if more { page.last().map(|(v, r)| Cursor { value: v.clone(), id: r.customer.facts.id.clone() }) } else { None };
+    Page { rows: page.into_iter().map(|(_, r)| r).collect(), total, next }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Decoding (URL query parameters, or the same keys from a JS object)
+// ------------------------------------------------------------------------------------------------
+
+/// Every accepted parameter.
+pub const PARAMS: &[&str] = &[
+    "auto_frozen", "frozen", "association_type", "associated_from", "associated_to", "customer_name", "account_name",
+    "customer_id", "account_manager", "spend_min", "spend_max", "expiry_from", "expiry_to", "mobile", "budget_usage_min",
+    "budget_usage_max", "tag", "can_order", "authorization", "authorization_expiring_before", "reseller_id", "sort", "order",
+    "limit", "cursor",
+];
+
+fn p(name: &str) -> Path {
+    vec![PathSeg::Key(name.to_string())]
+}
+
+/// A cursor as text: base64url of `{"s": sort, "o": "asc"|"desc", "v": value, "id": id, "f": filters fingerprint}`.
+pub fn encode_cursor(q: &CustomerQuery, c: &Cursor) -> String {
+    let v = serde_json::json!({"s": q.sort.unwrap_or(SortKey::AssociatedOn).as_str(), "o": if q.descending { "desc" } else { "asc" },
+                               "v": c.value, "id": c.id, "f": fingerprint(q)});
+    base64url(v.to_string().as_bytes())
+}
+
+/// A short digest of the filters (not sort or paging), so a cursor cannot be replayed on another query.
+fn fingerprint(q: &CustomerQuery) -> String {
+    let unpaged = CustomerQuery { cursor: None, limit: 0, ..q.clone() };
+    hex(&Sha256::digest(format!("{unpaged:?}").as_bytes())[..8])
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn unbase64url(s: &str) -> Option<Vec<u8>> {
+    let vals: Option<Vec<u32>> = s.bytes().map(|c| B64.iter().position(|b| *b == c).map(|p| p as u32)).collect();
+    let vals = vals?;
+    if vals.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(vals.len() * 3 / 4);
+    for chunk in vals.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, v)| acc | v << (18 - 6 * i));
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn decode_cursor(s: &str, q: &CustomerQuery) -> Option<Cursor> {
+    let v: Value = serde_json::from_slice(&unbase64url(s)?).ok()?;
+    let key = q.sort.unwrap_or(SortKey::AssociatedOn);
+    if v["s"] != key.as_str() || v["o"] != if q.descending { "desc" } else { "asc" } || v["f"] != fingerprint(q) {
+        return None;
+    }
+    let id = CustomerId::parse(v["id"].as_str()?)?;
+    let value = match (&v["v"], key) {
+        (Value::Number(n), SortKey::MtdSpend | SortKey::BudgetUsage) => SortValue::Int(n.as_i64()?),
+        (Value::String(s), SortKey::AssociatedOn | SortKey::EarliestExpiry | SortKey::AccountManager | SortKey::CustomerId) => SortValue::Text(s.clone()),
+        _ => return None,
+    };
+    Some(Cursor { value, id })
+}
+
+impl CustomerQuery {
+    /// Reads a query from `(name, value)` pairs (URL query parameters; `tag` may repeat). Collects
+    /// every error with the parameter's name as its path: unknown parameters, malformed values,
+    /// inverted ranges, page size outside 1..=100, a cursor that is malformed or from another query.
+    pub fn decode(pairs: &[(String, String)]) -> Result<Self, ApiError> {
+        let mut d = Decoder::new();
+        let mut q = CustomerQuery { limit: DEFAULT_LIMIT, ..Default::default() };
+        let mut cursor_text: Option<String> = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, raw) in pairs {
+            let Some(name) = PARAMS.iter().find(|n| **n == k.as_str()).copied() else {
+                d.error(p(k), Code::UnknownField, format!("Unknown parameter `{k}`; accepted: {}.", PARAMS.join(", ")));
+                continue;
+            };
+            if name != "tag" && seen.contains(&name) {
+                d.error(p(name), Code::Duplicate, format!("`{name}` is given more than once."));
+                continue;
+            }
+            seen.push(name);
+            let v = raw.trim();
+            let path = p(name);
+            let boolean = |d: &mut Decoder| match v {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => {
+                    d.error(path.clone(), Code::InvalidValue, "Must be true or false.");
+                    None
+                }
+            };
+            let time = |d: &mut Decoder| d.timestamp(&Value::from(v), &path);
+            let int = |d: &mut Decoder, min: i64, max: i64| match v.parse::<i64>() {
+                Ok(n) => d.int(&Value::from(n), &path, min, max),
+                Err(_) => {
+                    d.error(path.clone(), Code::InvalidType, "Must be an integer.");
+                    None
+                }
+            };
+            let text = |d: &mut Decoder| d.text(&Value::from(v), &path, 1, 64).map(|s| fold(&s));
+            match name {
+                "auto_frozen" => q.auto_frozen = boolean(&mut d),
+                "frozen" => q.frozen = boolean(&mut d),
+                "association_type" => q.association_type = d.one_of(&Value::from(v), &path, AssociationType::NAMES, AssociationType::parse),
+                "associated_from" => q.associated_from = time(&mut d),
+                "associated_to" => q.associated_to = time(&mut d),
+                "customer_name" => q.customer_name = text(&mut d),
+                "account_name" => q.account_name = text(&mut d),
+                "account_manager" => q.account_manager = text(&mut d),
+                "customer_id" => q.customer_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", CustomerId::parse),
+                "spend_min" => q.spend_min = int(&mut d, 0, crate::money::MAX_MINOR),
+                "spend_max" => q.spend_max = int(&mut d, 0, crate::money::MAX_MINOR),
+                "expiry_from" => q.expiry_from = time(&mut d),
+                "expiry_to" => q.expiry_to = time(&mut d),
+                "mobile" => {
+                    let digits = mobile_digits(v);
+                    let clean = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+                    if clean && (5..=20).contains(&digits.len()) {
+                        // "0086 138…" and "+86 138…" mean the same number; a national "07700…" keeps its 0.
+                        q.mobile_keys = vec![mobile_key(&digits)];
+                        let stripped = digits.trim_start_matches('0');
+                        if stripped != digits {
+                            q.mobile_keys.push(mobile_key(stripped));
+                        }
+                    } else {
+                        d.error(path, Code::InvalidFormat, "A mobile number of 5 to 20 digits, with or without the country code.");
+                    }
+                }
+                "budget_usage_min" => q.usage_min = int(&mut d, 0, 1000),
+                "budget_usage_max" => q.usage_max = int(&mut d, 0, 1000),
+                "tag" => {
+                    if let Some(t) = d.text(&Value::from(v), &path, 1, 32) {
+                        if q.tags.len() >= MAX_TAGS {
+                            d.error(path, Code::OutOfRange, format!("At most {MAX_TAGS} tags."));
+                        } else if !q.tags.contains(&t) {
+                            q.tags.push(t);
+                        }
+                    }
+                }
+                "can_order" => q.can_order = boolean(&mut d),
+                "authorization" => q.authorization = d.one_of(&Value::from(v), &path, AuthFilter::NAMES, AuthFilter::parse),
+                "authorization_expiring_before" => q.authorization_expiring_before = time(&mut d),
+                "reseller_id" => q.reseller_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", PartnerId::parse),
+                "sort" => q.sort = d.one_of(&Value::from(v), &path, SortKey::NAMES, SortKey::parse),
+                "order" => match v {
+                    "asc" => q.descending = false,
+                    "desc" => q.descending = true,
+                    _ => d.error(path, Code::InvalidValue, "Must be asc or desc."),
+                },
+                "limit" => q.limit = int(&mut d, 1, MAX_LIMIT).unwrap_or(DEFAULT_LIMIT),
+                _ => cursor_text = Some(v.to_string()),
+            }
+        }
+        if !seen.contains(&"order") {
+            // Newest association first unless asked otherwise.
+            q.descending = q.sort.is_none();
+        }
+        let ranges: [(&str, bool); 4] = [
+            ("associated_to", matches!((q.associated_from, q.associated_to), (Some(a), Some(b)) if a > b)),
+            ("spend_max", matches!((q.spend_min, q.spend_max), (Some(a), Some(b)) if a > b)),
+            ("expiry_to", matches!((q.expiry_from, q.expiry_to), (Some(a), Some(b)) if a > b)),
+            ("budget_usage_max", matches!((q.usage_min, q.usage_max), (Some(a), Some(b)) if a > b)),
+        ];
+        for (field, inverted) in ranges {
+            if inverted {
+                d.error(p(field), Code::OutOfRange, "The end of the range is before its start.");
+            }
+        }
+        if let Some(c) = cursor_text {
+            match decode_cursor(&c, &q) {
+                Some(cur) => q.cursor = Some(cur),
+                None => d.error(p("cursor"), Code::InvalidFormat, "This cursor is malformed or belongs to another query or sort."),
+            }
+        }
+        d.finish(Some(q))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,247 @@
+//! The customer query compiled to SQL: the second executor of [`crate::customers::query`]. Every
+//! value is a bound parameter; a query uses at most ~40 of D1's 100.
+
+use super::{Params, SqlValue};
+use crate::customers::query::{AuthFilter, CustomerQuery, SortKey, SortValue};
+use crate::grants::CONSENT_LINK_TTL;
+use crate::partners::{Ability, Actor, PartnerKind};
+use crate::time::Timestamp;
+
+/// A page query and the matching count query.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// Selects `c.id` and the sort value `k`, ordered, `limit + 1` rows (one more tells if a next page exists).
+    pub page_sql: String,
+    pub page_params: Vec<SqlValue>,
+    pub count_sql: String,
+    pub count_params: Vec<SqlValue>,
+}
+
+/// The sort expression (never NULL: absent values are the smallest of their kind, as in Rust).
+fn sort_expr(key: SortKey) -> &'static str {
+    match key {
+        SortKey::AssociatedOn => "c.associated_on",
+        SortKey::MtdSpend => "c.mtd_spend_minor",
+        SortKey::EarliestExpiry => "COALESCE(c.earliest_expiry, '')",
+        SortKey::BudgetUsage => "COALESCE(c.budget_usage, -1)",
+        SortKey::AccountManager => "COALESCE(c.account_manager, '')",
+        SortKey::CustomerId => "c.id",
+    }
+}
+
+/// `capabilities` (stored as `order,om`) includes `order`.
+const HAS_ORDER: &str = "(',' || capabilities || ',') LIKE '%,order,%'";
+
+/// An active authorization of the actor's partner for `c`, optionally with order placement.
+fn active_auth(ps: &mut Params, actor: &Actor, now: Timestamp, with_order: bool) -> String {
+    let partner = ps.text(actor.partner_id.as_str());
+    let now = ps.text(now.to_string());
+    let order = if with_order { format!(" AND {HAS_ORDER}") } else { String::new() };
+    format!("EXISTS (SELECT 1 FROM authorizations a WHERE a.customer_id = c.id AND a.partner_id = {partner} AND a.status = 'approved' AND (a.expires_at IS NULL OR a.expires_at > {now}){order})")
+}
+
+/// The prerequisite check as a SQL predicate (within the actor's visible customers, so the
+/// association check always passes). Mirrors `prerequisites::check`; the equivalence property test
+/// holds the two together.
+fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
+    if !actor.role.may(Ability::PlaceOrder) {
+        return "0".into();
+    }
+    let mut parts = vec![
+        "c.association_type = '3'".to_string(),
+        "c.frozen = 0 AND c.auto_frozen = 0".to_string(),
+        "c.verified_status = 2".to_string(),
+        "(c.budget_usage IS NULL OR c.budget_usage < 100)".to_string(),
+        active_auth(ps, actor, now, true),
+    ];
+    if actor.partner_kind == PartnerKind::Reseller {
+        let dist = match &actor.distributor_id {
+            Some(d) => ps.text(d.as_str()),
+            None => return "0".into(),
+        };
+        let me = ps.text(actor.partner_id.as_str());
+        let now = ps.text(now.to_string());
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM distributor_permissions g WHERE g.distributor_id = {dist} AND g.reseller_id = {me} \
+             AND (g.customer_id IS NULL OR g.customer_id = c.id) AND (g.revoked_at IS NULL OR g.revoked_at > {now}) \
+             AND (g.valid_until IS NULL OR g.valid_until > {now}) AND {HAS_ORDER})"
+        ));
+    }
+    format!("({})", parts.join(" AND "))
+}
+
+/// "contains" on a folded column: the trigram index for 3+ characters, `instr` below that (the
+/// trigram tokenizer cannot match shorter strings). Both are exact substring tests.
+fn contains(ps: &mut Params, column: &str, needle: &str) -> String {
+    if needle.chars().count() >= 3 {
+        let phrase = ps.text(format!("{column} : \"{}\"", needle.replace('"', "\"\"")));
+        format!("c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {phrase})")
+    } else {
+        let n = ps.text(needle);
+        format!("instr(c.{column}, {n}) > 0")
+    }
+}
+
+/// The WHERE clause shared by the page and the count.
+fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestamp) -> String {
+    let me = ps.text(actor.partner_id.as_str());
+    let mut w = vec![if actor.partner_kind == PartnerKind::Distributor {
+        format!("(c.partner_id = {me} OR p.distributor_id = {me})")
+    } else {
+        format!("c.partner_id = {me}")
+    }];
+    let flag = |b: bool| if b { 1 } else { 0 };
+    if let Some(x) = q.auto_frozen {
+        w.push(format!("c.auto_frozen = {}", flag(x)));
+    }
+    if let Some(x) = q.frozen {
+        // Stored `frozen` is set whenever `auto_frozen` is (a CHECK constraint), as in the core.
+        w.push(format!("c.frozen = {}", flag(x)));
+    }
+    if let Some(t) = q.association_type {
+        let v = ps.text(t.as_str());
+        w.push(format!("c.association_type = {v}"));
+    }
+    for (col, from, to) in [("c.associated_on", q.associated_from, q.associated_to), ("c.earliest_expiry", q.expiry_from, q.expiry_to)] {
+        if let Some(f) = from {
+            let v = ps.text(f.to_string());
+            w.push(format!("{col} >= {v}"));
+        }
+        if let Some(t) = to {
+            let v = ps.text(t.to_string());
+            w.push(format!("{col} <= {v}"));
+        }
+    }
+    for (col, needle) in [("real_fold", &q.customer_name), ("account_fold", &q.account_name), ("manager_fold", &q.account_manager)] {
+        if let Some(n) = needle {
+            w.push(contains(ps, col, n));
+        }
+    }
+    if let Some(id) = &q.customer_id {
+        let v = ps.text(id.as_str());
+        w.push(format!("c.id = {v}"));
+    }
+    if let Some(x) = q.spend_min {
+        let v = ps.int(x);
+        w.push(format!("c.mtd_spend_minor >= {v}"));
+    }
+    if let Some(x) = q.spend_max {
+        let v = ps.int(x);
+        w.push(format!("c.mtd_spend_minor <= {v}"));
+    }
+    if !q.mobile_keys.is_empty() {
+        let keys: Vec<String> = q.mobile_keys.iter().map(|k| ps.text(k.as_str())).collect();
+        let list = keys.join(", ");
+        w.push(format!("(c.mobile_key IN ({list}) OR c.mobile_full_key IN ({list}))"));
+    }
+    if let Some(x) = q.usage_min {
+        let v = ps.int(x);
+        w.push(format!("c.budget_usage >= {v}"));
+    }
+    if let Some(x) = q.usage_max {
+        let v = ps.int(x);
+        w.push(format!("c.budget_usage <= {v}"));
+    }
+    if !q.tags.is_empty() {
+        let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
+        w.push(format!("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag IN ({}))", tags.join(", ")));
+    }
+    if let Some(x) = q.can_order {
+        let pred = can_order(ps, actor, now);
+        w.push(if x { pred } else { format!("NOT {pred}") });
+    }
+    let pending = |ps: &mut Params| {
+        let partner = ps.text(actor.partner_id.as_str());
+        let lapse = ps.text(now.plus(-CONSENT_LINK_TTL).to_string());
+        format!("EXISTS (SELECT 1 FROM authorizations a WHERE a.customer_id = c.id AND a.partner_id = {partner} AND a.status = 'pending' AND a.requested_at > {lapse})")
+    };
+    match q.authorization {
+        Some(AuthFilter::Active) => w.push(active_auth(ps, actor, now, false)),
+        Some(AuthFilter::Pending) => {
+            let active = active_auth(ps, actor, now, false);
+            w.push(format!("(NOT {active} AND {})", pending(ps)));
+        }
+        Some(AuthFilter::None) => {
+            let active = active_auth(ps, actor, now, false);
+            w.push(format!("(NOT {active} AND NOT {})", pending(ps)));
+        }
+        None => {}
+    }
+    if let Some(t) = q.authorization_expiring_before {
+        let partner = ps.text(actor.partner_id.as_str());
+        let now = ps.text(now.to_string());
+        let before = ps.text(t.to_string());
+        w.push(format!(
+            "(SELECT max(a.expires_at) FROM authorizations a WHERE a.customer_id = c.id AND a.partner_id = {partner} AND a.status = 'approved' AND a.expires_at > {now}) < {before}"
+        ));
+    }
+    if let Some(r) = &q.reseller_id {
+        let v = ps.text(r.as_str());
+        w.push(format!("c.partner_id = {v}"));
+    }
+    w.join(" AND ")
+}
+
+/// Compiles `q` for `actor` at `now`.
+pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
+    let from = "FROM customers c JOIN partners p ON p.id = c.partner_id";
+    let mut cps = Params::default();
+    let cw = where_clause(&mut cps, q, actor, now);
+    let count_sql = format!("SELECT count(*) AS n {from} WHERE {cw}");
+
+    let mut ps = Params::default();
+    let mut w = where_clause(&mut ps, q, actor, now);
+    let key = q.sort.unwrap_or(SortKey::AssociatedOn);
+    let k = sort_expr(key);
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    if let Some(c) = &q.cursor {
+        let v = match &c.value {
+            SortValue::Int(n) => ps.int(*n),
+            SortValue::Text(s) => ps.text(s.as_str()),
+        };
+        let id = ps.text(c.id.as_str());
+        let op = if q.descending { "<" } else { ">" };
+        w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND c.id {op} {id}))");
+    }
+    let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
+    let page_sql = format!("SELECT c.id AS id, {k} AS k {from} WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}");
+    Compiled { page_sql, page_params: ps.0, count_sql, count_params: cps.0 }
+}
+
+/// The columns a customer row is written with, in [`row_values`] order.
+pub const INSERT_COLUMNS: &str = "id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, \
+    account_manager, verified_status, customer_type, level, frozen, auto_frozen, frozen_reason, currency, budget_type, budget_amount_minor, \
+    budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at, real_fold, account_fold, manager_fold, mobile_key, mobile_full_key";
+
+/// The values of a customer row, including the derived search columns (folded names, mobile keys).
+pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<SqlValue> {
+    use crate::customers::query::{fold, mobile_keys};
+    let t = |s: &str| SqlValue::Text(s.to_string());
+    let ot = |s: Option<String>| s.map_or(SqlValue::Null, SqlValue::Text);
+    let f = &c.facts;
+    let b = f.budget.as_ref();
+    let (mk, mfk) = mobile_keys(&c.mobile_country_code, &c.mobile);
+    vec![
+        t(f.id.as_str()), t(f.partner_id.as_str()), t(f.association_type.as_str()), t(&c.associated_on.to_string()),
+        t(&c.account_name), t(&c.real_name), t(&c.mobile_country_code), t(&c.mobile), t(&c.email),
+        ot(c.account_manager.clone()), SqlValue::Int(f.verified_status.0), SqlValue::Int(c.customer_type), t(&c.level),
+        SqlValue::Int(f.frozen as i64), SqlValue::Int(f.auto_frozen as i64), ot(c.frozen_reason.clone()),
+        t(c.month_to_date_spend.currency.as_str()), ot(b.map(|b| b.budget_type.as_str().to_string())),
+        b.map_or(SqlValue::Null, |b| SqlValue::Int(b.amount.minor)), b.map_or(SqlValue::Null, |b| SqlValue::Int(b.used.minor)),
+        SqlValue::Int(b.is_some_and(|b| b.auto_freeze) as i64), SqlValue::Int(c.month_to_date_spend.minor),
+        ot(c.earliest_expiry.map(|e| e.to_string())), t(&created_at.to_string()),
+        t(&fold(&c.real_name)), t(&fold(&c.account_name)), ot(c.account_manager.as_deref().map(fold)), SqlValue::Text(mk), SqlValue::Text(mfk),
+    ]
+}
+
+/// A value as an SQL literal, for SQL files (`wrangler d1 execute --file`): text quoted with `''`.
+pub fn literal(v: &SqlValue) -> String {
+    match v {
+        SqlValue::Null => "NULL".into(),
+        SqlValue::Int(n) => n.to_string(),
+        SqlValue::Text(s) => format!("'{}'", s.replace('\'', "''")),
+    }
+}
+
+#[cfg(test)]
+mod tests;
