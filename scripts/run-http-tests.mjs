@@ -71,7 +71,7 @@ try {
   const only = process.env.ONBEHALF_TESTS ? files.filter((f) => f.includes(process.env.ONBEHALF_TESTS)) : files;
   const r = spawnSync('node', ['--test', '--test-concurrency=1', ...only], {
     cwd: root, stdio: 'inherit',
-    env: { ...process.env, ONBEHALF_URL: base, ONBEHALF_DEMO: join(dir, 'demo.json') },
+    env: { ...process.env, ONBEHALF_URL: base, ONBEHALF_DEMO: join(dir, 'demo.json'), ONBEHALF_DB: db },
   });
   code = r.status ?? 1;
 } catch (e) {

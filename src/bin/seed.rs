@@ -80,6 +80,12 @@ fn credentials(d: &Dataset, origin: &str) -> serde_json::Value {
             "journey": demo::known::journey_customer(), "ready": demo::known::ready_customer(), "consent": demo::known::consent_customer(),
             "referral": demo::known::referral_customer(), "foreign": demo::known::foreign_customer(),
         },
+        // Clear values of the named customers, so tests can search by name and mobile (test data only).
+        "customer_details": d.customers.iter().filter(|c| [demo::known::journey_customer(), demo::known::ready_customer(), demo::known::consent_customer(),
+                demo::known::referral_customer(), demo::known::foreign_customer()].contains(&c.facts.id))
+            .map(|c| (c.facts.id.to_string(), json!({"real_name": c.real_name, "account_name": c.account_name, "mobile": c.mobile,
+                "country_code": c.mobile_country_code, "email": c.email, "account_manager": c.account_manager, "tags": c.tags})))
+            .collect::<serde_json::Map<_, _>>(),
         "consent": d.consents.iter().map(|c| json!({
             "authorization_id": c.authorization.id, "customer_id": c.authorization.customer_id,
             "token": c.token, "code": c.code, "link": onbehalf::consent::link(origin, &c.token),

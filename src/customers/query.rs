@@ -275,6 +275,46 @@ pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
     Page { rows: page.into_iter().map(|(_, r)| r).collect(), total, next }
 }
 
+/// Turns the SQL executor's `limit + 1` hits (id and sort value) into the page's ids and the cursor
+/// of the next page, if there is one.
+pub fn page_of(q: &CustomerQuery, mut hits: Vec<(CustomerId, Value)>) -> (Vec<CustomerId>, Option<Cursor>) {
+    let limit = q.limit.clamp(1, MAX_LIMIT) as usize;
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let next = if more {
+        hits.last().and_then(|(id, v)| {
+            let value = match v {
+                Value::Number(n) => SortValue::Int(n.as_i64()?),
+                Value::String(s) => SortValue::Text(s.clone()),
+                _ => return None,
+            };
+            Some(Cursor { value, id: id.clone() })
+        })
+    } else {
+        None
+    };
+    (hits.into_iter().map(|(id, _)| id).collect(), next)
+}
+
+/// One row of Customer Management as the API returns it: the masked customer plus the chips the
+/// portal shows (can-order verdict with its blocking codes, authorization state, budget level).
+pub fn list_item(c: &Customer, report: &crate::prerequisites::Report, auth: (AuthFilter, Option<Timestamp>)) -> Value {
+    let mut v = c.masked_view();
+    if let Value::Object(m) = &mut v {
+        m.insert("can_order".into(), Value::Bool(report.can_order));
+        m.insert("blocking".into(), serde_json::to_value(&report.blocking).unwrap_or(Value::Null));
+        m.insert("authorization".into(), serde_json::json!({"state": auth.0, "expires_at": auth.1}));
+        let budget_level = c.facts.budget.as_ref().map(|b| match b.usage_percent() {
+            p if p >= 100 => 100,
+            p if p >= 90 => 90,
+            p if p >= 75 => 75,
+            _ => 0,
+        });
+        m.insert("budget_level".into(), serde_json::to_value(budget_level).unwrap_or(Value::Null));
+    }
+    v
+}
+
 // ------------------------------------------------------------------------------------------------
 // Decoding (URL query parameters, or the same keys from a JS object)
 // ------------------------------------------------------------------------------------------------

@@ -90,10 +90,29 @@ pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>,
     row.map(convert).transpose()
 }
 
-/// The customers visible to a partner (its own, and for a distributor its resellers'), newest
-/// association first. Customer Management's full query arrives with its own issue.
-pub async fn visible_to(db: &D1Database, partner: &PartnerId, limit: i64) -> Result<Vec<Customer>, ApiError> {
-    let sql = format!("{SELECT} WHERE c.partner_id = ?1 OR p.distributor_id = ?1 ORDER BY c.associated_on DESC, c.id LIMIT ?2");
-    let rows: Vec<Row> = all(db, &sql, args![partner.as_str(), limit]).await?;
-    rows.into_iter().map(convert).collect()
+/// Customers by id, in the order given (D1 binds the list as one JSON parameter).
+pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiError> {
+    let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    let sql = format!("{SELECT} WHERE c.id IN (SELECT value FROM json_each(?1))");
+    let rows: Vec<Row> = all(db, &sql, args![list]).await?;
+    let mut found: Vec<Customer> = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
+    found.sort_by_key(|c| ids.iter().position(|i| i == &c.facts.id));
+    Ok(found)
+}
+
+/// One page of the customer query: the ids and sort values in order (`limit + 1` at most), and the total.
+pub async fn query(db: &D1Database, compiled: &crate::sql::customers::Compiled) -> Result<(Vec<(CustomerId, serde_json::Value)>, i64), ApiError> {
+    #[derive(Deserialize)]
+    struct Hit {
+        id: String,
+        k: serde_json::Value,
+    }
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let hits: Vec<Hit> = all(db, &compiled.page_sql, super::from_sql(&compiled.page_params)).await?;
+    let total: Option<Count> = first(db, &compiled.count_sql, super::from_sql(&compiled.count_params)).await?;
+    let ids = hits.into_iter().map(|h| Ok((stored("customer id", CustomerId::parse(&h.id))?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((ids, total.map_or(0, |c| c.n)))
 }

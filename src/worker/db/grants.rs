@@ -55,6 +55,13 @@ pub async fn permissions_for(db: &D1Database, reseller: &PartnerId, customer: &C
     all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
 }
 
+/// Every permission that could concern `reseller` acting for any of `customers`.
+pub async fn permissions_for_many(db: &D1Database, reseller: &PartnerId, customers: &[CustomerId]) -> Result<Vec<DistributorPermission>, ApiError> {
+    let list = serde_json::to_string(&customers.iter().map(|c| c.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND (customer_id IS NULL OR customer_id IN (SELECT value FROM json_each(?2))) ORDER BY granted_at, id");
+    all::<PermRow>(db, &sql, args![reseller.as_str(), list]).await?.into_iter().map(perm).collect()
+}
+
 /// Permissions granted by a distributor or received by a reseller (`partner`), optionally only for one reseller.
 pub async fn permissions_of(db: &D1Database, partner: &PartnerId, reseller: Option<&PartnerId>) -> Result<Vec<DistributorPermission>, ApiError> {
     let sql = format!(
@@ -139,6 +146,14 @@ const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by
 pub async fn authorizations_for(db: &D1Database, customer: &CustomerId, partner: Option<&PartnerId>) -> Result<Vec<CustomerAuthorization>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = ?1 AND (?2 IS NULL OR partner_id = ?2) ORDER BY requested_at DESC, id LIMIT 200");
     let rows = all::<AuthRow>(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())]).await?;
+    rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
+}
+
+/// Authorizations given to `partner` by any of `customers`.
+pub async fn authorizations_for_many(db: &D1Database, customers: &[CustomerId], partner: &PartnerId) -> Result<Vec<CustomerAuthorization>, ApiError> {
+    let list = serde_json::to_string(&customers.iter().map(|c| c.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2))");
+    let rows = all::<AuthRow>(db, &sql, args![partner.as_str(), list]).await?;
     rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
 }
 

@@ -56,6 +56,18 @@ impl Arg {
     }
 }
 
+/// The parameters of SQL built by `crate::sql`.
+pub fn from_sql(params: &[crate::sql::SqlValue]) -> Vec<Arg> {
+    params
+        .iter()
+        .map(|p| match p {
+            crate::sql::SqlValue::Null => Arg::Null,
+            crate::sql::SqlValue::Int(n) => Arg::Int(*n),
+            crate::sql::SqlValue::Text(s) => Arg::Text(s.clone()),
+        })
+        .collect()
+}
+
 /// Builds `vec![Arg, ...]` from expressions convertible into [`Arg`].
 #[macro_export]
 macro_rules! args {

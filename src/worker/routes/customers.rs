@@ -5,9 +5,10 @@ use crate::customers::Customer;
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
 use crate::partners::{Ability, Actor, PartnerKind};
-use crate::prerequisites::{report_with_input, PrerequisiteInput};
+use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
+use crate::prerequisites::{check, report_with_input, PrerequisiteInput};
 use crate::worker::db;
-use crate::worker::http::{json, limit_param, query, Ctx};
+use crate::worker::http::{json, query, Ctx};
 use serde_json::json;
 use worker::Request;
 
@@ -32,14 +33,36 @@ pub async fn prerequisite_input(ctx: &Ctx, actor: &Actor, customer: &Customer) -
     Ok(PrerequisiteInput { now: ctx.now, actor: actor.clone(), customer: c.clone(), distributor_permissions, authorizations })
 }
 
-/// `GET /v1/customers?limit=`: visible customers, masked, newest association first.
+/// `GET /v1/customers?<filters>&sort=&order=&limit=&cursor=`: Customer Management. The 12 filters,
+/// `can_order`, `authorization`, `reseller_id`; masked rows with their verdict chips; the total; the
+/// next page's cursor.
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let limit = limit_param(req, 50, 100)?;
-    let rows = db::customers::visible_to(&ctx.db, &actor.partner_id, limit).await?;
-    let customers: Vec<_> = rows.iter().map(Customer::masked_view).collect();
-    json(200, &json!({"customers": customers}))
+    let pairs: Vec<(String, String)> = req.url().map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()).unwrap_or_default();
+    let q = CustomerQuery::decode(&pairs)?;
+    let compiled = crate::sql::customers::compile(&q, &actor, ctx.now);
+    let (hits, total) = db::customers::query(&ctx.db, &compiled).await?;
+    let (ids, next) = page_of(&q, hits);
+    let rows = db::customers::by_ids(&ctx.db, &ids).await?;
+    let perms = match actor.partner_kind {
+        PartnerKind::Reseller => db::grants::permissions_for_many(&ctx.db, &actor.partner_id, &ids).await?,
+        PartnerKind::Distributor => Vec::new(),
+    };
+    let auths = db::grants::authorizations_for_many(&ctx.db, &ids, &actor.partner_id).await?;
+    let items: Vec<_> = rows
+        .iter()
+        .map(|c| {
+            let report = check(&actor, &c.facts, &perms, &auths, ctx.now);
+            list_item(c, &report, auth_summary(&actor.partner_id, &c.facts.id, &auths, ctx.now))
+        })
+        .collect();
+    json(200, &json!({
+        "customers": items,
+        "total": total,
+        "limit": q.limit,
+        "next_cursor": next.map(|c| encode_cursor(&q, &c)),
+    }))
 }
 
 /// `GET /v1/customers/{id}`: one customer, masked.
