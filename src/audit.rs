@@ -51,6 +51,8 @@ pub enum Action {
     ConsentCodeFailed,
     #[serde(rename = "consent.code_sent")]
     ConsentCodeSent,
+    #[serde(rename = "customer.revealed")]
+    CustomerRevealed,
 }
 
 impl Action {
@@ -68,6 +70,7 @@ impl Action {
             Self::AuthorizationRevoked => "authorization.revoked",
             Self::ConsentCodeFailed => "consent.code_failed",
             Self::ConsentCodeSent => "consent.code_sent",
+            Self::CustomerRevealed => "customer.revealed",
         }
     }
 }

@@ -34,5 +34,111 @@ pub fn email(s: &str) -> String {
     }
 }
 
+/// A sensitive customer field that can be revealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    RealName,
+    AccountName,
+    Mobile,
+    Email,
+}
+
+impl Field {
+    /// Wire names.
+    pub const NAMES: &'static [&'static str] = &["real_name", "account_name", "mobile", "email"];
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "real_name" => Some(Self::RealName),
+            "account_name" => Some(Self::AccountName),
+            "mobile" => Some(Self::Mobile),
+            "email" => Some(Self::Email),
+            _ => None,
+        }
+    }
+}
+
+/// Reveals allowed per user per [`REVEAL_WINDOW`] seconds (a request counts once, whatever its size).
+pub const REVEALS_PER_WINDOW: i64 = 30;
+/// The rate-limit window, in seconds.
+pub const REVEAL_WINDOW: i64 = 60;
+/// Most customers one reveal request may cover (a page).
+pub const MAX_REVEAL_IDS: usize = 100;
+
+/// A validated reveal request: which fields, of which customers (for a column reveal), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevealRequest {
+    pub fields: Vec<Field>,
+    pub ids: Vec<crate::ids::CustomerId>,
+    pub reason: String,
+}
+
+impl RevealRequest {
+    /// Reads `{"fields": [...], "reason": "4-200 chars"}`, plus `"ids": [...]` (1-100) when `with_ids`.
+    pub fn decode(v: &serde_json::Value, with_ids: bool) -> Result<Self, crate::error::ApiError> {
+        use crate::decode::Decoder;
+        use crate::error::Code;
+        let mut d = Decoder::new();
+        let r = (|| {
+            let mut o = d.object(v, vec![])?;
+            let fields = d.required(&mut o, "fields").and_then(|(v, p)| {
+                let mut f = d.array(v, &p, 4, |d, x, p| d.one_of(x, &p, Field::NAMES, Field::parse))?;
+                let n = f.len();
+                f.sort();
+                f.dedup();
+                if n == 0 || f.len() != n {
+                    d.error(p, if n == 0 { Code::Required } else { Code::Duplicate }, "Name each field to reveal once.");
+                    return None;
+                }
+                Some(f)
+            });
+            let ids = if with_ids {
+                d.required(&mut o, "ids").and_then(|(v, p)| {
+                    let ids = d.array(v, &p, MAX_REVEAL_IDS, |d, x, p| d.parsed(x, &p, "a customer id", crate::ids::CustomerId::parse))?;
+                    if ids.is_empty() {
+                        d.error(p, Code::Required, "Name at least one customer.");
+                        return None;
+                    }
+                    Some(ids)
+                })
+            } else {
+                Some(Vec::new())
+            };
+            let reason = d.required(&mut o, "reason").and_then(|(v, p)| d.text(v, &p, 4, 200));
+            d.close(o);
+            Some(RevealRequest { fields: fields?, ids: ids?, reason: reason? })
+        })();
+        d.finish(r)
+    }
+}
+
+/// Whether a user who made `recent` reveal requests in the window (the oldest at `oldest`) may
+/// reveal again at `now`; `rate_limited` with `retry_after` seconds otherwise.
+pub fn reveal_allowed(recent: i64, oldest: Option<crate::time::Timestamp>, now: crate::time::Timestamp) -> Result<(), crate::error::ApiError> {
+    if recent < REVEALS_PER_WINDOW {
+        return Ok(());
+    }
+    let retry = oldest.map_or(REVEAL_WINDOW, |t| (t.unix() + REVEAL_WINDOW - now.unix()).clamp(1, REVEAL_WINDOW));
+    Err(crate::error::ApiError::with_message(crate::error::Code::RateLimited, format!("At most {REVEALS_PER_WINDOW} reveals per minute; retry in {retry} s."))
+        .with_data(serde_json::json!({"retry_after": retry})))
+}
+
+/// The clear values of `fields` of a customer (only for an authorized, audited reveal).
+pub fn revealed(c: &crate::customers::Customer, fields: &[Field]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), serde_json::Value::from(c.facts.id.as_str()));
+    for f in fields {
+        let (k, v) = match f {
+            Field::RealName => ("real_name", serde_json::Value::from(c.real_name.as_str())),
+            Field::AccountName => ("account_name", serde_json::Value::from(c.account_name.as_str())),
+            Field::Mobile => ("mobile", serde_json::json!({"country_code": c.mobile_country_code, "number": c.mobile})),
+            Field::Email => ("email", serde_json::Value::from(c.email.as_str())),
+        };
+        m.insert(k.into(), v);
+    }
+    serde_json::Value::Object(m)
+}
+
 #[cfg(test)]
 mod tests;

@@ -84,6 +84,8 @@ pub enum Ability {
     ManagePermissions,
     /// Create and revoke API keys of the partner's users.
     ManageApiKeys,
+    /// See masked customer fields in clear (audited, rate-limited).
+    RevealSensitive,
 }
 
 impl Role {
@@ -91,7 +93,7 @@ impl Role {
     pub fn may(self, a: Ability) -> bool {
         match a {
             Ability::Read => true,
-            Ability::RequestAuthorization | Ability::PlaceOrder => matches!(self, Role::Admin | Role::Operator),
+            Ability::RequestAuthorization | Ability::PlaceOrder | Ability::RevealSensitive => matches!(self, Role::Admin | Role::Operator),
             Ability::ManagePermissions | Ability::ManageApiKeys => self == Role::Admin,
         }
     }
@@ -135,6 +137,7 @@ impl Actor {
             "place_order": self.role.may(Ability::PlaceOrder),
             "manage_permissions": self.role.may(Ability::ManagePermissions) && self.partner_kind == PartnerKind::Distributor,
             "manage_api_keys": self.role.may(Ability::ManageApiKeys),
+            "reveal_sensitive": self.role.may(Ability::RevealSensitive),
         })
     }
 

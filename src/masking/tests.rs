@@ -28,3 +28,25 @@ proptest! {
         prop_assert!(masked.ends_with("***"));
     }
 }
+
+#[test]
+fn reveal_requests_are_validated() {
+    use serde_json::json;
+    let ok = RevealRequest::decode(&json!({"fields": ["mobile", "real_name"], "reason": "customer called"}), false).unwrap();
+    assert_eq!(ok.fields, vec![Field::RealName, Field::Mobile]);
+    let e = RevealRequest::decode(&json!({"fields": ["mobile", "mobile", "ssn"], "reason": "x", "extra": 1}), true).unwrap_err();
+    let paths: Vec<String> = e.details.iter().map(|d| serde_json::to_string(&d.path).unwrap()).collect();
+    for p in [r#"["fields",2]"#, r#"["ids"]"#, r#"["reason"]"#, r#"["extra"]"#] {
+        assert!(paths.contains(&p.to_string()), "{p} in {paths:?}");
+    }
+}
+
+#[test]
+fn reveal_rate_limit_says_when_to_retry() {
+    use crate::time::Timestamp;
+    let now = Timestamp::from_unix(1_000_000);
+    assert!(reveal_allowed(REVEALS_PER_WINDOW - 1, Some(now.plus(-10)), now).is_ok());
+    let e = reveal_allowed(REVEALS_PER_WINDOW, Some(now.plus(-10)), now).unwrap_err();
+    assert_eq!(e.code, crate::error::Code::RateLimited);
+    assert_eq!(e.data.unwrap()["retry_after"], 50);
+}

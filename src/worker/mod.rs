@@ -25,7 +25,11 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         if e.code == Code::Internal {
             worker::console_error!("{request_id}: internal error: {}", e.message);
         }
-        error_response(&e)
+        let mut r = error_response(&e);
+        if let Some(secs) = e.data.as_ref().and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()) {
+            let _ = r.headers_mut().set("Retry-After", &secs.to_string());
+        }
+        r
     });
     let h = resp.headers_mut();
     // Header names and values here are constant ASCII; a failure would leave the response usable.

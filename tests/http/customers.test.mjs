@@ -9,10 +9,10 @@ test('a customer is masked in detail and list responses', async () => {
   assert.equal(r.body.real_name, 'A***');
   assert.equal(r.body.account_name, 'a***');
   assert.match(r.body.mobile.number, /^13\d\*{4}\d{4}$/);
-  assert.match(r.body.email, /^o\*\*\*@acme-trading\.example$/);
+  assert.equal(r.body.email, 'a***@mail.example');
   assert.deepEqual(r.body.masked, ['account_name', 'real_name', 'mobile', 'email']);
   // Clear values never appear anywhere in the body.
-  for (const clear of ['Acme Trading Ltd.', 'acme_trading', 'ops@acme-trading.example']) assert.ok(!r.text.includes(clear), clear);
+  for (const clear of ['Acme Trading Ltd.', 'acme_trading', 'acme_trading@mail.example']) assert.ok(!r.text.includes(clear), clear);
 
   const list = await customers('skyline-operator');
   assert.ok(list.length > 10);

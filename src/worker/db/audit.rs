@@ -48,6 +48,22 @@ pub async fn change_once(db: &D1Database, update: D1PreparedStatement, e: &Audit
     }
 }
 
+/// A user's reveal requests since `since`: how many, and when the oldest was.
+pub async fn recent_reveals(db: &D1Database, user: &crate::ids::UserId, since: crate::time::Timestamp) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
+    #[derive(Deserialize)]
+    struct Recent {
+        n: i64,
+        oldest: Option<String>,
+    }
+    let r: Option<Recent> = super::first(
+        db,
+        "SELECT count(DISTINCT request_id) AS n, min(at) AS oldest FROM audit_events WHERE actor_user_id = ?1 AND action = 'customer.revealed' AND at > ?2",
+        args![user.as_str(), since.to_string()],
+    )
+    .await?;
+    Ok(r.map_or((0, None), |r| (r.n, r.oldest.as_deref().and_then(crate::time::Timestamp::parse))))
+}
+
 #[derive(Deserialize)]
 struct Row {
     seq: i64,

@@ -1,14 +1,16 @@
 //! Customers and their prerequisite reports.
 
 use super::Res;
+use crate::audit::Action;
 use crate::customers::Customer;
+use crate::masking::{reveal_allowed, revealed, RevealRequest, REVEAL_WINDOW};
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
 use crate::partners::{Ability, Actor, PartnerKind};
 use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
 use crate::prerequisites::{check, report_with_input, PrerequisiteInput};
 use crate::worker::db;
-use crate::worker::http::{json, query, Ctx};
+use crate::worker::http::{json, json_body, query, Ctx};
 use serde_json::json;
 use worker::Request;
 
@@ -85,5 +87,41 @@ pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
         json(200, &report_with_input(&input, &report))
     } else {
         json(200, &report)
+    }
+}
+
+/// `POST /v1/customers/{id}/reveal` `{fields, reason}` (one customer) and `POST /v1/customers/reveal`
+/// `{ids, fields, reason}` (a column of the visible page): the clear values, for admins and
+/// operators; one audit event per customer with the fields and the reason; at most 30 reveal
+/// requests per user per minute (`rate_limited` with `Retry-After`).
+pub async fn reveal(ctx: &Ctx, req: &mut Request, id: Option<&str>) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::RevealSensitive)?;
+    let request = RevealRequest::decode(&json_body(req).await?, id.is_none())?;
+    let ids = match id {
+        Some(id) => vec![CustomerId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?],
+        None => request.ids.clone(),
+    };
+    let (recent, oldest) = db::audit::recent_reveals(&ctx.db, &actor.user_id, ctx.now.plus(-REVEAL_WINDOW)).await?;
+    reveal_allowed(recent, oldest, ctx.now)?;
+    let found = db::customers::by_ids(&ctx.db, &ids).await?;
+    let visible: Vec<&Customer> = found.iter().filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())).collect();
+    let mut wanted = ids.clone();
+    wanted.sort();
+    wanted.dedup();
+    if visible.len() != wanted.len() {
+        // Any id that is unknown or not yours fails the whole request, without saying which.
+        return Err(ApiError::new(Code::NotFound));
+    }
+    let detail = json!({"fields": request.fields, "reason": request.reason});
+    let events = visible
+        .iter()
+        .map(|c| db::audit::append(&ctx.db, &ctx.partner_event(&actor, Some(&c.facts.id), Action::CustomerRevealed, c.facts.id.as_str(), detail.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    db::batch(&ctx.db, events).await?;
+    let values: Vec<_> = visible.iter().map(|c| revealed(c, &request.fields)).collect();
+    match id {
+        Some(_) => json(200, &values.into_iter().next().unwrap_or_default()),
+        None => json(200, &json!({"customers": values})),
     }
 }

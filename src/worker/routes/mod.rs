@@ -31,7 +31,9 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed() },
         ["v1", "dev", "tables"] if ctx.dev => match m { Get => meta::tables(ctx).await, _ => not_allowed() },
         ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed() },
+        ["v1", "customers", "reveal"] => match m { Post => customers::reveal(ctx, req, None).await, _ => not_allowed() },
         ["v1", "customers", id] => match m { Get => customers::show(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "customers", id, "reveal"] => match m { Post => customers::reveal(ctx, req, Some(id)).await, _ => not_allowed() },
         ["v1", "customers", id, "prerequisites"] => match m { Get => customers::prerequisites(ctx, req, id).await, _ => not_allowed() },
         ["v1", "customers", id, "authorizations"] => match m {
             Get => authorizations::list(ctx, req, id).await,
