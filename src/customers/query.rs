@@ -275,25 +275,25 @@ pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
     Page { rows: page.into_iter().map(|(_, r)| r).collect(), total, next }
 }
 
-/// Turns the SQL executor's `limit + 1` hits (id and sort value) into the page's ids and the cursor
-/// of the next page, if there is one.
-pub fn page_of(q: &CustomerQuery, mut hits: Vec<(CustomerId, Value)>) -> (Vec<CustomerId>, Option<Cursor>) {
+/// Turns the SQL executor's `limit + 1` hits (row and sort value) into the page's rows and the
+/// cursor of the next page, if there is one.
+pub fn page_of(q: &CustomerQuery, mut hits: Vec<(Customer, Value)>) -> (Vec<Customer>, Option<Cursor>) {
     let limit = q.limit.clamp(1, MAX_LIMIT) as usize;
     let more = hits.len() > limit;
     hits.truncate(limit);
     let next = if more {
-        hits.last().and_then(|(id, v)| {
+        hits.last().and_then(|(c, v)| {
             let value = match v {
                 Value::Number(n) => SortValue::Int(n.as_i64()?),
                 Value::String(s) => SortValue::Text(s.clone()),
                 _ => return None,
             };
-            Some(Cursor { value, id: id.clone() })
+            Some(Cursor { value, id: c.facts.id.clone() })
         })
     } else {
         None
     };
-    (hits.into_iter().map(|(id, _)| id).collect(), next)
+    (hits.into_iter().map(|(c, _)| c).collect(), next)
 }
 
 /// One row of Customer Management as the API returns it: the masked customer plus the chips the

@@ -10,7 +10,8 @@ use crate::time::Timestamp;
 /// A page query and the matching count query.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    /// Selects `c.id` and the sort value `k`, ordered, `limit + 1` rows (one more tells if a next page exists).
+    /// Selects `id`, the sort value `k` and the full row ([`ROW_COLUMNS`]), ordered, `limit + 1`
+    /// rows (one more tells if a next page exists).
     pub page_sql: String,
     pub page_params: Vec<SqlValue>,
     pub count_sql: String,
@@ -85,8 +86,10 @@ fn contains(ps: &mut Params, column: &str, needle: &str) -> String {
 /// The WHERE clause shared by the page and the count.
 fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestamp) -> String {
     let me = ps.text(actor.partner_id.as_str());
+    // A distributor's scope as a list of partners, so that both the count and the page can walk
+    // the (partner_id, ...) indexes instead of joining every row to its partner.
     let mut w = vec![if actor.partner_kind == PartnerKind::Distributor {
-        format!("(c.partner_id = {me} OR p.distributor_id = {me})")
+        format!("c.partner_id IN (SELECT id FROM partners WHERE id = {me} OR distributor_id = {me})")
     } else {
         format!("c.partner_id = {me}")
     }];
@@ -182,12 +185,17 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
     w.join(" AND ")
 }
 
+/// The columns of a full customer row (with its reseller's distributor and its tags), for
+/// `FROM customers c JOIN partners p ON p.id = c.partner_id`.
+pub const ROW_COLUMNS: &str = "c.*, p.distributor_id AS partner_distributor_id, \
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)) AS tags";
+
 /// Compiles `q` for `actor` at `now`.
 pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
     let from = "FROM customers c JOIN partners p ON p.id = c.partner_id";
     let mut cps = Params::default();
     let cw = where_clause(&mut cps, q, actor, now);
-    let count_sql = format!("SELECT count(*) AS n {from} WHERE {cw}");
+    let count_sql = format!("SELECT count(*) AS n FROM customers c WHERE {cw}");
 
     let mut ps = Params::default();
     let mut w = where_clause(&mut ps, q, actor, now);
@@ -204,8 +212,21 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
         w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND c.id {op} {id}))");
     }
     let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
-    let page_sql = format!("SELECT c.id AS id, {k} AS k {from} WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}");
+    let page_sql = format!("SELECT c.id AS id, {k} AS k, {ROW_COLUMNS} {from} WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}");
     Compiled { page_sql, page_params: ps.0, count_sql, count_params: cps.0 }
+}
+
+impl Compiled {
+    /// `SELECT id FROM (<page>)`, to restrict another statement to this page's customers. It uses
+    /// the page's parameters `?1..?n`; the statement appends its own after them (see [`Self::next_param`]).
+    pub fn page_ids(&self) -> String {
+        format!("SELECT id FROM ({})", self.page_sql)
+    }
+
+    /// The number of the first parameter after the page's own.
+    pub fn next_param(&self) -> usize {
+        self.page_params.len() + 1
+    }
 }
 
 /// The columns a customer row is written with, in [`row_values`] order.

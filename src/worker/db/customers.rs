@@ -39,9 +39,9 @@ struct Row {
     tags: Option<String>,
 }
 
-const SELECT: &str = "SELECT c.*, p.distributor_id AS partner_distributor_id,
-    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)) AS tags
-    FROM customers c JOIN partners p ON p.id = c.partner_id";
+fn select() -> String {
+    format!("SELECT {} FROM customers c JOIN partners p ON p.id = c.partner_id", crate::sql::customers::ROW_COLUMNS)
+}
 
 fn convert(r: Row) -> Result<Customer, ApiError> {
     let currency = stored("currency", Currency::parse(&r.currency))?;
@@ -85,7 +85,7 @@ fn convert(r: Row) -> Result<Customer, ApiError> {
 
 /// A customer by id, whoever it belongs to; callers decide visibility with `Actor::sees`.
 pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>, ApiError> {
-    let sql = format!("{SELECT} WHERE c.id = ?1");
+    let sql = format!("{} WHERE c.id = ?1", select());
     let row: Option<Row> = first(db, &sql, args![id.as_str()]).await?;
     row.map(convert).transpose()
 }
@@ -93,26 +93,49 @@ pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>,
 /// Customers by id, in the order given (D1 binds the list as one JSON parameter).
 pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiError> {
     let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();
-    let sql = format!("{SELECT} WHERE c.id IN (SELECT value FROM json_each(?1))");
+    let sql = format!("{} WHERE c.id IN (SELECT value FROM json_each(?1))", select());
     let rows: Vec<Row> = all(db, &sql, args![list]).await?;
     let mut found: Vec<Customer> = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
     found.sort_by_key(|c| ids.iter().position(|i| i == &c.facts.id));
     Ok(found)
 }
 
-/// One page of the customer query: the ids and sort values in order (`limit + 1` at most), and the total.
-pub async fn query(db: &D1Database, compiled: &crate::sql::customers::Compiled) -> Result<(Vec<(CustomerId, serde_json::Value)>, i64), ApiError> {
+/// One page of Customer Management, in one D1 round trip (a batch): the page's rows with their sort
+/// values (`limit + 1` at most), the total, and the grants the page's verdicts need.
+pub struct ListPage {
+    pub rows: Vec<(Customer, serde_json::Value)>,
+    pub total: i64,
+    pub permissions: Vec<crate::grants::DistributorPermission>,
+    pub authorizations: Vec<crate::grants::CustomerAuthorization>,
+}
+
+/// Runs a compiled customer query for `actor`.
+pub async fn list_page(db: &D1Database, compiled: &crate::sql::customers::Compiled, actor: &crate::partners::Actor) -> Result<ListPage, ApiError> {
     #[derive(Deserialize)]
     struct Hit {
-        id: String,
         k: serde_json::Value,
+        #[serde(flatten)]
+        row: Row,
     }
     #[derive(Deserialize)]
     struct Count {
         n: i64,
     }
-    let hits: Vec<Hit> = all(db, &compiled.page_sql, super::from_sql(&compiled.page_params)).await?;
-    let total: Option<Count> = first(db, &compiled.count_sql, super::from_sql(&compiled.count_params)).await?;
-    let ids = hits.into_iter().map(|h| Ok((stored("customer id", CustomerId::parse(&h.id))?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
-    Ok((ids, total.map_or(0, |c| c.n)))
+    let mut stmts = vec![
+        super::stmt(db, &compiled.page_sql, super::from_sql(&compiled.page_params))?,
+        super::stmt(db, &compiled.count_sql, super::from_sql(&compiled.count_params))?,
+        super::grants::authorizations_in_page(db, compiled, &actor.partner_id)?,
+    ];
+    let reseller = actor.partner_kind == crate::partners::PartnerKind::Reseller;
+    if reseller {
+        stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
+    }
+    let results = db.batch(stmts).await.map_err(|e| super::fault("customer list batch", e))?;
+    let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
+    let hits: Vec<Hit> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
+    let total = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
+    let authorizations = super::grants::authorizations_from(decode(2)?)?;
+    let permissions = if reseller { super::grants::permissions_from(decode(3)?)? } else { Vec::new() };
+    let rows = hits.into_iter().map(|h| Ok((convert(h.row)?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(ListPage { rows, total, permissions, authorizations })
 }

@@ -55,11 +55,18 @@ pub async fn permissions_for(db: &D1Database, reseller: &PartnerId, customer: &C
     all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
 }
 
-/// Every permission that could concern `reseller` acting for any of `customers`.
-pub async fn permissions_for_many(db: &D1Database, reseller: &PartnerId, customers: &[CustomerId]) -> Result<Vec<DistributorPermission>, ApiError> {
-    let list = serde_json::to_string(&customers.iter().map(|c| c.as_str()).collect::<Vec<_>>()).unwrap_or_default();
-    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND (customer_id IS NULL OR customer_id IN (SELECT value FROM json_each(?2))) ORDER BY granted_at, id");
-    all::<PermRow>(db, &sql, args![reseller.as_str(), list]).await?.into_iter().map(perm).collect()
+/// The permissions that could concern `reseller` acting for the customers of a query page.
+pub fn permissions_in_page(db: &D1Database, page: &crate::sql::customers::Compiled, reseller: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
+    let n = page.next_param();
+    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?{n} AND (customer_id IS NULL OR customer_id IN ({})) ORDER BY granted_at, id", page.page_ids());
+    let mut args = super::from_sql(&page.page_params);
+    args.push(reseller.as_str().into());
+    stmt(db, &sql, args)
+}
+
+/// Reads the rows of [`permissions_in_page`].
+pub fn permissions_from(r: &worker::D1Result) -> Result<Vec<DistributorPermission>, ApiError> {
+    r.results::<PermRow>().map_err(|e| super::fault("decode permissions", e))?.into_iter().map(perm).collect()
 }
 
 /// Permissions granted by a distributor or received by a reseller (`partner`), optionally only for one reseller.
@@ -149,12 +156,18 @@ pub async fn authorizations_for(db: &D1Database, customer: &CustomerId, partner:
     rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
 }
 
-/// Authorizations given to `partner` by any of `customers`.
-pub async fn authorizations_for_many(db: &D1Database, customers: &[CustomerId], partner: &PartnerId) -> Result<Vec<CustomerAuthorization>, ApiError> {
-    let list = serde_json::to_string(&customers.iter().map(|c| c.as_str()).collect::<Vec<_>>()).unwrap_or_default();
-    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2))");
-    let rows = all::<AuthRow>(db, &sql, args![partner.as_str(), list]).await?;
-    rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
+/// The authorizations given to `partner` by the customers of a query page.
+pub fn authorizations_in_page(db: &D1Database, page: &crate::sql::customers::Compiled, partner: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
+    let n = page.next_param();
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?{n} AND customer_id IN ({})", page.page_ids());
+    let mut args = super::from_sql(&page.page_params);
+    args.push(partner.as_str().into());
+    stmt(db, &sql, args)
+}
+
+/// Reads the rows of [`authorizations_in_page`].
+pub fn authorizations_from(r: &worker::D1Result) -> Result<Vec<CustomerAuthorization>, ApiError> {
+    r.results::<AuthRow>().map_err(|e| super::fault("decode authorizations", e))?.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
 }
 
 /// One authorization by id.

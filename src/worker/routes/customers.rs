@@ -44,21 +44,16 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let pairs: Vec<(String, String)> = req.url().map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()).unwrap_or_default();
     let q = CustomerQuery::decode(&pairs)?;
     let compiled = crate::sql::customers::compile(&q, &actor, ctx.now);
-    let (hits, total) = db::customers::query(&ctx.db, &compiled).await?;
-    let (ids, next) = page_of(&q, hits);
-    let rows = db::customers::by_ids(&ctx.db, &ids).await?;
-    let perms = match actor.partner_kind {
-        PartnerKind::Reseller => db::grants::permissions_for_many(&ctx.db, &actor.partner_id, &ids).await?,
-        PartnerKind::Distributor => Vec::new(),
-    };
-    let auths = db::grants::authorizations_for_many(&ctx.db, &ids, &actor.partner_id).await?;
+    let page = db::customers::list_page(&ctx.db, &compiled, &actor).await?;
+    let (rows, next) = page_of(&q, page.rows);
     let items: Vec<_> = rows
         .iter()
         .map(|c| {
-            let report = check(&actor, &c.facts, &perms, &auths, ctx.now);
-            list_item(c, &report, auth_summary(&actor.partner_id, &c.facts.id, &auths, ctx.now))
+            let report = check(&actor, &c.facts, &page.permissions, &page.authorizations, ctx.now);
+            list_item(c, &report, auth_summary(&actor.partner_id, &c.facts.id, &page.authorizations, ctx.now))
         })
         .collect();
+    let total = page.total;
     json(200, &json!({
         "customers": items,
         "total": total,
