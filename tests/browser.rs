@@ -105,3 +105,35 @@ fn error_code_table_matches_the_api_statuses() {
     assert!(table.length() > 40);
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
 }
+
+const ROWS: &str = r#"[
+ {"id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","account_name":"a***","real_name":"A***","mobile":{"country_code":"0086","number":"138****5678"},"email":"a***@mail.example","masked":["account_name","real_name","mobile","email"],
+  "association":{"partner_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","partner_distributor_id":null,"type":"3","associated_on":"2026-01-01T00:00:00Z"},"account_manager":"am_li","verified_status":2,"customer_type":1,"level":"V1",
+  "frozen":{"frozen":true,"auto":false,"reason":null},"budget":{"type":"monthly","amount":{"minor":1000,"currency":"USD"},"used":{"minor":800,"currency":"USD"},"auto_freeze":true,"usage_percent":80},
+  "month_to_date_spend":{"minor":500,"currency":"USD"},"earliest_expiry":null,"tags":["vip"],"can_order":false,"blocking":["customer_frozen"],"authorization":{"state":"active","expires_at":"2027-01-01T00:00:00Z"},"budget_level":75},
+ {"id":"cccccccccccccccccccccccccccccccc","account_name":"c***","real_name":"C***","mobile":{"country_code":"0086","number":"139****5678"},"email":"c***@mail.example","masked":["account_name","real_name","mobile","email"],
+  "association":{"partner_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","partner_distributor_id":null,"type":"1","associated_on":"2026-02-01T00:00:00Z"},"account_manager":null,"verified_status":2,"customer_type":1,"level":"V1",
+  "frozen":{"frozen":false,"auto":false,"reason":null},"budget":null,
+  "month_to_date_spend":{"minor":900,"currency":"USD"},"earliest_expiry":"2026-12-01T00:00:00Z","tags":[],"can_order":false,"blocking":["association_not_reseller_mode"],"authorization":{"state":"none","expires_at":null},"budget_level":null}
+]"#;
+
+#[wasm_bindgen_test]
+fn filter_customers_runs_the_server_query_on_loaded_rows() {
+    use onbehalf::browser::filter_customers;
+    let rows = JSON::parse(ROWS).unwrap();
+    let q = |s: &str| JSON::parse(s).unwrap();
+    let ids = |out: &JsValue| json(&get(out, "ids"));
+    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"frozen": true}"#))), r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
+    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"sort": "mtd_spend", "order": "desc"}"#))), r#"["cccccccccccccccccccccccccccccccc","aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
+    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"tag": ["gov", "vip"], "budget_usage_min": 75}"#))), r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
+    // Name filters need clear values: the module says so instead of guessing on masked text.
+    let named = filter_customers(rows.clone(), q(r#"{"customer_name": "acme", "association_type": "1"}"#));
+    assert_eq!(json(&get(&named, "server_only")), r#"["customer_name"]"#);
+    assert_eq!(ids(&named), r#"["cccccccccccccccccccccccccccccccc"]"#);
+    // Same validation and codes as the API.
+    let bad = filter_customers(rows.clone(), q(r#"{"limit": 0, "colour": "red"}"#));
+    let err = get(&bad, "error");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("validation_failed"));
+    let paths: Vec<String> = Array::from(&get(&err, "details")).iter().map(|d| json(&get(&d, "path"))).collect();
+    assert!(paths.contains(&r#"["limit"]"#.to_string()) && paths.contains(&r#"["colour"]"#.to_string()), "{paths:?}");
+}

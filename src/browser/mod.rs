@@ -46,6 +46,25 @@ pub fn check_prerequisites(#[wasm_bindgen(unchecked_param_type = "PrerequisiteIn
     }
 }
 
+/// Filters and sorts rows already returned by `GET /v1/customers` with the same query definition
+/// (same parameter names, same validation and codes) and the same executor as the server. Returns
+/// `{ids, server_only}`: the matching ids in order, and the filters that need clear values
+/// (`customer_name`, `account_name`, `mobile`), which only the server can answer. Never throws.
+#[wasm_bindgen(js_name = filterCustomers, unchecked_return_type = "FilterResult | OnbehalfError")]
+pub fn filter_customers(
+    #[wasm_bindgen(unchecked_param_type = "CustomerListItem[]")] rows: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CustomerQueryParams")] query: JsValue,
+) -> JsValue {
+    let result = from_js(&rows).and_then(|rows| {
+        let pairs = crate::customers::query::pairs_from_json(&from_js(&query)?)?;
+        crate::customers::query::filter_list_items(&rows, &pairs)
+    });
+    match result {
+        Ok(v) => to_js(&v),
+        Err(e) => error_js(&e),
+    }
+}
+
 /// The table of stable error codes with their HTTP status and default message.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCodeInfo[]")]
 pub fn error_codes() -> JsValue {

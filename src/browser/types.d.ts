@@ -109,3 +109,61 @@ export interface ErrorCodeInfo {
   http_status: number;
   message: string;
 }
+
+/** Customer Management query parameters: the names of `GET /v1/customers`; arrays repeat a parameter (tags). */
+export interface CustomerQueryParams {
+  auto_frozen?: boolean | "true" | "false";
+  frozen?: boolean | "true" | "false";
+  association_type?: "1" | "3";
+  associated_from?: Timestamp;
+  associated_to?: Timestamp;
+  customer_name?: string;
+  account_name?: string;
+  customer_id?: string;
+  account_manager?: string;
+  spend_min?: number | string;
+  spend_max?: number | string;
+  expiry_from?: Timestamp;
+  expiry_to?: Timestamp;
+  mobile?: string;
+  budget_usage_min?: number | string;
+  budget_usage_max?: number | string;
+  tag?: string | string[];
+  can_order?: boolean | "true" | "false";
+  authorization?: "none" | "pending" | "active";
+  authorization_expiring_before?: Timestamp;
+  reseller_id?: string;
+  sort?: "associated_on" | "mtd_spend" | "earliest_expiry" | "budget_usage" | "account_manager" | "customer_id";
+  order?: "asc" | "desc";
+  limit?: number | string;
+  cursor?: string;
+}
+
+/** One row of `GET /v1/customers` (sensitive fields masked). */
+export interface CustomerListItem {
+  id: string;
+  account_name: string;
+  real_name: string;
+  mobile: { country_code: string; number: string };
+  email: string;
+  masked: string[];
+  association: { partner_id: string; partner_distributor_id: string | null; type: "1" | "3"; associated_on: Timestamp };
+  account_manager: string | null;
+  verified_status: number;
+  customer_type: number;
+  level: string;
+  frozen: { frozen: boolean; auto: boolean; reason: string | null };
+  budget: { type: "monthly" | "one_time"; amount: Money; used: Money; auto_freeze: boolean; usage_percent: number } | null;
+  month_to_date_spend: Money;
+  earliest_expiry: Timestamp | null;
+  tags: string[];
+  can_order: boolean;
+  blocking: string[];
+  authorization: { state: "none" | "pending" | "active"; expires_at: Timestamp | null };
+  budget_level: 0 | 75 | 90 | 100 | null;
+}
+
+export interface FilterResult {
+  ids: string[];
+  server_only: ("customer_name" | "account_name" | "mobile")[];
+}

@@ -253,15 +253,21 @@ pub struct Page<'a> {
     pub next: Option<Cursor>,
 }
 
-/// The in-memory executor: filter, sort (ties by id, in the same direction), page after the cursor.
-pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
+/// Every row matching `q`, in `q`'s order (ties by id, in the same direction), with its sort value.
+pub fn sorted_matches<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Vec<(SortValue, &'a QueryRow)> {
     let key = q.sort.unwrap_or(SortKey::AssociatedOn);
     let mut hits: Vec<(SortValue, &QueryRow)> = rows.iter().filter(|r| r.matches(q)).map(|r| (r.sort_value(key), r)).collect();
-    let total = hits.len();
     hits.sort_by(|(a, ra), (b, rb)| (a, ra.customer.facts.id.as_str()).cmp(&(b, rb.customer.facts.id.as_str())));
     if q.descending {
         hits.reverse();
     }
+    hits
+}
+
+/// The in-memory executor: filter, sort, page after the cursor.
+pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
+    let hits = sorted_matches(rows, q);
+    let total = hits.len();
     let after = |v: &SortValue, id: &str| match &q.cursor {
         None => true,
         Some(c) if q.descending => (v, id) < (&c.value, c.id.as_str()),
@@ -313,6 +319,138 @@ pub fn list_item(c: &Customer, report: &crate::prerequisites::Report, auth: (Aut
         m.insert("budget_level".into(), serde_json::to_value(budget_level).unwrap_or(Value::Null));
     }
     v
+}
+
+// ------------------------------------------------------------------------------------------------
+// The browser's executor: the same `execute` over rows the API already returned
+// ------------------------------------------------------------------------------------------------
+
+/// Filters that need clear values, which a masked row does not carry: the server answers them.
+pub const SERVER_ONLY: &[&str] = &["customer_name", "account_name", "mobile"];
+
+/// Reads one row of `GET /v1/customers` back into a [`QueryRow`]. Sensitive fields stay masked, so
+/// only the filters outside [`SERVER_ONLY`] may be run on it.
+pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<QueryRow> {
+    use crate::customers::{Budget, CustomerFacts, VerifiedStatus};
+    use crate::money::Money;
+    let mut o = d.object(v, path.clone())?;
+    let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "a customer id", CustomerId::parse));
+    let assoc = d.required(&mut o, "association").and_then(|(v, p)| {
+        let mut a = d.object(v, p)?;
+        let partner = d.required(&mut a, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
+        let dist = d.optional(&mut a, "partner_distributor_id").map(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
+        let t = d.required(&mut a, "type").and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
+        let on = d.required(&mut a, "associated_on").and_then(|(v, p)| d.timestamp(v, &p));
+        d.close(a);
+        let dist = match dist { Some(x) => Some(x?), None => None };
+        Some((partner?, dist, t?, on?))
+    });
+    let manager = d.optional(&mut o, "account_manager").map(|(v, p)| d.str(v, &p).map(str::to_string));
+    let verified = d.required(&mut o, "verified_status").and_then(|(v, p)| d.int(v, &p, -1, 3)).and_then(VerifiedStatus::parse);
+    let frozen = d.required(&mut o, "frozen").and_then(|(v, p)| {
+        let mut f = d.object(v, p)?;
+        let frozen = d.required(&mut f, "frozen").and_then(|(v, p)| d.bool(v, &p));
+        let auto = d.required(&mut f, "auto").and_then(|(v, p)| d.bool(v, &p));
+        let _ = d.optional(&mut f, "reason");
+        d.close(f);
+        Some((frozen?, auto?))
+    });
+    let budget = d.optional(&mut o, "budget").map(|(v, p)| {
+        let mut b = d.object(v, p.clone())?;
+        let _ = d.optional(&mut b, "usage_percent");
+        let t = d.required(&mut b, "type").and_then(|(v, p)| d.one_of(v, &p, super::BudgetType::NAMES, super::BudgetType::parse));
+        let amount = d.required(&mut b, "amount").and_then(|(v, p)| Money::decode(d, v, p));
+        let used = d.required(&mut b, "used").and_then(|(v, p)| Money::decode(d, v, p));
+        let auto = d.required(&mut b, "auto_freeze").and_then(|(v, p)| d.bool(v, &p));
+        d.close(b);
+        Some(Budget { budget_type: t?, amount: amount?, used: used?, auto_freeze: auto? })
+    });
+    let spend = d.required(&mut o, "month_to_date_spend").and_then(|(v, p)| Money::decode(d, v, p));
+    let expiry = d.optional(&mut o, "earliest_expiry").map(|(v, p)| d.timestamp(v, &p));
+    let tags = d.required(&mut o, "tags").and_then(|(v, p)| d.array(v, &p, 100, |d, x, p| d.str(x, &p).map(str::to_string)));
+    let can_order = d.required(&mut o, "can_order").and_then(|(v, p)| d.bool(v, &p));
+    let auth = d.required(&mut o, "authorization").and_then(|(v, p)| {
+        let mut a = d.object(v, p)?;
+        let state = d.required(&mut a, "state").and_then(|(v, p)| d.one_of(v, &p, AuthFilter::NAMES, AuthFilter::parse));
+        let exp = d.optional(&mut a, "expires_at").map(|(v, p)| d.timestamp(v, &p));
+        d.close(a);
+        let exp = match exp { Some(x) => Some(x?), None => None };
+        Some((state?, exp))
+    });
+    // Display-only keys of the list item.
+    for k in ["account_name", "real_name", "mobile", "email", "masked", "customer_type", "level", "blocking", "budget_level"] {
+        let _ = d.optional(&mut o, k);
+    }
+    d.close(o);
+    let (partner_id, partner_distributor_id, association_type, associated_on) = assoc?;
+    let (frozen, auto_frozen) = frozen?;
+    let budget = match budget { Some(b) => Some(b?), None => None };
+    let spend = spend?;
+    Some(QueryRow {
+        customer: Customer {
+            facts: CustomerFacts { id: id?, partner_id, partner_distributor_id, association_type, frozen: frozen || auto_frozen, auto_frozen, verified_status: verified?, budget },
+            account_name: String::new(),
+            real_name: String::new(),
+            mobile_country_code: String::new(),
+            mobile: String::new(),
+            email: String::new(),
+            associated_on,
+            account_manager: match manager { Some(m) => Some(m?), None => None },
+            customer_type: 0,
+            level: String::new(),
+            frozen_reason: None,
+            month_to_date_spend: spend,
+            earliest_expiry: match expiry { Some(e) => Some(e?), None => None },
+            tags: tags?,
+        },
+        can_order: can_order?,
+        auth_state: auth.as_ref()?.0,
+        auth_expires_at: auth?.1,
+    })
+}
+
+/// Query parameters from a JSON object (`{"frozen": true, "tag": ["vip", "gov"], "limit": 20}`):
+/// the same names and values as the URL form; arrays repeat a parameter.
+pub fn pairs_from_json(v: &Value) -> Result<Vec<(String, String)>, ApiError> {
+    let Value::Object(m) = v else {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::InvalidType, "The query must be an object.")]));
+    };
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let scalar = |x: &Value| match x {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    for (k, x) in m {
+        let items: Vec<&Value> = match x {
+            Value::Null => continue,
+            Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        for item in items {
+            match scalar(item) {
+                Some(s) => out.push((k.clone(), s)),
+                None => errors.push(crate::error::FieldError::new(p(k), Code::InvalidType, "Expected a string, number or boolean.")),
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(ApiError::validation(errors)) }
+}
+
+/// The browser module's `filterCustomers`: runs `params` over rows the API returned, with the same
+/// decoding (and error codes) and the same executor as the reference. Filters in [`SERVER_ONLY`]
+/// are left out and named in `"server_only"`: the portal asks the server for those.
+pub fn filter_list_items(rows: &Value, params: &[(String, String)]) -> Result<Value, ApiError> {
+    let q = CustomerQuery::decode(params)?;
+    let mut d = Decoder::new();
+    let parsed = d.array(rows, &vec![PathSeg::Key("rows".into())], 1000, |d, x, p| row_from_list_item(d, x, p));
+    let rows_parsed = d.finish(parsed)?;
+    let server_only: Vec<&str> = SERVER_ONLY.iter().copied().filter(|k| params.iter().any(|(n, _)| n == k)).collect();
+    let local = CustomerQuery { customer_name: None, account_name: None, mobile_keys: Vec::new(), cursor: None, ..q };
+    let ids: Vec<&str> = sorted_matches(&rows_parsed, &local).iter().map(|(_, r)| r.customer.facts.id.as_str()).collect();
+    Ok(serde_json::json!({"ids": ids, "server_only": server_only}))
 }
 
 // ------------------------------------------------------------------------------------------------
