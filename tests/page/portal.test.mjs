@@ -28,6 +28,18 @@ async function page() {
   return { p, errors };
 }
 
+/** Finds one customer with the ID filter and opens its More > Prerequisites. */
+async function openPrerequisites(p, id) {
+  await p.fill('#f-id', id);
+  await p.click('#filters button[type="submit"]');
+  await p.waitForSelector(`tr[data-customer-id="${id}"]`);
+  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.click(`tr[data-customer-id="${id}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${id}"] details.more button:has-text("Prerequisites")`);
+  await p.waitForFunction((want) => document.querySelector('#agreement')?.dataset.match !== undefined
+    && document.querySelector('#detail-title').textContent.includes(want), id);
+}
+
 test('the prerequisite view shows the API report next to the browser module\'s, identical', async () => {
   const { p, errors } = await page();
   await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
@@ -37,19 +49,23 @@ test('the prerequisite view shows the API report next to the browser module\'s, 
 
   // Masked names only.
   const table = await p.textContent('#customer-table');
-  assert.ok(!table.includes('Acme Trading Ltd.') && table.includes('A***'));
+  assert.ok(!table.includes('Acme Trading Ltd.') && table.includes('***'));
 
   for (const [id, can] of [[demo.customers.ready, true], [demo.customers.referral, false]]) {
-    await p.click(`tr[data-customer-id="${id}"]`);
-    await p.waitForFunction((want) => document.querySelector('#agreement')?.dataset.match !== undefined
-      && document.querySelector('#detail-title').textContent.includes(want), id);
+    await openPrerequisites(p, id);
     assert.equal(await p.getAttribute('#agreement', 'data-match'), 'true', 'browser and API agree');
     const apiText = await p.textContent('#api-verdict');
     const wasmText = await p.textContent('#wasm-verdict');
     assert.equal(apiText, wasmText);
     assert.equal(apiText.startsWith('Can order'), can, apiText);
     assert.equal(await p.locator('#wasm-checks li').count(), 8);
-    if (!can) assert.match(wasmText, /association_not_reseller_mode/);
+    if (!can) {
+      assert.match(wasmText, /association_not_reseller_mode/);
+      // The More menu explains why ordering is disabled.
+      const order = p.locator(`tr[data-customer-id="${id}"] details.more button:has-text("Place order")`);
+      assert.equal(await order.isDisabled(), true);
+      assert.match(await order.textContent(), /association_not_reseller_mode/);
+    }
     await p.screenshot({ path: `${ARTIFACTS}/prerequisites-${can ? 'ready' : 'referral'}.png`, fullPage: true });
   }
 
@@ -67,15 +83,74 @@ test('the prerequisite view shows the API report next to the browser module\'s, 
   assert.deepEqual(errors, []);
 });
 
-test('keyboard: a customer row opens with Enter', async () => {
+test('Customer Management: filter, sort, page, reveal a column with a reason', async () => {
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  const loads = async () => Number(await p.getAttribute('body', 'data-loads'));
+
+  // Filter: frozen customers only; the total matches the API's.
+  let before = await loads();
+  await p.selectOption('#f-frozen', 'frozen');
+  await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  const api_ = await api('GET', '/v1/customers?frozen=true&limit=1', { as: 'skyline-operator' });
+  assert.equal(await p.getAttribute('#total', 'data-total'), String(api_.body.total));
+  const chips = await p.locator('#customer-table tbody tr .tag.frozen').count();
+  assert.equal(chips, await p.locator('#customer-table tbody tr').count(), 'every row is frozen');
+
+  // Sort by spend, ascending then descending.
+  before = await loads();
+  await p.click('th button[data-sort="mtd_spend"]');
+  await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  assert.equal(await p.getAttribute('th:has(button[data-sort="mtd_spend"])', 'aria-sort'), 'ascending');
+
+  // Reset, then page forward.
+  before = await loads();
+  await p.click('#filters button[type="reset"]');
+  await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  const firstPage = await p.locator('#customer-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
+  before = await loads();
+  await p.click('#next');
+  await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  const second = await p.locator('#customer-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
+  assert.equal(second.filter((id) => firstPage.includes(id)).length, 0, 'page 2 repeats nothing of page 1');
+  assert.match(await p.textContent('#pageinfo'), /page 2 of/);
+
+  // Reveal the name column of this page: a reason is required, then names show in clear.
+  await p.click('th button.eye[data-field="real_name"]');
+  await p.fill('#reveal-reason', 'ok');
+  await p.click('#reveal-form button[type="submit"]');
+  assert.equal(await p.isVisible('#reveal-dialog'), true, 'a 2-character reason is refused by the form');
+  await p.fill('#reveal-reason', 'quarterly review with the account manager');
+  await p.click('#reveal-form button[type="submit"]');
+  await p.waitForFunction(() => document.querySelectorAll('td.revealed[data-field="real_name"]').length > 0);
+  const names = await p.locator('td[data-field="real_name"]').allTextContents();
+  assert.ok(names.every((n) => !n.includes('***')), names.join('|'));
+  assert.ok(await p.locator('td[data-field="mobile"].masked').count() > 0, 'other columns stay masked');
+  await p.screenshot({ path: `${ARTIFACTS}/customer-management.png`, fullPage: true });
+  const audit = await api('GET', '/v1/audit?limit=100', { as: 'skyline-admin' });
+  const events = audit.body.events.filter((e) => e.action === 'customer.revealed' && e.detail.reason === 'quarterly review with the account manager');
+  assert.equal(events.length, second.length, 'one audit event per revealed customer');
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: the More menu opens and acts with Enter', async () => {
   const { p } = await page();
   await p.goto(`${BASE}/#key=${key('skyline-viewer')}`);
   await p.waitForSelector('body[data-ready="true"]');
-  await p.focus(`tr[data-customer-id="${demo.customers.ready}"]`);
+  await p.fill('#f-id', demo.customers.ready);
+  await p.press('#f-id', 'Enter');
+  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.focus(`tr[data-customer-id="${demo.customers.ready}"] details.more summary`);
+  await p.keyboard.press('Enter');
+  const prereq = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Prerequisites")`);
+  await prereq.focus();
   await p.keyboard.press('Enter');
   await p.waitForFunction(() => document.querySelector('#agreement')?.dataset.match === 'true');
   assert.match(await p.textContent('#api-verdict'), /role_cannot_order/);
-  assert.equal(await p.isDisabled('#request-auth'), true, 'a viewer cannot request authorization');
+  assert.equal(await p.isVisible('th button.eye'), false, 'a viewer sees no eye icons');
+  const request = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Request authorization")`);
+  assert.equal(await request.isDisabled(), true, 'a viewer cannot request authorization');
 });
 
 test('a customer approves a request on the consent page with the SMS code', async () => {
