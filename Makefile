@@ -35,7 +35,7 @@ RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 help:
 	@echo "make dev    # install what is missing, build, migrate, seed, serve API + portal on 127.0.0.1:$(DEV_PORT)"
 	@echo "make test   # install what is missing and run every test level"
-	@echo "make bench  # sizes of both wasm artifacts (raw and gzip)"
+	@echo "make bench  # sizes of both wasm artifacts; Customer Management latency at 10k and 100k customers"
 
 # ---------------------------------------------------------------------------------------------
 # Tools
@@ -129,8 +129,13 @@ test-http: worker browser | tools tools-browser
 # ---------------------------------------------------------------------------------------------
 # Evidence and figures
 # ---------------------------------------------------------------------------------------------
+# Sizes of both wasm artifacts, then Customer Management latency through the worker at 10k and 100k
+# customers (BENCH_SIZES, BENCH_RUNS; BENCH_ONLY=regex picks cases). Databases are built once under .state/.
+BENCH_SIZES ?= 10000,100000
+BENCH_RUNS ?= 40
 bench: worker browser
 	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
+	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
 
 # Builds the deployable bundle without network access; prints its size and bindings.
 deploy-check: worker

@@ -11,3 +11,8 @@ CREATE INDEX customers_manager ON customers(account_manager, id);
 -- Grants by partner and state, for "can order" and the authorization filters.
 CREATE INDEX authorizations_partner_status ON authorizations(partner_id, status, customer_id);
 CREATE INDEX distributor_permissions_reseller_customer ON distributor_permissions(reseller_id, distributor_id, customer_id);
+-- Exact-value filters within a partner, answerable (count included) from the index alone.
+CREATE INDEX customers_partner_assoc ON customers(partner_id, association_type, associated_on);
+CREATE INDEX customers_partner_verified ON customers(partner_id, verified_status);
+-- Membership tests by id (tags, grants) check the scope without reading the row.
+CREATE INDEX customers_id_partner ON customers(id, partner_id);

@@ -79,7 +79,8 @@ for (const n of sizes) {
     const key = creds.users.find((u) => u.handle === 'northwind-admin').api_key;
     const headers = { Authorization: `Bearer ${key}` };
     results[n] = [];
-    for (const [name, params] of cases(creds)) {
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+    for (const [name, params] of cases(creds).filter(([n]) => !only || only.test(n))) {
       const url = `${base}/v1/customers?${new URLSearchParams({ limit: '20', ...params })}`;
       const first = await fetch(url, { headers });
       const body = await first.json();
@@ -106,7 +107,7 @@ console.log(`\nCustomer Management through the worker (wrangler dev + local D1),
 console.log(`| query | rows @${small} | median @${small} | p95 @${small} |${large ? ` rows @${large} | median @${large} | p95 @${large} | p95 growth | vs unfiltered @${large} |` : ''}`);
 console.log(`|---|---|---|---|${large ? '---|---|---|---|---|' : ''}`);
 const base0 = large ? results[large][0].p95 : results[small][0].p95;
-results[small].forEach((a, i) => {
+results[small].forEach((a, i) => { // eslint-disable-line
   const b = large ? results[large][i] : null;
   const extra = b ? ` ${b.total} | ${fmt(b.median)} | ${fmt(b.p95)} | ${(b.p95 / a.p95).toFixed(2)}x | ${(b.p95 / base0).toFixed(2)}x |` : '';
   console.log(`| ${a.name} | ${a.total} | ${fmt(a.median)} | ${fmt(a.p95)} |${extra}`);

@@ -26,6 +26,21 @@ pub fn fold(s: &str) -> String {
     s.to_lowercase()
 }
 
+/// Characters that the SQL bigram index tokenizes as they are: ASCII letters and digits, and CJK
+/// ideographs. A two-character needle of these is answered by the index; anything else by a scan.
+pub fn bigram_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+/// Every pair of adjacent [`bigram_char`]s of folded text, space-separated: the stored tokens of the
+/// two-character name index (`"acme 科技"` → `"ac cm me 科技"`).
+pub fn bigrams(folded: &str) -> String {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out: Vec<String> = chars.windows(2).filter(|w| bigram_char(w[0]) && bigram_char(w[1])).map(|w| w.iter().collect()).collect();
+    out.dedup();
+    out.join(" ")
+}
+
 /// The digits of a mobile number (spaces, dashes, `+` and brackets dropped).
 pub fn mobile_digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()

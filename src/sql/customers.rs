@@ -72,12 +72,17 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
     format!("({})", parts.join(" AND "))
 }
 
-/// "contains" on a folded column: the trigram index for 3+ characters, `instr` below that (the
-/// trigram tokenizer cannot match shorter strings). Both are exact substring tests.
+/// "contains" on a folded column: the trigram index for 3+ characters, the bigram index for two
+/// letters/digits/ideographs, `instr` otherwise. All are exact substring tests.
 fn contains(ps: &mut Params, column: &str, needle: &str) -> String {
-    if needle.chars().count() >= 3 {
+    let chars: Vec<char> = needle.chars().collect();
+    if chars.len() >= 3 {
         let phrase = ps.text(format!("{column} : \"{}\"", needle.replace('"', "\"\"")));
         format!("c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {phrase})")
+    } else if chars.len() == 2 && chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
+        let column = column.replace("_fold", "_bigrams");
+        let token = ps.text(format!("{column} : \"{needle}\""));
+        format!("c.rowid IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH {token})")
     } else {
         let n = ps.text(needle);
         format!("instr(c.{column}, {n}) > 0")
@@ -233,11 +238,12 @@ impl Compiled {
 /// The columns a customer row is written with, in [`row_values`] order.
 pub const INSERT_COLUMNS: &str = "id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, \
     account_manager, verified_status, customer_type, level, frozen, auto_frozen, frozen_reason, currency, budget_type, budget_amount_minor, \
-    budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at, real_fold, account_fold, manager_fold, mobile_key, mobile_full_key";
+    budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at, real_fold, account_fold, manager_fold, mobile_key, mobile_full_key, \
+    real_bigrams, account_bigrams, manager_bigrams";
 
 /// The values of a customer row, including the derived search columns (folded names, mobile keys).
 pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<SqlValue> {
-    use crate::customers::query::{fold, mobile_keys};
+    use crate::customers::query::{bigrams, fold, mobile_keys};
     let t = |s: &str| SqlValue::Text(s.to_string());
     let ot = |s: Option<String>| s.map_or(SqlValue::Null, SqlValue::Text);
     let f = &c.facts;
@@ -253,6 +259,7 @@ pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<
         SqlValue::Int(b.is_some_and(|b| b.auto_freeze) as i64), SqlValue::Int(c.month_to_date_spend.minor),
         ot(c.earliest_expiry.map(|e| e.to_string())), t(&created_at.to_string()),
         t(&fold(&c.real_name)), t(&fold(&c.account_name)), ot(c.account_manager.as_deref().map(fold)), SqlValue::Text(mk), SqlValue::Text(mfk),
+        t(&bigrams(&fold(&c.real_name))), t(&bigrams(&fold(&c.account_name))), t(&c.account_manager.as_deref().map(|m| bigrams(&fold(m))).unwrap_or_default()),
     ]
 }
 

@@ -39,6 +39,7 @@ fn conn() -> Connection {
     c.execute_batch(include_str!("../../../migrations/0001_init.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0002_customer_search.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0003_reveal_rate.sql")).unwrap();
+    c.execute_batch(include_str!("../../../migrations/0004_name_bigrams.sql")).unwrap();
     for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
         c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
             rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();
@@ -342,6 +343,12 @@ fn boundaries_agree() {
             check_agreement(world, &actor, q).unwrap_or_else(|e| panic!("{name}, {q:?}: {e}"));
         }
     }
+}
+
+#[test]
+fn bigram_tokens() {
+    assert_eq!(crate::customers::query::bigrams("acme 科技"), "ac cm me 科技");
+    assert_eq!(crate::customers::query::bigrams("o'b-r"), "");
 }
 
 #[test]
