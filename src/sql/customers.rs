@@ -121,10 +121,15 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
             w.push(format!("{col} <= {v}"));
         }
     }
-    for (col, needle) in [("real_fold", &q.customer_name), ("account_fold", &q.account_name), ("manager_fold", &q.account_manager)] {
+    for (col, needle) in [("real_fold", &q.customer_name), ("account_fold", &q.account_name)] {
         if let Some(n) = needle {
             w.push(contains(ps, col, n));
         }
+    }
+    if let Some(n) = &q.account_manager {
+        // Few distinct managers: match their names, then use the index for exactly those.
+        let v = ps.text(n.as_str());
+        w.push(format!("c.manager_fold IN (SELECT name_fold FROM account_managers WHERE instr(name_fold, {v}) > 0)"));
     }
     if let Some(id) = &q.customer_id {
         let v = ps.text(id.as_str());
@@ -198,7 +203,6 @@ pub const ROW_COLUMNS: &str = "c.*, p.distributor_id AS partner_distributor_id, 
 
 /// Compiles `q` for `actor` at `now`.
 pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
-    let from = "FROM customers c JOIN partners p ON p.id = c.partner_id";
     let mut cps = Params::default();
     let cw = where_clause(&mut cps, q, actor, now);
     let count_sql = format!("SELECT count(*) AS n FROM customers c WHERE {cw}");
@@ -218,7 +222,11 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
         w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND c.id {op} {id}))");
     }
     let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
-    let page_sql = format!("SELECT c.id AS id, {k} AS k, {ROW_COLUMNS} {from} WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}");
+    // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone.
+    let page_sql = format!(
+        "SELECT pg.id AS id, pg.k AS k, {ROW_COLUMNS} FROM (SELECT c.id AS id, {k} AS k FROM customers c WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}) pg \
+         JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id ORDER BY pg.k {dir}, pg.id {dir}"
+    );
     Compiled { page_sql, page_params: ps.0, count_sql, count_params: cps.0 }
 }
 
