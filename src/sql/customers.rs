@@ -24,7 +24,7 @@ fn sort_expr(key: SortKey) -> &'static str {
         SortKey::AssociatedOn => "c.associated_on",
         SortKey::MtdSpend => "c.mtd_spend_minor",
         SortKey::EarliestExpiry => "COALESCE(c.earliest_expiry, '')",
-        SortKey::BudgetUsage => "COALESCE(c.budget_usage, -1)",
+        SortKey::BudgetUsage => "COALESCE(c.usage_pct, -1)",
         SortKey::AccountManager => "COALESCE(c.account_manager, '')",
         SortKey::CustomerId => "c.id",
     }
@@ -53,7 +53,7 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
         "c.association_type = '3'".to_string(),
         "c.frozen = 0 AND c.auto_frozen = 0".to_string(),
         "c.verified_status = 2".to_string(),
-        "(c.budget_usage IS NULL OR c.budget_usage < 100)".to_string(),
+        "(c.usage_pct IS NULL OR c.usage_pct < 100)".to_string(),
         active_auth(ps, actor, now, true),
     ];
     if actor.partner_kind == PartnerKind::Reseller {
@@ -150,11 +150,11 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
     }
     if let Some(x) = q.usage_min {
         let v = ps.int(x);
-        w.push(format!("c.budget_usage >= {v}"));
+        w.push(format!("c.usage_pct >= {v}"));
     }
     if let Some(x) = q.usage_max {
         let v = ps.int(x);
-        w.push(format!("c.budget_usage <= {v}"));
+        w.push(format!("c.usage_pct <= {v}"));
     }
     if !q.tags.is_empty() {
         let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();

@@ -41,6 +41,7 @@ fn conn() -> Connection {
     c.execute_batch(include_str!("../../../migrations/0003_reveal_rate.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0004_name_bigrams.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0005_account_managers.sql")).unwrap();
+    c.execute_batch(include_str!("../../../migrations/0006_usage_column.sql")).unwrap();
     for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
         c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
             rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();
@@ -379,4 +380,22 @@ proptest! {
         let named: Vec<&str> = SERVER_ONLY.iter().copied().filter(|k| params.iter().any(|(n, _)| n == k)).collect();
         prop_assert_eq!(out["server_only"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>(), named);
     }
+}
+
+/// The stored usage column follows budget changes (orders will update `budget_used_minor`).
+#[test]
+fn usage_column_follows_budget_updates() {
+    let c = conn();
+    let mut w = customer_strategy().new_tree(&mut proptest::test_runner::TestRunner::deterministic()).unwrap().current();
+    w.facts.id = CustomerId::from_bytes(&[3; 16]);
+    w.facts.budget = Some(Budget { budget_type: BudgetType::Monthly, amount: Money::new(1000, Currency::USD), used: Money::new(100, Currency::USD), auto_freeze: false });
+    load(&c, &World { customers: vec![w], perms: vec![], auths: vec![] });
+    let usage = |c: &Connection| -> Option<i64> { c.query_row("SELECT usage_pct FROM customers", [], |r| r.get(0)).unwrap() };
+    assert_eq!(usage(&c), Some(10));
+    c.execute("UPDATE customers SET budget_used_minor = 999", []).unwrap();
+    assert_eq!(usage(&c), Some(99));
+    c.execute("UPDATE customers SET budget_amount_minor = 0", []).unwrap();
+    assert_eq!(usage(&c), Some(100));
+    c.execute("UPDATE customers SET budget_type = NULL, budget_amount_minor = NULL", []).unwrap();
+    assert_eq!(usage(&c), None);
 }
