@@ -124,6 +124,23 @@ pub fn reveal_allowed(recent: i64, oldest: Option<crate::time::Timestamp>, now: 
         .with_data(serde_json::json!({"retry_after": retry})))
 }
 
+/// The customers a reveal may show: every requested id must exist and be visible to `actor`, else
+/// `not_found` for the whole request, without saying which id failed.
+pub fn reveal_targets<'a>(actor: &crate::partners::Actor, requested: &[crate::ids::CustomerId], found: &'a [crate::customers::Customer]) -> Result<Vec<&'a crate::customers::Customer>, crate::error::ApiError> {
+    let mut wanted = requested.to_vec();
+    wanted.sort();
+    wanted.dedup();
+    let visible: Vec<&crate::customers::Customer> = found
+        .iter()
+        .filter(|c| wanted.contains(&c.facts.id) && actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+        .collect();
+    if visible.len() == wanted.len() {
+        Ok(visible)
+    } else {
+        Err(crate::error::ApiError::new(crate::error::Code::NotFound))
+    }
+}
+
 /// The clear values of `fields` of a customer (only for an authorized, audited reveal).
 pub fn revealed(c: &crate::customers::Customer, fields: &[Field]) -> serde_json::Value {
     let mut m = serde_json::Map::new();

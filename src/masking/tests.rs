@@ -50,3 +50,21 @@ fn reveal_rate_limit_says_when_to_retry() {
     assert_eq!(e.code, crate::error::Code::RateLimited);
     assert_eq!(e.data.unwrap()["retry_after"], 50);
 }
+
+#[test]
+fn a_reveal_is_all_or_nothing() {
+    use crate::ids::{CustomerId, PartnerId, UserId};
+    use crate::partners::{Actor, PartnerKind, Role};
+    let mine = PartnerId::from_bytes(&[1; 16]);
+    let other = PartnerId::from_bytes(&[2; 16]);
+    let actor = Actor { user_id: UserId::from_bytes(&[3; 12]), partner_id: mine.clone(), partner_kind: PartnerKind::Reseller, distributor_id: Some(PartnerId::from_bytes(&[4; 16])), role: Role::Operator };
+    let demo = crate::demo::dataset(crate::time::Timestamp::from_unix(1_800_000_000), 0);
+    let mut a = demo.customers[0].clone();
+    a.facts.partner_id = mine;
+    let mut b = demo.customers[1].clone();
+    b.facts.partner_id = other;
+    let found = vec![a.clone(), b.clone()];
+    assert_eq!(reveal_targets(&actor, &[a.facts.id.clone(), a.facts.id.clone()], &found).unwrap().len(), 1);
+    assert_eq!(reveal_targets(&actor, &[a.facts.id.clone(), b.facts.id.clone()], &found).unwrap_err().code, crate::error::Code::NotFound);
+    assert!(reveal_targets(&actor, &[CustomerId::from_bytes(&[9; 16])], &found).is_err());
+}

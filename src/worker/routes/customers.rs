@@ -3,7 +3,7 @@
 use super::Res;
 use crate::audit::Action;
 use crate::customers::Customer;
-use crate::masking::{reveal_allowed, revealed, RevealRequest, REVEAL_WINDOW};
+use crate::masking::{reveal_allowed, reveal_targets, revealed, RevealRequest, REVEAL_WINDOW};
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
 use crate::partners::{Ability, Actor, PartnerKind};
@@ -100,14 +100,7 @@ pub async fn reveal(ctx: &Ctx, req: &mut Request, id: Option<&str>) -> Res {
     let (recent, oldest) = db::audit::recent_reveals(&ctx.db, &actor.user_id, ctx.now.plus(-REVEAL_WINDOW)).await?;
     reveal_allowed(recent, oldest, ctx.now)?;
     let found = db::customers::by_ids(&ctx.db, &ids).await?;
-    let visible: Vec<&Customer> = found.iter().filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())).collect();
-    let mut wanted = ids.clone();
-    wanted.sort();
-    wanted.dedup();
-    if visible.len() != wanted.len() {
-        // Any id that is unknown or not yours fails the whole request, without saying which.
-        return Err(ApiError::new(Code::NotFound));
-    }
+    let visible = reveal_targets(&actor, &ids, &found)?;
     let detail = json!({"fields": request.fields, "reason": request.reason});
     let events = visible
         .iter()
