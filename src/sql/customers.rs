@@ -101,7 +101,8 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
     }];
     let flag = |b: bool| if b { 1 } else { 0 };
     if let Some(x) = q.auto_frozen {
-        w.push(format!("c.auto_frozen = {}", flag(x)));
+        // auto_frozen implies frozen (a CHECK constraint); saying so lets (partner_id, frozen, auto_frozen) serve the filter.
+        w.push(if x { "c.frozen = 1 AND c.auto_frozen = 1".to_string() } else { "c.auto_frozen = 0".to_string() });
     }
     if let Some(x) = q.frozen {
         // Stored `frozen` is set whenever `auto_frozen` is (a CHECK constraint), as in the core.
