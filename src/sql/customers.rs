@@ -248,7 +248,7 @@ impl Compiled {
 pub const INSERT_COLUMNS: &str = "id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, \
     account_manager, verified_status, customer_type, level, frozen, auto_frozen, frozen_reason, currency, budget_type, budget_amount_minor, \
     budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at, real_fold, account_fold, manager_fold, mobile_key, mobile_full_key, \
-    real_bigrams, account_bigrams, manager_bigrams";
+    real_bigrams, account_bigrams";
 
 /// The values of a customer row, including the derived search columns (folded names, mobile keys).
 pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<SqlValue> {
@@ -268,7 +268,7 @@ pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<
         SqlValue::Int(b.is_some_and(|b| b.auto_freeze) as i64), SqlValue::Int(c.month_to_date_spend.minor),
         ot(c.earliest_expiry.map(|e| e.to_string())), t(&created_at.to_string()),
         t(&fold(&c.real_name)), t(&fold(&c.account_name)), ot(c.account_manager.as_deref().map(fold)), SqlValue::Text(mk), SqlValue::Text(mfk),
-        t(&bigrams(&fold(&c.real_name))), t(&bigrams(&fold(&c.account_name))), t(&c.account_manager.as_deref().map(|m| bigrams(&fold(m))).unwrap_or_default()),
+        t(&bigrams(&fold(&c.real_name))), t(&bigrams(&fold(&c.account_name))),
     ]
 }
 

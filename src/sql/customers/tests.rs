@@ -43,6 +43,7 @@ fn conn() -> Connection {
     c.execute_batch(include_str!("../../../migrations/0005_account_managers.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0006_usage_column.sql")).unwrap();
     c.execute_batch(include_str!("../../../migrations/0007_covering_page_indexes.sql")).unwrap();
+    c.execute_batch(include_str!("../../../migrations/0008_drop_manager_text_indexes.sql")).unwrap();
     for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
         c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
             rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();
