@@ -21,6 +21,7 @@ if (fragKey) {
 }
 let apiKey = sessionStorage.getItem('onbehalf.key');
 let me = null;
+const partnerNames = new Map(); // a distributor's own name and its resellers', for the Reseller column
 
 async function api(method, path, body) {
   const headers = { Authorization: `Bearer ${apiKey}` };
@@ -152,6 +153,7 @@ function renderRows(rows) {
   for (const c of rows) {
     const tr = el('tr', { 'data-customer-id': c.id },
       sensitiveCell(c, 'real_name'), sensitiveCell(c, 'account_name'), sensitiveCell(c, 'mobile'),
+      el('td', { class: 'partner-col', 'data-partner-id': c.association.partner_id, text: partnerNames.get(c.association.partner_id) ?? '' }),
       el('td', { text: c.association.type === '3' ? 'reseller' : 'referral' }),
       el('td', { text: c.association.associated_on.slice(0, 10) }),
       el('td', { text: c.account_manager ?? '' }),
@@ -168,6 +170,7 @@ function renderRows(rows) {
     b.closest('th').setAttribute('aria-sort', active ? (order === 'asc' ? 'ascending' : 'descending') : 'none');
   }
   for (const b of document.querySelectorAll('th .eye')) b.hidden = !me?.abilities.reveal_sensitive;
+  for (const cell of document.querySelectorAll('.partner-col')) cell.hidden = me?.partner.kind !== 'distributor';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +331,11 @@ async function start() {
   $('#app').hidden = false;
   if (me.partner.kind === 'distributor') {
     const res = await api('GET', '/v1/resellers');
-    for (const p of res.body.resellers ?? []) $('#f-reseller').append(el('option', { value: p.id, text: p.name }));
+    partnerNames.set(me.partner.id, `${me.partner.name} (own)`);
+    for (const p of res.body.resellers ?? []) {
+      partnerNames.set(p.id, p.name);
+      $('#f-reseller').append(el('option', { value: p.id, text: p.name }));
+    }
     $('#reseller-filter').hidden = false;
   }
   await load();

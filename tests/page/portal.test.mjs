@@ -134,6 +134,23 @@ test('Customer Management: filter, sort, page, reveal a column with a reason', a
   assert.deepEqual(errors, []);
 });
 
+test('a distributor sees its resellers\' customers with a Reseller column and can narrow to one reseller', async () => {
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/#key=${key('northwind-viewer')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  assert.equal(await p.isVisible('th.partner-col'), true);
+  const names = new Set(await p.locator('td.partner-col').allTextContents());
+  assert.ok([...names].every((n) => n !== ''), 'every row names its partner');
+  const before = Number(await p.getAttribute('body', 'data-loads'));
+  await p.selectOption('#f-reseller', demo.partners.reseller);
+  await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  const after = new Set(await p.locator('td.partner-col').allTextContents());
+  assert.deepEqual([...after], ['Skyline Cloud']);
+  const total = await api('GET', `/v1/customers?reseller_id=${demo.partners.reseller}&limit=1`, { as: 'northwind-viewer' });
+  assert.equal(await p.getAttribute('#total', 'data-total'), String(total.body.total));
+  assert.deepEqual(errors, []);
+});
+
 test('keyboard: the More menu opens and acts with Enter', async () => {
   const { p } = await page();
   await p.goto(`${BASE}/#key=${key('skyline-viewer')}`);
