@@ -107,7 +107,7 @@ console.log(`\nCustomer Management through the worker (wrangler dev + local D1),
 console.log(`| query | rows @${small} | median @${small} | p95 @${small} |${large ? ` rows @${large} | median @${large} | p95 @${large} | p95 growth | vs unfiltered @${large} |` : ''}`);
 console.log(`|---|---|---|---|${large ? '---|---|---|---|---|' : ''}`);
 const base0 = large ? results[large][0].p95 : results[small][0].p95;
-results[small].forEach((a, i) => { // eslint-disable-line
+results[small].forEach((a, i) => {
   const b = large ? results[large][i] : null;
   const extra = b ? ` ${b.total} | ${fmt(b.median)} | ${fmt(b.p95)} | ${(b.p95 / a.p95).toFixed(2)}x | ${(b.p95 / base0).toFixed(2)}x |` : '';
   console.log(`| ${a.name} | ${a.total} | ${fmt(a.median)} | ${fmt(a.p95)} |${extra}`);
