@@ -3,7 +3,7 @@
 //! (a change is a revoke plus a new grant).
 
 use crate::customers::{AssociationType, CustomerFacts};
-use crate::decode::{child, Decoder};
+use crate::decode::Decoder;
 use crate::error::{ApiError, Code, Path};
 use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
 use crate::partners::{Ability, Actor, PartnerKind};
@@ -565,10 +565,6 @@ pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiErr
     d.finish(r)
 }
 
-/// The path of a field at the top of a body, for errors raised after decoding.
-pub fn top(field: &str) -> Path {
-    child(&vec![], field)
-}
 
 #[cfg(test)]
 mod tests;

@@ -207,7 +207,7 @@ fn role(actor: &Actor) -> Check {
 
 fn distributor_permission(actor: &Actor, c: &CustomerFacts, perms: &[DistributorPermission], now: Timestamp) -> (Check, Option<PermissionId>) {
     let name = CheckName::DistributorPermission;
-    if actor.partner_kind == PartnerKind::Distributor {
+    if !actor.needs_distributor_permission() {
         let skip = Check { check: name, status: Status::Skip, code: None, message: "Distributors need no distributor permission.".into(), remedy: None, level: None };
         return (skip, None);
     }

@@ -50,3 +50,15 @@ fn only_distributor_admins_manage_permissions() {
     assert_eq!(reseller_admin.abilities()["manage_api_keys"], true);
     assert_eq!(base.require_kind(PartnerKind::Reseller).unwrap_err().code, crate::error::Code::ForbiddenPartnerKind);
 }
+
+#[test]
+fn only_resellers_need_a_distributor_permission_and_keys_are_for_own_users() {
+    let dist = Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: PartnerId::from_bytes(&[2; 16]), partner_kind: PartnerKind::Distributor, distributor_id: None, role: Role::Admin };
+    let reseller = Actor { partner_kind: PartnerKind::Reseller, distributor_id: Some(PartnerId::from_bytes(&[3; 16])), ..dist.clone() };
+    assert!(!dist.needs_distributor_permission());
+    assert!(reseller.needs_distributor_permission());
+    assert!(dist.require_own_user(Some(dist.partner_id.as_str())).is_ok());
+    let e = dist.require_own_user(Some(PartnerId::from_bytes(&[9; 16]).as_str())).unwrap_err();
+    assert_eq!(serde_json::to_string(&e.details[0].path).unwrap(), r#"["user_id"]"#);
+    assert!(dist.require_own_user(None).is_err());
+}

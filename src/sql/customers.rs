@@ -56,7 +56,7 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
         "(c.usage_pct IS NULL OR c.usage_pct < 100)".to_string(),
         active_auth(ps, actor, now, true),
     ];
-    if actor.partner_kind == PartnerKind::Reseller {
+    if actor.needs_distributor_permission() {
         let dist = match &actor.distributor_id {
             Some(d) => ps.text(d.as_str()),
             None => return "0".into(),

@@ -126,7 +126,7 @@ pub async fn list_page(db: &D1Database, compiled: &crate::sql::customers::Compil
         super::stmt(db, &compiled.count_sql, super::from_sql(&compiled.count_params))?,
         super::grants::authorizations_in_page(db, compiled, &actor.partner_id)?,
     ];
-    let reseller = actor.partner_kind == crate::partners::PartnerKind::Reseller;
+    let reseller = actor.needs_distributor_permission();
     if reseller {
         stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
     }

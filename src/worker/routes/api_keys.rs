@@ -34,9 +34,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     })();
     let (user_id, label) = d.finish(parsed)?;
     let user = partners::user(&ctx.db, user_id.as_str()).await?;
-    if user.is_none_or(|u| u.partner_id != actor.partner_id.as_str()) {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new(crate::error::path(&["user_id"]), Code::InvalidValue, "No such user in your partner account.")]));
-    }
+    actor.require_own_user(user.as_ref().map(|u| u.partner_id.as_str()))?;
     let secret = api_key_secret(&random_bytes()?);
     let id = ApiKeyId::from_bytes(&random_bytes()?);
     let event = ctx.partner_event(&actor, None, Action::ApiKeyCreated, id.as_str(), json!({"user_id": user_id, "label": label}));

@@ -6,7 +6,7 @@ use crate::customers::Customer;
 use crate::masking::{reveal_allowed, reveal_targets, revealed, RevealRequest, REVEAL_WINDOW};
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
-use crate::partners::{Ability, Actor, PartnerKind};
+use crate::partners::{Ability, Actor};
 use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
 use crate::prerequisites::{check, report_with_input, PrerequisiteInput};
 use crate::worker::db;
@@ -27,9 +27,10 @@ pub async fn visible_customer(ctx: &Ctx, actor: &Actor, id: &str) -> Result<Cust
 /// Everything the prerequisite check reads for `actor` and `customer`.
 pub async fn prerequisite_input(ctx: &Ctx, actor: &Actor, customer: &Customer) -> Result<PrerequisiteInput, ApiError> {
     let c = &customer.facts;
-    let distributor_permissions = match actor.partner_kind {
-        PartnerKind::Reseller => db::grants::permissions_for(&ctx.db, &actor.partner_id, &c.id).await?,
-        PartnerKind::Distributor => Vec::new(),
+    let distributor_permissions = if actor.needs_distributor_permission() {
+        db::grants::permissions_for(&ctx.db, &actor.partner_id, &c.id).await?
+    } else {
+        Vec::new()
     };
     let authorizations = db::grants::authorizations_for(&ctx.db, &c.id, Some(&actor.partner_id)).await?;
     Ok(PrerequisiteInput { now: ctx.now, actor: actor.clone(), customer: c.clone(), distributor_permissions, authorizations })
