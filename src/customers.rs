@@ -134,6 +134,8 @@ impl Budget {
             Some((v, p)) => d.bool(v, &p),
             None => Some(false),
         };
+        // Derived; accepted so that the `budget` object of `GET /v1/customers/{id}` reads back as is.
+        let _ = d.optional(&mut o, "usage_percent");
         let used_path = crate::decode::child(o.path(), "used");
         d.close(o);
         let (amount, used) = (amount?, used?);

@@ -29,6 +29,11 @@ pub struct Obj<'v> {
 }
 
 impl<'v> Obj<'v> {
+    /// Peeks at a key without marking it as read.
+    pub fn get(&self, k: &str) -> Option<&'v Value> {
+        self.map.get(k)
+    }
+
     /// The path of this object.
     pub fn path(&self) -> &Path {
         &self.path

@@ -62,6 +62,15 @@ codes! {
     InvalidValue => ("invalid_value", 400, "This value is not one of the allowed values."),
     OutOfRange => ("out_of_range", 400, "This value is outside the allowed range."),
     Duplicate => ("duplicate", 400, "This value appears more than once."),
+    // --- order draft rules (inside `details`) ----------------------------------------------------
+    UnavailableInRegion => ("unavailable_in_region", 400, "Not sold in the chosen region."),
+    UnavailableInZone => ("unavailable_in_zone", 400, "Not sold in the chosen availability zone."),
+    BelowImageMinimum => ("below_image_minimum", 400, "The system disk is smaller than the image's minimum disk size."),
+    BandwidthStep => ("bandwidth_step", 400, "Bandwidth goes in steps of 1 Mbit/s up to 300, 50 up to 1000, 500 above."),
+    WeakPassword => ("weak_password", 400, "The password does not meet the complexity rules."),
+    PayPerUseOnly => ("pay_per_use_only", 400, "Only available pay-per-use."),
+    NotApplicable => ("not_applicable", 400, "This field does not apply to the rest of the draft."),
+    CurrencyMismatch => ("currency_mismatch", 422, "The customer's budget is in another currency than the catalog's prices."),
     // --- state conflicts -------------------------------------------------------------------------
     AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),
     AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),

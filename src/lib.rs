@@ -9,10 +9,12 @@
 compile_error!("features `worker` and `browser` are mutually exclusive: build one adapter at a time");
 
 pub mod audit;
+pub mod catalog;
 pub mod consent;
 pub mod customers;
 pub mod decode;
 pub mod demo;
+pub mod drafts;
 pub mod error;
 pub mod grants;
 pub mod ids;
@@ -20,7 +22,9 @@ pub mod masking;
 pub mod money;
 pub mod outbox;
 pub mod partners;
+pub mod payloads;
 pub mod prerequisites;
+pub mod quotes;
 pub mod sql;
 pub mod time;
 
