@@ -53,6 +53,8 @@ pub enum Action {
     ConsentCodeSent,
     #[serde(rename = "customer.revealed")]
     CustomerRevealed,
+    #[serde(rename = "quote.created")]
+    QuoteCreated,
 }
 
 impl Action {
@@ -71,6 +73,7 @@ impl Action {
             Self::ConsentCodeFailed => "consent.code_failed",
             Self::ConsentCodeSent => "consent.code_sent",
             Self::CustomerRevealed => "customer.revealed",
+            Self::QuoteCreated => "quote.created",
         }
     }
 }

@@ -118,6 +118,10 @@ prefixed_id!(
     AuthorizationId, "auth_"
 );
 prefixed_id!(
+    /// A stored quote (price locked for 15 minutes).
+    QuoteId, "qt_"
+);
+prefixed_id!(
     /// A message recorded in the outbox.
     MessageId, "msg_"
 );

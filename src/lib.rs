@@ -28,6 +28,9 @@ pub mod quotes;
 pub mod sql;
 pub mod time;
 
+#[cfg(test)]
+mod testutil;
+
 #[cfg(feature = "worker")]
 mod worker;
 

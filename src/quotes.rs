@@ -271,5 +271,37 @@ pub fn impact(b: &Budget, total: Money) -> BudgetImpact {
     }
 }
 
+/// How long a stored quote's price holds, seconds.
+pub const QUOTE_TTL: i64 = 15 * 60;
+
+/// The draft as a quote stores it: everything but the login password, which is never stored (an
+/// order citing the quote sends it again).
+pub fn without_secrets(draft: &Value) -> Value {
+    let mut v = draft.clone();
+    if let Some(login) = v.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut) {
+        login.remove("password");
+    }
+    v
+}
+
+/// SHA-256 (hex) of the draft's JSON text as received after parsing (keys in received order), so
+/// that an order can prove it is the quoted draft.
+pub fn draft_sha256(draft: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    crate::ids::hex(&Sha256::digest(draft.to_string().as_bytes()))
+}
+
+/// A stored quote as `POST /v1/quotes` and `GET /v1/quotes/{id}` return it.
+pub fn view(id: &crate::ids::QuoteId, created_at: crate::time::Timestamp, expires_at: crate::time::Timestamp, now: crate::time::Timestamp, draft_sha256: &str, quote: &Value) -> Value {
+    serde_json::json!({
+        "id": id,
+        "created_at": created_at,
+        "expires_at": expires_at,
+        "valid": now < expires_at,
+        "draft_sha256": draft_sha256,
+        "quote": quote,
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -65,6 +65,78 @@ pub fn filter_customers(
     }
 }
 
+/// Checks an order draft against the catalog and every Huawei rule: `{"valid": true}`, or an
+/// `OnbehalfError` (`validation_failed`) with **every** field error and its path. Same function and
+/// codes as `POST /v1/drafts/validate`. Never throws.
+#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "{ valid: true } | OnbehalfError")]
+pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue) -> JsValue {
+    respond(from_js(&draft).and_then(|d| {
+        crate::drafts::validate(&d, crate::catalog::catalog()?)?;
+        Ok(serde_json::json!({"valid": true}))
+    }))
+}
+
+/// The exact Huawei Cloud request `{method, path, body}` for a valid draft in the customer's
+/// project `projectId` (32 hex digits); else an `OnbehalfError`. Same as `POST /v1/drafts/payload`.
+#[wasm_bindgen(js_name = buildOrderPayload, unchecked_return_type = "HuaweiRequest | OnbehalfError")]
+pub fn build_order_payload(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue, project_id: &str) -> JsValue {
+    respond(from_js(&draft).and_then(|d| {
+        let d = crate::drafts::validate(&d, crate::catalog::catalog()?)?;
+        crate::payloads::build(&d, project_id)
+    }))
+}
+
+/// Prices a valid draft for `customer` (`{id, budget}`; the `budget` of `GET /v1/customers/{id}`
+/// as is): line items, total, hourly rate and estimated month for pay-per-use, budget impact.
+/// Same numbers as the `quote` of `POST /v1/quotes`. Errors: `validation_failed`, `currency_mismatch`.
+#[wasm_bindgen(js_name = quoteOrder, unchecked_return_type = "Quote | OnbehalfError")]
+pub fn quote_order(
+    #[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "QuoteCustomer")] customer: JsValue,
+) -> JsValue {
+    respond(from_js(&draft).and_then(|d| {
+        let cat = crate::catalog::catalog()?;
+        let d = crate::drafts::validate(&d, cat)?;
+        let c = crate::quotes::QuoteCustomer::decode(&from_js(&customer)?)?;
+        crate::quotes::quote(&d, cat, &c)
+    }))
+}
+
+/// Validate, build and quote in one call (one crossing of the JS/wasm boundary, one validation):
+/// `{payload, quote}` or an `OnbehalfError`. What a form calls on every keystroke.
+#[wasm_bindgen(js_name = prepareOrder, unchecked_return_type = "PreparedOrder | OnbehalfError")]
+pub fn prepare_order(
+    #[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue,
+    project_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "QuoteCustomer")] customer: JsValue,
+) -> JsValue {
+    respond(from_js(&draft).and_then(|d| {
+        let cat = crate::catalog::catalog()?;
+        let d = crate::drafts::validate(&d, cat)?;
+        let payload = crate::payloads::build(&d, project_id)?;
+        let c = crate::quotes::QuoteCustomer::decode(&from_js(&customer)?)?;
+        let quote = crate::quotes::quote(&d, cat, &c)?;
+        Ok(serde_json::json!({"payload": payload, "quote": quote}))
+    }))
+}
+
+/// The catalog compiled into the module (the same data as `GET /v1/catalog`), or one region's view
+/// when `region` is given (`validation_failed` for an unknown region).
+#[wasm_bindgen(js_name = catalog, unchecked_return_type = "Catalog | OnbehalfError")]
+pub fn catalog_view(region: Option<String>) -> JsValue {
+    respond(crate::catalog::catalog().and_then(|c| match region {
+        Some(r) => c.for_region(&r),
+        None => Ok(c.clone()),
+    }))
+}
+
+fn respond<T: Serialize>(r: Result<T, ApiError>) -> JsValue {
+    match r {
+        Ok(v) => to_js(&v),
+        Err(e) => error_js(&e),
+    }
+}
+
 /// The table of stable error codes with their HTTP status and default message.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCodeInfo[]")]
 pub fn error_codes() -> JsValue {

@@ -167,3 +167,155 @@ export interface FilterResult {
   ids: string[];
   server_only: ("customer_name" | "account_name" | "mobile")[];
 }
+
+// --- catalog, order drafts, Huawei payloads, quotes ------------------------------------------------
+
+/** Prices are integers in the currency's minor unit x 10^4 (0.0480 USD = 4.80 cents = 48000). */
+export interface Catalog {
+  version: string;
+  currency: string;
+  notes: string;
+  yearly_billed_months: number;
+  hours_per_month: number;
+  regions: { id: string; name: string; zones: string[] }[];
+  flavors: { id: string; family: string; family_name: string; vcpus: number; memory_gib: number;
+    zones: Record<string, string[]>; prices: Record<string, { month_minor_e4: number; hour_minor_e4: number }> }[];
+  images: { id: string; name: string; os_type: "linux" | "windows"; min_disk_gb: number }[];
+  disk_types: { id: string; name: string; system_size_gb: [number, number]; data_size_gb: [number, number]; yearly_monthly: boolean;
+    zones: Record<string, string[]>; prices: Record<string, { month_minor_e4?: number; hour_minor_e4: number; iops_hour_minor_e4?: number; throughput_hour_minor_e4?: number }>;
+    iops?: [number, number]; throughput_mib_s?: [number, number] }[];
+  eip: { region: string; types: string[]; bandwidth_tiers: { up_to_mbit: number; month_minor_e4: number; hour_minor_e4: number }[];
+    traffic_gb_minor_e4: number; ip_hour_minor_e4: number; ip_month_minor_e4: number }[];
+}
+
+export type Billing =
+  | { mode: "yearly_monthly"; period_type: "month" | "year"; period_num: number; auto_renew?: boolean; auto_pay?: boolean }
+  | { mode: "pay_per_use" };
+
+/** A disk: `size` may be omitted on a system disk (the image's minimum); `iops`/`throughput` only for GPSSD2/ESSD2, pay-per-use. */
+export interface DiskDraft {
+  type: string;
+  size?: number;
+  shareable?: boolean;
+  iops?: number;
+  throughput?: number;
+}
+
+/** PER: a dedicated bandwidth (`size`, `charge_by`, and `name` for a standalone EIP); WHOLE: join the shared bandwidth `id`. */
+export interface BandwidthDraft {
+  share_type: "PER" | "WHOLE";
+  size?: number;
+  name?: string;
+  charge_by?: "bandwidth" | "traffic";
+  id?: string;
+}
+
+export interface EipDraft {
+  type: string;
+  /** Standalone EIPs only. */
+  alias?: string;
+  bandwidth: BandwidthDraft;
+}
+
+export interface EcsDraft {
+  name: string;
+  count?: number;
+  flavor: string;
+  image: string;
+  vpc_id: string;
+  subnet_id: string;
+  security_group_ids?: string[];
+  root_disk: DiskDraft;
+  data_disks?: DiskDraft[];
+  eip?: EipDraft;
+  /** Exactly one of the two. */
+  login: { key_name?: string; password?: string };
+  /** `op_svc_userid` is required for key-pair login when yearly/monthly. */
+  metadata?: Record<string, string>;
+  tags?: { key: string; value: string }[];
+}
+
+export interface EvsDraft extends DiskDraft {
+  name: string;
+  count?: number;
+}
+
+/** An order draft: the section named by `service` is required, the others must be absent. */
+export interface OrderDraft {
+  customer_id: string;
+  region: string;
+  /** Required for ECS and EVS. */
+  availability_zone?: string;
+  service: "ecs" | "evs" | "eip";
+  billing: Billing;
+  ecs?: EcsDraft;
+  evs?: EvsDraft;
+  eip?: EipDraft;
+}
+
+/** The exact Huawei Cloud request. */
+export interface HuaweiRequest {
+  method: "POST";
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface UnitPrice {
+  minor_e4: number;
+  currency: string;
+  per: "month" | "hour" | "GB";
+}
+
+export interface QuoteLine {
+  code: string;
+  description: string;
+  unit_price: UnitPrice;
+  quantity: number;
+  unit: string;
+  periods: number;
+  period_unit: "month" | "hour";
+  amount: Money;
+}
+
+export interface UsagePrice {
+  code: string;
+  description: string;
+  unit_price: UnitPrice;
+}
+
+export interface BudgetImpact {
+  amount: Money;
+  used: Money;
+  remaining: Money;
+  used_after: Money;
+  usage_after_percent: number;
+  level: 75 | 90 | 100 | null;
+  blocked: boolean;
+}
+
+export interface Quote {
+  customer_id: string;
+  service: "ecs" | "evs" | "eip";
+  region: string;
+  billing: "yearly_monthly" | "pay_per_use";
+  period: { type: "month" | "year"; num: number; billed_months: number } | null;
+  currency: string;
+  lines: QuoteLine[];
+  usage_based: UsagePrice[];
+  total: Money;
+  hourly: UnitPrice | null;
+  estimated_month: Money | null;
+  budget: BudgetImpact | null;
+  catalog_version: string;
+}
+
+/** The customer a quote is for: `budget` as `GET /v1/customers/{id}` returns it. */
+export interface QuoteCustomer {
+  id: string;
+  budget?: (Budget & { usage_percent?: number }) | null;
+}
+
+export interface PreparedOrder {
+  payload: HuaweiRequest;
+  quote: Quote;
+}

@@ -226,3 +226,24 @@ fn a_project_id_must_be_32_hex_digits() {
     let ok = build(&d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").map(|r| r.path);
     assert_eq!(ok.ok().as_deref(), Some("/v1.1/0605767d0d8b4f0a9a5b4c3d2e1f0a9b/cloudservers"));
 }
+
+/// The TypeScript interfaces of the browser module name exactly the keys the Rust types serialize.
+#[test]
+fn typescript_types_match_quotes_and_payloads() {
+    use crate::testutil::{json_keys, ts_keys};
+    let all = fixtures();
+    let a = answer(&all["fixtures"][2], &all["customer"]);
+    let q = &a["quote"];
+    assert_eq!(json_keys(&a["payload"]), ts_keys("HuaweiRequest"));
+    assert_eq!(json_keys(q), ts_keys("Quote"));
+    assert_eq!(json_keys(&q["lines"][0]), ts_keys("QuoteLine"));
+    assert_eq!(json_keys(&q["lines"][0]["unit_price"]), ts_keys("UnitPrice"));
+    assert_eq!(json_keys(&q["budget"]), ts_keys("BudgetImpact"));
+    let t = answer(&all["fixtures"][1], &all["customer"]);
+    assert_eq!(json_keys(&t["quote"]["usage_based"][0]), ts_keys("UsagePrice"));
+    let c = serde_json::to_value(catalog().unwrap_or_else(|e| panic!("{e:?}"))).unwrap_or_default();
+    assert_eq!(json_keys(&c), ts_keys("Catalog"));
+    let d = &all["fixtures"][1]["draft"];
+    assert!(json_keys(d).iter().all(|k| ts_keys("OrderDraft").contains(k)));
+    assert!(json_keys(&d["ecs"]).iter().all(|k| ts_keys("EcsDraft").contains(k)));
+}

@@ -417,35 +417,7 @@ fn shared_fixtures_give_the_expected_verdicts() {
 /// The browser module's TypeScript interfaces name exactly the keys the Rust types serialize.
 #[test]
 fn typescript_types_match_the_json() {
-    let ts = include_str!("../browser/types.d.ts");
-    let keys_of = |iface: &str| -> Vec<String> {
-        let start = ts.find(&format!("export interface {iface} {{")).unwrap_or_else(|| panic!("no interface {iface}"));
-        let body = &ts[start..];
-        let body = &body[body.find('{').unwrap() + 1..];
-        let mut depth = 0;
-        let mut end = 0;
-        for (i, ch) in body.char_indices() {
-            match ch {
-                '{' => depth += 1,
-                '}' if depth == 0 => { end = i; break; }
-                '}' => depth -= 1,
-                _ => {}
-            }
-        }
-        let mut keys = Vec::new();
-        let mut depth = 0;
-        for line in body[..end].lines() {
-            let t = line.trim();
-            if depth == 0 && !t.starts_with("/**") && !t.starts_with('*') {
-                if let Some((k, _)) = t.split_once(':') {
-                    keys.push(k.trim_end_matches('?').trim().to_string());
-                }
-            }
-            depth += t.matches('{').count() as i32 - t.matches('}').count() as i32;
-        }
-        keys
-    };
-    let json_keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    use crate::testutil::{json_keys, ts_keys as keys_of};
     let s = Scenario { budget_pct: Some(10), ..happy_reseller() };
     let input = PrerequisiteInput { now: now(), actor: s.actor(), customer: s.customer(), distributor_permissions: s.permissions(), authorizations: s.authorizations() };
     let report = serde_json::to_value(input.run()).unwrap();

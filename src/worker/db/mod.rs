@@ -6,6 +6,7 @@ pub mod customers;
 pub mod grants;
 pub mod outbox;
 pub mod partners;
+pub mod quotes;
 
 use crate::error::{ApiError, Code};
 use serde::de::DeserializeOwned;

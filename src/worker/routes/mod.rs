@@ -6,6 +6,7 @@ mod consent;
 mod customers;
 mod meta;
 mod permissions;
+mod quotes;
 
 use super::http::Ctx;
 use crate::error::{ApiError, Code};
@@ -56,6 +57,11 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             _ => not_allowed(),
         },
         ["v1", "api-keys", id, "revoke"] => match m { Post => api_keys::revoke(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "catalog"] => match m { Get => quotes::show_catalog(req).await, _ => not_allowed() },
+        ["v1", "drafts", "validate"] => match m { Post => quotes::validate_draft(ctx, req).await, _ => not_allowed() },
+        ["v1", "drafts", "payload"] => match m { Post => quotes::payload(ctx, req).await, _ => not_allowed() },
+        ["v1", "quotes"] => match m { Post => quotes::create(ctx, req).await, _ => not_allowed() },
+        ["v1", "quotes", id] => match m { Get => quotes::show(ctx, req, id).await, _ => not_allowed() },
         _ => Err(ApiError::new(Code::RouteNotFound)),
     }
 }
