@@ -291,14 +291,16 @@ pub fn draft_sha256(draft: &Value) -> String {
     crate::ids::hex(&Sha256::digest(draft.to_string().as_bytes()))
 }
 
-/// A stored quote as `POST /v1/quotes` and `GET /v1/quotes/{id}` return it.
-pub fn view(id: &crate::ids::QuoteId, created_at: crate::time::Timestamp, expires_at: crate::time::Timestamp, now: crate::time::Timestamp, draft_sha256: &str, quote: &Value) -> Value {
+/// A stored quote as `POST /v1/quotes` and `GET /v1/quotes/{id}` return it: `draft` is the stored
+/// draft (no password).
+pub fn view(id: &crate::ids::QuoteId, created_at: crate::time::Timestamp, expires_at: crate::time::Timestamp, now: crate::time::Timestamp, draft_sha256: &str, draft: &Value, quote: &Value) -> Value {
     serde_json::json!({
         "id": id,
         "created_at": created_at,
         "expires_at": expires_at,
         "valid": now < expires_at,
         "draft_sha256": draft_sha256,
+        "draft": draft,
         "quote": quote,
     })
 }

@@ -125,7 +125,7 @@ pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Ti
 /// Row counts of every table (dev mode only).
 pub async fn table_counts(db: &D1Database) -> Result<serde_json::Value, ApiError> {
     // D1 caps compound SELECTs at a few terms, so one row of scalar subqueries instead of UNION ALL.
-    const TABLES: [&str; 9] = ["partners", "partner_users", "api_keys", "customers", "customer_tags", "distributor_permissions", "authorizations", "outbox", "audit_events"];
+    const TABLES: [&str; 10] = ["partners", "partner_users", "api_keys", "customers", "customer_tags", "distributor_permissions", "authorizations", "outbox", "audit_events", "quotes"];
     let cols: Vec<String> = TABLES.iter().map(|t| format!("(SELECT count(*) FROM {t}) AS {t}")).collect();
     let row: Option<serde_json::Value> = first(db, &format!("SELECT {}", cols.join(", ")), Vec::new()).await?;
     Ok(row.unwrap_or(serde_json::Value::Null))

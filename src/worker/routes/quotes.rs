@@ -75,7 +75,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
         json!({"service": q.service, "billing": q.billing, "total": q.total, "blocked": q.budget.as_ref().map(|b| b.blocked)}));
     db::batch(&ctx.db, vec![quotes::insert(&ctx.db, &new)?, audit::append(&ctx.db, &event)?]).await?;
     let qv = serde_json::to_value(&q).map_err(|e| db::fault("encode quote", e))?;
-    json(201, &view(&id, ctx.now, expires_at, ctx.now, &hash, &qv))
+    json(201, &view(&id, ctx.now, expires_at, ctx.now, &hash, &stored, &qv))
 }
 
 /// `GET /v1/quotes/{id}`: a quote of the caller's partner, with `valid` false once expired.
@@ -87,5 +87,6 @@ pub async fn show(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let created = db::stored("quote created_at", crate::time::Timestamp::parse(&row.created_at))?;
     let expires = db::stored("quote expires_at", crate::time::Timestamp::parse(&row.expires_at))?;
     let q: Value = serde_json::from_str(&row.quote).map_err(|e| db::fault("stored quote", e))?;
-    json(200, &view(&id, created, expires, ctx.now, &row.draft_sha256, &q))
+    let draft: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
+    json(200, &view(&id, created, expires, ctx.now, &row.draft_sha256, &draft, &q))
 }
