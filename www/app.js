@@ -137,7 +137,7 @@ function moreMenu(c) {
     menu.append(b);
   };
   item("Place order on customer's behalf", c.can_order && me?.abilities.place_order,
-    c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`, () => showDetail(c));
+    c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`, () => { location.href = `/order.html?customer=${c.id}`; });
   item('Request authorization', me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state === 'none',
     c.authorization.state !== 'none' ? `Authorization is ${c.authorization.state}.` : 'Not available for this customer or role.', () => requestAuthorization(c));
   item('Prerequisites', true, '', () => showDetail(c));
