@@ -27,7 +27,7 @@ export WRANGLER_LOG_PATH := $(CURDIR)/$(STATE)/wrangler-logs
 export CHROMEDRIVER := /usr/bin/chromedriver
 export CHROME_BIN := /usr/bin/chromium
 
-RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 
 .PHONY: help dev dev-reset test bench tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
         test-core test-wasm test-http deploy-check clean
@@ -133,9 +133,15 @@ test-http: worker browser | tools tools-browser
 # customers (BENCH_SIZES, BENCH_RUNS; BENCH_ONLY=regex picks cases). Databases are built once under .state/.
 BENCH_SIZES ?= 10000,100000
 BENCH_RUNS ?= 40
-bench: worker browser
+bench: worker browser $(STATE)/pkg-boundary/onbehalf.js
 	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
+	node scripts/bench-wasm.mjs $(BENCH_CALLS)
 	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
+
+# The browser module plus measurement-only exports (other boundary crossings), for bench-wasm.mjs.
+BENCH_CALLS ?= 20000
+$(STATE)/pkg-boundary/onbehalf.js: $(RUST_SRC) | tools
+	wasm-pack build --release --target web --out-dir $(STATE)/pkg-boundary --out-name onbehalf --no-pack -- --features boundary-bench
 
 # Builds the deployable bundle without network access; prints its size and bindings.
 deploy-check: worker

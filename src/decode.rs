@@ -42,14 +42,24 @@ impl<'v> Obj<'v> {
 
 /// `base` + `key`.
 pub fn child(base: &Path, key: &str) -> Path {
-    let mut p = base.clone();
-    p.push(PathSeg::Key(key.to_string()));
+    let mut p = Vec::with_capacity(base.len() + 1);
+    p.extend_from_slice(base);
+    p.push(PathSeg::Key(key.to_string().into()));
+    p
+}
+
+/// `base` + a contract field name (borrowed, so reading a field allocates only the path itself).
+pub fn field(base: &Path, key: &'static str) -> Path {
+    let mut p = Vec::with_capacity(base.len() + 1);
+    p.extend_from_slice(base);
+    p.push(PathSeg::Key(key.into()));
     p
 }
 
 /// `base` + `index`.
 pub fn index(base: &Path, i: usize) -> Path {
-    let mut p = base.clone();
+    let mut p = Vec::with_capacity(base.len() + 1);
+    p.extend_from_slice(base);
     p.push(PathSeg::Index(i));
     p
 }
@@ -103,7 +113,7 @@ impl Decoder {
     /// Opens `v` as an object at `path`.
     pub fn object<'v>(&mut self, v: &'v Value, path: Path) -> Option<Obj<'v>> {
         match v {
-            Value::Object(map) => Some(Obj { map, path, known: Vec::new() }),
+            Value::Object(map) => Some(Obj { map, path, known: Vec::with_capacity(16) }),
             other => {
                 self.wrong_type(path, "an object", other);
                 None
@@ -123,7 +133,7 @@ impl Decoder {
     /// A field that must be present and not null.
     pub fn required<'v>(&mut self, o: &mut Obj<'v>, key: &'static str) -> Option<(&'v Value, Path)> {
         o.known.push(key);
-        let p = child(&o.path, key);
+        let p = field(&o.path, key);
         match o.map.get(key) {
             None | Some(Value::Null) => {
                 self.error(p, Code::Required, format!("`{key}` is required."));
@@ -136,10 +146,9 @@ impl Decoder {
     /// A field that may be absent or null (both read as `None`).
     pub fn optional<'v>(&mut self, o: &mut Obj<'v>, key: &'static str) -> Option<(&'v Value, Path)> {
         o.known.push(key);
-        let p = child(&o.path, key);
         match o.map.get(key) {
             None | Some(Value::Null) => None,
-            Some(v) => Some((v, p)),
+            Some(v) => Some((v, field(&o.path, key))),
         }
     }
 

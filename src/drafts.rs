@@ -31,6 +31,14 @@ impl Service {
             _ => None,
         }
     }
+    /// The product's short name, `ECS`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ecs => "ECS",
+            Self::Evs => "EVS",
+            Self::Eip => "EIP",
+        }
+    }
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -236,8 +244,8 @@ pub fn is_uuid(s: &str) -> bool {
     b.len() == 36 && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
-fn key(path: &Path, k: &str) -> Path {
-    child(path, k)
+fn key(path: &Path, k: &'static str) -> Path {
+    crate::decode::field(path, k)
 }
 
 /// Reads and checks a draft against `catalog`: the typed draft, or `validation_failed` with every
@@ -261,7 +269,8 @@ struct Place<'c> {
 
 impl Place<'_> {
     /// Checks that a flavor or disk type sold per `zones` is sold at this place.
-    fn check_sold(&self, d: &mut Decoder, zones: &std::collections::BTreeMap<String, Vec<String>>, what: &str, path: &Path) -> bool {
+    fn check_sold(&self, d: &mut Decoder, zones: &crate::catalog::ByRegion<Vec<String>>, what: (&str, &str), path: &Path) -> bool {
+        let what = format_args!("{} {}", what.0, what.1);
         let Some(region) = self.region else { return true };
         match zones.get(region) {
             None => {
@@ -378,7 +387,7 @@ fn read_billing(d: &mut Decoder, v: &Value, path: Path, service: Option<Service>
                 if !(lo..=hi).contains(&n) {
                     let range = if lo == hi { format!("exactly {lo} {}", t.as_str()) } else { format!("{lo} to {hi} {}s", t.as_str()) };
                     let what = if t == PeriodType::Month { "monthly" } else { "yearly" };
-                    d.error(p, Code::OutOfRange, format!("An {} {what} subscription lasts {range}.", s.as_str().to_uppercase()));
+                    d.error(p, Code::OutOfRange, format!("An {} {what} subscription lasts {range}.", s.label()));
                     return None;
                 }
                 Some(n)
@@ -443,7 +452,7 @@ fn read_disk(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>, system: 
         t
     });
     if let Some(t) = dt {
-        place.check_sold(d, &t.zones, &format!("Disk type {}", t.id), &tp);
+        place.check_sold(d, &t.zones, ("Disk type", &t.id), &tp);
     }
     if let (Some(t), true) = (dt, place.yearly()) {
         if !t.yearly_monthly {
@@ -586,7 +595,7 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     let flavor = d.required(&mut o, "flavor").and_then(|(v, p)| {
         let s = d.str(v, &p)?;
         match place.catalog.flavor(s) {
-            Some(f) => place.check_sold(d, &f.zones, &format!("Flavor {}", f.id), &p).then(|| f.id.clone()),
+            Some(f) => place.check_sold(d, &f.zones, ("Flavor", &f.id), &p).then(|| f.id.clone()),
             None => {
                 d.error(p, Code::InvalidValue, "Unknown flavor; see GET /v1/catalog.");
                 None

@@ -122,7 +122,8 @@ impl Serialize for Code {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum PathSeg {
-    Key(String),
+    /// A key; borrowed when it is a contract field name (no allocation per field read).
+    Key(std::borrow::Cow<'static, str>),
     Index(usize),
 }
 
@@ -131,7 +132,7 @@ pub type Path = Vec<PathSeg>;
 
 /// Builds a path from string keys, e.g. `path(&["customer", "id"])`.
 pub fn path(keys: &[&str]) -> Path {
-    keys.iter().map(|k| PathSeg::Key((*k).to_string())).collect()
+    keys.iter().map(|k| PathSeg::Key((*k).to_string().into())).collect()
 }
 
 /// One invalid field: where, which code, and a human message.

@@ -12,6 +12,9 @@ use js_sys::JSON;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "boundary-bench")]
+mod boundary;
+
 /// Hand-written TypeScript for every input and output; `prerequisites::tests` checks it against the
 /// JSON the Rust types produce, so the two cannot drift apart.
 #[wasm_bindgen(typescript_custom_section)]
@@ -80,10 +83,11 @@ pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft
 /// project `projectId` (32 hex digits); else an `OnbehalfError`. Same as `POST /v1/drafts/payload`.
 #[wasm_bindgen(js_name = buildOrderPayload, unchecked_return_type = "HuaweiRequest | OnbehalfError")]
 pub fn build_order_payload(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue, project_id: &str) -> JsValue {
-    respond(from_js(&draft).and_then(|d| {
-        let d = crate::drafts::validate(&d, crate::catalog::catalog()?)?;
-        crate::payloads::build(&d, project_id)
-    }))
+    let run = || -> Result<JsValue, ApiError> {
+        let d = crate::drafts::validate(&from_js(&draft)?, crate::catalog::catalog()?)?;
+        Ok(to_js(&crate::payloads::build(&d, project_id)?))
+    };
+    run().unwrap_or_else(|e| error_js(&e))
 }
 
 /// Prices a valid draft for `customer` (`{id, budget}`; the `budget` of `GET /v1/customers/{id}`
@@ -110,14 +114,16 @@ pub fn prepare_order(
     project_id: &str,
     #[wasm_bindgen(unchecked_param_type = "QuoteCustomer")] customer: JsValue,
 ) -> JsValue {
-    respond(from_js(&draft).and_then(|d| {
+    let run = || -> Result<JsValue, ApiError> {
         let cat = crate::catalog::catalog()?;
-        let d = crate::drafts::validate(&d, cat)?;
+        let d = crate::drafts::validate(&from_js(&draft)?, cat)?;
         let payload = crate::payloads::build(&d, project_id)?;
         let c = crate::quotes::QuoteCustomer::decode(&from_js(&customer)?)?;
         let quote = crate::quotes::quote(&d, cat, &c)?;
-        Ok(serde_json::json!({"payload": payload, "quote": quote}))
-    }))
+        // Serialized in one pass straight from the typed values (no intermediate `Value`).
+        Ok(to_js(&Prepared { payload, quote }))
+    };
+    run().unwrap_or_else(|e| error_js(&e))
 }
 
 /// The catalog compiled into the module (the same data as `GET /v1/catalog`), or one region's view
@@ -128,6 +134,13 @@ pub fn catalog_view(region: Option<String>) -> JsValue {
         Some(r) => c.for_region(&r),
         None => Ok(c.clone()),
     }))
+}
+
+/// `{payload, quote}`.
+#[derive(Serialize)]
+pub(crate) struct Prepared<'a> {
+    pub(crate) payload: crate::payloads::HuaweiRequest<'a>,
+    pub(crate) quote: crate::quotes::Quote,
 }
 
 fn respond<T: Serialize>(r: Result<T, ApiError>) -> JsValue {

@@ -31,14 +31,14 @@ fn every_zone_and_price_refers_to_a_real_region_and_zone() {
     let zone_ok = |region: &str, zone: &str| c.region(region).is_some_and(|r| r.zones.iter().any(|z| z == zone));
     for f in &c.flavors {
         assert_eq!(f.zones.keys().collect::<Vec<_>>(), f.prices.keys().collect::<Vec<_>>(), "{} sells where it has prices", f.id);
-        for (r, zs) in &f.zones {
+        for (r, zs) in &f.zones.0 {
             assert!(!zs.is_empty() && zs.iter().all(|z| zone_ok(r, z)), "{} in {r}", f.id);
         }
         assert!(f.prices.values().all(|p| p.month_minor_e4 > 0 && p.hour_minor_e4 > 0));
     }
     for d in &c.disk_types {
         assert_eq!(d.zones.keys().collect::<Vec<_>>(), d.prices.keys().collect::<Vec<_>>(), "{}", d.id);
-        for (r, zs) in &d.zones {
+        for (r, zs) in &d.zones.0 {
             assert!(!zs.is_empty() && zs.iter().all(|z| zone_ok(r, z)), "{} in {r}", d.id);
         }
         for p in d.prices.values() {
@@ -67,4 +67,11 @@ fn a_region_view_keeps_only_that_region() {
     assert_eq!(v.eip.len(), 1);
     let e = c.for_region("mars-1").err().map(|e| e.to_body());
     assert_eq!(e.as_ref().and_then(|b| b["error"]["details"][0]["path"][0].as_str()), Some("region"));
+}
+
+#[test]
+fn the_hand_reader_keeps_every_value_of_the_file() {
+    let file: serde_json::Value = serde_json::from_str(CATALOG_JSON).unwrap_or_default();
+    let back = serde_json::to_value(cat()).unwrap_or_default();
+    assert_eq!(back, file, "reading then serializing gives the file back, key for key");
 }

@@ -180,6 +180,8 @@ pub struct CustomerQuery {
     pub descending: bool,
     pub limit: i64,
     pub cursor: Option<Cursor>,
+    /// The query's parameters but `cursor` and `limit`, sorted: what a cursor is bound to.
+    pub filter_key: String,
 }
 
 /// What the executors read per customer: the customer, and what the grants say for the actor.
@@ -481,7 +483,7 @@ pub const PARAMS: &[&str] = &[
 ];
 
 fn p(name: &str) -> Path {
-    vec![PathSeg::Key(name.to_string())]
+    vec![PathSeg::Key(name.to_string().into())]
 }
 
 /// A cursor as text: base64url of `{"s": sort, "o": "asc"|"desc", "v": value, "id": id, "f": filters fingerprint}`.
@@ -493,8 +495,7 @@ pub fn encode_cursor(q: &CustomerQuery, c: &Cursor) -> String {
 
 /// A short digest of the filters (not sort or paging), so a cursor cannot be replayed on another query.
 fn fingerprint(q: &CustomerQuery) -> String {
-    let unpaged = CustomerQuery { cursor: None, limit: 0, ..q.clone() };
-    hex(&Sha256::digest(format!("{unpaged:?}").as_bytes())[..8])
+    hex(&Sha256::digest(q.filter_key.as_bytes())[..8])
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -647,6 +648,9 @@ impl CustomerQuery {
                 d.error(p(field), Code::OutOfRange, "The end of the range is before its start.");
             }
         }
+        let mut bound: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "cursor" && k != "limit").collect();
+        bound.sort();
+        q.filter_key = bound.iter().map(|(k, v)| format!("{k}\u{1f}{v}\u{1e}")).collect();
         if let Some(c) = cursor_text {
             match decode_cursor(&c, &q) {
                 Some(cur) => q.cursor = Some(cur),

@@ -6,7 +6,7 @@ use super::*;
 use crate::catalog::catalog;
 use crate::drafts::validate;
 use crate::quotes::{quote, QuoteCustomer};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 
 const FIXTURES: &str = include_str!("../../tests/fixtures/drafts.json");
