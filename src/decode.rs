@@ -218,12 +218,18 @@ impl Decoder {
 
     /// Reads a string that must be one of `allowed` (its wire names), mapped by `parse`.
     pub fn one_of<T>(&mut self, v: &Value, path: &Path, allowed: &[&str], parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        // The checking is not generic (one copy in the wasm); `allowed` lists exactly what `parse` takes.
+        self.choice(v, path, allowed).and_then(parse)
+    }
+
+    /// Reads a string that must be one of `allowed`.
+    pub fn choice<'v>(&mut self, v: &'v Value, path: &Path, allowed: &[&str]) -> Option<&'v str> {
         let s = self.str(v, path)?;
-        let t = parse(s);
-        if t.is_none() {
+        if !allowed.contains(&s) {
             self.error(path.clone(), Code::InvalidValue, format!("Must be one of: {}.", allowed.join(", ")));
+            return None;
         }
-        t
+        Some(s)
     }
 
     /// Reads an array, decoding each item with `item`; `None` if the array or any item is invalid.
