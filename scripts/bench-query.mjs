@@ -79,6 +79,8 @@ for (const n of sizes) {
     const key = creds.users.find((u) => u.handle === 'northwind-admin').api_key;
     const headers = { Authorization: `Bearer ${key}` };
     results[n] = [];
+    // Warm the isolate (wasm compilation, the first D1 connection) before any case is timed.
+    for (let i = 0; i < 20; i += 1) await (await fetch(`${base}/v1/customers?limit=20`, { headers })).arrayBuffer();
     const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
     for (const [name, params] of cases(creds).filter(([n]) => !only || only.test(n))) {
       const url = `${base}/v1/customers?${new URLSearchParams({ limit: '20', ...params })}`;

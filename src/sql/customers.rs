@@ -89,16 +89,33 @@ fn contains(ps: &mut Params, column: &str, needle: &str) -> String {
     }
 }
 
-/// The WHERE clause shared by the page and the count.
-fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestamp) -> String {
+/// The actor's scope on a partner-id column: a distributor's as a list of partners, so that the
+/// count and the page can walk `(partner_id, ...)` indexes instead of joining every row to its partner.
+/// With `reseller_id`, one of them.
+fn scope(ps: &mut Params, actor: &Actor, reseller: Option<&crate::ids::PartnerId>, col: &str) -> String {
     let me = ps.text(actor.partner_id.as_str());
-    // A distributor's scope as a list of partners, so that both the count and the page can walk
-    // the (partner_id, ...) indexes instead of joining every row to its partner.
-    let mut w = vec![if actor.partner_kind == PartnerKind::Distributor {
-        format!("c.partner_id IN (SELECT id FROM partners WHERE id = {me} OR distributor_id = {me})")
+    let mut s = if actor.partner_kind == PartnerKind::Distributor {
+        format!("{col} IN (SELECT id FROM partners WHERE id = {me} OR distributor_id = {me})")
     } else {
-        format!("c.partner_id = {me}")
-    }];
+        format!("{col} = {me}")
+    };
+    if let Some(r) = reseller {
+        let v = ps.text(r.as_str());
+        s = format!("{s} AND {col} = {v}");
+    }
+    s
+}
+
+/// True when the query filters on nothing but tags and the reseller (any sort): such queries are
+/// answered from `customer_tags` and `customer_counts` alone (migration 0010).
+fn only_tags(q: &CustomerQuery) -> bool {
+    let rest = CustomerQuery { tags: Vec::new(), reseller_id: None, sort: None, descending: false, limit: 0, cursor: None, filter_key: String::new(), ..q.clone() };
+    rest == CustomerQuery::default()
+}
+
+/// The WHERE clause shared by the page and the count.
+fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestamp, scope_col: &str) -> String {
+    let mut w = vec![scope(ps, actor, None, scope_col)];
     let flag = |b: bool| if b { 1 } else { 0 };
     if let Some(x) = q.auto_frozen {
         // auto_frozen implies frozen (a CHECK constraint); saying so lets (partner_id, frozen, auto_frozen) serve the filter.
@@ -197,6 +214,24 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
     w.join(" AND ")
 }
 
+/// The total of a query without filters (a sum of per-partner counts) or with tags only (distinct
+/// customers in the tag index, scope included): `None` for every other query.
+fn fast_count(q: &CustomerQuery, actor: &Actor) -> Option<(String, Vec<SqlValue>)> {
+    if !only_tags(q) {
+        return None;
+    }
+    let mut ps = Params::default();
+    let sql = if q.tags.is_empty() {
+        let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "k.partner_id");
+        format!("SELECT coalesce(sum(k.n), 0) AS n FROM customer_counts k WHERE {s}")
+    } else {
+        let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
+        let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "t.partner_id");
+        format!("SELECT count(DISTINCT t.customer_id) AS n FROM customer_tags t WHERE t.tag IN ({}) AND {s}", tags.join(", "))
+    };
+    Some((sql, ps.0))
+}
+
 /// The columns of a full customer row (with its reseller's distributor and its tags), for
 /// `FROM customers c JOIN partners p ON p.id = c.partner_id`.
 pub const ROW_COLUMNS: &str = "c.*, p.distributor_id AS partner_distributor_id, \
@@ -204,14 +239,28 @@ pub const ROW_COLUMNS: &str = "c.*, p.distributor_id AS partner_distributor_id, 
 
 /// Compiles `q` for `actor` at `now`.
 pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
-    let mut cps = Params::default();
-    let cw = where_clause(&mut cps, q, actor, now);
-    let count_sql = format!("SELECT count(*) AS n FROM customers c WHERE {cw}");
+    let (count_sql, count_params) = fast_count(q, actor).unwrap_or_else(|| {
+        let mut cps = Params::default();
+        let cw = where_clause(&mut cps, q, actor, now, "c.partner_id");
+        (format!("SELECT count(*) AS n FROM customers c WHERE {cw}"), cps.0)
+    });
 
     let mut ps = Params::default();
-    let mut w = where_clause(&mut ps, q, actor, now);
     let key = q.sort.unwrap_or(SortKey::AssociatedOn);
-    let k = sort_expr(key);
+    // Tags only, in association order: walk the tag index (scope and sort key are copied there), so
+    // a common tag stops after one page and a rare one reads only its own rows.
+    let by_tag = key == SortKey::AssociatedOn && !q.tags.is_empty() && only_tags(q);
+    let (mut w, k, id_col, from) = if by_tag {
+        let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
+        let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "t.partner_id");
+        (format!("t.tag IN ({}) AND {s}", tags.join(", ")), "t.associated_on", "t.customer_id", "SELECT DISTINCT t.customer_id AS id, t.associated_on AS k FROM customer_tags t")
+    } else {
+        // Without filters, a distributor's page walks the sort key's own index and stops after one
+        // page; workerd's SQLite otherwise reads every customer of each partner in scope and sorts
+        // them (EXPLAIN QUERY PLAN through `wrangler d1 execute`). `+` keeps the scope off the index.
+        let unfiltered = only_tags(q) && q.tags.is_empty() && q.reseller_id.is_none() && actor.partner_kind == PartnerKind::Distributor;
+        (where_clause(&mut ps, q, actor, now, if unfiltered { "+c.partner_id" } else { "c.partner_id" }), sort_expr(key), "c.id", "")
+    };
     let dir = if q.descending { "DESC" } else { "ASC" };
     if let Some(c) = &q.cursor {
         let v = match &c.value {
@@ -220,15 +269,18 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
         };
         let id = ps.text(c.id.as_str());
         let op = if q.descending { "<" } else { ">" };
-        w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND c.id {op} {id}))");
+        w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND {id_col} {op} {id}))");
     }
     let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
+    let inner = if by_tag { format!("{from} WHERE {w} ORDER BY k {dir}, id {dir} LIMIT {limit}") } else {
+        format!("SELECT c.id AS id, {k} AS k FROM customers c WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}")
+    };
     // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone.
     let page_sql = format!(
-        "SELECT pg.id AS id, pg.k AS k, {ROW_COLUMNS} FROM (SELECT c.id AS id, {k} AS k FROM customers c WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}) pg \
+        "SELECT pg.id AS id, pg.k AS k, {ROW_COLUMNS} FROM ({inner}) pg \
          JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id ORDER BY pg.k {dir}, pg.id {dir}"
     );
-    Compiled { page_sql, page_params: ps.0, count_sql, count_params: cps.0 }
+    Compiled { page_sql, page_params: ps.0, count_sql, count_params }
 }
 
 impl Compiled {

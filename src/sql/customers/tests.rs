@@ -36,14 +36,14 @@ const CCS: &[&str] = &["0086", "0044", "+1"];
 
 fn conn() -> Connection {
     let c = Connection::open_in_memory().unwrap();
-    c.execute_batch(include_str!("../../../migrations/0001_init.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0002_customer_search.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0003_reveal_rate.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0004_name_bigrams.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0005_account_managers.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0006_usage_column.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0007_covering_page_indexes.sql")).unwrap();
-    c.execute_batch(include_str!("../../../migrations/0008_drop_manager_text_indexes.sql")).unwrap();
+    // Every migration, in order, as wrangler applies them: a new one cannot be forgotten here.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    for f in files {
+        c.execute_batch(&std::fs::read_to_string(&f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
     for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
         c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
             rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();
@@ -204,7 +204,26 @@ fn query_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
         opt("order", prop_oneof![Just("asc".to_string()), Just("desc".to_string())].boxed()),
         prop::option::of((1i64..8).prop_map(|n| n.to_string())).prop_map(|v: Option<String>| v.map(|v| ("limit".to_string(), v))).boxed(),
     ];
-    filters.prop_map(|v| v.into_iter().flatten().collect::<Vec<_>>())
+    let general = filters.prop_map(|v| v.into_iter().flatten().collect::<Vec<_>>());
+    // Queries answered from the tag index and the per-partner counts (migration 0010): nothing but
+    // tags, the reseller, sorting and paging.
+    let tag = || (0usize..TAGS.len()).prop_map(|i| ("tag".to_string(), TAGS[i].to_string()));
+    let tags_only = (
+        prop::collection::vec(tag(), 0..3),
+        prop::option::weighted(0.3, prop_oneof![Just(pid(R1).to_string()), Just(pid(R2).to_string())]),
+        prop::option::of(prop_oneof![Just("associated_on"), Just("mtd_spend"), Just("customer_id")]),
+        prop::option::of(prop_oneof![Just("asc"), Just("desc")]),
+        prop::option::of(1i64..8),
+    )
+        .prop_map(|(tags, reseller, sort, order, limit)| {
+            let mut v = tags;
+            v.extend(reseller.map(|r| ("reseller_id".to_string(), r)));
+            v.extend(sort.map(|s| ("sort".to_string(), s.to_string())));
+            v.extend(order.map(|o| ("order".to_string(), o.to_string())));
+            v.extend(limit.map(|l| ("limit".to_string(), l.to_string())));
+            v
+        });
+    prop_oneof![3 => general, 1 => tags_only]
 }
 
 fn load(c: &Connection, w: &World) {
