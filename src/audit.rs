@@ -55,6 +55,12 @@ pub enum Action {
     CustomerRevealed,
     #[serde(rename = "quote.created")]
     QuoteCreated,
+    #[serde(rename = "session.started")]
+    SessionStarted,
+    #[serde(rename = "session.ended")]
+    SessionEnded,
+    #[serde(rename = "session.refused")]
+    SessionRefused,
 }
 
 impl Action {
@@ -74,6 +80,9 @@ impl Action {
             Self::ConsentCodeSent => "consent.code_sent",
             Self::CustomerRevealed => "customer.revealed",
             Self::QuoteCreated => "quote.created",
+            Self::SessionStarted => "session.started",
+            Self::SessionEnded => "session.ended",
+            Self::SessionRefused => "session.refused",
         }
     }
 }

@@ -53,6 +53,9 @@ codes! {
     PayloadTooLarge => ("payload_too_large", 413, "The request body is too large."),
     ValidationFailed => ("validation_failed", 400, "The request has invalid fields; see details."),
     RateLimited => ("rate_limited", 429, "Too many requests; retry later."),
+    SessionInvalid => ("session_invalid", 401, "Missing, malformed or tampered session token."),
+    SessionExpired => ("session_expired", 401, "The session has expired; switch to the customer again."),
+    SessionEnded => ("session_ended", 401, "The session was ended (Switch Role); switch to the customer again."),
     Internal => ("internal", 500, "Something went wrong on our side; the request id identifies it."),
     // --- field errors (inside `details`) ---------------------------------------------------------
     Required => ("required", 400, "This field is required."),
@@ -71,6 +74,12 @@ codes! {
     PayPerUseOnly => ("pay_per_use_only", 400, "Only available pay-per-use."),
     NotApplicable => ("not_applicable", 400, "This field does not apply to the rest of the draft."),
     CurrencyMismatch => ("currency_mismatch", 422, "The customer's budget is in another currency than the catalog's prices."),
+    // --- ordering ---------------------------------------------------------------------------------
+    IdempotencyKeyRequired => ("idempotency_key_required", 400, "Send an Idempotency-Key header (1-255 visible ASCII characters) to create an order."),
+    IdempotencyKeyReused => ("idempotency_key_reused", 422, "This Idempotency-Key was used with another request body."),
+    IdempotencyKeyInFlight => ("idempotency_key_in_flight", 409, "A request with this Idempotency-Key is still being processed; retry later."),
+    BudgetWouldBeExceeded => ("budget_would_be_exceeded", 403, "The order would take the customer past 100 % of its budget."),
+    OrderNotPendingPayment => ("order_not_pending_payment", 409, "Only an order pending payment can be paid or cancelled."),
     // --- state conflicts -------------------------------------------------------------------------
     AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),
     AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),

@@ -118,6 +118,10 @@ prefixed_id!(
     AuthorizationId, "auth_"
 );
 prefixed_id!(
+    /// A switch-role session: a partner user acting as a customer.
+    SessionId, "ses_"
+);
+prefixed_id!(
     /// A stored quote (price locked for 15 minutes).
     QuoteId, "qt_"
 );

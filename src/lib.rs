@@ -17,16 +17,20 @@ pub mod demo;
 pub mod drafts;
 pub mod error;
 pub mod grants;
+pub mod idempotency;
 pub mod ids;
 pub mod masking;
 pub mod money;
+pub mod orders;
 pub mod outbox;
 pub mod partners;
 pub mod payloads;
 pub mod prerequisites;
 pub mod quotes;
+pub mod sessions;
 pub mod sql;
 pub mod time;
+pub mod upstream;
 
 #[cfg(test)]
 mod testutil;

@@ -1,0 +1,239 @@
+//! Orders placed on a customer's behalf. Yearly/monthly drafts become orders with Huawei's status
+//! codes (6 pending payment when auto-pay is off; 3 processing then 5 completed once provisioned; 4
+//! cancelled, only from pending payment); pay-per-use drafts provision resources directly. The budget
+//! is checked before anything is written: past 100 % is refused, reaching 100 % with auto-freeze on
+//! freezes the customer.
+
+use crate::customers::Budget;
+use crate::drafts::{Billing, Draft, PeriodType, Spec};
+use crate::error::{ApiError, Code};
+use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
+use crate::money::Money;
+use crate::prerequisites::ReliedOn;
+use crate::time::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Huawei's customer order status (`status` of `GET /v2/orders/customer-orders`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "i64")]
+pub enum OrderStatus {
+    Processing,
+    Cancelled,
+    Completed,
+    PendingPayment,
+}
+
+impl OrderStatus {
+    /// Huawei's integer: 3 processing, 4 cancelled, 5 completed, 6 pending payment.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Processing => 3,
+            Self::Cancelled => 4,
+            Self::Completed => 5,
+            Self::PendingPayment => 6,
+        }
+    }
+    /// From Huawei's integer.
+    pub fn from_code(n: i64) -> Option<Self> {
+        match n {
+            3 => Some(Self::Processing),
+            4 => Some(Self::Cancelled),
+            5 => Some(Self::Completed),
+            6 => Some(Self::PendingPayment),
+            _ => None,
+        }
+    }
+}
+
+impl From<OrderStatus> for i64 {
+    fn from(s: OrderStatus) -> i64 {
+        s.code()
+    }
+}
+
+/// Huawei service type codes.
+pub fn service_type_code(d: &Draft) -> &'static str {
+    match d.spec {
+        Spec::Ecs(_) => "hws.service.type.ec2",
+        Spec::Evs(_) => "hws.service.type.ebs",
+        Spec::Eip(_) => "hws.service.type.vpc",
+    }
+}
+
+/// The budget after spending `amount`: `budget_would_be_exceeded` (403) past 100 %; otherwise the new
+/// used amount and whether the customer freezes (reaching 100 % with auto-freeze on). No budget: no limit.
+pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Money, bool)>, ApiError> {
+    let Some(b) = budget else { return Ok(None) };
+    let impact = crate::quotes::impact(b, amount);
+    if impact.blocked {
+        return Err(ApiError::with_message(
+            Code::BudgetWouldBeExceeded,
+            format!("The order ({} minor units) would take the customer to {} % of its budget.", amount.minor, impact.usage_after_percent),
+        ));
+    }
+    let freeze = b.auto_freeze && impact.used_after.minor >= b.amount.minor && amount.minor > 0;
+    Ok(Some((impact.used_after, freeze)))
+}
+
+/// An order (yearly/monthly) as stored and listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Order {
+    pub order_id: String,
+    pub customer_id: CustomerId,
+    pub partner_id: PartnerId,
+    pub service_type_code: &'static str,
+    pub region: String,
+    /// Huawei `source_type` 2: placed by the partner on the customer's behalf.
+    pub source_type: i64,
+    pub status: OrderStatus,
+    pub amount: Money,
+    pub period_type: &'static str,
+    pub period_num: i64,
+    pub placed_by: UserId,
+    pub session_id: SessionId,
+    pub relied_on: ReliedOn,
+    pub quote_id: Option<String>,
+    pub created_at: Timestamp,
+    pub payment_time: Option<Timestamp>,
+    /// The exact request sent upstream and its answer.
+    pub request: Value,
+    pub upstream: Value,
+}
+
+/// Who placed something and under which session and grants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub partner_id: PartnerId,
+    pub placed_by: UserId,
+    pub session_id: SessionId,
+    pub relied_on: ReliedOn,
+    pub quote_id: Option<String>,
+}
+
+/// The order for a yearly/monthly `draft` that upstream accepted: pending payment without auto-pay,
+/// completed with it (the simulation provisions at once).
+pub fn new_order(draft: &Draft, total: Money, p: &Provenance, order_id: String, request: Value, upstream: Value, now: Timestamp) -> Option<Order> {
+    let Billing::YearlyMonthly { period_type, period_num, auto_pay, .. } = draft.billing else { return None };
+    Some(Order {
+        order_id,
+        customer_id: draft.customer_id.clone(),
+        partner_id: p.partner_id.clone(),
+        service_type_code: service_type_code(draft),
+        region: draft.region.clone(),
+        source_type: 2,
+        status: if auto_pay { OrderStatus::Completed } else { OrderStatus::PendingPayment },
+        amount: total,
+        period_type: period_type.as_str(),
+        period_num,
+        placed_by: p.placed_by.clone(),
+        session_id: p.session_id.clone(),
+        relied_on: p.relied_on.clone(),
+        quote_id: p.quote_id.clone(),
+        created_at: now,
+        payment_time: auto_pay.then_some(now),
+        request,
+        upstream,
+    })
+}
+
+/// Pays an order pending payment (it completes: the simulation provisions at once); else
+/// `order_not_pending_payment` (409).
+pub fn pay(status: OrderStatus) -> Result<OrderStatus, ApiError> {
+    match status {
+        OrderStatus::PendingPayment => Ok(OrderStatus::Completed),
+        _ => Err(ApiError::new(Code::OrderNotPendingPayment)),
+    }
+}
+
+/// Cancels an order pending payment; else `order_not_pending_payment` (409).
+pub fn cancel(status: OrderStatus) -> Result<OrderStatus, ApiError> {
+    match status {
+        OrderStatus::PendingPayment => Ok(OrderStatus::Cancelled),
+        _ => Err(ApiError::new(Code::OrderNotPendingPayment)),
+    }
+}
+
+/// A resource provisioned on behalf (Huawei's on-demand and subscription resource lists).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resource {
+    pub resource_id: String,
+    pub customer_id: CustomerId,
+    pub resource_name: String,
+    pub region_code: String,
+    pub availability_zone_code: Option<String>,
+    pub service_type_code: &'static str,
+    pub resource_type_code: &'static str,
+    pub resource_spec_code: String,
+    /// `pay_per_use` or `yearly_monthly`.
+    pub billing: &'static str,
+    pub order_id: Option<String>,
+    pub effective_time: Timestamp,
+    pub expire_time: Option<Timestamp>,
+    /// 1 normal (Huawei's on-demand resource status).
+    pub status: i64,
+    pub placed_by: UserId,
+    pub session_id: SessionId,
+}
+
+fn ids(v: &Value, key: &str) -> Vec<String> {
+    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// The resources an accepted `draft` provisions, named by upstream's ids: servers (and their new
+/// EIPs are listed with the server), disks, EIPs. Yearly/monthly resources expire after the period.
+pub fn resources(draft: &Draft, answer: &Value, p: &Provenance, order_id: Option<&str>, now: Timestamp) -> Vec<Resource> {
+    let (billing, expire) = match draft.billing {
+        Billing::PayPerUse => ("pay_per_use", None),
+        Billing::YearlyMonthly { period_type, period_num, .. } => {
+            let days = match period_type {
+                PeriodType::Month => 30 * period_num,
+                PeriodType::Year => 365 * period_num,
+            };
+            ("yearly_monthly", Some(now.plus(days * 86_400)))
+        }
+    };
+    let base = |id: String, name: String, rtype: &'static str, spec: String| Resource {
+        resource_id: id,
+        customer_id: draft.customer_id.clone(),
+        resource_name: name,
+        region_code: draft.region.clone(),
+        availability_zone_code: draft.availability_zone.clone(),
+        service_type_code: service_type_code(draft),
+        resource_type_code: rtype,
+        resource_spec_code: spec,
+        billing,
+        order_id: order_id.map(str::to_string),
+        effective_time: now,
+        expire_time: expire,
+        status: 1,
+        placed_by: p.placed_by.clone(),
+        session_id: p.session_id.clone(),
+    };
+    match &draft.spec {
+        Spec::Ecs(e) => ids(answer, "serverIds")
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let name = if e.count > 1 { format!("{}-{:04}", e.name, i + 1) } else { e.name.clone() };
+                base(id, name, "hws.resource.type.vm", e.flavor.clone())
+            })
+            .collect(),
+        Spec::Evs(v) => ids(answer, "volume_ids")
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let name = if v.count > 1 { format!("{}-{:04}", v.name, i + 1) } else { v.name.clone() };
+                base(id, name, "hws.resource.type.volume", format!("{}:{}GB", v.disk.disk_type, v.disk.size))
+            })
+            .collect(),
+        Spec::Eip(ip) => {
+            let id = answer.get("publicip_id").or_else(|| answer.get("publicip").and_then(|x| x.get("id"))).and_then(Value::as_str);
+            let name = ip.alias.clone().unwrap_or_else(|| "eip".into());
+            id.map(|id| vec![base(id.to_string(), name, "hws.resource.type.ip", ip.ip_type.clone())]).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

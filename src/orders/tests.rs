@@ -1,0 +1,72 @@
+use super::*;
+use crate::catalog::catalog;
+use crate::customers::BudgetType;
+use crate::money::Currency;
+use crate::upstream::{ready, Simulated, Upstream};
+
+fn usd(n: i64) -> Money {
+    Money::new(n, Currency::USD)
+}
+
+#[test]
+fn the_budget_refuses_past_100_percent_and_freezes_at_it() {
+    let b = Budget { budget_type: BudgetType::Monthly, amount: usd(1000), used: usd(600), auto_freeze: true };
+    assert_eq!(budget_gate(Some(&b), usd(401)).err().map(|e| e.code), Some(Code::BudgetWouldBeExceeded));
+    assert_eq!(budget_gate(Some(&b), usd(400)).ok(), Some(Some((usd(1000), true))), "exactly 100 % with auto-freeze freezes");
+    assert_eq!(budget_gate(Some(&b), usd(399)).ok(), Some(Some((usd(999), false))));
+    let manual = Budget { auto_freeze: false, ..b.clone() };
+    assert_eq!(budget_gate(Some(&manual), usd(400)).ok(), Some(Some((usd(1000), false))));
+    assert_eq!(budget_gate(None, usd(1_000_000)).ok(), Some(None));
+}
+
+#[test]
+fn only_an_order_pending_payment_is_paid_or_cancelled() {
+    assert_eq!(pay(OrderStatus::PendingPayment).ok(), Some(OrderStatus::Completed));
+    assert_eq!(cancel(OrderStatus::PendingPayment).ok(), Some(OrderStatus::Cancelled));
+    for s in [OrderStatus::Completed, OrderStatus::Cancelled, OrderStatus::Processing] {
+        assert_eq!(pay(s).err().map(|e| e.http_status()), Some(409));
+        assert_eq!(cancel(s).err().map(|e| e.http_status()), Some(409));
+    }
+    assert_eq!(serde_json::to_value(OrderStatus::PendingPayment).ok(), Some(serde_json::json!(6)));
+}
+
+#[test]
+fn the_simulated_upstream_answers_like_huawei_and_resources_follow() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let now = Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!());
+    let p = Provenance {
+        partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()),
+        placed_by: UserId::from_bytes(&[1; 12]),
+        session_id: SessionId::from_bytes(&[2; 12]),
+        relied_on: ReliedOn { distributor_permission: None, authorization: None },
+        quote_id: None,
+    };
+    let mut checked = 0;
+    for f in all["fixtures"].as_array().into_iter().flatten() {
+        let Ok(d) = crate::drafts::validate(&f["draft"], cat) else { continue };
+        let req = crate::payloads::build(&d, f["project_id"].as_str().unwrap_or_default()).unwrap_or_else(|e| panic!("{e:?}"));
+        let a = ready(Simulated.send(&req, "key-1", now));
+        let b = ready(Simulated.send(&req, "key-1", now));
+        assert_eq!(a, b, "deterministic per client token");
+        let prepaid = matches!(d.billing, Billing::YearlyMonthly { .. });
+        let oid = a.body.get("order_id").and_then(Value::as_str);
+        assert_eq!(oid.is_some(), prepaid, "{}: an order id exactly for yearly/monthly", f["name"]);
+        if let Some(o) = oid {
+            assert!(o.starts_with("CS2611260700") && o.len() == 17, "{o}");
+        }
+        let rs = resources(&d, &a.body, &p, oid, now);
+        let want = match &d.spec {
+            Spec::Ecs(e) => e.count,
+            Spec::Evs(v) => v.count,
+            Spec::Eip(_) => 1,
+        };
+        assert_eq!(rs.len() as i64, want, "{}", f["name"]);
+        assert!(rs.iter().all(|r| r.expire_time.is_some() == prepaid));
+        if let Some(ip) = a.body.get("publicip") {
+            assert!(ip["public_ip_address"].as_str().is_some_and(|s| s.starts_with("203.0.113.")));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 11);
+}
