@@ -98,10 +98,15 @@ $(STATE)/dev-seeded: migrations/*.sql src/demo.rs src/bin/seed.rs | worker
 	wrangler d1 execute DB --local --persist-to $(DEV_DB) --file $(STATE)/dev-seed.sql >/dev/null
 	@touch $@
 
-dev: tools worker browser $(STATE)/dev-seeded
+dev: tools worker browser $(STATE)/dev-seeded .dev.vars
 	@node scripts/print-demo.mjs $(STATE)/demo.json http://127.0.0.1:$(DEV_PORT)
 	wrangler dev --local --ip 127.0.0.1 --port $(DEV_PORT) --persist-to $(DEV_DB) --var MODE:development \
 	  --show-interactive-dev-session=false
+
+# The secret that signs session tokens, made once per checkout (wrangler dev reads .dev.vars;
+# production uses `wrangler secret put SESSION_SECRET`).
+.dev.vars:
+	@node -e "console.log('SESSION_SECRET=' + require('crypto').randomBytes(32).toString('hex'))" > $@
 
 # Forget the dev database; the next `make dev` migrates and seeds afresh (new consent link, fresh times).
 dev-reset:

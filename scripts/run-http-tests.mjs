@@ -1,5 +1,6 @@
 // Starts the real worker under `wrangler dev` (workerd) on a free port with a fresh local D1,
 // migrates and seeds it, runs the HTTP and page tests against it, and stops it (always).
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,7 +38,8 @@ run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file',
 
 // The worker is already built by make; wrangler's own build step then finds it up to date.
 const server = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', db,
-  '--var', 'MODE:development', '--show-interactive-dev-session=false', '--log-level', 'warn'],
+  '--var', 'MODE:development', '--var', `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
+  '--show-interactive-dev-session=false', '--log-level', 'warn'],
   { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
 server.stdout.on('data', (d) => { log += d; });

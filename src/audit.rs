@@ -61,6 +61,16 @@ pub enum Action {
     SessionEnded,
     #[serde(rename = "session.refused")]
     SessionRefused,
+    #[serde(rename = "order.placed")]
+    OrderPlaced,
+    #[serde(rename = "order.paid")]
+    OrderPaid,
+    #[serde(rename = "order.cancelled")]
+    OrderCancelled,
+    #[serde(rename = "order.refused")]
+    OrderRefused,
+    #[serde(rename = "resources.enabled")]
+    ResourcesEnabled,
 }
 
 impl Action {
@@ -83,6 +93,11 @@ impl Action {
             Self::SessionStarted => "session.started",
             Self::SessionEnded => "session.ended",
             Self::SessionRefused => "session.refused",
+            Self::OrderPlaced => "order.placed",
+            Self::OrderPaid => "order.paid",
+            Self::OrderCancelled => "order.cancelled",
+            Self::OrderRefused => "order.refused",
+            Self::ResourcesEnabled => "resources.enabled",
         }
     }
 }

@@ -61,6 +61,13 @@ pub fn service_type_code(d: &Draft) -> &'static str {
     }
 }
 
+/// The customer's project id in `region` (32 hex digits), for the payload's path. The simulation
+/// derives it; a real adapter reads it from IAM (`GET /v3/auth/projects` under the customer's token).
+pub fn project_id(customer: &CustomerId, region: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::ids::hex(&Sha256::digest(format!("project:{}:{region}", customer.as_str()).as_bytes())[..16])
+}
+
 /// The budget after spending `amount`: `budget_would_be_exceeded` (403) past 100 %; otherwise the new
 /// used amount and whether the customer freezes (reaching 100 % with auto-freeze on). No budget: no limit.
 pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Money, bool)>, ApiError> {

@@ -25,6 +25,8 @@ pub struct Ctx {
     pub dev: bool,
     /// Public origin for links sent to customers.
     pub origin: String,
+    /// The key that signs session tokens (`SESSION_SECRET`, at least 32 bytes); sessions are refused without it.
+    pub session_secret: Option<Vec<u8>>,
 }
 
 /// `n` bytes from the platform's CSPRNG (`crypto.getRandomValues`).

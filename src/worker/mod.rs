@@ -47,5 +47,8 @@ fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError
         _ => req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default(),
     };
     let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
-    Ok(Ctx { db, request_id, now, dev, origin })
+    // `wrangler secret put SESSION_SECRET` in production; `.dev.vars` (or `--var`) locally.
+    let session_secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).or_else(|_| env.var("SESSION_SECRET").map(|v| v.to_string()))
+        .ok().filter(|s| s.len() >= 32).map(String::into_bytes);
+    Ok(Ctx { db, request_id, now, dev, origin, session_secret })
 }

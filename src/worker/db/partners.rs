@@ -18,6 +18,28 @@ struct ActorRow {
     distributor_id: Option<String>,
 }
 
+/// The actor for partner user `id` (a session's source identity), if the user still exists.
+pub async fn actor_by_user(db: &D1Database, id: &UserId) -> Result<Option<Actor>, ApiError> {
+    let row: Option<ActorRow> = first(
+        db,
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+         FROM partner_users u JOIN partners p ON p.id = u.partner_id WHERE u.id = ?1",
+        args![id.as_str()],
+    )
+    .await?;
+    row.map(actor_from).transpose()
+}
+
+fn actor_from(r: ActorRow) -> Result<Actor, ApiError> {
+    Ok(Actor {
+        user_id: stored("user id", UserId::parse(&r.user_id))?,
+        partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
+        partner_kind: stored("partner kind", PartnerKind::parse(&r.kind))?,
+        distributor_id: super::opt_partner("distributor id", r.distributor_id.as_deref())?,
+        role: stored("role", Role::parse(&r.role))?,
+    })
+}
+
 /// The actor behind an unrevoked API key, by the key's hash.
 pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Actor>, ApiError> {
     let row: Option<ActorRow> = first(
@@ -28,14 +50,7 @@ pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Act
         args![hash],
     )
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(Actor {
-        user_id: stored("user id", UserId::parse(&r.user_id))?,
-        partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
-        partner_kind: stored("partner kind", PartnerKind::parse(&r.kind))?,
-        distributor_id: super::opt_partner("distributor id", r.distributor_id.as_deref())?,
-        role: stored("role", Role::parse(&r.role))?,
-    }))
+    row.map(actor_from).transpose()
 }
 
 /// A partner as `GET /v1/me` shows it.

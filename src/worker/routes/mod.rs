@@ -5,6 +5,7 @@ mod authorizations;
 mod consent;
 mod customers;
 mod meta;
+mod orders;
 mod permissions;
 mod quotes;
 
@@ -57,6 +58,20 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             _ => not_allowed(),
         },
         ["v1", "api-keys", id, "revoke"] => match m { Post => api_keys::revoke(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "customers", id, "sessions"] => match m { Post => orders::start(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "customers", id, "resources"] => match m { Get => orders::list_resources(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "sessions", "current"] => match m {
+            Get => orders::current(ctx, req).await,
+            Method::Delete => orders::end(ctx, req).await,
+            _ => not_allowed(),
+        },
+        ["v1", "orders"] => match m {
+            Get => orders::list(ctx, req).await,
+            Post => orders::place(ctx, req).await,
+            _ => not_allowed(),
+        },
+        ["v1", "orders", id, "pay"] => match m { Post => orders::pay(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "orders", id, "cancel"] => match m { Post => orders::cancel(ctx, req, id).await, _ => not_allowed() },
         ["v1", "catalog"] => match m { Get => quotes::show_catalog(req).await, _ => not_allowed() },
         ["v1", "drafts", "validate"] => match m { Post => quotes::validate_draft(ctx, req).await, _ => not_allowed() },
         ["v1", "drafts", "payload"] => match m { Post => quotes::payload(ctx, req).await, _ => not_allowed() },

@@ -1,0 +1,338 @@
+//! Switch role (sessions), orders placed on behalf, Customer Orders and View Resources.
+
+use super::customers::{prerequisite_input, visible_customer};
+use super::Res;
+use crate::audit::Action;
+use crate::catalog::catalog;
+use crate::customers::Customer;
+use crate::decode::{Decoder, Obj};
+use crate::drafts::{validate, Billing};
+use crate::error::{ApiError, Code, Path};
+use crate::idempotency::{self, Decision};
+use crate::ids::{QuoteId, SessionId};
+use crate::orders::{budget_gate, new_order, project_id, resources, OrderStatus, Provenance};
+use crate::partners::{Ability, Actor};
+use crate::prerequisites::{check, Report};
+use crate::quotes::{quote, without_secrets, QuoteCustomer};
+use crate::sessions::{self, Session, StartRequest};
+use crate::upstream::{Simulated, Upstream};
+use crate::worker::db::{self, audit, orders as store};
+use crate::worker::http::{json, json_body, query, random_bytes, Ctx};
+use serde_json::{json, Value};
+use worker::{Request, Response};
+
+fn secret(ctx: &Ctx) -> Result<&[u8], ApiError> {
+    ctx.session_secret.as_deref().ok_or_else(|| db::fault("sessions", "SESSION_SECRET is not set (at least 32 bytes)"))
+}
+
+/// `POST /v1/customers/{id}/sessions` `{minutes?}`: the "OK" of the confirm dialog. Starts acting as
+/// the customer when the prerequisite check passes (else 403 with the report, audited as refused).
+pub async fn start(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let secret = secret(ctx)?.to_vec();
+    let customer = visible_customer(ctx, &actor, id).await?;
+    let ask = StartRequest::decode(&json_body(req).await?)?;
+    let input = prerequisite_input(ctx, &actor, &customer).await?;
+    let report = check(&actor, &customer.facts, &input.distributor_permissions, &input.authorizations, ctx.now);
+    let sid = SessionId::from_bytes(&random_bytes()?);
+    let session = match Session::start(sid, &report, ask, ctx.now) {
+        Ok(s) => s,
+        Err(e) => {
+            let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionRefused, customer.facts.id.as_str(), json!({"blocking": report.blocking}));
+            db::batch(&ctx.db, vec![audit::append(&ctx.db, &ev)?]).await?;
+            return Err(e);
+        }
+    };
+    let token = sessions::token(&secret, &session.id).ok_or_else(|| db::fault("sessions", "unusable secret"))?;
+    let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionStarted, session.id.as_str(),
+        json!({"expires_at": session.expires_at, "relied_on": session.relied_on}));
+    db::batch(&ctx.db, vec![store::insert_session(&ctx.db, &session)?, audit::append(&ctx.db, &ev)?]).await?;
+    let mut v = session.view(ctx.now);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("token".into(), Value::from(token));
+    }
+    json(201, &v)
+}
+
+/// A request made with a session: the session, its source user and customer, and a fresh passing
+/// check (grants and freezes take effect on the next request).
+pub struct Acting {
+    pub session: Session,
+    pub actor: Actor,
+    pub customer: Customer,
+    pub report: Report,
+}
+
+async fn session_of(ctx: &Ctx, req: &Request) -> Result<Session, ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    let token = sessions::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let id = sessions::verify(secret(ctx)?, token)?;
+    store::session(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))
+}
+
+/// Authenticates a session request and runs the check again.
+pub async fn acting(ctx: &Ctx, req: &Request) -> Result<Acting, ApiError> {
+    let session = session_of(ctx, req).await?;
+    session.check_live(ctx.now)?;
+    let actor = db::partners::actor_by_user(&ctx.db, &session.source_user_id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let customer = visible_customer(ctx, &actor, session.customer_id.as_str()).await?;
+    let input = prerequisite_input(ctx, &actor, &customer).await?;
+    let report = check(&actor, &customer.facts, &input.distributor_permissions, &input.authorizations, ctx.now);
+    if !report.can_order {
+        return Err(sessions::refusal(&report));
+    }
+    Ok(Acting { session, actor, customer, report })
+}
+
+/// `GET /v1/sessions/current`: whom the portal acts for and for how long.
+pub async fn current(ctx: &Ctx, req: &Request) -> Res {
+    let s = session_of(ctx, req).await?;
+    s.check_live(ctx.now)?;
+    json(200, &s.view(ctx.now))
+}
+
+/// `DELETE /v1/sessions/current`: Switch Role. The token is refused from then on.
+pub async fn end(ctx: &Ctx, req: &Request) -> Res {
+    let s = session_of(ctx, req).await?;
+    s.check_live(ctx.now)?;
+    let actor = db::partners::actor_by_user(&ctx.db, &s.source_user_id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let ev = ctx.partner_event(&actor, Some(&s.customer_id), Action::SessionEnded, s.id.as_str(), json!({"reason": "switch_role"}));
+    audit::change_once(&ctx.db, store::end_session(&ctx.db, &s.id, ctx.now)?, &ev, Code::SessionEnded).await?;
+    let ended = store::session(&ctx.db, &s.id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    json(200, &ended.view(ctx.now))
+}
+
+/// Reads `{"draft": …}` or `{"quote_id": …, "password"?: …}` into the draft to order and the quote it cites.
+async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Option<String>), ApiError> {
+    let mut d = Decoder::new();
+    let parts = (|| {
+        let mut o: Obj = d.object(body, Path::new())?;
+        let draft = d.optional(&mut o, "draft").map(|(v, _)| v.clone());
+        let quote = d.optional(&mut o, "quote_id").and_then(|(v, p)| d.parsed(v, &p, "a quote id (qt_ and 24 hex digits)", QuoteId::parse));
+        let password = d.optional(&mut o, "password").and_then(|(v, p)| d.str(v, &p).map(str::to_string));
+        let p = o.path().clone();
+        d.close(o);
+        if draft.is_some() == quote.is_some() {
+            d.error(p, Code::Required, "Send either `draft` or `quote_id`.");
+            return None;
+        }
+        Some((draft, quote, password))
+    })();
+    let (draft, quote_id, password) = d.finish(parts)?;
+    match (draft, quote_id) {
+        (Some(dv), None) => Ok((dv, None)),
+        (None, Some(qid)) => {
+            let row = db::quotes::by_id(&ctx.db, actor.partner_id.as_str(), &qid).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+            let mut dv: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
+            if let (Some(pw), Some(login)) = (password, dv.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut)) {
+                login.insert("password".into(), Value::from(pw));
+            }
+            Ok((dv, Some(qid.as_str().to_string())))
+        }
+        _ => Err(ApiError::new(Code::ValidationFailed)),
+    }
+}
+
+/// `POST /v1/orders` (session; `Idempotency-Key` required): re-checks prerequisites and budget
+/// before any write, sends the exact Huawei request upstream, records the order (yearly/monthly)
+/// or the resources (pay-per-use). The same key and body replay the first answer.
+pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
+    let key = idempotency::key(req.headers().get("Idempotency-Key").ok().flatten().as_deref())?;
+    let a = acting(ctx, req).await?;
+    let body = json_body(req).await?;
+    let fp = idempotency::fingerprint(&body);
+    let (partner, customer) = (a.actor.partner_id.clone(), a.customer.facts.id.clone());
+    let claimed = db::batch(&ctx.db, vec![store::claim_key(&ctx.db, &partner, &customer, &key, &fp, ctx.now)?]).await?;
+    if claimed.first() != Some(&1) {
+        let stored = store::stored_key(&ctx.db, &partner, &customer, &key).await?.ok_or_else(|| ApiError::new(Code::IdempotencyKeyInFlight))?;
+        let Decision::Replay { status, body } = idempotency::decide(&stored, &fp)?;
+        let mut r = Response::from_body(worker::ResponseBody::Body(body.into_bytes())).map_err(|e| db::fault("replay", e))?.with_status(status);
+        let _ = r.headers_mut().set("Content-Type", "application/json");
+        let _ = r.headers_mut().set("Idempotency-Replayed", "true");
+        return Ok(r);
+    }
+    match execute(ctx, &a, &body, &key).await {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            // Nothing was written: forget the key so a corrected request can use it, and audit the refusal.
+            let ev = ctx.partner_event(&a.actor, Some(&customer), Action::OrderRefused, &key, json!({"code": e.code, "session_id": a.session.id}));
+            db::batch(&ctx.db, vec![store::release_key(&ctx.db, &partner, &customer, &key)?, audit::append(&ctx.db, &ev)?]).await?;
+            Err(e)
+        }
+    }
+}
+
+async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
+    let (draft_json, quote_id) = order_body(ctx, &a.actor, body).await?;
+    let cat = catalog()?;
+    let draft = validate(&draft_json, cat)?;
+    let facts = &a.customer.facts;
+    if draft.customer_id != facts.id {
+        let mut d = Decoder::new();
+        d.error(crate::error::path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
+        return Err(ApiError::validation(d.into_errors()));
+    }
+    let q = quote(&draft, cat, &QuoteCustomer { id: facts.id.clone(), budget: facts.budget.clone() })?;
+    let after = budget_gate(facts.budget.as_ref(), q.total)?;
+    let project = project_id(&facts.id, &draft.region);
+    let request = crate::payloads::build(&draft, &project)?;
+    let token = format!("{}:{}:{key}:{}", a.actor.partner_id, facts.id, ctx.now);
+    let answer = Simulated.send(&request, &token, ctx.now).await;
+    let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
+    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id };
+    let stored_draft = without_secrets(&draft_json);
+    let mut stmts = Vec::new();
+    let (status, out) = match draft.billing {
+        Billing::YearlyMonthly { auto_pay, .. } => {
+            let oid = answer.body.get("order_id").and_then(Value::as_str).map(str::to_string).ok_or_else(|| db::fault("upstream", "no order id"))?;
+            let order = new_order(&draft, q.total, &p, oid, request_json, answer.body.clone(), ctx.now).ok_or_else(|| db::fault("order", "not yearly/monthly"))?;
+            stmts.push(store::insert_order(&ctx.db, &order, key, &stored_draft)?);
+            let rs = if auto_pay { resources(&draft, &answer.body, &p, Some(&order.order_id), ctx.now) } else { Vec::new() };
+            if auto_pay {
+                stmts.push(store::guard_budget(&ctx.db, &facts.id, q.total.minor)?);
+                stmts.push(store::spend(&ctx.db, &facts.id, q.total.minor, after.is_some_and(|(_, f)| f))?);
+            }
+            for r in &rs {
+                stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, key)?);
+            }
+            let ev = ctx.partner_event(&a.actor, Some(&facts.id), Action::OrderPlaced, &order.order_id,
+                json!({"session_id": p.session_id, "status": order.status, "amount": order.amount, "relied_on": p.relied_on}));
+            stmts.push(audit::append(&ctx.db, &ev)?);
+            (201, json!({"order": order, "resources": rs, "quote": q}))
+        }
+        Billing::PayPerUse => {
+            let rs = resources(&draft, &answer.body, &p, None, ctx.now);
+            for r in &rs {
+                stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, key)?);
+            }
+            let ids: Vec<&str> = rs.iter().map(|r| r.resource_id.as_str()).collect();
+            let ev = ctx.partner_event(&a.actor, Some(&facts.id), Action::ResourcesEnabled, ids.first().copied().unwrap_or_default(),
+                json!({"session_id": p.session_id, "resources": ids, "hourly": q.hourly, "relied_on": p.relied_on}));
+            stmts.push(audit::append(&ctx.db, &ev)?);
+            (201, json!({"order": null, "resources": rs, "upstream": answer.body, "quote": q}))
+        }
+    };
+    let text = out.to_string();
+    stmts.push(store::finish_key(&ctx.db, &p.partner_id, &facts.id, key, status, &text)?);
+    stmts.push(store::clear_guards(&ctx.db)?);
+    if let Err(e) = db::batch(&ctx.db, stmts).await {
+        return Err(budget_or(ctx, &facts.id, q.total, e).await);
+    }
+    let mut r = Response::from_body(worker::ResponseBody::Body(text.into_bytes())).map_err(|e| db::fault("response", e))?.with_status(status);
+    let _ = r.headers_mut().set("Content-Type", "application/json");
+    Ok(r)
+}
+
+/// `POST /v1/orders/{id}/pay` (session): pays an order pending payment; budget re-checked; completes it.
+pub async fn pay(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let a = acting(ctx, req).await?;
+    let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
+    let to = crate::orders::pay(from)?;
+    let amount = crate::money::Money::new(row.order.amount_minor, a.customer.facts.budget.as_ref().map_or(crate::money::Currency::USD, |b| b.amount.currency));
+    let after = budget_gate(a.customer.facts.budget.as_ref(), amount)?;
+    let draft_json: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
+    let draft = validate(&draft_json, catalog()?).ok();
+    let answer: Value = serde_json::from_str(&row.upstream).map_err(|e| db::fault("stored answer", e))?;
+    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: row.order.quote_id.clone() };
+    let rs = draft.map(|d| resources(&d, &answer, &p, Some(id), ctx.now)).unwrap_or_default();
+    let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderPaid, id, json!({"session_id": a.session.id, "amount": amount}));
+    let mut stmts = vec![
+        store::set_status(&ctx.db, id, from.code(), to.code(), Some(ctx.now))?,
+        audit::append_if_changed(&ctx.db, &ev)?,
+        store::guard_budget(&ctx.db, &a.customer.facts.id, amount.minor)?,
+        store::spend(&ctx.db, &a.customer.facts.id, amount.minor, after.is_some_and(|(_, f)| f))?,
+    ];
+    for r in &rs {
+        stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, &row.idempotency_key)?);
+    }
+    stmts.push(store::clear_guards(&ctx.db)?);
+    let changed = match db::batch(&ctx.db, stmts).await {
+        Ok(c) => c,
+        Err(e) => return Err(budget_or(ctx, &a.customer.facts.id, amount, e).await),
+    };
+    if changed.first() != Some(&1) {
+        return Err(ApiError::new(Code::OrderNotPendingPayment));
+    }
+    show(ctx, &a.actor, id).await
+}
+
+/// `POST /v1/orders/{id}/cancel` (session): cancels an order pending payment.
+pub async fn cancel(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let a = acting(ctx, req).await?;
+    let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
+    let to = crate::orders::cancel(from)?;
+    let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderCancelled, id, json!({"session_id": a.session.id}));
+    audit::change_once(&ctx.db, store::set_status(&ctx.db, id, from.code(), to.code(), None)?, &ev, Code::OrderNotPendingPayment).await?;
+    show(ctx, &a.actor, id).await
+}
+
+/// After a failed write batch: `budget_would_be_exceeded` when the budget guard is what failed (a
+/// concurrent order spent the room first), else the original error.
+async fn budget_or(ctx: &Ctx, customer: &crate::ids::CustomerId, amount: crate::money::Money, e: ApiError) -> ApiError {
+    match db::customers::by_id(&ctx.db, customer).await {
+        Ok(Some(c)) => budget_gate(c.facts.budget.as_ref(), amount).err().unwrap_or(e),
+        _ => e,
+    }
+}
+
+async fn show(ctx: &Ctx, actor: &Actor, id: &str) -> Res {
+    let row = store::order(&ctx.db, &actor.partner_id, id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    json(200, &order_view(&row.order))
+}
+
+fn order_view(o: &store::OrderRow) -> Value {
+    let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+    if let Some(m) = v.as_object_mut() {
+        m.insert("source_type".into(), Value::from(2));
+        m.insert("source".into(), Value::from("placed by partner"));
+    }
+    v
+}
+
+/// `GET /v1/orders?customer_id=&status=&service_type_code=&created_from=&created_to=&order_id=&limit=`:
+/// Customer Orders, the yearly/monthly orders your partner placed on behalf, newest first.
+pub async fn list(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let mut d = Decoder::new();
+    let status = query(req, "status").and_then(|s| match s.parse::<i64>().ok().and_then(OrderStatus::from_code) {
+        Some(st) => Some(st.code()),
+        None => {
+            d.error(crate::error::path(&["status"]), Code::InvalidValue, "One of 3, 4, 5, 6.");
+            None
+        }
+    });
+    let limit = crate::worker::http::limit_param(req, 50, 100)?;
+    let f = store::OrderFilter {
+        customer_id: query(req, "customer_id"),
+        status,
+        service_type_code: query(req, "service_type_code"),
+        created_from: query(req, "created_from"),
+        created_to: query(req, "created_to"),
+        order_id: query(req, "order_id"),
+        limit,
+    };
+    d.finish(Some(()))?;
+    let rows = store::list_orders(&ctx.db, &actor.partner_id, &f).await?;
+    let orders: Vec<Value> = rows.iter().map(order_view).collect();
+    json(200, &json!({"orders": orders}))
+}
+
+/// `GET /v1/customers/{id}/resources?billing=pay_per_use|yearly_monthly`: View Resources.
+pub async fn list_resources(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let customer = visible_customer(ctx, &actor, id).await?;
+    let billing = query(req, "billing");
+    if let Some(b) = billing.as_deref() {
+        if !matches!(b, "pay_per_use" | "yearly_monthly") {
+            let mut d = Decoder::new();
+            d.error(crate::error::path(&["billing"]), Code::InvalidValue, "pay_per_use or yearly_monthly.");
+            return Err(ApiError::validation(d.into_errors()));
+        }
+    }
+    let rows = store::list_resources(&ctx.db, &actor.partner_id, &customer.facts.id, billing.as_deref()).await?;
+    json(200, &json!({"resources": rows}))
+}
