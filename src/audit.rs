@@ -117,3 +117,128 @@ pub struct AuditEvent {
     /// Action-specific facts; never clear personal data.
     pub detail: Value,
 }
+
+/// The hash before the first event of the chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One stored event, as the hash chain covers it (the stored text of every column).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Link {
+    pub seq: i64,
+    pub at: String,
+    pub request_id: String,
+    pub actor_kind: String,
+    pub actor_user_id: Option<String>,
+    pub partner_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub action: String,
+    pub target_id: Option<String>,
+    pub detail: String,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+}
+
+/// `hex(SHA-256(prev + "\n" + JSON array of the event's columns))`: each event's hash covers the
+/// previous one, so changing, removing or reordering any stored event breaks every later link.
+pub fn link_hash(prev: &str, l: &Link) -> String {
+    use sha2::{Digest, Sha256};
+    let fields = serde_json::json!([l.seq, l.at, l.request_id, l.actor_kind, l.actor_user_id, l.partner_id, l.customer_id, l.action, l.target_id, l.detail]);
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(fields.to_string().as_bytes());
+    crate::ids::hex(&h.finalize())
+}
+
+/// The outcome of checking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub ok: bool,
+    /// Sealed events checked.
+    pub checked: i64,
+    /// Events not sealed yet (the newest, sealed right after their request).
+    pub unsealed: i64,
+    /// The first event whose stored hashes do not match its content or its predecessor.
+    pub first_broken_seq: Option<i64>,
+    pub head_hash: String,
+}
+
+/// Walks `links` in `seq` order from `prev` (the hash before the first of them) and reports the
+/// first broken link. Unsealed events may only follow the sealed ones.
+pub fn verify_chain<'a>(links: impl IntoIterator<Item = &'a Link>, prev: &str) -> ChainReport {
+    let mut prev = prev.to_string();
+    let (mut checked, mut unsealed, mut broken) = (0, 0, None);
+    for l in links {
+        match (&l.prev_hash, &l.hash) {
+            (None, None) => unsealed += 1,
+            (Some(p), Some(h)) if unsealed == 0 && *p == prev && *h == link_hash(&prev, l) => {
+                checked += 1;
+                prev = h.clone();
+            }
+            _ => {
+                broken = Some(l.seq);
+                break;
+            }
+        }
+    }
+    ChainReport { ok: broken.is_none(), checked, unsealed, first_broken_seq: broken, head_hash: prev }
+}
+
+/// The `(seq, prev_hash, hash)` that seal `links` (unsealed, in `seq` order) after `prev`.
+pub fn seal<'a>(links: impl IntoIterator<Item = &'a Link>, prev: &str) -> Vec<(i64, String, String)> {
+    let mut prev = prev.to_string();
+    links
+        .into_iter()
+        .map(|l| {
+            let h = link_hash(&prev, l);
+            let out = (l.seq, std::mem::replace(&mut prev, h.clone()), h);
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+
+    fn link(seq: i64, detail: &str) -> Link {
+        Link {
+            seq, at: "2026-11-26T07:00:00Z".into(), request_id: format!("req_{seq}"), actor_kind: "partner_user".into(), actor_user_id: None,
+            partner_id: Some("p".into()), customer_id: None, action: "order.placed".into(), target_id: None, detail: detail.into(), prev_hash: None, hash: None,
+        }
+    }
+
+    fn sealed(n: i64) -> Vec<Link> {
+        let mut ls: Vec<Link> = (1..=n).map(|i| link(i, "{}")).collect();
+        for (seq, p, h) in seal(&ls.clone(), GENESIS) {
+            let l = &mut ls[(seq - 1) as usize];
+            l.prev_hash = Some(p);
+            l.hash = Some(h);
+        }
+        ls
+    }
+
+    #[test]
+    fn a_sealed_chain_verifies_and_any_change_is_found_where_it_is() {
+        let ls = sealed(6);
+        let r = verify_chain(&ls, GENESIS);
+        assert!(r.ok && r.checked == 6 && r.unsealed == 0);
+        for i in 0..6 {
+            let mut t = ls.clone();
+            t[i].detail = "{\"amount\":1}".into();
+            assert_eq!(verify_chain(&t, GENESIS).first_broken_seq, Some(i as i64 + 1), "changed content");
+            let mut d = ls.clone();
+            d.remove(i);
+            if i < 5 {
+                assert_eq!(verify_chain(&d, GENESIS).first_broken_seq, Some(i as i64 + 2), "removed event");
+            }
+        }
+        let mut swapped = ls.clone();
+        swapped.swap(2, 3);
+        assert!(!verify_chain(&swapped, GENESIS).ok, "reordered");
+        let mut tail = ls.clone();
+        tail.push(link(7, "{}"));
+        let r = verify_chain(&tail, GENESIS);
+        assert!(r.ok && r.unsealed == 1, "the newest event may wait for its seal");
+    }
+}

@@ -18,7 +18,17 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         Err(_) => "req_unavailable".to_string(),
     };
     let result = match context(&req, &env, request_id.clone()) {
-        Ok(ctx) => routes::dispatch(&ctx, &mut req).await,
+        Ok(ctx) => {
+            let r = routes::dispatch(&ctx, &mut req).await;
+            // Writes append audit events; seal them into the hash chain before answering. A failure
+            // here loses nothing: the next write (or GET /v1/audit/verify) seals them.
+            if req.method() != worker::Method::Get {
+                if let Err(e) = db::audit::seal_pending(&ctx.db).await {
+                    worker::console_error!("{request_id}: sealing the audit chain: {}", e.message);
+                }
+            }
+            r
+        }
         Err(e) => Err(e),
     };
     let mut resp = result.unwrap_or_else(|e| {

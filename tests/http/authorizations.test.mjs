@@ -87,3 +87,16 @@ test('the demo consent link approves with narrowed capabilities', async () => {
   const report = await api('GET', `/v1/customers/${demoConsent.customer_id}/prerequisites`, { as: 'skyline-operator' });
   assert.equal(report.body.can_order, true, JSON.stringify(report.body.blocking));
 });
+
+test('the customer sees what partners did on its account through its consent link', async () => {
+  const c = await healthyCustomer('skyline-operator', R, 3);
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order'] } });
+  assert.equal(req.status, 201, req.text);
+  const { token } = await latestConsent(c.id);
+  const r = await api('GET', `/v1/consent/${token}/events`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.customer_id, c.id);
+  assert.ok(r.body.events.some((e) => e.action === 'authorization.requested' && e.customer_id === c.id));
+  assert.ok(r.body.events.every((e) => e.customer_id === c.id), 'only this customer\'s events');
+  assertError(await api('GET', `/v1/consent/ct_${'0'.repeat(64)}/events`), 404, 'not_found');
+});

@@ -27,6 +27,9 @@ test('the masking walk: every endpoint that carries customer data returns masked
     ['GET', '/v1/distributor-permissions', 'northwind-admin'],
     ['GET', `/v1/audit?limit=500`, 'skyline-admin'],
     ['GET', `/v1/consent/${token}`, undefined],
+    ['GET', `/v1/consent/${token}/events`, undefined],
+    ['GET', `/v1/orders?customer_id=${C}`, 'skyline-operator'],
+    ['GET', `/v1/customers/${C}/resources`, 'skyline-operator'],
     ['GET', `/v1/customers/${demo.customers.foreign}`, 'skyline-operator'],
     ['GET', `/v1/customers?mobile=${details[C].mobile}&colour=1`, 'skyline-operator'],
   ];

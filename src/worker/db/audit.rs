@@ -2,7 +2,7 @@
 
 use super::{all, stmt, Arg};
 use crate::args;
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, ChainReport, Link, GENESIS};
 use crate::error::ApiError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -76,6 +76,62 @@ struct Row {
     action: String,
     target_id: Option<String>,
     detail: String,
+    hash: Option<String>,
+}
+
+/// Seals the unsealed events (in `seq` order, up to 500) into the hash chain. Idempotent: two
+/// requests sealing at once compute the same hashes, and only unsealed rows are updated.
+pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
+    #[derive(Deserialize)]
+    struct Head {
+        seq: i64,
+        hash: String,
+    }
+    let head: Option<Head> = super::first(db, "SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", Vec::new()).await?;
+    let after = head.as_ref().map_or(0, |h| h.seq);
+    let pending: Vec<Link> = all(db, "SELECT * FROM audit_events WHERE hash IS NULL AND seq > ?1 ORDER BY seq LIMIT 500", args![after]).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let prev = head.map_or_else(|| GENESIS.to_string(), |h| h.hash);
+    let stmts = crate::audit::seal(&pending, &prev)
+        .into_iter()
+        .map(|(seq, p, h)| stmt(db, "UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE seq = ?1 AND hash IS NULL", args![seq, p, h]))
+        .collect::<Result<Vec<_>, _>>()?;
+    super::batch(db, stmts).await.map(|_| ())
+}
+
+/// Recomputes the whole chain, in pages, and reports the first broken link.
+pub async fn verify(db: &D1Database) -> Result<ChainReport, ApiError> {
+    let mut prev = GENESIS.to_string();
+    let (mut checked, mut unsealed, mut after) = (0, 0, 0i64);
+    loop {
+        let page: Vec<Link> = all(db, "SELECT * FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT 2000", args![after]).await?;
+        let Some(last) = page.last().map(|l| l.seq) else { break };
+        let r = crate::audit::verify_chain(&page, &prev);
+        checked += r.checked;
+        unsealed += r.unsealed;
+        if !r.ok || r.unsealed > 0 {
+            // Unsealed events end the sealed part; anything sealed after them is a break.
+            let rest: i64 = if r.ok { super::first::<Count>(db, "SELECT count(*) AS n FROM audit_events WHERE seq > ?1 AND hash IS NOT NULL", args![last]).await?.map_or(0, |c| c.n) } else { 0 };
+            let broken = r.first_broken_seq.or((rest > 0).then_some(last + 1));
+            return Ok(ChainReport { ok: broken.is_none(), checked, unsealed, first_broken_seq: broken, head_hash: r.head_hash });
+        }
+        prev = r.head_hash;
+        after = last;
+    }
+    Ok(ChainReport { ok: true, checked, unsealed, first_broken_seq: None, head_hash: prev })
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+/// Events about `customer` from every partner, newest first (the customer's own view).
+pub async fn list_for_customer(db: &D1Database, customer: &str, limit: i64) -> Result<Vec<Value>, ApiError> {
+    let rows: Vec<Row> = all(db, "SELECT * FROM audit_events WHERE customer_id = ?1 ORDER BY seq DESC LIMIT ?2", args![customer, limit]).await?;
+    Ok(rows.into_iter().map(view).collect())
 }
 
 /// Events about `partner` (its own actions, and customers' answers to its requests), newest first.
@@ -86,15 +142,15 @@ pub async fn list_for_partner(db: &D1Database, partner: &str, customer: Option<&
         args![partner, customer, limit],
     )
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            json!({
-                "seq": r.seq, "at": r.at, "request_id": r.request_id, "actor_kind": r.actor_kind,
-                "actor_user_id": r.actor_user_id, "partner_id": r.partner_id, "customer_id": r.customer_id,
-                "action": r.action, "target_id": r.target_id,
-                "detail": serde_json::from_str::<Value>(&r.detail).unwrap_or(Value::Null),
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().map(view).collect())
+}
+
+fn view(r: Row) -> Value {
+    json!({
+        "seq": r.seq, "at": r.at, "request_id": r.request_id, "actor_kind": r.actor_kind,
+        "actor_user_id": r.actor_user_id, "partner_id": r.partner_id, "customer_id": r.customer_id,
+        "action": r.action, "target_id": r.target_id,
+        "detail": serde_json::from_str::<Value>(&r.detail).unwrap_or(Value::Null),
+        "hash": r.hash,
+    })
 }

@@ -39,6 +39,14 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
     }))
 }
 
+/// `GET /v1/consent/{token}/events`: what partners did on the customer's account (the audit events
+/// about it, from every partner), newest first; the customer's own view of the trail.
+pub async fn events(ctx: &Ctx, token: &str) -> Res {
+    let (auth, _) = open(ctx, token).await?;
+    let events = db::audit::list_for_customer(&ctx.db, auth.customer_id.as_str(), 200).await?;
+    json(200, &json!({"customer_id": auth.customer_id, "events": events}))
+}
+
 /// `POST /v1/consent/{token}/{approve|reject|revoke|code}`.
 pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res {
     if !matches!(action, "approve" | "reject" | "revoke" | "code") {

@@ -45,3 +45,12 @@ pub async fn tables(ctx: &Ctx) -> Res {
     let counts = db::table_counts(&ctx.db).await?;
     json(200, &json!({"tables": counts}))
 }
+
+/// `GET /v1/audit/verify`: recomputes the audit hash chain (all partners' events, nothing returned
+/// but the verdict) and names the first broken event.
+pub async fn verify_audit(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    db::audit::seal_pending(&ctx.db).await?;
+    json(200, &db::audit::verify(&ctx.db).await?)
+}

@@ -30,6 +30,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "health"] => match m { Get => meta::health(ctx), _ => not_allowed() },
         ["v1", "me"] => match m { Get => meta::me(ctx, req).await, _ => not_allowed() },
         ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed() },
+        ["v1", "audit", "verify"] => match m { Get => meta::verify_audit(ctx, req).await, _ => not_allowed() },
         ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed() },
         ["v1", "dev", "tables"] if ctx.dev => match m { Get => meta::tables(ctx).await, _ => not_allowed() },
         ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed() },
@@ -44,6 +45,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         },
         ["v1", "authorizations", id, "withdraw"] => match m { Post => authorizations::withdraw(ctx, req, id).await, _ => not_allowed() },
         ["v1", "consent", token] => match m { Get => consent::show(ctx, token).await, _ => not_allowed() },
+        ["v1", "consent", token, "events"] => match m { Get => consent::events(ctx, token).await, _ => not_allowed() },
         ["v1", "consent", token, action] => match m { Post => consent::act(ctx, req, token, action).await, _ => not_allowed() },
         ["v1", "distributor-permissions"] => match m {
             Get => permissions::list(ctx, req).await,
