@@ -79,6 +79,7 @@ codes! {
     IdempotencyKeyReused => ("idempotency_key_reused", 422, "This Idempotency-Key was used with another request body."),
     IdempotencyKeyInFlight => ("idempotency_key_in_flight", 409, "A request with this Idempotency-Key is still being processed; retry later."),
     BudgetWouldBeExceeded => ("budget_would_be_exceeded", 403, "The order would take the customer past 100 % of its budget."),
+    QuoteExpired => ("quote_expired", 409, "The quote has expired (a quote holds its price 15 minutes); ask for a new one."),
     OrderNotPendingPayment => ("order_not_pending_payment", 409, "Only an order pending payment can be paid or cancelled."),
     // --- state conflicts -------------------------------------------------------------------------
     AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),

@@ -201,3 +201,26 @@ test('a revoked grant stops the session on its next request, with nothing writte
   const ok = await asSession(s.token, 'POST', '/v1/orders', { body: { draft: draft('evs-monthly') }, idem: idem() });
   assert.equal(ok.status, 201, 'the same session works again once a grant exists');
 });
+
+test('an order may cite a quote: the quoted price holds; the ledger lists orders and pay-per-use together', async () => {
+  const q = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: draft('evs-monthly') });
+  assert.equal(q.status, 201, q.text);
+  const s = await session();
+  const r = await asSession(s.token, 'POST', '/v1/orders', { body: { quote_id: q.body.id }, idem: idem() });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.order.amount, q.body.quote.total);
+  assert.equal(r.body.order.quote_id, q.body.id);
+  assertError(await asSession(s.token, 'POST', '/v1/orders', { body: { quote_id: 'qt_000000000000000000000000' }, idem: idem() }), 404, 'not_found');
+  assertError(await asSession(s.token, 'POST', '/v1/orders', { body: {}, idem: idem() }), 400, 'validation_failed');
+  const ppu = await asSession(s.token, 'POST', '/v1/orders', { body: { draft: draft('eip-shared') }, idem: idem() });
+  assert.equal(ppu.status, 201, ppu.text);
+  const l = await api('GET', `/v1/ledger?customer_id=${C}&limit=100`, { as: 'skyline-viewer' });
+  assert.equal(l.status, 200, l.text);
+  const kinds = new Set(l.body.entries.map((e) => e.kind));
+  assert.ok(kinds.has('order') && kinds.has('pay_per_use'));
+  assert.ok(l.body.entries.some((e) => e.order_id === r.body.order.order_id && e.session_id === s.id));
+  assert.ok(l.body.entries.some((e) => e.kind === 'pay_per_use' && e.resource_ids.includes(ppu.body.resources[0].resource_id)));
+  const times = l.body.entries.map((e) => e.at);
+  assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+  assert.equal((await api('GET', '/v1/ledger', { as: 'delta-operator' })).body.entries.some((e) => e.customer_id === C), false, 'another partner sees none');
+});

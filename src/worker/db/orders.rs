@@ -275,3 +275,26 @@ pub async fn list_resources(db: &D1Database, partner: &PartnerId, customer: &Cus
     )
     .await
 }
+
+/// One pay-per-use enablement (the resources one request provisioned).
+#[derive(Deserialize, Serialize)]
+pub struct Enablement {
+    pub at: String,
+    pub customer_id: String,
+    pub service_type_code: String,
+    pub resource_ids: String,
+    pub placed_by: String,
+    pub session_id: String,
+}
+
+/// `partner`'s pay-per-use enablements, newest first.
+pub async fn enablements(db: &D1Database, partner: &PartnerId, customer: Option<&str>, limit: i64) -> Result<Vec<Enablement>, ApiError> {
+    all(
+        db,
+        "SELECT min(effective_time) AS at, customer_id, service_type_code, group_concat(resource_id, ',') AS resource_ids, placed_by, session_id
+         FROM resources WHERE partner_id = ?1 AND billing = 'pay_per_use' AND (?2 IS NULL OR customer_id = ?2)
+         GROUP BY idempotency_key, customer_id, service_type_code, placed_by, session_id ORDER BY at DESC LIMIT ?3",
+        args![partner.as_str(), customer, limit],
+    )
+    .await
+}

@@ -72,6 +72,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Post => orders::place(ctx, req).await,
             _ => not_allowed(),
         },
+        ["v1", "ledger"] => match m { Get => orders::ledger(ctx, req).await, _ => not_allowed() },
         ["v1", "orders", id, "pay"] => match m { Post => orders::pay(ctx, req, id).await, _ => not_allowed() },
         ["v1", "orders", id, "cancel"] => match m { Post => orders::cancel(ctx, req, id).await, _ => not_allowed() },
         ["v1", "catalog"] => match m { Get => quotes::show_catalog(req).await, _ => not_allowed() },

@@ -102,8 +102,15 @@ pub async fn end(ctx: &Ctx, req: &Request) -> Res {
     json(200, &ended.view(ctx.now))
 }
 
-/// Reads `{"draft": …}` or `{"quote_id": …, "password"?: …}` into the draft to order and the quote it cites.
-async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Option<String>), ApiError> {
+/// A cited quote: its id and the total it locked.
+struct Cited {
+    id: String,
+    total: crate::money::Money,
+}
+
+/// Reads `{"draft": …}` or `{"quote_id": …, "password"?: …}` into the draft to order and the quote it
+/// cites (`quote_expired` past its 15 minutes; `not_found` for another partner's quote).
+async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Option<Cited>), ApiError> {
     let mut d = Decoder::new();
     let parts = (|| {
         let mut o: Obj = d.object(body, Path::new())?;
@@ -119,18 +126,21 @@ async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Op
         Some((draft, quote, password))
     })();
     let (draft, quote_id, password) = d.finish(parts)?;
-    match (draft, quote_id) {
-        (Some(dv), None) => Ok((dv, None)),
-        (None, Some(qid)) => {
-            let row = db::quotes::by_id(&ctx.db, actor.partner_id.as_str(), &qid).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
-            let mut dv: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
-            if let (Some(pw), Some(login)) = (password, dv.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut)) {
-                login.insert("password".into(), Value::from(pw));
-            }
-            Ok((dv, Some(qid.as_str().to_string())))
-        }
-        _ => Err(ApiError::new(Code::ValidationFailed)),
+    let Some(qid) = quote_id else { return Ok((draft.unwrap_or(Value::Null), None)) };
+    let row = db::quotes::by_id(&ctx.db, actor.partner_id.as_str(), &qid).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let expires = db::stored("quote expires_at", crate::time::Timestamp::parse(&row.expires_at))?;
+    if ctx.now >= expires {
+        return Err(ApiError::new(Code::QuoteExpired));
     }
+    let q: Value = serde_json::from_str(&row.quote).map_err(|e| db::fault("stored quote", e))?;
+    let total = (|| Some(crate::money::Money::new(q["total"]["minor"].as_i64()?, crate::money::Currency::parse(q["total"]["currency"].as_str()?)?)))();
+    let total = db::stored("quote total", total)?;
+    let mut dv: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
+    // The stored draft has no password; a password login sends it again with the order.
+    if let (Some(pw), Some(login)) = (password, dv.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut)) {
+        login.insert("password".into(), Value::from(pw));
+    }
+    Ok((dv, Some(Cited { id: qid.as_str().to_string(), total })))
 }
 
 /// `POST /v1/orders` (session; `Idempotency-Key` required): re-checks prerequisites and budget
@@ -163,7 +173,7 @@ pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
 }
 
 async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
-    let (draft_json, quote_id) = order_body(ctx, &a.actor, body).await?;
+    let (draft_json, cited) = order_body(ctx, &a.actor, body).await?;
     let cat = catalog()?;
     let draft = validate(&draft_json, cat)?;
     let facts = &a.customer.facts;
@@ -172,14 +182,18 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
         d.error(crate::error::path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
         return Err(ApiError::validation(d.into_errors()));
     }
-    let q = quote(&draft, cat, &QuoteCustomer { id: facts.id.clone(), budget: facts.budget.clone() })?;
+    let mut q = quote(&draft, cat, &QuoteCustomer { id: facts.id.clone(), budget: facts.budget.clone() })?;
+    if let Some(c) = &cited {
+        // The quote locked its price for 15 minutes: the order costs what was quoted.
+        q.total = c.total;
+    }
     let after = budget_gate(facts.budget.as_ref(), q.total)?;
     let project = project_id(&facts.id, &draft.region);
     let request = crate::payloads::build(&draft, &project)?;
     let token = format!("{}:{}:{key}:{}", a.actor.partner_id, facts.id, ctx.now);
     let answer = Simulated.send(&request, &token, ctx.now).await;
     let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
-    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id };
+    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: cited.map(|c| c.id) };
     let stored_draft = without_secrets(&draft_json);
     let mut stmts = Vec::new();
     let (status, out) = match draft.billing {
@@ -335,4 +349,28 @@ pub async fn list_resources(ctx: &Ctx, req: &Request, id: &str) -> Res {
     }
     let rows = store::list_resources(&ctx.db, &actor.partner_id, &customer.facts.id, billing.as_deref()).await?;
     json(200, &json!({"resources": rows}))
+}
+
+/// `GET /v1/ledger?customer_id=&limit=`: orders and pay-per-use enablements across customers in one
+/// list, newest first, each with who placed it, under which session and grants.
+pub async fn ledger(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let limit = crate::worker::http::limit_param(req, 50, 200)?;
+    let customer = query(req, "customer_id");
+    let f = store::OrderFilter { customer_id: customer.clone(), limit, ..Default::default() };
+    let orders = store::list_orders(&ctx.db, &actor.partner_id, &f).await?;
+    let ppu = store::enablements(&ctx.db, &actor.partner_id, customer.as_deref(), limit).await?;
+    let mut entries: Vec<(String, Value)> = orders
+        .iter()
+        .map(|o| (o.created_at.clone(), json!({"kind": "order", "at": o.created_at, "customer_id": o.customer_id, "order_id": o.order_id,
+            "service_type_code": o.service_type_code, "status": o.status, "amount": {"minor": o.amount_minor, "currency": o.currency},
+            "placed_by": o.placed_by, "session_id": o.session_id, "relied_on": {"distributor_permission": o.permission_id, "authorization": o.authorization_id}})))
+        .chain(ppu.iter().map(|e| (e.at.clone(), json!({"kind": "pay_per_use", "at": e.at, "customer_id": e.customer_id,
+            "service_type_code": e.service_type_code, "resource_ids": e.resource_ids.split(',').collect::<Vec<_>>(),
+            "placed_by": e.placed_by, "session_id": e.session_id}))))
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.truncate(limit as usize);
+    json(200, &json!({"entries": entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()}))
 }
