@@ -2,6 +2,7 @@
 // paging, a More menu per row; and for a customer, the API's prerequisite report next to the
 // browser module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
 import init, { checkPrerequisites, filterCustomers } from './pkg/onbehalf.js';
+import { mountBanner, switchInto } from './session.js';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
@@ -137,12 +138,15 @@ function moreMenu(c) {
     menu.append(b);
   };
   item("Place order on customer's behalf", c.can_order && me?.abilities.place_order,
-    c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`, () => { location.href = `/order.html?customer=${c.id}`; });
+    c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`, async () => {
+      // The confirm dialog, then a session acting as the customer, then Select Products.
+      if (await switchInto(apiKey, c.id, `${c.real_name} (${c.id.slice(0, 8)}…)`)) location.href = `/order.html?customer=${c.id}`;
+    });
   item('Request authorization', me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state === 'none',
     c.authorization.state !== 'none' ? `Authorization is ${c.authorization.state}.` : 'Not available for this customer or role.', () => requestAuthorization(c));
   item('Prerequisites', true, '', () => showDetail(c));
-  item('View resources', false, 'Arrives with ordering on behalf.', () => {});
-  item('Orders', false, 'Arrives with ordering on behalf.', () => {});
+  item('View resources', true, '', () => { location.href = `/orders.html?customer=${c.id}#resources`; });
+  item('Orders', true, '', () => { location.href = `/orders.html?customer=${c.id}#orders`; });
   details.append(menu);
   return details;
 }
@@ -326,6 +330,7 @@ async function start() {
     return showSignIn(r.body.error?.message ?? 'Sign-in failed.');
   }
   me = r.body;
+  mountBanner();
   $('#whoami').textContent = `${me.user.name} · ${me.role} · ${me.partner.name} (${me.partner.kind})`;
   $('#signin').hidden = true;
   $('#app').hidden = false;

@@ -1,7 +1,8 @@
 // Select Products: ECS, EVS and EIP forms checked as you type by the browser module (the same
 // validation, codes and paths as the API), a live quote with the budget impact, and the exact Huawei
 // Cloud payload. "Get a quote" stores it through POST /v1/quotes (price held 15 minutes).
-import init, { catalog, prepareOrder } from './pkg/onbehalf.js';
+import init, { catalog, customerProjectId, prepareOrder } from './pkg/onbehalf.js';
+import { current as currentSession, mountBanner, sessionApi } from './session.js';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
@@ -41,6 +42,8 @@ const opt = (value, label, extra = {}) => el('option', { value, text: label, ...
 // ---------------------------------------------------------------------------------------------
 function fillRegion() {
   const region = $('#region').value;
+  // The customer's project in this region: the same derivation the order endpoint uses.
+  $('#project').value = customerProjectId(customerId, region) ?? '';
   const r = cat.regions.find((x) => x.id === region);
   const zone = $('#zone').value;
   $('#zone').replaceChildren(...r.zones.map((z) => opt(z, z)));
@@ -217,6 +220,52 @@ function update() {
     $('#save-quote').disabled = false;
   }
   $('#quote-result').textContent = '';
+  const s = currentSession();
+  const acting = s && s.customer_id === customerId;
+  $('#place-order').disabled = !acting || Boolean(r.error);
+  $('#place-note').textContent = acting ? 'Placing it charges the customer (yearly/monthly) or provisions the resources (pay-per-use).'
+    : 'Switch to this customer first (Customer Management > More > Place order on customer\'s behalf).';
+  idemKey = null; // a changed draft is a new order
+}
+
+// One Idempotency-Key per draft: pressing the button twice (or retrying after a network error)
+// cannot create two orders.
+let idemKey = null;
+
+function orderResult(r) {
+  const out = $('#order-result');
+  window.onbehalfOrder.lastResponse = r.body;
+  out.dataset.status = String(r.status);
+  if (r.status !== 201 && r.status !== 200) {
+    out.dataset.code = r.body.error?.code ?? '';
+    out.replaceChildren(el('p', { class: 'error', text: `${r.body.error?.code}: ${r.body.error?.message}` }));
+    return;
+  }
+  const o = r.body.order ?? (r.body.order_id ? r.body : null);
+  const lines = [];
+  if (o) {
+    const status = { 3: 'processing', 4: 'cancelled', 5: 'completed', 6: 'pending payment' }[o.status];
+    out.dataset.orderId = o.order_id;
+    out.dataset.orderStatus = String(o.status);
+    lines.push(el('p', {}, 'Order ', el('strong', { text: o.order_id }), ` · ${status} (${o.status}) · ${money(o.amount ?? { minor: o.amount_minor, currency: o.currency })}`));
+    if (o.status === 6) {
+      const pay = el('button', { type: 'button', id: 'pay-order', text: 'Pay now' });
+      const cancel = el('button', { type: 'button', class: 'link', id: 'cancel-order', text: 'Cancel order' });
+      pay.addEventListener('click', async () => orderResult(await sessionApi('POST', `/v1/orders/${o.order_id}/pay`)));
+      cancel.addEventListener('click', async () => orderResult(await sessionApi('POST', `/v1/orders/${o.order_id}/cancel`)));
+      lines.push(el('div', { class: 'actions' }, pay, cancel));
+    }
+  }
+  for (const x of r.body.resources ?? []) lines.push(el('p', { class: 'muted', text: `${x.resource_type_code} ${x.resource_id} · ${x.resource_name} · ${x.billing}` }));
+  out.replaceChildren(...lines);
+}
+
+async function placeOrder() {
+  idemKey ??= crypto.randomUUID();
+  $('#place-order').disabled = true;
+  const r = await sessionApi('POST', '/v1/orders', { draft: lastDraft }, { 'Idempotency-Key': idemKey });
+  orderResult(r);
+  $('#place-order').disabled = false;
 }
 
 async function saveQuote() {
@@ -250,6 +299,8 @@ async function start() {
   form.addEventListener('change', (ev) => { if (ev.target.id === 'region' || ev.target.id === 'zone') fillRegion(); update(); });
   $('#add-disk').addEventListener('click', () => { addDisk(); update(); });
   $('#save-quote').addEventListener('click', saveQuote);
+  $('#place-order').addEventListener('click', placeOrder);
+  mountBanner();
   window.onbehalfOrder = { draft: () => lastDraft };
   update();
   document.body.dataset.ready = 'true';

@@ -126,6 +126,13 @@ pub fn prepare_order(
     run().unwrap_or_else(|e| error_js(&e))
 }
 
+/// The customer's project id in `region`, as the order endpoint computes it for the payload's path
+/// (32 hex digits); `null` for a malformed customer id.
+#[wasm_bindgen(js_name = customerProjectId)]
+pub fn customer_project_id(customer_id: &str, region: &str) -> Option<String> {
+    crate::ids::CustomerId::parse(customer_id).map(|c| crate::orders::project_id(&c, region))
+}
+
 /// The catalog compiled into the module (the same data as `GET /v1/catalog`), or one region's view
 /// when `region` is given (`validation_failed` for an unknown region).
 #[wasm_bindgen(js_name = catalog, unchecked_return_type = "Catalog | OnbehalfError")]

@@ -1,0 +1,82 @@
+// The whole journey in Chromium: Customer Management > More > Place order on customer's behalf >
+// confirm > the acting-as banner > Select Products > place an order > pay a pending one > Customer
+// Orders and View Resources > Switch Role back to the partner view. Screenshots in tests/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { BASE, demo, key } from '../http/helpers.mjs';
+
+const ARTIFACTS = 'tests/artifacts';
+let browser;
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'] });
+});
+after(async () => { await browser?.close(); });
+
+test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  const C = demo.customers.ready;
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  assert.equal(await p.isHidden('#session-banner'), true, 'no banner before switching');
+  await p.fill('#f-id', C);
+  await p.click('#filters button[type="submit"]');
+  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.click(`tr[data-customer-id="${C}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
+  await p.waitForSelector('#switch-dialog[open]');
+  assert.match(await p.textContent('#switch-who'), /\*\*\*/, 'the dialog names the customer, masked');
+  await p.screenshot({ path: `${ARTIFACTS}/switch-confirm.png` });
+  await p.click('#switch-ok');
+  await p.waitForURL(/\/order(\.html)?\?customer=/);
+  await p.waitForSelector('body[data-ready="true"]');
+  await p.waitForSelector('#session-banner[data-state="live"]');
+  assert.match(await p.textContent('#session-banner'), /Acting as .*\*\*\*.* · ends in (29|30):\d\d/);
+  const token = await p.evaluate(() => JSON.parse(sessionStorage.getItem('onbehalf.session')).token);
+
+  // Yearly/monthly with auto-pay: completed at once.
+  await p.check('input[name="service"][value="evs"]');
+  assert.equal(await p.getAttribute('#draft-form', 'data-valid'), 'true');
+  await p.click('#place-order');
+  await p.waitForSelector('#order-result[data-status]');
+  assert.equal(await p.getAttribute('#order-result', 'data-status'), '201', await p.textContent('#order-result'));
+  assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '5');
+  const first = await p.getAttribute('#order-result', 'data-order-id');
+  // The order sent upstream exactly the request the payload panel showed.
+  const sent = await p.evaluate(() => window.onbehalfOrder.lastResponse.order.request);
+  assert.equal(await p.textContent('#payload'), `${sent.method} ${sent.path}\n${JSON.stringify(sent.body, null, 2)}`);
+  await p.screenshot({ path: `${ARTIFACTS}/order-placed.png`, fullPage: true });
+
+  // Without auto-pay: pending payment, then paid.
+  await p.uncheck('#auto-pay');
+  await p.click('#place-order');
+  await p.waitForFunction((f) => document.querySelector('#order-result').dataset.orderId !== f, first);
+  assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '6');
+  await p.click('#pay-order');
+  await p.waitForFunction(() => document.querySelector('#order-result').dataset.orderStatus === '5');
+  const second = await p.getAttribute('#order-result', 'data-order-id');
+
+  // Customer Orders and View Resources.
+  await p.goto(`${BASE}/orders.html?customer=${C}#resources`);
+  await p.waitForSelector('body[data-ready="true"]');
+  for (const id of [first, second]) assert.ok(await p.$(`#orders-table tr[data-order-id="${id}"]`), `order ${id} listed`);
+  assert.ok(Number(await p.getAttribute('#resources-table', 'data-count')) >= 2);
+  assert.equal(await p.getAttribute('#session-banner', 'data-state'), 'live', 'the banner follows every page');
+  await p.screenshot({ path: `${ARTIFACTS}/customer-orders.png`, fullPage: true });
+
+  // Switch Role: back to the partner view; the token is refused from now on.
+  await p.click('#switch-role');
+  await p.waitForURL(`${BASE}/`);
+  await p.waitForSelector('body[data-ready="true"]');
+  assert.equal(await p.isHidden('#session-banner'), true);
+  const r = await fetch(`${BASE}/v1/sessions/current`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 401);
+  assert.equal((await r.json()).error.code, 'session_ended');
+  await p.screenshot({ path: `${ARTIFACTS}/switched-back.png` });
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,99 @@
+// The switch-role session in the portal: the confirm dialog that starts it, the banner
+// "Acting as <customer> · ends in mm:ss · Switch Role" on every page while it lasts, and the return
+// to the partner view when it ends, expires or is refused.
+const KEY = 'onbehalf.session';
+
+/** The stored session ({token, id, customer_id, customer_label, expires_at}) or null. */
+export function current() {
+  try { return JSON.parse(sessionStorage.getItem(KEY) ?? 'null'); } catch { return null; }
+}
+
+function forget() { sessionStorage.removeItem(KEY); }
+
+/** Calls the API with the session token. */
+export async function sessionApi(method, path, body, headers = {}) {
+  const s = current();
+  const h = { Authorization: `Bearer ${s?.token ?? ''}`, ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await r.json().catch(() => ({}));
+  if (r.status === 401) ended(json.error?.message ?? 'The session has ended.');
+  return { status: r.status, body: json, headers: r.headers };
+}
+
+/** Asks for confirmation, then starts a session for `customer` with the partner key. */
+export async function switchInto(apiKey, customer, label) {
+  const dialog = document.querySelector('#switch-dialog');
+  dialog.querySelector('#switch-who').textContent = label;
+  dialog.querySelector('#switch-error').textContent = '';
+  dialog.showModal();
+  const ok = await new Promise((resolve) => {
+    dialog.querySelector('#switch-cancel').onclick = () => { dialog.close(); resolve(false); };
+    dialog.querySelector('#switch-form').onsubmit = (ev) => { ev.preventDefault(); resolve(true); };
+  });
+  if (!ok) return false;
+  const minutes = Number(dialog.querySelector('#switch-minutes').value || 30);
+  const r = await fetch(`/v1/customers/${customer}/sessions`, {
+    method: 'POST', headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes }),
+  });
+  const body = await r.json().catch(() => ({}));
+  if (r.status !== 201) {
+    dialog.querySelector('#switch-error').textContent = `${body.error?.code}: ${body.error?.message}`;
+    return false;
+  }
+  dialog.close();
+  sessionStorage.setItem(KEY, JSON.stringify({ token: body.token, id: body.id, customer_id: body.customer_id, customer_label: label, expires_at: body.expires_at }));
+  return true;
+}
+
+let timer = null;
+
+function ended(message) {
+  forget();
+  clearInterval(timer);
+  const b = document.querySelector('#session-banner');
+  if (!b) return;
+  b.hidden = false;
+  b.className = 'session-banner ended';
+  b.dataset.state = 'ended';
+  b.replaceChildren(`${message} You are back in the partner view. `, Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }));
+}
+
+/** Shows the banner while a session lasts; `onEnd` runs after Switch Role. */
+export function mountBanner() {
+  const b = document.querySelector('#session-banner');
+  const s = current();
+  if (!b || !s) return null;
+  const left = () => Math.max(0, Math.floor((Date.parse(s.expires_at) - Date.now()) / 1000));
+  const render = () => {
+    const n = left();
+    if (n === 0) return ended('The session has expired.');
+    b.querySelector('#session-countdown').textContent = `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+  };
+  b.hidden = false;
+  b.className = 'session-banner';
+  b.dataset.state = 'live';
+  b.replaceChildren(
+    'Acting as ', Object.assign(document.createElement('strong'), { textContent: s.customer_label }),
+    ' · ends in ', Object.assign(document.createElement('span'), { id: 'session-countdown' }), ' · ',
+  );
+  const sw = Object.assign(document.createElement('button'), { type: 'button', id: 'switch-role', textContent: 'Switch Role' });
+  sw.addEventListener('click', async () => {
+    await sessionApi('DELETE', '/v1/sessions/current');
+    forget();
+    clearInterval(timer);
+    location.href = '/';
+  });
+  b.append(sw);
+  render();
+  timer = setInterval(render, 1000);
+  // The server decides: an ended or unknown session returns to the partner view.
+  sessionApi('GET', '/v1/sessions/current');
+  return s;
+}
+
+/** Called when an order request is refused by the re-check (403): say why, keep the session. */
+export function refused(error) {
+  const b = document.querySelector('#session-banner');
+  if (b) b.dataset.refused = error.code;
+}
