@@ -35,7 +35,7 @@ RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 help:
 	@echo "make dev    # install what is missing, build, migrate, seed, serve API + portal on 127.0.0.1:$(DEV_PORT)"
 	@echo "make test   # install what is missing and run every test level"
-	@echo "make bench  # sizes of both wasm artifacts; Customer Management latency at 10k and 100k customers"
+	@echo "make bench  # wasm sizes; browser module speed; orders per second; Customer Management latency at 10k and 100k"
 
 # ---------------------------------------------------------------------------------------------
 # Tools
@@ -141,10 +141,12 @@ BENCH_RUNS ?= 40
 bench: worker browser $(STATE)/pkg-boundary/onbehalf.js
 	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
 	node scripts/bench-wasm.mjs $(BENCH_CALLS)
+	node scripts/bench-orders.mjs $(BENCH_ORDERS) 8
 	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
 
 # The browser module plus measurement-only exports (other boundary crossings), for bench-wasm.mjs.
 BENCH_CALLS ?= 20000
+BENCH_ORDERS ?= 300
 $(STATE)/pkg-boundary/onbehalf.js: $(RUST_SRC) | tools
 	wasm-pack build --release --target web --out-dir $(STATE)/pkg-boundary --out-name onbehalf --no-pack -- --features boundary-bench
 

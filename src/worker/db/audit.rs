@@ -87,10 +87,21 @@ pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
         seq: i64,
         hash: String,
     }
-    let head: Option<Head> = super::first(db, "SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", Vec::new()).await?;
-    let after = head.as_ref().map_or(0, |h| h.seq);
-    let pending: Vec<Link> = all(db, "SELECT * FROM audit_events WHERE hash IS NULL AND seq > ?1 ORDER BY seq LIMIT 500", args![after]).await?;
+    // One round trip for both reads: the chain's head and the unsealed events after it.
+    let rs = db
+        .batch(vec![
+            stmt(db, "SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", Vec::new())?,
+            stmt(db, "SELECT * FROM audit_events WHERE hash IS NULL AND seq > coalesce((SELECT max(seq) FROM audit_events WHERE hash IS NOT NULL), 0) ORDER BY seq LIMIT 500", Vec::new())?,
+        ])
+        .await
+        .map_err(|e| super::fault("seal reads", e))?;
+    let get = |i: usize| rs.get(i).ok_or_else(|| super::fault("seal reads", "missing result"));
+    let head: Option<Head> = get(0)?.results::<Head>().map_err(|e| super::fault("decode head", e))?.into_iter().next();
+    let pending: Vec<Link> = get(1)?.results().map_err(|e| super::fault("decode events", e))?;
     if pending.is_empty() {
+        return Ok(());
+    }
+    if pending.first().map(|l| l.seq) <= head.as_ref().map(|h| h.seq) {
         return Ok(());
     }
     let prev = head.map_or_else(|| GENESIS.to_string(), |h| h.hash);

@@ -90,6 +90,17 @@ pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>,
     row.map(convert).transpose()
 }
 
+/// The statement reading the customer of session `sid` (for a batch; see [`customer_from`]).
+pub fn customer_of_session(db: &D1Database, sid: &str) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(db, &format!("{} WHERE c.id = (SELECT customer_id FROM sessions WHERE id = ?1)", select()), args![sid])
+}
+
+/// Reads the row of [`customer_of_session`].
+pub fn customer_from(r: &worker::D1Result) -> Result<Option<Customer>, ApiError> {
+    let rows: Vec<Row> = r.results().map_err(|e| super::fault("decode customer", e))?;
+    rows.into_iter().next().map(convert).transpose()
+}
+
 /// Customers by id, in the order given (D1 binds the list as one JSON parameter).
 pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiError> {
     let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();

@@ -55,6 +55,20 @@ pub async fn permissions_for(db: &D1Database, reseller: &PartnerId, customer: &C
     all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
 }
 
+/// The statement reading the permissions session `sid` may rely on (its partner as reseller, its customer).
+pub fn permissions_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = (SELECT partner_id FROM sessions WHERE id = ?1)
+        AND (customer_id IS NULL OR customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)) ORDER BY granted_at, id");
+    stmt(db, &sql, args![sid])
+}
+
+/// The statement reading the authorizations of session `sid`'s customer to its partner.
+pub fn authorizations_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)
+        AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?1) ORDER BY requested_at DESC, id LIMIT 200");
+    stmt(db, &sql, args![sid])
+}
+
 /// The permissions that could concern `reseller` acting for the customers of a query page.
 pub fn permissions_in_page(db: &D1Database, page: &crate::sql::customers::Compiled, reseller: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
     let n = page.next_param();

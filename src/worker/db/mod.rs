@@ -126,8 +126,8 @@ pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Ti
 /// Row counts of every table (dev mode only).
 pub async fn table_counts(db: &D1Database) -> Result<serde_json::Value, ApiError> {
     // D1 caps compound SELECTs at a few terms, so one row of scalar subqueries instead of UNION ALL.
-    const TABLES: [&str; 14] = ["partners", "partner_users", "api_keys", "customers", "customer_tags", "distributor_permissions", "authorizations", "outbox", "audit_events", "quotes",
-        "sessions", "orders", "resources", "idempotency_keys"];
+    const TABLES: [&str; 15] = ["partners", "partner_users", "api_keys", "customers", "customer_tags", "distributor_permissions", "authorizations", "outbox", "audit_events", "quotes",
+        "sessions", "orders", "resources", "idempotency_keys", "dev_pings"];
     let cols: Vec<String> = TABLES.iter().map(|t| format!("(SELECT count(*) FROM {t}) AS {t}")).collect();
     let row: Option<serde_json::Value> = first(db, &format!("SELECT {}", cols.join(", ")), Vec::new()).await?;
     Ok(row.unwrap_or(serde_json::Value::Null))

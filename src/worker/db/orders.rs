@@ -43,10 +43,46 @@ struct SessionRow {
 /// The session `id`.
 pub async fn session(db: &D1Database, id: &SessionId) -> Result<Option<Session>, ApiError> {
     let row: Option<SessionRow> = first(db, "SELECT * FROM sessions WHERE id = ?1", args![id.as_str()]).await?;
-    let Some(r) = row else { return Ok(None) };
+    row.map(session_from_row).transpose()
+}
+
+/// Everything a session request reads, in one D1 round trip: the session, its source user, its
+/// customer, and the grants the check reads (`None` when the session does not exist).
+pub struct ActingRows {
+    pub session: Session,
+    pub actor: Option<crate::partners::Actor>,
+    pub customer: Option<crate::customers::Customer>,
+    pub permissions: Vec<crate::grants::DistributorPermission>,
+    pub authorizations: Vec<crate::grants::CustomerAuthorization>,
+}
+
+/// Loads [`ActingRows`] for session `id` with one batch of reads.
+pub async fn acting(db: &D1Database, id: &SessionId) -> Result<Option<ActingRows>, ApiError> {
+    let sid = id.as_str();
+    let stmts = vec![
+        stmt(db, "SELECT * FROM sessions WHERE id = ?1", args![sid])?,
+        super::partners::actor_of_session(db, sid)?,
+        super::customers::customer_of_session(db, sid)?,
+        super::grants::permissions_of_session(db, sid)?,
+        super::grants::authorizations_of_session(db, sid)?,
+    ];
+    let rs = db.batch(stmts).await.map_err(|e| super::fault("session batch", e))?;
+    let get = |i: usize| rs.get(i).ok_or_else(|| super::fault("session batch", "missing result"));
+    let sessions: Vec<SessionRow> = get(0)?.results().map_err(|e| super::fault("decode session", e))?;
+    let Some(row) = sessions.into_iter().next() else { return Ok(None) };
+    Ok(Some(ActingRows {
+        session: session_from_row(row)?,
+        actor: super::partners::actor_from_result(get(1)?)?,
+        customer: super::customers::customer_from(get(2)?)?,
+        permissions: super::grants::permissions_from(get(3)?)?,
+        authorizations: super::grants::authorizations_from(get(4)?)?,
+    }))
+}
+
+fn session_from_row(r: SessionRow) -> Result<Session, ApiError> {
     let t = |what: &str, s: &str| stored(what, Timestamp::parse(s));
     let ended_at = super::opt_time("session ended_at", &r.ended_at)?;
-    Ok(Some(Session {
+    Ok(Session {
         id: stored("session id", SessionId::parse(&r.id))?,
         customer_id: stored("customer id", CustomerId::parse(&r.customer_id))?,
         partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
@@ -61,7 +97,7 @@ pub async fn session(db: &D1Database, id: &SessionId) -> Result<Option<Session>,
         expires_at: t("session expires_at", &r.expires_at)?,
         end_reason: ended_at.map(|_| EndReason::SwitchRole),
         ended_at,
-    }))
+    })
 }
 
 /// Ends a live session (Switch Role); changes no row if it had already ended.

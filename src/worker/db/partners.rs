@@ -18,6 +18,22 @@ struct ActorRow {
     distributor_id: Option<String>,
 }
 
+/// The statement reading the source user of session `sid` as an actor (for a batch).
+pub fn actor_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+         FROM sessions s JOIN partner_users u ON u.id = s.source_user_id JOIN partners p ON p.id = u.partner_id WHERE s.id = ?1",
+        args![sid],
+    )
+}
+
+/// Reads the row of [`actor_of_session`].
+pub fn actor_from_result(r: &worker::D1Result) -> Result<Option<Actor>, ApiError> {
+    let rows: Vec<ActorRow> = r.results().map_err(|e| super::fault("decode actor", e))?;
+    rows.into_iter().next().map(actor_from).transpose()
+}
+
 /// The actor for partner user `id` (a session's source identity), if the user still exists.
 pub async fn actor_by_user(db: &D1Database, id: &UserId) -> Result<Option<Actor>, ApiError> {
     let row: Option<ActorRow> = first(

@@ -54,3 +54,10 @@ pub async fn verify_audit(ctx: &Ctx, req: &Request) -> Res {
     db::audit::seal_pending(&ctx.db).await?;
     json(200, &db::audit::verify(&ctx.db).await?)
 }
+
+/// `POST /v1/dev/ping` (dev mode): one trivial D1 insert, the baseline of the ordering benchmark.
+pub async fn ping(ctx: &Ctx) -> Res {
+    let st = db::stmt(&ctx.db, "INSERT INTO dev_pings (at, request_id) VALUES (?1, ?2)", crate::args![ctx.now.to_string(), ctx.request_id.as_str()])?;
+    db::batch(&ctx.db, vec![st]).await?;
+    json(201, &json!({"ok": true}))
+}

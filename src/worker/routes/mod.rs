@@ -32,6 +32,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed() },
         ["v1", "audit", "verify"] => match m { Get => meta::verify_audit(ctx, req).await, _ => not_allowed() },
         ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed() },
+        ["v1", "dev", "ping"] if ctx.dev => match m { Post => meta::ping(ctx).await, _ => not_allowed() },
         ["v1", "dev", "tables"] if ctx.dev => match m { Get => meta::tables(ctx).await, _ => not_allowed() },
         ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed() },
         ["v1", "customers", "reveal"] => match m { Post => customers::reveal(ctx, req, None).await, _ => not_allowed() },

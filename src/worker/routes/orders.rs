@@ -70,18 +70,21 @@ async fn session_of(ctx: &Ctx, req: &Request) -> Result<Session, ApiError> {
     store::session(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))
 }
 
-/// Authenticates a session request and runs the check again.
+/// Authenticates a session request and runs the check again, reading everything in one D1 round trip.
 pub async fn acting(ctx: &Ctx, req: &Request) -> Result<Acting, ApiError> {
-    let session = session_of(ctx, req).await?;
-    session.check_live(ctx.now)?;
-    let actor = db::partners::actor_by_user(&ctx.db, &session.source_user_id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
-    let customer = visible_customer(ctx, &actor, session.customer_id.as_str()).await?;
-    let input = prerequisite_input(ctx, &actor, &customer).await?;
-    let report = check(&actor, &customer.facts, &input.distributor_permissions, &input.authorizations, ctx.now);
+    let header = req.headers().get("Authorization").ok().flatten();
+    let token = sessions::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let id = sessions::verify(secret(ctx)?, token)?;
+    let rows = store::acting(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    rows.session.check_live(ctx.now)?;
+    let actor = rows.actor.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let customer = rows.customer.filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let permissions = if actor.needs_distributor_permission() { rows.permissions } else { Vec::new() };
+    let report = check(&actor, &customer.facts, &permissions, &rows.authorizations, ctx.now);
     if !report.can_order {
         return Err(sessions::refusal(&report));
     }
-    Ok(Acting { session, actor, customer, report })
+    Ok(Acting { session: rows.session, actor, customer, report })
 }
 
 /// `GET /v1/sessions/current`: whom the portal acts for and for how long.

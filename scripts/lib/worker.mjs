@@ -1,0 +1,73 @@
+// Starts the real worker under `wrangler dev` (workerd) on a free port with a fresh local D1,
+// migrated and seeded; used by the HTTP/page tests and by the ordering benchmark.
+import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+const state = join(root, '.state');
+process.env.PATH = `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`;
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+/** A seeded worker: `{base, dir, db, demo, stop(keep), log()}`. */
+export async function startWorker({ name = `test-${process.pid}`, customers = 200, port } = {}) {
+  port = Number(port || await freePort());
+  const dir = join(state, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const db = join(dir, 'd1');
+  const base = `http://127.0.0.1:${port}`;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run('cargo', ['run', '--quiet', '--bin', 'onbehalf-seed', '--', '--now', now, '--customers', String(customers), '--origin', base,
+    '--sql', join(dir, 'seed.sql'), '--credentials', join(dir, 'demo.json')]);
+  run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  // The worker is already built by make; wrangler's own build step then finds it up to date.
+  const server = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', db,
+    '--var', 'MODE:development', '--var', `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
+    '--show-interactive-dev-session=false', '--log-level', 'warn'],
+  { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout.on('data', (d) => { log += d; });
+  server.stderr.on('data', (d) => { log += d; });
+  const kill = (sig) => { try { process.kill(-server.pid, sig); } catch { /* gone */ } };
+  process.on('exit', () => kill('SIGTERM'));
+  process.on('SIGINT', () => { kill('SIGTERM'); process.exit(130); });
+
+  async function stop(keep = false) {
+    kill('SIGTERM');
+    // workerd needs a moment to exit after its process group is signalled.
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      try { process.kill(-server.pid, 0); } catch { break; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    kill('SIGKILL');
+    if (!keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try { if ((await fetch(`${base}/v1/health`)).ok) return { base, dir, db, demoPath: join(dir, 'demo.json'), stop, log: () => log }; } catch { /* not yet */ }
+    if (server.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.error(log);
+  await stop(true);
+  throw new Error('wrangler dev did not become ready');
+}
