@@ -18,6 +18,8 @@ export async function sessionApi(method, path, body, headers = {}) {
   const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json().catch(() => ({}));
   if (r.status === 401) ended(json.error?.message ?? 'The session has ended.');
+  // The re-check failed (a grant revoked, the customer frozen): the session can no longer act.
+  else if (r.status === 403 && json.error?.data?.can_order === false) ended(`You can no longer act for this customer: ${json.error.message}`);
   return { status: r.status, body: json, headers: r.headers };
 }
 
@@ -48,22 +50,42 @@ export async function switchInto(apiKey, customer, label) {
 
 let timer = null;
 
+const NOTICE = 'onbehalf.notice';
+
+/** The session is over: say why, then return to the partner view (Customer Management), which
+ * repeats the message. */
 function ended(message) {
+  if (!current()) return;
   forget();
   clearInterval(timer);
+  sessionStorage.setItem(NOTICE, message);
   const b = document.querySelector('#session-banner');
-  if (!b) return;
+  if (b) {
+    b.hidden = false;
+    b.className = 'session-banner ended';
+    b.dataset.state = 'ended';
+    b.replaceChildren(`${message} Returning to the partner view… `, Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }));
+  }
+  if (location.pathname !== '/') setTimeout(() => { location.href = '/'; }, 2500);
+}
+
+/** On the partner view: the reason the last session ended, once. */
+function notice(b) {
+  const m = sessionStorage.getItem(NOTICE);
+  if (!m || !b) return;
+  sessionStorage.removeItem(NOTICE);
   b.hidden = false;
   b.className = 'session-banner ended';
   b.dataset.state = 'ended';
-  b.replaceChildren(`${message} You are back in the partner view. `, Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }));
+  b.textContent = `${m} You are back in the partner view.`;
 }
 
 /** Shows the banner while a session lasts; `onEnd` runs after Switch Role. */
 export function mountBanner() {
   const b = document.querySelector('#session-banner');
   const s = current();
-  if (!b || !s) return null;
+  if (!s) { notice(b); return null; }
+  if (!b) return null;
   const left = () => Math.max(0, Math.floor((Date.parse(s.expires_at) - Date.now()) / 1000));
   const render = () => {
     const n = left();

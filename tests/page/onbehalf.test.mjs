@@ -80,3 +80,35 @@ test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
   await p.screenshot({ path: `${ARTIFACTS}/switched-back.png` });
   assert.deepEqual(errors, []);
 });
+
+test('a grant revoked mid-session: the portal says so and returns to the partner view', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const p = await ctx.newPage();
+  const C = demo.customers.ready;
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  await p.fill('#f-id', C);
+  await p.click('#filters button[type="submit"]');
+  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.click(`tr[data-customer-id="${C}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
+  await p.click('#switch-ok');
+  await p.waitForURL(/\/order(\.html)?\?customer=/);
+  await p.waitForSelector('#session-banner[data-state="live"]');
+  // The distributor revokes its permission while the reseller acts for the customer.
+  const admin = { Authorization: `Bearer ${key('northwind-admin')}`, 'Content-Type': 'application/json' };
+  const perms = await (await fetch(`${BASE}/v1/distributor-permissions?reseller_id=${demo.partners.reseller}`, { headers: admin })).json();
+  const covering = perms.permissions.filter((x) => x.state === 'active' && (x.customer_id === C || x.customer_id === null));
+  for (const x of covering) await fetch(`${BASE}/v1/distributor-permissions/${x.id}/revoke`, { method: 'POST', headers: admin, body: JSON.stringify({ reason: 'page test' }) });
+  await p.check('input[name="service"][value="evs"]');
+  await p.click('#place-order');
+  await p.waitForSelector('#session-banner[data-state="ended"]');
+  assert.match(await p.textContent('#session-banner'), /no longer act for this customer/);
+  await p.waitForURL(`${BASE}/`);
+  await p.waitForSelector('#session-banner[data-state="ended"]');
+  assert.match(await p.textContent('#session-banner'), /back in the partner view/);
+  await p.screenshot({ path: `${ARTIFACTS}/session-revoked.png` });
+  // Grant again for whatever runs next.
+  const g = await fetch(`${BASE}/v1/distributor-permissions`, { method: 'POST', headers: admin, body: JSON.stringify({ reseller_id: demo.partners.reseller, customer_id: C, capabilities: ['order', 'om'] }) });
+  assert.equal(g.status, 201);
+});
