@@ -3,16 +3,8 @@
 // browser module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
 import init, { checkPrerequisites, filterCustomers } from './pkg/onbehalf.js';
 import { mountBanner, switchInto } from './session.js';
+import { $, el } from './dom.js';
 
-const $ = (sel) => document.querySelector(sel);
-const el = (tag, attrs = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
-  }
-  for (const k of kids) e.append(k);
-  return e;
-};
 
 // A key in the URL fragment (#key=obk_...) is moved to sessionStorage and removed from the address bar.
 const fragKey = new URLSearchParams(location.hash.slice(1)).get('key');

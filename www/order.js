@@ -3,16 +3,8 @@
 // Cloud payload. "Get a quote" stores it through POST /v1/quotes (price held 15 minutes).
 import init, { catalog, customerProjectId, prepareOrder } from './pkg/onbehalf.js';
 import { current as currentSession, mountBanner, sessionApi } from './session.js';
+import { $, el } from './dom.js';
 
-const $ = (sel) => document.querySelector(sel);
-const el = (tag, attrs = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
-  }
-  for (const k of kids) e.append(k);
-  return e;
-};
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customerId = new URLSearchParams(location.search).get('customer');
 let cat; let customer; let lastDraft = null;

@@ -1,14 +1,8 @@
 // Customer Orders (yearly/monthly orders placed on behalf) and View Resources (what was provisioned
 // for one customer), read with the partner's key.
 import { mountBanner } from './session.js';
+import { $, el } from './dom.js';
 
-const $ = (sel) => document.querySelector(sel);
-const el = (tag, attrs = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) { if (k === 'text') e.textContent = v; else e.setAttribute(k, v); }
-  for (const k of kids) e.append(k);
-  return e;
-};
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customer = new URLSearchParams(location.search).get('customer');
 const money = (minor, currency) => `${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} ${currency}`;
