@@ -33,6 +33,27 @@ async function load() {
   $('#revoke-form').hidden = a.state !== 'active';
   if (a.state === 'pending') say(`Code valid until ${code.expires_at}; ${code.attempts_left} attempt(s) left.`);
   if (a.state === 'active') say(`Authorized until ${a.expires_at}. You can revoke at any time.`);
+  await activity();
+}
+
+const ACTIONS = {
+  'authorization.requested': 'asked for authorization', 'authorization.approved': 'you approved', 'authorization.rejected': 'you rejected',
+  'authorization.revoked': 'you revoked the authorization', 'authorization.withdrawn': 'withdrew its request', 'consent.code_sent': 'a code was sent',
+  'consent.code_failed': 'a wrong code was entered', 'session.started': 'started acting as you', 'session.ended': 'stopped acting as you',
+  'session.refused': 'was refused to act as you', 'order.placed': 'placed an order', 'order.paid': 'paid an order', 'order.cancelled': 'cancelled an order',
+  'order.refused': 'was refused an order', 'resources.enabled': 'enabled pay-per-use resources', 'quote.created': 'asked for a quote',
+  'customer.revealed': 'viewed your hidden details (with a reason)',
+};
+
+async function activity() {
+  const r = await call('GET', '/events');
+  if (r.status !== 200) return;
+  $('#activity').replaceChildren(...r.body.events.map((e) => {
+    const li = document.createElement('li');
+    li.dataset.action = e.action;
+    li.textContent = `${e.at.replace('T', ' ').replace('Z', ' UTC')} · ${e.actor_kind === 'customer' ? 'You' : 'Partner'}: ${ACTIONS[e.action] ?? e.action}${e.target_id ? ` (${e.target_id})` : ''}`;
+    return li;
+  }));
 }
 
 $('#approve-form').addEventListener('submit', async (ev) => {

@@ -184,6 +184,9 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   await p.fill('#code', code);
   await p.click('#approve-form button[type="submit"]');
   await p.waitForFunction(() => document.querySelector('#consent-state').textContent === 'active');
+  // The customer's own view of the audit trail: the request, then its approval.
+  await p.waitForSelector('#activity li[data-action="authorization.approved"]');
+  assert.ok(await p.$('#activity li[data-action="authorization.requested"]'));
   await p.screenshot({ path: `${ARTIFACTS}/consent-approved.png`, fullPage: true });
   const list = await api('GET', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator' });
   assert.deepEqual(list.body.authorizations[0].capabilities, ['om']);
