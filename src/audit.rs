@@ -71,6 +71,10 @@ pub enum Action {
     OrderRefused,
     #[serde(rename = "resources.enabled")]
     ResourcesEnabled,
+    #[serde(rename = "portal_token.created")]
+    PortalTokenCreated,
+    #[serde(rename = "origins.changed")]
+    OriginsChanged,
 }
 
 impl Action {
@@ -98,6 +102,8 @@ impl Action {
             Self::OrderCancelled => "order.cancelled",
             Self::OrderRefused => "order.refused",
             Self::ResourcesEnabled => "resources.enabled",
+            Self::PortalTokenCreated => "portal_token.created",
+            Self::OriginsChanged => "origins.changed",
         }
     }
 }

@@ -44,6 +44,8 @@ codes! {
     // --- request and authentication -------------------------------------------------------------
     Unauthenticated => ("unauthenticated", 401, "Missing, malformed, unknown or revoked API key."),
     ForbiddenRole => ("forbidden_role", 403, "Your role does not allow this action."),
+    ForbiddenCredential => ("forbidden_credential", 403, "A portal token may not do this; use the partner's API key on its server."),
+    OriginNotAllowed => ("origin_not_allowed", 403, "This browser origin is not in the partner's allowed origins."),
     ForbiddenPartnerKind => ("forbidden_partner_kind", 403, "This action is for another kind of partner."),
     NotFound => ("not_found", 404, "No such resource, or it is not visible to you."),
     RouteNotFound => ("route_not_found", 404, "No such route."),

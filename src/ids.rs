@@ -118,6 +118,10 @@ prefixed_id!(
     AuthorizationId, "auth_"
 );
 prefixed_id!(
+    /// A portal token's public id (the secret itself is never stored).
+    PortalTokenId, "ptk_"
+);
+prefixed_id!(
     /// A switch-role session: a partner user acting as a customer.
     SessionId, "ses_"
 );

@@ -25,6 +25,7 @@ pub mod orders;
 pub mod outbox;
 pub mod partners;
 pub mod payloads;
+pub mod portal;
 pub mod prerequisites;
 pub mod quotes;
 pub mod sessions;

@@ -5,7 +5,8 @@ use crate::audit::{Action, ActorKind, AuditEvent};
 use crate::decode::parse_json;
 use crate::error::{ApiError, Code};
 use crate::ids::{CustomerId, PartnerId};
-use crate::partners::{api_key_hash, bearer_key, Actor};
+use crate::partners::{api_key_hash, Actor};
+use crate::portal::{self, Credential};
 use crate::time::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -74,12 +75,43 @@ impl Ctx {
         }
     }
 
-    /// The partner user behind the request's API key: `unauthenticated` otherwise.
+    /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.
     pub async fn actor(&self, req: &Request) -> Result<Actor, ApiError> {
-        let header = req.headers().get("Authorization").ok().flatten();
-        let key = bearer_key(header.as_deref()).ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
-        db::partners::actor_by_key_hash(&self.db, &api_key_hash(key)).await?.ok_or_else(|| ApiError::new(Code::Unauthenticated))
+        Ok(self.credential(req).await?.0)
     }
+
+    /// The partner user and how the request authenticated. A cross-origin browser request must come
+    /// from an origin the partner allows (`origin_not_allowed`).
+    pub async fn credential(&self, req: &Request) -> Result<(Actor, Credential), ApiError> {
+        let header = req.headers().get("Authorization").ok().flatten();
+        let (kind, secret) = portal::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+        let actor = match kind {
+            Credential::ApiKey => db::partners::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
+            Credential::PortalToken => db::partners::actor_by_portal_token(&self.db, &portal::token_hash(secret), &self.now.to_string()).await?,
+        }
+        .ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+        if let Some(o) = cross_origin(req, &self.origin) {
+            let allowed = db::partners::origins(&self.db, actor.partner_id.as_str()).await?;
+            if !portal::origin_allowed(&o, &allowed) {
+                return Err(ApiError::new(Code::OriginNotAllowed));
+            }
+        }
+        Ok((actor, kind))
+    }
+
+    /// The actor of a request that must use an API key (not a portal token): `forbidden_credential` otherwise.
+    pub async fn api_key_actor(&self, req: &Request) -> Result<Actor, ApiError> {
+        let (actor, kind) = self.credential(req).await?;
+        portal::require_api_key(kind)?;
+        Ok(actor)
+    }
+}
+
+/// The request's `Origin` when it is another origin than the worker's own.
+pub fn cross_origin(req: &Request, own: &str) -> Option<String> {
+    let o = req.headers().get("Origin").ok().flatten()?;
+    let own_req = req.url().ok().map(|u| u.origin().ascii_serialization());
+    (o != own && Some(&o) != own_req.as_ref()).then_some(o)
 }
 
 /// Reads a JSON body: `payload_too_large`, `unsupported_media_type` or `malformed_json` when it is

@@ -17,9 +17,24 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         Ok(b) => format!("req_{}", hex(&b)),
         Err(_) => "req_unavailable".to_string(),
     };
+    // CORS: a browser origin other than our own is served only if a partner lists it (preflights
+    // carry no credentials, so any partner's list admits them; the request itself is then checked
+    // against its own partner's list when it authenticates).
+    let mut cors_origin: Option<String> = None;
     let result = match context(&req, &env, request_id.clone()) {
         Ok(ctx) => {
-            let r = routes::dispatch(&ctx, &mut req).await;
+            if let Some(o) = http::cross_origin(&req, &ctx.origin) {
+                match db::partners::origin_known(&ctx.db, &crate::portal::origin(&o).unwrap_or_default()).await {
+                    Ok(true) => cors_origin = Some(o),
+                    Ok(false) => {}
+                    Err(e) => worker::console_error!("{request_id}: origin lookup: {}", e.message),
+                }
+            }
+            let r = if req.method() == worker::Method::Options {
+                preflight(cors_origin.is_some())
+            } else {
+                routes::dispatch(&ctx, &mut req).await
+            };
             // Writes append audit events; seal them into the hash chain before answering. A failure
             // here loses nothing: the next write (or GET /v1/audit/verify) seals them.
             if req.method() != worker::Method::Get {
@@ -46,7 +61,25 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let _ = h.set("X-Request-Id", &request_id);
     let _ = h.set("Cache-Control", "no-store");
     let _ = h.set("X-Content-Type-Options", "nosniff");
+    let _ = h.set("Referrer-Policy", "no-referrer");
+    if let Some(o) = cors_origin {
+        let _ = h.set("Access-Control-Allow-Origin", &o);
+        let _ = h.set("Vary", "Origin");
+        let _ = h.set("Access-Control-Expose-Headers", "X-Request-Id, Idempotency-Replayed, Retry-After");
+        let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+        let _ = h.set("Access-Control-Max-Age", "600");
+    }
     Ok(resp)
+}
+
+/// The answer to a CORS preflight: 204 for an allowed origin (the headers are added by `fetch`),
+/// `origin_not_allowed` otherwise.
+fn preflight(allowed: bool) -> Result<Response, ApiError> {
+    if !allowed {
+        return Err(ApiError::new(Code::OriginNotAllowed));
+    }
+    Response::empty().map(|r| r.with_status(204)).map_err(|e| db::fault("preflight", e))
 }
 
 fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {

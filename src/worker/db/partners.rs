@@ -56,6 +56,56 @@ fn actor_from(r: ActorRow) -> Result<Actor, ApiError> {
     })
 }
 
+/// The actor behind an unexpired portal token, by the token's hash.
+pub async fn actor_by_portal_token(db: &D1Database, hash: &str, now: &str) -> Result<Option<Actor>, ApiError> {
+    let row: Option<ActorRow> = first(
+        db,
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+         FROM portal_tokens t JOIN partner_users u ON u.id = t.user_id JOIN partners p ON p.id = u.partner_id
+         WHERE t.token_hash = ?1 AND t.expires_at > ?2",
+        args![hash, now],
+    )
+    .await?;
+    row.map(actor_from).transpose()
+}
+
+/// Inserts a portal token (its hash).
+#[allow(clippy::too_many_arguments)]
+pub fn insert_portal_token(db: &D1Database, id: &str, hash: &str, user: &str, partner: &str, by: &str, at: &str, expires: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO portal_tokens (id, token_hash, user_id, partner_id, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        args![id, hash, user, partner, by, at, expires],
+    )
+}
+
+/// The origins `partner` allows.
+pub async fn origins(db: &D1Database, partner: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct O {
+        origin: String,
+    }
+    Ok(all::<O>(db, "SELECT origin FROM partner_origins WHERE partner_id = ?1 ORDER BY origin", args![partner]).await?.into_iter().map(|o| o.origin).collect())
+}
+
+/// Whether any partner allows `origin` (for preflights, which carry no credentials).
+pub async fn origin_known(db: &D1Database, origin: &str) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    Ok(first::<N>(db, "SELECT count(*) AS n FROM partner_origins WHERE origin = ?1", args![origin]).await?.is_some_and(|r| r.n > 0))
+}
+
+/// Statements replacing `partner`'s origins with `list`.
+pub fn set_origins(db: &D1Database, partner: &str, list: &[String]) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let mut v = vec![stmt(db, "DELETE FROM partner_origins WHERE partner_id = ?1", args![partner])?];
+    for o in list {
+        v.push(stmt(db, "INSERT INTO partner_origins (partner_id, origin) VALUES (?1, ?2)", args![partner, o.as_str()])?);
+    }
+    Ok(v)
+}
+
 /// The actor behind an unrevoked API key, by the key's hash.
 pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Actor>, ApiError> {
     let row: Option<ActorRow> = first(

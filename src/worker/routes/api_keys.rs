@@ -13,7 +13,7 @@ use worker::Request;
 
 /// `GET /v1/api-keys`: the keys of the partner's users (metadata only).
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
-    let actor = ctx.actor(req).await?;
+    let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
     let keys = partners::keys_of_partner(&ctx.db, actor.partner_id.as_str()).await?;
     json(200, &json!({"api_keys": keys}))
@@ -21,7 +21,7 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
 
 /// `POST /v1/api-keys` `{user_id, label}`: a new key for a user of the same partner.
 pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
-    let actor = ctx.actor(req).await?;
+    let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
     let body = json_body(req).await?;
     let mut d = Decoder::new();
@@ -48,7 +48,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
 
 /// `POST /v1/api-keys/{id}/revoke`: the key stops working at once.
 pub async fn revoke(ctx: &Ctx, req: &Request, id: &str) -> Res {
-    let actor = ctx.actor(req).await?;
+    let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
     let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     if key.revoked_at.is_some() {

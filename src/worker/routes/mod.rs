@@ -4,6 +4,7 @@ mod api_keys;
 mod authorizations;
 mod consent;
 mod customers;
+mod embed;
 mod meta;
 mod orders;
 mod permissions;
@@ -76,6 +77,12 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "ledger"] => match m { Get => orders::ledger(ctx, req).await, _ => not_allowed() },
         ["v1", "orders", id, "pay"] => match m { Post => orders::pay(ctx, req, id).await, _ => not_allowed() },
         ["v1", "orders", id, "cancel"] => match m { Post => orders::cancel(ctx, req, id).await, _ => not_allowed() },
+        ["v1", "portal-tokens"] => match m { Post => embed::mint(ctx, req).await, _ => not_allowed() },
+        ["v1", "cors-origins"] => match m {
+            Get => embed::origins(ctx, req).await,
+            Method::Put => embed::set_origins(ctx, req).await,
+            _ => not_allowed(),
+        },
         ["v1", "catalog"] => match m { Get => quotes::show_catalog(req).await, _ => not_allowed() },
         ["v1", "drafts", "validate"] => match m { Post => quotes::validate_draft(ctx, req).await, _ => not_allowed() },
         ["v1", "drafts", "payload"] => match m { Post => quotes::payload(ctx, req).await, _ => not_allowed() },

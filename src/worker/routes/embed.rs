@@ -1,0 +1,50 @@
+//! Embedding: portal tokens minted server side, and the partner's allowed browser origins.
+
+use super::Res;
+use crate::audit::Action;
+use crate::error::{ApiError, Code};
+use crate::ids::PortalTokenId;
+use crate::partners::Ability;
+use crate::portal::{self, MintRequest};
+use crate::worker::db::{self, audit, partners};
+use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use serde_json::json;
+use worker::Request;
+
+/// `POST /v1/portal-tokens` `{user_id?, minutes?}` (API key only): a short-lived token for one of
+/// the partner's users, for components in the partner's portal. It cannot mint tokens or manage keys.
+pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
+    let actor = ctx.api_key_actor(req).await?;
+    let ask = MintRequest::decode(&json_body(req).await?)?;
+    let subject = ask.subject(&actor)?;
+    let user = partners::user(&ctx.db, subject.as_str()).await?.filter(|u| u.partner_id == actor.partner_id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let secret = portal::token_secret(&random_bytes()?);
+    let id = PortalTokenId::from_bytes(&random_bytes()?);
+    let expires = ask.expires(ctx.now);
+    let ev = ctx.partner_event(&actor, None, Action::PortalTokenCreated, id.as_str(), json!({"user_id": user.id, "expires_at": expires}));
+    db::batch(&ctx.db, vec![
+        partners::insert_portal_token(&ctx.db, id.as_str(), &portal::token_hash(&secret), &user.id, actor.partner_id.as_str(), actor.user_id.as_str(), &ctx.now.to_string(), &expires.to_string())?,
+        audit::append(&ctx.db, &ev)?,
+    ])
+    .await?;
+    json(201, &json!({"id": id, "token": secret, "user_id": user.id, "expires_at": expires}))
+}
+
+/// `GET /v1/cors-origins`: the browser origins your partner allows.
+pub async fn origins(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    json(200, &json!({"origins": partners::origins(&ctx.db, actor.partner_id.as_str()).await?}))
+}
+
+/// `PUT /v1/cors-origins` `{origins: [...]}` (admin, API key only): replaces the allowed origins.
+pub async fn set_origins(ctx: &Ctx, req: &mut Request) -> Res {
+    let actor = ctx.api_key_actor(req).await?;
+    actor.require(Ability::ManageApiKeys)?;
+    let list = portal::decode_origins(&json_body(req).await?)?;
+    let ev = ctx.partner_event(&actor, None, Action::OriginsChanged, actor.partner_id.as_str(), json!({"origins": list}));
+    let mut stmts = partners::set_origins(&ctx.db, actor.partner_id.as_str(), &list)?;
+    stmts.push(audit::append(&ctx.db, &ev)?);
+    db::batch(&ctx.db, stmts).await?;
+    json(200, &json!({"origins": list}))
+}
