@@ -29,7 +29,7 @@ export CHROME_BIN := /usr/bin/chromium
 
 RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 
-.PHONY: help dev dev-reset test bench tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
+.PHONY: help dev dev-reset test bench package tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
         test-core test-wasm test-http deploy-check clean
 
 help:
@@ -82,6 +82,11 @@ build/index.js: $(RUST_SRC) | tools
 
 browser: www/pkg/onbehalf.js
 
+# The browser module as an npm package (dist/onbehalf-browser/ and dist/onbehalf-browser-<version>.tgz),
+# assembled from the files the portal uses.
+package: browser
+	@node scripts/package.mjs
+
 www/pkg/onbehalf.js: $(RUST_SRC) | tools
 	wasm-pack build --release --target web --out-dir www/pkg --out-name onbehalf --no-pack -- --features browser
 	@rm -f www/pkg/.gitignore
@@ -128,7 +133,7 @@ test-wasm: | tools tools-browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=120 \
 	  cargo test --locked --target wasm32-unknown-unknown --features browser --test browser
 
-test-http: worker browser | tools tools-browser
+test-http: worker browser package | tools tools-browser
 	node scripts/run-http-tests.mjs
 
 # ---------------------------------------------------------------------------------------------

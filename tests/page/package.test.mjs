@@ -1,0 +1,64 @@
+// The npm package (make package): the tarball installs into a scratch folder and a plain page imports
+// it with <script type="module">, in Chromium, and gets the API's answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+test('the package installs from its tarball and works in a plain page', async () => {
+  const tarball = readdirSync(join(root, 'dist')).find((f) => /^onbehalf-browser-.*\.tgz$/.test(f));
+  assert.ok(tarball, 'make package made a tarball');
+  const dir = mkdtempSync(join(tmpdir(), 'onbehalf-pkg-'));
+  writeFileSync(join(dir, 'package.json'), '{"name":"scratch","private":true}');
+  const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(root, 'dist', tarball)], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const pkgDir = join(dir, 'node_modules', 'onbehalf-browser');
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.sideEffects, false);
+  assert.equal(pkg.exports['.'].types, './onbehalf.d.ts');
+  const dts = readFileSync(join(pkgDir, 'onbehalf.d.ts'), 'utf8');
+  for (const s of ['export function prepareOrder(', 'export function validateOrder(', 'export interface OrderDraft', 'export interface Quote', 'export interface HuaweiRequest']) {
+    assert.ok(dts.includes(s), `types: ${s}`);
+  }
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><title>host</title><script type="module">
+    import init, { validateOrder, prepareOrder, version } from './node_modules/onbehalf-browser/onbehalf.js';
+    await init();
+    window.onbehalfPkg = { validateOrder, prepareOrder, version };
+    document.title = 'ready';
+  </script>`);
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
+  const server = createServer((req, res) => {
+    const f = join(dir, req.url === '/' ? 'index.html' : req.url.split('?')[0]);
+    if (!f.startsWith(dir) || !existsSync(f)) { res.statusCode = 404; return res.end(); }
+    res.setHeader('Content-Type', types[extname(f)] ?? 'application/octet-stream');
+    res.end(readFileSync(f));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => document.title === 'ready');
+    const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
+    const f = fixtures.fixtures[0];
+    const golden = JSON.parse(readFileSync(join(root, 'tests/golden', `${f.name}.json`), 'utf8'));
+    const got = await page.evaluate(({ f, customer }) => ({
+      version: window.onbehalfPkg.version(),
+      valid: window.onbehalfPkg.validateOrder(f.draft),
+      prepared: window.onbehalfPkg.prepareOrder(f.draft, f.project_id, customer),
+    }), { f, customer: fixtures.customer });
+    assert.equal(got.version, pkg.version);
+    assert.deepEqual(got.valid, { valid: true });
+    assert.deepEqual(got.prepared, golden, 'the packaged module gives the golden answer');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
