@@ -9,11 +9,11 @@ const w = await startWorker({ port: process.env.ONBEHALF_TEST_PORT });
 let code = 1;
 try {
   const files = ['tests/http', 'tests/page'].flatMap((d) =>
-    readdirSync(join(root, d)).filter((f) => f.endsWith('.test.mjs')).map((f) => join(d, f)));
+    readdirSync(join(root, d)).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(d, f)));
   const only = process.env.ONBEHALF_TESTS ? files.filter((f) => f.includes(process.env.ONBEHALF_TESTS)) : files;
   const r = spawnSync('node', ['--test', '--test-concurrency=1', ...only], {
     cwd: root, stdio: 'inherit',
-    env: { ...process.env, ONBEHALF_URL: w.base, ONBEHALF_DEMO: w.demoPath, ONBEHALF_DB: w.db },
+    env: { ...process.env, ONBEHALF_URL: w.base, ONBEHALF_DEMO: w.demoPath, ONBEHALF_DB: w.db, ONBEHALF_RECORD: join(w.dir, 'responses.jsonl') },
   });
   code = r.status ?? 1;
 } catch (e) {

@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod masking;
 pub mod money;
+pub mod openapi;
 pub mod orders;
 pub mod outbox;
 pub mod partners;

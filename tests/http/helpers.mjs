@@ -1,5 +1,5 @@
 // Shared helpers for the HTTP tests: a tiny client and the seeded demo credentials.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 
 export const BASE = process.env.ONBEHALF_URL ?? 'http://127.0.0.1:8787';
@@ -14,6 +14,13 @@ export function key(handle) {
 
 export function user(handle) {
   return demo.users.find((x) => x.handle === handle);
+}
+
+/** Appends a real response to the record that tests/http/zz_openapi.test.mjs checks against the OpenAPI document. */
+export function record(method, path, status, body) {
+  if (process.env.ONBEHALF_RECORD && path.startsWith('/v1/') && !path.startsWith('/v1/dev/')) {
+    appendFileSync(process.env.ONBEHALF_RECORD, `${JSON.stringify({ method, path: path.split('?')[0], status, body })}\n`);
+  }
 }
 
 /** Calls the API. `as` is a user handle (or a raw key with `rawKey`). Returns {status, headers, body, text}. */
@@ -31,6 +38,7 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
   const text = await r.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
+  record(method, path, r.status, json);
   return { status: r.status, headers: r.headers, body: json, text };
 }
 

@@ -10,7 +10,7 @@ mod orders;
 mod permissions;
 mod quotes;
 
-use super::http::Ctx;
+use super::http::{json, Ctx};
 use crate::error::{ApiError, Code};
 use worker::{Method, Request, Response};
 
@@ -28,6 +28,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
     let m = req.method();
     use Method::{Get, Post};
     match segs.as_slice() {
+        ["v1", "openapi.json"] => match m { Get => json(200, &crate::openapi::document()), _ => not_allowed() },
         ["v1", "health"] => match m { Get => meta::health(ctx), _ => not_allowed() },
         ["v1", "me"] => match m { Get => meta::me(ctx, req).await, _ => not_allowed() },
         ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed() },

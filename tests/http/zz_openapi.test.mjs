@@ -1,0 +1,58 @@
+// The OpenAPI document against reality: every response the HTTP suite recorded (helpers.mjs `api`)
+// must be described by GET /v1/openapi.json: its path and method, its status, and its body's schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { BASE } from './helpers.mjs';
+
+/** A JSON Schema subset: $ref, type (or list), enum, properties, required, additionalProperties, items, oneOf. */
+function check(doc, schema, v, at, errs) {
+  if (!schema || errs.length > 20) return;
+  if (schema.$ref) return check(doc, schema.$ref.split('/').slice(1).reduce((o, k) => o[k], doc), v, at, errs);
+  if (schema.oneOf) {
+    const ok = schema.oneOf.some((s) => { const e = []; check(doc, s, v, at, e); return e.length === 0; });
+    if (!ok) errs.push(`${at}: matches no alternative`);
+    return;
+  }
+  const t = v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+  if (schema.type) {
+    const types = [].concat(schema.type);
+    if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) return errs.push(`${at}: ${t} is not ${types.join('|')}`);
+  }
+  if (schema.enum && !schema.enum.includes(v)) errs.push(`${at}: ${JSON.stringify(v)} not in enum`);
+  if (t === 'object') {
+    for (const k of schema.required ?? []) if (!(k in v)) errs.push(`${at}: missing ${k}`);
+    for (const [k, x] of Object.entries(v)) {
+      if (schema.properties?.[k]) check(doc, schema.properties[k], x, `${at}.${k}`, errs);
+      else if (schema.additionalProperties === false) errs.push(`${at}: unexpected key ${k}`);
+    }
+  }
+  if (t === 'array' && schema.items) v.forEach((x, i) => check(doc, schema.items, x, `${at}[${i}]`, errs));
+}
+
+test('every response recorded by the HTTP suite matches the OpenAPI document', async () => {
+  const doc = await (await fetch(`${BASE}/v1/openapi.json`)).json();
+  assert.equal(doc.openapi, '3.1.0');
+  assert.ok(doc.components.schemas.ErrorCode.enum.includes('idempotency_key_reused'));
+  const file = process.env.ONBEHALF_RECORD;
+  if (!file || !existsSync(file)) return; // run alone: nothing recorded
+  const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const routes = Object.keys(doc.paths).map((p) => ({ p, re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  const problems = [];
+  const covered = new Set();
+  for (const r of records) {
+    const route = routes.filter((x) => x.re.test(r.path)).sort((a, b) => b.p.split('{').length - a.p.split('{').length).reverse()[0];
+    if (!route) { if (r.status !== 404) problems.push(`${r.method} ${r.path}: no path`); continue; }
+    const op = doc.paths[route.p][r.method.toLowerCase()];
+    if (!op) { if (r.status !== 405) problems.push(`${r.method} ${route.p}: method not described`); continue; }
+    covered.add(`${r.method} ${route.p}`);
+    const resp = op.responses[String(r.status)];
+    if (!resp) { problems.push(`${r.method} ${route.p}: status ${r.status} not described`); continue; }
+    const schema = (resp.$ref ? doc.components.responses.Error : resp).content?.['application/json']?.schema;
+    const errs = [];
+    check(doc, schema, r.body, 'body', errs);
+    if (errs.length) problems.push(`${r.method} ${route.p} ${r.status}: ${errs.slice(0, 3).join('; ')}`);
+  }
+  assert.deepEqual([...new Set(problems)], []);
+  assert.ok(covered.size >= 25, `responses of ${covered.size} operations were checked`);
+});
