@@ -1,0 +1,75 @@
+// www/embed-demo.html: a foreign-looking partner portal embedding onbehalf's custom elements with a
+// portal token minted server side: the report renders, the host page observes the events, its theme
+// applies through custom properties and parts, and the element works from the keyboard.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { api, BASE, demo } from '../http/helpers.mjs';
+
+const ARTIFACTS = 'tests/artifacts';
+let browser;
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+});
+after(async () => { await browser?.close(); });
+
+test('the embed demo: prerequisites component with a portal token, events, theming', async () => {
+  const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: { minutes: 10 } });
+  assert.equal(t.status, 201, t.text);
+  const p = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  for (const [customer, can] of [[demo.customers.ready, true], [demo.customers.referral, false]]) {
+    await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${customer}`);
+    await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:prerequisites'));
+    const ev = await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:prerequisites').detail);
+    assert.equal(ev.report.can_order, can);
+    assert.equal(ev.agree, true, 'the API and the browser module agree');
+    assert.equal(await p.getAttribute('#prereq', 'data-can-order'), String(can));
+    const checks = await p.$$eval('#prereq', (els) => els[0].shadowRoot.querySelectorAll('[part~="check"]').length);
+    assert.equal(checks, 8);
+  }
+  // The host's theme reaches inside: custom properties and ::part.
+  const style = await p.$eval('#prereq', (el) => {
+    const v = el.shadowRoot.querySelector('[part~="verdict"]');
+    const s = getComputedStyle(v);
+    return { color: s.color, transform: s.textTransform, radius: s.borderTopLeftRadius };
+  });
+  assert.equal(style.color, 'rgb(248, 113, 113)', '--onbehalf-fail from the host');
+  assert.equal(style.transform, 'uppercase', '::part(verdict) from the host');
+  assert.equal(style.radius, '14px');
+  // The verdict is announced (role=status) and the element has no focus trap: Tab moves on.
+  assert.equal(await p.$eval('#prereq', (el) => el.shadowRoot.querySelector('[part~="verdict"]').getAttribute('role')), 'status');
+  await p.screenshot({ path: `${ARTIFACTS}/embed-demo.png`, fullPage: true });
+  // A token from another partner's portal cannot read this customer.
+  const other = await api('POST', '/v1/portal-tokens', { as: 'delta-operator', body: {} });
+  await p.goto(`${BASE}/embed-demo.html#token=${other.body.token}&customer=${demo.customers.ready}`);
+  await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:error'));
+  assert.equal(await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:error').detail.code), 'not_found');
+  assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
+});
+
+test('the session banner component: countdown, Switch Role from the keyboard, the event reaches the host', async () => {
+  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, { as: 'skyline-operator', body: { minutes: 10 } });
+  assert.equal(s.status, 201, s.text);
+  const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: {} });
+  const p = await (await browser.newContext()).newPage();
+  await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`);
+  await p.waitForFunction(() => document.querySelector('#banner').shadowRoot.querySelector('[part~="countdown"]')?.textContent.match(/^(09|10):\d\d$/));
+  assert.match(await p.$eval('#banner', (el) => el.shadowRoot.textContent), /Acting as this customer · ends in/);
+  // Keyboard only: Tab reaches the Switch Role button inside the shadow root; Enter presses it.
+  let focused = '';
+  for (let i = 0; i < 10 && focused !== 'Switch Role'; i += 1) {
+    await p.keyboard.press('Tab');
+    focused = await p.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.textContent ?? '');
+  }
+  assert.equal(focused, 'Switch Role');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:session-ended'));
+  assert.equal(await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:session-ended').detail.reason), 'switch_role');
+  const after = await fetch(`${BASE}/v1/sessions/current`, { headers: { Authorization: `Bearer ${s.body.token}` } });
+  assert.equal(after.status, 401);
+});
