@@ -17,10 +17,15 @@ export async function sessionApi(method, path, body, headers = {}) {
   if (body !== undefined) h['Content-Type'] = 'application/json';
   const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json().catch(() => ({}));
-  if (r.status === 401) ended(json.error?.message ?? 'The session has ended.');
-  // The re-check failed (a grant revoked, the customer frozen): the session can no longer act.
-  else if (r.status === 403 && json.error?.data?.can_order === false) ended(`You can no longer act for this customer: ${json.error.message}`);
+  onSessionAnswer(r.status, json);
   return { status: r.status, body: json, headers: r.headers };
+}
+
+/** Ends the session in the portal when an answer says it is over: 401 (ended, expired) or a 403 from
+ * the re-check (a grant revoked, the customer frozen). */
+export function onSessionAnswer(status, json) {
+  if (status === 401) ended(json.error?.message ?? 'The session has ended.');
+  else if (status === 403 && json.error?.data?.can_order === false) ended(`You can no longer act for this customer: ${json.error.message}`);
 }
 
 /** Asks for confirmation, then starts a session for `customer` with the partner key. */

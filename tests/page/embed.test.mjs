@@ -73,3 +73,43 @@ test('the session banner component: countdown, Switch Role from the keyboard, th
   const after = await fetch(`${BASE}/v1/sessions/current`, { headers: { Authorization: `Bearer ${s.body.token}` } });
   assert.equal(after.status, 401);
 });
+
+test('the order form component from the keyboard alone: EVS, placed, the host sees onbehalf:order-placed', async () => {
+  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, { as: 'skyline-operator', body: { minutes: 10 } });
+  const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: {} });
+  const p = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`);
+  await p.waitForSelector('#order-form[data-ready="true"]');
+  const deep = () => p.evaluate(() => {
+    let a = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    return { id: a?.id ?? '', name: a?.getAttribute?.('name') ?? '', value: a?.value ?? '' };
+  });
+  // Tab to the product radios, then the arrow key picks EVS.
+  for (let i = 0; i < 60; i += 1) {
+    await p.keyboard.press('Tab');
+    if ((await deep()).name === 'service') break;
+  }
+  assert.equal((await deep()).name, 'service');
+  await p.keyboard.press('ArrowRight');
+  assert.equal((await deep()).value, 'evs');
+  // On to Place order, and Enter.
+  for (let i = 0; i < 80; i += 1) {
+    await p.keyboard.press('Tab');
+    if ((await deep()).id === 'place-order') break;
+  }
+  assert.equal((await deep()).id, 'place-order');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:order-placed'));
+  const placed = await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:order-placed').detail);
+  assert.equal(placed.order.status, 5);
+  assert.equal(placed.resources[0].resource_type_code, 'hws.resource.type.volume');
+  // Theming reached the part.
+  assert.equal(await p.$eval('#order-form', (el) => getComputedStyle(el.shadowRoot.querySelector('#place-order')).textTransform), 'uppercase');
+  // Labels: every visible form control has an accessible name.
+  const unnamed = await p.$eval('#order-form', (el) => [...el.shadowRoot.querySelectorAll('input, select, button')]
+    .filter((c) => c.offsetParent !== null && !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
+    .map((c) => c.id || c.outerHTML.slice(0, 60)));
+  assert.deepEqual(unnamed, []);
+  await p.screenshot({ path: `${ARTIFACTS}/embed-order-form.png`, fullPage: true });
+});

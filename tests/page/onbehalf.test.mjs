@@ -55,10 +55,10 @@ test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
   // Without auto-pay: pending payment, then paid.
   await p.uncheck('#auto-pay');
   await p.click('#place-order');
-  await p.waitForFunction((f) => document.querySelector('#order-result').dataset.orderId !== f, first);
+  await p.waitForFunction((f) => document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderId !== f, first);
   assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '6');
   await p.click('#pay-order');
-  await p.waitForFunction(() => document.querySelector('#order-result').dataset.orderStatus === '5');
+  await p.waitForFunction(() => document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderStatus === '5');
   const second = await p.getAttribute('#order-result', 'data-order-id');
 
   // Customer Orders and View Resources.
