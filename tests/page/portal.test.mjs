@@ -177,13 +177,13 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   const { token, code } = await latestConsent(c.id);
   const { p, errors } = await page();
   await p.goto(`${BASE}/consent.html#token=${token}`);
-  await p.waitForFunction(() => document.querySelector('#consent-state').textContent === 'pending');
+  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'pending');
   assert.match(await p.textContent('#consent-title'), /Skyline Cloud asks/);
   // Narrow to O&M only, then approve with the code.
   await p.uncheck('input[value="order"]');
   await p.fill('#code', code);
   await p.click('#approve-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('#consent-state').textContent === 'active');
+  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'active');
   // The customer's own view of the audit trail: the request, then its approval.
   await p.waitForSelector('#activity li[data-action="authorization.approved"]');
   assert.ok(await p.$('#activity li[data-action="authorization.requested"]'));
@@ -196,7 +196,7 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   // Revoke from the same page.
   await p.fill('#reason', 'changed my mind');
   await p.click('#revoke-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('#consent-state').textContent === 'revoked');
+  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'revoked');
   assert.deepEqual(errors, []);
 });
 
