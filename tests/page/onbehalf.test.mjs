@@ -26,7 +26,7 @@ test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
   assert.equal(await p.isHidden('#session-banner'), true, 'no banner before switching');
   await p.fill('#f-id', C);
   await p.click('#filters button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
   await p.waitForSelector('#switch-dialog[open]');
@@ -89,7 +89,7 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   await p.waitForSelector('body[data-ready="true"]');
   await p.fill('#f-id', C);
   await p.click('#filters button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
   await p.click('#switch-ok');

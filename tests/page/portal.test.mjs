@@ -33,11 +33,11 @@ async function openPrerequisites(p, id) {
   await p.fill('#f-id', id);
   await p.click('#filters button[type="submit"]');
   await p.waitForSelector(`tr[data-customer-id="${id}"]`);
-  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
   await p.click(`tr[data-customer-id="${id}"] details.more summary`);
   await p.click(`tr[data-customer-id="${id}"] details.more button:has-text("Prerequisites")`);
-  await p.waitForFunction((want) => document.querySelector('#agreement')?.dataset.match !== undefined
-    && document.querySelector('#detail-title').textContent.includes(want), id);
+  await p.waitForFunction((want) => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match !== undefined
+    && document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#detail-title').textContent.includes(want), id);
 }
 
 test('the prerequisite view shows the API report next to the browser module\'s, identical', async () => {
@@ -123,7 +123,7 @@ test('Customer Management: filter, sort, page, reveal a column with a reason', a
   assert.equal(await p.isVisible('#reveal-dialog'), true, 'a 2-character reason is refused by the form');
   await p.fill('#reveal-reason', 'quarterly review with the account manager');
   await p.click('#reveal-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelectorAll('td.revealed[data-field="real_name"]').length > 0);
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelectorAll('td.revealed[data-field="real_name"]').length > 0);
   const names = await p.locator('td[data-field="real_name"]').allTextContents();
   assert.ok(names.every((n) => !n.includes('***')), names.join('|'));
   assert.ok(await p.locator('td[data-field="mobile"].masked').count() > 0, 'other columns stay masked');
@@ -157,13 +157,13 @@ test('keyboard: the More menu opens and acts with Enter', async () => {
   await p.waitForSelector('body[data-ready="true"]');
   await p.fill('#f-id', demo.customers.ready);
   await p.press('#f-id', 'Enter');
-  await p.waitForFunction(() => document.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
   await p.focus(`tr[data-customer-id="${demo.customers.ready}"] details.more summary`);
   await p.keyboard.press('Enter');
   const prereq = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Prerequisites")`);
   await prereq.focus();
   await p.keyboard.press('Enter');
-  await p.waitForFunction(() => document.querySelector('#agreement')?.dataset.match === 'true');
+  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match === 'true');
   assert.match(await p.textContent('#api-verdict'), /role_cannot_order/);
   assert.equal(await p.isVisible('th button.eye'), false, 'a viewer sees no eye icons');
   const request = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Request authorization")`);

@@ -1,15 +1,8 @@
 // <onbehalf-consent token api-base>: the customer's side of an authorization request, as a custom
 // element: review what a partner asks, approve with the SMS code (optionally narrowed), reject, or
 // revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
-// authorization} after every load. Theming: --onbehalf-accent, --onbehalf-fail, --onbehalf-font,
-// --onbehalf-radius; parts: card, button.
-import { FORM_CSS } from './order-form.css.js';
-
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(`${FORM_CSS}
-.consent { max-width: 40rem; }
-fieldset label { display: block; padding: .2rem 0; }
-ol.checks { list-style: none; padding: 0; font-size: .88rem; } ol.checks li { padding: .3rem 0; border-bottom: 1px dashed var(--border); }`);
+// authorization} after every load. Theming: the --ob-* custom properties; parts: card.
+import { OnbehalfBase, styled } from './base.js';
 
 const TEMPLATE = `<div class="card consent" part="card">
     <h2 id="consent-title">Authorization request</h2>
@@ -131,23 +124,16 @@ $('#revoke-form').addEventListener('submit', async (ev) => {
   return { load };
 }
 
-class OnbehalfConsent extends HTMLElement {
+class OnbehalfConsent extends OnbehalfBase {
   static observedAttributes = ['token'];
-  constructor() {
-    super();
-    this.attachShadow({ mode: 'open' }).adoptedStyleSheets = [sheet];
-  }
-  get token() { return this._token ?? this.getAttribute('token') ?? ''; }
-  set token(v) { this._token = v; this.start(); }
-  get apiBase() { return this.getAttribute('api-base') ?? ''; }
-  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true })); }
   connectedCallback() { this.start(); }
   attributeChangedCallback() { this.start(); }
-  start() {
+  async start() {
     if (!this.isConnected || !this.token) return;
     if (!this.view) {
       this.shadowRoot.innerHTML = TEMPLATE;
       this.view = mount(this, this.shadowRoot);
+      await styled;
     }
     this.view.load();
   }

@@ -8,6 +8,7 @@
 // --onbehalf-radius) and parts (::part(verdict), ::part(check), ::part(remedy), ::part(banner),
 // ::part(button)). Events bubble out of the shadow DOM: onbehalf:prerequisites, onbehalf:session-ended.
 import init, { checkPrerequisites } from '../pkg/onbehalf.js';
+import { OnbehalfBase, el } from './base.js';
 
 const ready = init();
 
@@ -33,25 +34,15 @@ const BASE_CSS = `
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(BASE_CSS);
 
-class OnbehalfElement extends HTMLElement {
+/** The base, with this file's own stylesheet (themed by the --onbehalf-* properties). */
+class OnbehalfElement extends OnbehalfBase {
   constructor() {
     super();
-    this.attachShadow({ mode: 'open' }).adoptedStyleSheets = [sheet];
+    this.shadowRoot.adoptedStyleSheets = [sheet];
   }
-  get token() { return this._token ?? this.getAttribute('token') ?? ''; }
   set token(v) { this._token = v; this.refresh?.(); }
-  get apiBase() { return this.getAttribute('api-base') ?? ''; }
-  async api(method, path) {
-    const r = await fetch(`${this.apiBase}${path}`, { method, headers: { Authorization: `Bearer ${this.token}` } });
-    return { status: r.status, body: await r.json().catch(() => ({})) };
-  }
-  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true })); }
-  node(tag, attrs = {}, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) { if (k === 'text') e.textContent = v; else e.setAttribute(k, v); }
-    e.append(...kids);
-    return e;
-  }
+  get token() { return super.token; }
+  node(tag, attrs, ...kids) { return el(tag, attrs, ...kids); }
 }
 
 /** The order-on-behalf prerequisite report for `customer-id`: the API's, checked again in this page. */

@@ -5,14 +5,11 @@
 // Properties: `token` (portal token or API key, for the customer and quotes), `sessionToken` (obs_…,
 // for ordering), `draft` (read), `lastResponse` (read). Events (bubbling, composed): onbehalf:draft
 // {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, …}, onbehalf:order-refused
-// {status, error}. Theming: --onbehalf-accent, --onbehalf-fail, --onbehalf-font, --onbehalf-radius;
-// parts: form, quote, payload, place.
+// {status, error}. Theming: the --ob-* custom properties (www/style.css); parts: form, quote, payload, place.
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
-import { FORM_CSS } from './order-form.css.js';
+import { OnbehalfBase, el, styled } from './base.js';
 
 const ready = init();
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(FORM_CSS);
 
 const TEMPLATE = `<div class="orderpage">
     <form id="draft-form" part="form" class="card" aria-label="Order draft" novalidate>
@@ -117,14 +114,6 @@ const TEMPLATE = `<div class="orderpage">
 function mount(host, root) {
   const $ = (sel) => root.querySelector(sel);
   const $$ = (sel) => root.querySelectorAll(sel);
-  const el = (tag, attrs = {}, ...kids) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
-    }
-    for (const k of kids) e.append(k);
-    return e;
-  };
   const customerId = host.getAttribute('customer-id');
   let cat; let customer; let lastDraft = null;
 
@@ -403,34 +392,20 @@ async function saveQuote() {
   };
 }
 
-class OnbehalfOrderForm extends HTMLElement {
-  constructor() {
-    super();
-    this.attachShadow({ mode: 'open' }).adoptedStyleSheets = [sheet];
-  }
-  get token() { return this._token ?? this.getAttribute('token') ?? ''; }
-  set token(v) { this._token = v; }
+class OnbehalfOrderForm extends OnbehalfBase {
   get sessionToken() { return this._session ?? ''; }
   set sessionToken(v) { this._session = v; this.form?.refresh(); }
   get draft() { return this.form?.draft() ?? null; }
-  get apiBase() { return this.getAttribute('api-base') ?? ''; }
-  async call(token, method, path, body, headers = {}) {
-    const h = { Authorization: `Bearer ${token}`, ...headers };
-    if (body !== undefined) h['Content-Type'] = 'application/json';
-    const r = await fetch(`${this.apiBase}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, body: await r.json().catch(() => ({})) };
-  }
-  api(method, path, body) { return this.call(this.token, method, path, body); }
   session(method, path, body, headers) { return this.call(this.sessionToken, method, path, body, headers); }
-  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true })); }
   static observedAttributes = ['customer-id'];
-  connectedCallback() { this.maybeStart(); }
-  attributeChangedCallback() { this.maybeStart(); }
+  connectedCallback() { this.start(); }
+  attributeChangedCallback() { this.start(); }
   /** Starts once connected with a customer id (set `token` first). */
-  maybeStart() {
-    if (this.form || !this.isConnected || !this.getAttribute('customer-id')) return;
+  async start() {
+    if (this.form || !this.isConnected || !this.getAttribute('customer-id') || !this.token) return;
     this.shadowRoot.innerHTML = TEMPLATE;
     this.form = mount(this, this.shadowRoot);
+    await styled;
     this.form.start();
   }
 }
