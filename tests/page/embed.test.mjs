@@ -113,3 +113,42 @@ test('the order form component from the keyboard alone: EVS, placed, the host se
   assert.deepEqual(unnamed, []);
   await p.screenshot({ path: `${ARTIFACTS}/embed-order-form.png`, fullPage: true });
 });
+
+test('the whole journey through the components in the foreign portal: table, place order, banner, order, Switch Role', async () => {
+  const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: { minutes: 15 } });
+  const p = await (await browser.newContext({ viewport: { width: 1300, height: 1000 } })).newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}`);
+  await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:loaded'));
+  const C = demo.customers.ready;
+  await p.fill('#f-id', C);
+  await p.click('#filters button[type="submit"]');
+  await p.waitForSelector(`tr[data-customer-id="${C}"]`);
+  await p.waitForFunction(() => document.querySelector('#table').shadowRoot.querySelector('#total').dataset.total === '1');
+  // Table cells stay masked in the host page too.
+  assert.match(await p.textContent(`tr[data-customer-id="${C}"] td[data-field="real_name"]`), /\*\*\*/);
+  await p.click(`tr[data-customer-id="${C}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
+  await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:place-order'));
+  await p.waitForFunction(() => document.querySelector('#banner').shadowRoot.textContent.includes('Acting as'));
+  await p.waitForSelector('#order-form[data-ready="true"]');
+  await p.check('input[name="service"][value="eip"]');
+  await p.selectOption('#mode', 'pay_per_use');
+  await p.click('#place-order');
+  await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:order-placed'));
+  const placed = await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:order-placed').detail);
+  assert.equal(placed.order, null, 'pay-per-use: no order');
+  assert.equal(placed.resources[0].resource_type_code, 'hws.resource.type.ip');
+  await p.screenshot({ path: `${ARTIFACTS}/embed-journey.png`, fullPage: true });
+  await p.click('#banner >> text=Switch Role');
+  await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:session-ended'));
+  // Without a session the form can no longer place orders.
+  await p.waitForFunction(() => document.querySelector('#order-form').shadowRoot.querySelector('#place-order').disabled === true);
+  // Every visible control of the table has an accessible name.
+  const unnamed = await p.$eval('#table', (el) => [...el.shadowRoot.querySelectorAll('input, select, button')]
+    .filter((c) => c.offsetParent !== null && !(c.labels?.length || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.textContent.trim()))
+    .map((c) => c.id || c.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  assert.deepEqual(errors, []);
+});
