@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
@@ -27,6 +27,14 @@ test('the package installs from its tarball and works in a plain page', async ()
   for (const s of ['export function prepareOrder(', 'export function validateOrder(', 'export interface OrderDraft', 'export interface Quote', 'export interface HuaweiRequest']) {
     assert.ok(dts.includes(s), `types: ${s}`);
   }
+  // A bundler resolves the package through its `exports` (esbuild, as wrangler ships it); the wasm file
+  // is copied next to the bundle, as the package README says.
+  writeFileSync(join(dir, 'entry.mjs'), "import init, { validateOrder } from 'onbehalf-browser';\nawait init();\nwindow.bundled = validateOrder;\n");
+  const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+  const b = spawnSync(esbuild, ['entry.mjs', '--bundle', '--format=esm', '--outfile=bundle/app.js'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr);
+  copyFileSync(join(pkgDir, 'onbehalf_bg.wasm'), join(dir, 'bundle', 'onbehalf_bg.wasm'));
+  writeFileSync(join(dir, 'bundled.html'), '<!doctype html><title>bundled</title><script type="module" src="/bundle/app.js"></script>');
   writeFileSync(join(dir, 'index.html'), `<!doctype html><title>host</title><script type="module">
     import init, { validateOrder, prepareOrder, version } from './node_modules/onbehalf-browser/onbehalf.js';
     await init();
@@ -57,8 +65,17 @@ test('the package installs from its tarball and works in a plain page', async ()
     assert.equal(got.version, pkg.version);
     assert.deepEqual(got.valid, { valid: true });
     assert.deepEqual(got.prepared, golden, 'the packaged module gives the golden answer');
+    const bundled = await browser.newPage();
+    await bundled.goto(`http://127.0.0.1:${server.address().port}/bundled.html`);
+    await bundled.waitForFunction(() => typeof window.bundled === 'function');
+    assert.deepEqual(await bundled.evaluate((d) => window.bundled(d), f.draft), { valid: true }, 'the bundled package works');
   } finally {
     await browser.close();
     server.close();
   }
+  // Without fetch (a Worker's static wasm import, or Node): initSync with a compiled module.
+  const m = await import(join(pkgDir, 'onbehalf.js'));
+  m.initSync({ module: new WebAssembly.Module(readFileSync(join(pkgDir, 'onbehalf_bg.wasm'))) });
+  const f0 = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8')).fixtures[0];
+  assert.deepEqual(m.validateOrder(f0.draft), { valid: true }, 'initSync path');
 });
