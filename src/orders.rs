@@ -242,5 +242,41 @@ pub fn resources(draft: &Draft, answer: &Value, p: &Provenance, order_id: Option
     }
 }
 
+/// What placing an accepted draft writes: yearly/monthly, an order (completed and provisioned with
+/// auto-pay, pending payment without); pay-per-use, the resources alone. `spend` is the amount to count
+/// now and whether it freezes the customer (from [`budget_gate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub order: Option<Order>,
+    pub resources: Vec<Resource>,
+    pub spend: Option<(Money, bool)>,
+}
+
+/// Decides [`Placement`] for `draft` charged `total`, after upstream answered `answer` to `request`.
+/// `after` is the budget gate's verdict for `total`. Fails with `internal` when a yearly/monthly
+/// answer carries no order id (an upstream fault).
+pub fn placement(draft: &Draft, total: Money, after: Option<(Money, bool)>, p: &Provenance, request: Value, answer: &Value, now: Timestamp) -> Result<Placement, ApiError> {
+    match draft.billing {
+        Billing::PayPerUse => Ok(Placement { order: None, resources: resources(draft, answer, p, None, now), spend: None }),
+        Billing::YearlyMonthly { auto_pay, .. } => {
+            let oid = answer.get("order_id").and_then(Value::as_str).ok_or_else(|| ApiError::with_message(Code::Internal, "Upstream answered without an order id."))?;
+            let order = new_order(draft, total, p, oid.to_string(), request, answer.clone(), now).ok_or_else(|| ApiError::new(Code::Internal))?;
+            let resources = if auto_pay { resources(draft, answer, p, Some(oid), now) } else { Vec::new() };
+            let spend = auto_pay.then(|| (total, after.is_some_and(|(_, freeze)| freeze)));
+            Ok(Placement { order: Some(order), resources, spend })
+        }
+    }
+}
+
+/// `validation_failed` at `["draft", "customer_id"]` unless the draft orders for the session's customer.
+pub fn require_customer(draft: &Draft, customer: &CustomerId) -> Result<(), ApiError> {
+    if draft.customer_id == *customer {
+        return Ok(());
+    }
+    let mut d = crate::decode::Decoder::new();
+    d.error(crate::error::path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
+    Err(ApiError::validation(d.into_errors()))
+}
+
 #[cfg(test)]
 mod tests;

@@ -70,3 +70,50 @@ fn the_simulated_upstream_answers_like_huawei_and_resources_follow() {
     }
     assert!(checked >= 11);
 }
+
+#[test]
+fn placement_decides_order_resources_and_spend() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let draft = |name: &str, billing: Value| {
+        let f = all["fixtures"].as_array().and_then(|a| a.iter().find(|f| f["name"] == name)).cloned().unwrap_or_default();
+        let mut v = f["draft"].clone();
+        v["billing"] = billing;
+        crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let now = Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!());
+    let p = Provenance {
+        partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()),
+        placed_by: UserId::from_bytes(&[1; 12]),
+        session_id: SessionId::from_bytes(&[2; 12]),
+        relied_on: ReliedOn { distributor_permission: None, authorization: None },
+        quote_id: None,
+    };
+    let total = usd(1650);
+    let answer = |d: &Draft| {
+        let req = crate::payloads::build(d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").unwrap_or_else(|e| panic!("{e:?}"));
+        ready(Simulated.send(&req, "k", now)).body
+    };
+    let monthly = |pay: bool| serde_json::json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1, "auto_pay": pay});
+
+    let d = draft("evs-monthly", monthly(true));
+    let pl = placement(&d, total, Some((usd(1650), true)), &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(pl.order.as_ref().map(|o| o.status), Some(OrderStatus::Completed));
+    assert_eq!((pl.resources.len(), pl.spend), (1, Some((total, true))), "auto-pay provisions and spends; the gate's freeze carries over");
+
+    let d = draft("evs-monthly", monthly(false));
+    let pl = placement(&d, total, Some((usd(1650), false)), &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(pl.order.as_ref().map(|o| (o.status, o.payment_time)), Some((OrderStatus::PendingPayment, None)));
+    assert!(pl.resources.is_empty() && pl.spend.is_none(), "nothing provisioned or spent before payment");
+
+    let d = draft("evs-pay-per-use", serde_json::json!({"mode": "pay_per_use"}));
+    let pl = placement(&d, total, None, &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(pl.order.is_none() && pl.spend.is_none());
+    assert_eq!(pl.resources.len(), 1);
+
+    let d = draft("evs-monthly", monthly(true));
+    assert_eq!(placement(&d, total, None, &p, Value::Null, &serde_json::json!({}), now).err().map(|e| e.code), Some(Code::Internal), "an answer without an order id");
+    assert!(require_customer(&d, &d.customer_id).is_ok());
+    let other = CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!());
+    assert_eq!(require_customer(&d, &other).err().map(|e| e.details[0].path.len()), Some(2));
+}

@@ -6,11 +6,11 @@ use crate::audit::Action;
 use crate::catalog::catalog;
 use crate::customers::Customer;
 use crate::decode::{Decoder, Obj};
-use crate::drafts::{validate, Billing};
+use crate::drafts::validate;
 use crate::error::{ApiError, Code, Path};
 use crate::idempotency::{self, Decision};
 use crate::ids::{QuoteId, SessionId};
-use crate::orders::{budget_gate, new_order, project_id, resources, OrderStatus, Provenance};
+use crate::orders::{budget_gate, placement, project_id, resources, OrderStatus, Provenance};
 use crate::partners::{Ability, Actor};
 use crate::prerequisites::{check, Report};
 use crate::quotes::{quote, without_secrets, QuoteCustomer};
@@ -180,11 +180,7 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let cat = catalog()?;
     let draft = validate(&draft_json, cat)?;
     let facts = &a.customer.facts;
-    if draft.customer_id != facts.id {
-        let mut d = Decoder::new();
-        d.error(crate::error::path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
-        return Err(ApiError::validation(d.into_errors()));
-    }
+    crate::orders::require_customer(&draft, &facts.id)?;
     let mut q = quote(&draft, cat, &QuoteCustomer { id: facts.id.clone(), budget: facts.budget.clone() })?;
     if let Some(c) = &cited {
         // The quote locked its price for 15 minutes: the order costs what was quoted.
@@ -197,37 +193,30 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let answer = Simulated.send(&request, &token, ctx.now).await;
     let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
     let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: cited.map(|c| c.id) };
-    let stored_draft = without_secrets(&draft_json);
+    let placed = placement(&draft, q.total, after, &p, request_json, &answer.body, ctx.now)?;
     let mut stmts = Vec::new();
-    let (status, out) = match draft.billing {
-        Billing::YearlyMonthly { auto_pay, .. } => {
-            let oid = answer.body.get("order_id").and_then(Value::as_str).map(str::to_string).ok_or_else(|| db::fault("upstream", "no order id"))?;
-            let order = new_order(&draft, q.total, &p, oid, request_json, answer.body.clone(), ctx.now).ok_or_else(|| db::fault("order", "not yearly/monthly"))?;
-            stmts.push(store::insert_order(&ctx.db, &order, key, &stored_draft)?);
-            let rs = if auto_pay { resources(&draft, &answer.body, &p, Some(&order.order_id), ctx.now) } else { Vec::new() };
-            if auto_pay {
-                stmts.push(store::guard_budget(&ctx.db, &facts.id, q.total.minor)?);
-                stmts.push(store::spend(&ctx.db, &facts.id, q.total.minor, after.is_some_and(|(_, f)| f))?);
-            }
-            for r in &rs {
-                stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, key)?);
-            }
-            let ev = ctx.partner_event(&a.actor, Some(&facts.id), Action::OrderPlaced, &order.order_id,
-                json!({"session_id": p.session_id, "status": order.status, "amount": order.amount, "relied_on": p.relied_on}));
-            stmts.push(audit::append(&ctx.db, &ev)?);
-            (201, json!({"order": order, "resources": rs, "quote": q}))
-        }
-        Billing::PayPerUse => {
-            let rs = resources(&draft, &answer.body, &p, None, ctx.now);
-            for r in &rs {
-                stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, key)?);
-            }
-            let ids: Vec<&str> = rs.iter().map(|r| r.resource_id.as_str()).collect();
-            let ev = ctx.partner_event(&a.actor, Some(&facts.id), Action::ResourcesEnabled, ids.first().copied().unwrap_or_default(),
-                json!({"session_id": p.session_id, "resources": ids, "hourly": q.hourly, "relied_on": p.relied_on}));
-            stmts.push(audit::append(&ctx.db, &ev)?);
-            (201, json!({"order": null, "resources": rs, "upstream": answer.body, "quote": q}))
-        }
+    if let Some(order) = &placed.order {
+        stmts.push(store::insert_order(&ctx.db, order, key, &without_secrets(&draft_json))?);
+    }
+    if let Some((amount, freeze)) = placed.spend {
+        stmts.push(store::guard_budget(&ctx.db, &facts.id, amount.minor)?);
+        stmts.push(store::spend(&ctx.db, &facts.id, amount.minor, freeze)?);
+    }
+    for r in &placed.resources {
+        stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, key)?);
+    }
+    let ids: Vec<&str> = placed.resources.iter().map(|r| r.resource_id.as_str()).collect();
+    let ev = match &placed.order {
+        Some(o) => ctx.partner_event(&a.actor, Some(&facts.id), Action::OrderPlaced, &o.order_id,
+            json!({"session_id": p.session_id, "status": o.status, "amount": o.amount, "relied_on": p.relied_on})),
+        None => ctx.partner_event(&a.actor, Some(&facts.id), Action::ResourcesEnabled, ids.first().copied().unwrap_or_default(),
+            json!({"session_id": p.session_id, "resources": ids, "hourly": q.hourly, "relied_on": p.relied_on})),
+    };
+    stmts.push(audit::append(&ctx.db, &ev)?);
+    let status = 201;
+    let out = match &placed.order {
+        Some(o) => json!({"order": o, "resources": placed.resources, "quote": q}),
+        None => json!({"order": null, "resources": placed.resources, "upstream": answer.body, "quote": q}),
     };
     let text = out.to_string();
     stmts.push(store::finish_key(&ctx.db, &p.partner_id, &facts.id, key, status, &text)?);
