@@ -20,10 +20,38 @@ pub const DEFAULT_LIMIT: i64 = 20;
 /// Most tags in one query.
 pub const MAX_TAGS: usize = 10;
 
-/// Folds text for case-insensitive "contains" search: Unicode lowercase. Stored next to the clear
-/// value so that SQL and Rust compare the very same strings.
+/// Folds text for case-insensitive "contains" search. Stored next to the clear value so that SQL and
+/// Rust compare the very same strings. Lowercases the scripts names are written in here (ASCII, Latin-1,
+/// Latin Extended-A, modern Greek, basic Cyrillic; CJK has no case) by arithmetic rather than with the full Unicode
+/// tables, which would add about 15 KB to the browser module; a host test holds it equal to
+/// `char::to_lowercase` over those blocks.
 pub fn fold(s: &str) -> String {
-    s.to_lowercase()
+    s.chars().map(fold_char).collect()
+}
+
+/// One character of [`fold`].
+pub fn fold_char(c: char) -> char {
+    let n = c as u32;
+    let lower = match n {
+        0x41..=0x5A => n + 32,
+        0xC0..=0xDE if n != 0xD7 => n + 32,
+        // Latin Extended-A: upper/lower pairs, even then odd, except 0x0138-0x0148 and 0x0179-0x017E
+        // (odd then even), and Ÿ.
+        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 if n % 2 == 0 => n + 1,
+        0x0139..=0x0148 | 0x0179..=0x017E if n % 2 == 1 => n + 1,
+        0x0178 => 0xFF,
+        // Greek.
+        0x0386 => 0x03AC,
+        0x0388..=0x038A => n + 37,
+        0x038C => 0x03CC,
+        0x038E..=0x038F => n + 63,
+        0x0391..=0x03A1 | 0x03A3..=0x03AB => n + 32,
+        // Cyrillic.
+        0x0400..=0x040F => n + 80,
+        0x0410..=0x042F => n + 32,
+        _ => n,
+    };
+    char::from_u32(lower).unwrap_or(c)
 }
 
 /// Characters that the SQL bigram index tokenizes as they are: ASCII letters and digits, and CJK

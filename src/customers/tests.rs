@@ -10,3 +10,18 @@ fn budget_usage_rounds_down_and_zero_budget_is_full() {
     assert_eq!(b(10_000, 12_000).usage_percent(), 120);
     assert_eq!(b(0, 0).usage_percent(), 100);
 }
+
+#[test]
+fn fold_equals_unicode_lowercase_over_the_blocks_names_use() {
+    use crate::customers::query::{fold, fold_char};
+    let blocks = [0x0000..0x0180u32, 0x0384..0x03CF, 0x0400..0x0460, 0x3400..0x4DC0, 0x4E00..0xA000];
+    let mut checked = 0;
+    for c in blocks.into_iter().flatten().filter_map(char::from_u32) {
+        let mut l = c.to_lowercase();
+        let (Some(first), None) = (l.next(), l.next()) else { continue }; // İ lowercases to two characters
+        assert_eq!(fold_char(c), first, "U+{:04X} {c}", c as u32);
+        checked += 1;
+    }
+    assert!(checked > 20_000);
+    assert_eq!(fold("Müller ÆØÅ Ωμέγα Москва 示例科技"), "müller æøå ωμέγα москва 示例科技");
+}
