@@ -8,6 +8,9 @@ use serde_json::Value;
 
 /// How long a key is remembered, seconds.
 pub const RETENTION: i64 = 24 * 60 * 60;
+/// After this long an `in_flight` key may be claimed again, seconds: its request died before its
+/// write batch (which marks the key done in the same transaction), so nothing was written for it.
+pub const STALE_IN_FLIGHT: i64 = 5 * 60;
 
 /// Reads the `Idempotency-Key` header: 1-255 visible ASCII characters (quotes of a structured-field
 /// string are accepted and removed); `idempotency_key_required` otherwise.

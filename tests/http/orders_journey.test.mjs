@@ -86,3 +86,30 @@ test('an order that uses the budget up exactly freezes the customer automaticall
   assert.equal(next.body.error.code, 'customer_auto_frozen');
   sql(`UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL, budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
 });
+
+test('a key whose request died in flight can be used again after five minutes, and yields one order', async () => {
+  const token = await session();
+  const draft = fixtures.find((f) => f.name === 'evs-pay-per-use').draft;
+  const key = `stale-${Date.now()}`;
+  // The first request died after claiming the key: an in-flight row with its fingerprint, six minutes old.
+  const first = await order(token, draft, key);
+  assert.equal(first.status, 201);
+  const fp = JSON.parse(spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command',
+    `SELECT fingerprint FROM idempotency_keys WHERE key = '${key}'`], { encoding: 'utf8' }).stdout)[0].results[0].fingerprint;
+  const stale = `k-stale-${Date.now()}`;
+  const old = new Date(Date.now() - 6 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
+       VALUES ('${demo.partners.reseller}', '${C}', '${stale}', '${fp}', 'in_flight', '${old}', '2099-01-01T00:00:00Z')`);
+  const fresh = `k-fresh-${Date.now()}`;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
+       VALUES ('${demo.partners.reseller}', '${C}', '${fresh}', '${fp}', 'in_flight', '${now}', '2099-01-01T00:00:00Z')`);
+  const young = await order(token, draft, fresh);
+  assert.equal(young.status, 409, 'still in flight');
+  const before = await tables();
+  const retried = await order(token, draft, stale);
+  assert.equal(retried.status, 201, JSON.stringify(retried.body));
+  const again = await order(token, draft, stale);
+  assert.equal(again.headers.get('idempotency-replayed'), 'true');
+  assert.equal((await tables()).resources, before.resources + 1, 'one enablement for the key');
+});

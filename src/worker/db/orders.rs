@@ -105,15 +105,19 @@ pub fn end_session(db: &D1Database, id: &SessionId, at: Timestamp) -> Result<D1P
     stmt(db, "UPDATE sessions SET ended_at = ?2, end_reason = 'switch_role' WHERE id = ?1 AND ended_at IS NULL", args![id.as_str(), at.to_string()])
 }
 
-/// Claims `key` for a request: inserts it `in_flight`, or takes over a row past its retention.
-/// Changes one row when the claim succeeded.
+/// Claims `key` for a request: inserts it `in_flight`, or takes over a row past its retention, or an
+/// `in_flight` row whose request died (older than `STALE_IN_FLIGHT`, same body). Changes one row when
+/// the claim succeeded.
 pub fn claim_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, key: &str, fingerprint: &str, now: Timestamp) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, 'in_flight', ?5, ?6)
          ON CONFLICT (partner_id, customer_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'in_flight', status = NULL, body = NULL,
-           created_at = excluded.created_at, expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= excluded.created_at",
-        args![partner.as_str(), customer.as_str(), key, fingerprint, now.to_string(), now.plus(crate::idempotency::RETENTION).to_string()],
+           created_at = excluded.created_at, expires_at = excluded.expires_at
+         WHERE idempotency_keys.expires_at <= excluded.created_at
+            OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.fingerprint = excluded.fingerprint AND idempotency_keys.created_at <= ?7)",
+        args![partner.as_str(), customer.as_str(), key, fingerprint, now.to_string(), now.plus(crate::idempotency::RETENTION).to_string(),
+            now.plus(-crate::idempotency::STALE_IN_FLIGHT).to_string()],
     )
 }
 
