@@ -74,10 +74,17 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
 
 /// "contains" on a folded column: the trigram index for 3+ characters, the bigram index for two
 /// letters/digits/ideographs, `instr` otherwise. All are exact substring tests.
-fn contains(ps: &mut Params, column: &str, needle: &str) -> String {
+fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String]) -> String {
     let chars: Vec<char> = needle.chars().collect();
     if chars.len() >= 3 {
-        let phrase = ps.text(format!("{column} : \"{}\"", needle.replace('"', "\"\"")));
+        // With tags, the index intersects both (migration 0015): `|tag|` phrases match exact tags.
+        let with_tags = if tags.is_empty() {
+            String::new()
+        } else {
+            let any: Vec<String> = tags.iter().map(|t| format!("tag_text : \"|{t}|\"")).collect();
+            format!(" AND ({})", any.join(" OR "))
+        };
+        let phrase = ps.text(format!("{column} : \"{}\"{with_tags}", needle.replace('"', "\"\"")));
         format!("c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {phrase})")
     } else if chars.len() == 2 && chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
         let column = column.replace("_fold", "_bigrams");
@@ -139,9 +146,16 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
             w.push(format!("{col} <= {v}"));
         }
     }
+    // Tags go into the first 3+ character name search when they can be written as exact phrases.
+    let tags_in_search = !q.tags.is_empty()
+        && q.tags.iter().all(|t| !t.contains(['|', '"']))
+        && [&q.customer_name, &q.account_name].iter().any(|n| n.as_ref().is_some_and(|n| n.chars().count() >= 3));
+    let mut tags_pending = tags_in_search;
     for (col, needle) in [("real_fold", &q.customer_name), ("account_fold", &q.account_name)] {
         if let Some(n) = needle {
-            w.push(contains(ps, col, n));
+            let here = tags_pending && n.chars().count() >= 3;
+            tags_pending &= !here;
+            w.push(contains(ps, col, n, if here { &q.tags } else { &[] }));
         }
     }
     if let Some(n) = &q.account_manager {
@@ -174,7 +188,7 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
         let v = ps.int(x);
         w.push(format!("c.usage_pct <= {v}"));
     }
-    if !q.tags.is_empty() {
+    if !q.tags.is_empty() && !tags_in_search {
         let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
         w.push(format!("c.id IN (SELECT t.customer_id FROM customer_tags t WHERE t.tag IN ({}))", tags.join(", ")));
     }

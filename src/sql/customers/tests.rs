@@ -223,7 +223,21 @@ fn query_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
             v.extend(limit.map(|l| ("limit".to_string(), l.to_string())));
             v
         });
-    prop_oneof![3 => general, 1 => tags_only]
+    // Tags with a 3+ character name: answered by one search over names and tags (migration 0015).
+    let name3 = (0usize..NAMES.len(), 0usize..4, 3usize..5, prop::bool::ANY, prop::bool::ANY).prop_map(|(n, start, len, upper, account)| {
+        let chars: Vec<char> = NAMES[n].chars().collect();
+        let s = start.min(chars.len().saturating_sub(3));
+        let part: String = chars[s..(s + len).min(chars.len())].iter().collect();
+        (if account { "account_name" } else { "customer_name" }.to_string(), if upper { part.to_uppercase() } else { part })
+    });
+    let tags_and_name = (prop::collection::vec(tag(), 1..3), name3, prop::option::of(prop_oneof![Just("associated_on"), Just("mtd_spend")]))
+        .prop_map(|(tags, name, sort)| {
+            let mut v = tags;
+            v.push(name);
+            v.extend(sort.map(|s| ("sort".to_string(), s.to_string())));
+            v
+        });
+    prop_oneof![3 => general, 1 => tags_only, 1 => tags_and_name]
 }
 
 fn load(c: &Connection, w: &World) {
