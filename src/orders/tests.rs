@@ -30,18 +30,26 @@ fn only_an_order_pending_payment_is_paid_or_cancelled() {
     assert_eq!(serde_json::to_value(OrderStatus::PendingPayment).ok(), Some(serde_json::json!(6)));
 }
 
-#[test]
-fn the_simulated_upstream_answers_like_huawei_and_resources_follow() {
-    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
-    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
-    let now = Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!());
-    let p = Provenance {
+fn now() -> Timestamp {
+    Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!())
+}
+
+/// A reseller's operator placing through session `ses_0202…`, relying on no grant in particular.
+fn provenance() -> Provenance {
+    Provenance {
         partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()),
         placed_by: UserId::from_bytes(&[1; 12]),
         session_id: SessionId::from_bytes(&[2; 12]),
         relied_on: ReliedOn { distributor_permission: None, authorization: None },
         quote_id: None,
-    };
+    }
+}
+
+#[test]
+fn the_simulated_upstream_answers_like_huawei_and_resources_follow() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let (now, p) = (now(), provenance());
     let mut checked = 0;
     for f in all["fixtures"].as_array().into_iter().flatten() {
         let Ok(d) = crate::drafts::validate(&f["draft"], cat) else { continue };
@@ -81,14 +89,7 @@ fn placement_decides_order_resources_and_spend() {
         v["billing"] = billing;
         crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"))
     };
-    let now = Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!());
-    let p = Provenance {
-        partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()),
-        placed_by: UserId::from_bytes(&[1; 12]),
-        session_id: SessionId::from_bytes(&[2; 12]),
-        relied_on: ReliedOn { distributor_permission: None, authorization: None },
-        quote_id: None,
-    };
+    let (now, p) = (now(), provenance());
     let total = usd(1650);
     let answer = |d: &Draft| {
         let req = crate::payloads::build(d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").unwrap_or_else(|e| panic!("{e:?}"));

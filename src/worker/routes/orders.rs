@@ -63,18 +63,21 @@ pub struct Acting {
     pub report: Report,
 }
 
-async fn session_of(ctx: &Ctx, req: &Request) -> Result<Session, ApiError> {
+/// The session a request's bearer token names, its signature verified: `session_invalid` otherwise.
+fn session_id(ctx: &Ctx, req: &Request) -> Result<SessionId, ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
     let token = sessions::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
-    let id = sessions::verify(secret(ctx)?, token)?;
+    sessions::verify(secret(ctx)?, token)
+}
+
+async fn session_of(ctx: &Ctx, req: &Request) -> Result<Session, ApiError> {
+    let id = session_id(ctx, req)?;
     store::session(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))
 }
 
 /// Authenticates a session request and runs the check again, reading everything in one D1 round trip.
 pub async fn acting(ctx: &Ctx, req: &Request) -> Result<Acting, ApiError> {
-    let header = req.headers().get("Authorization").ok().flatten();
-    let token = sessions::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
-    let id = sessions::verify(secret(ctx)?, token)?;
+    let id = session_id(ctx, req)?;
     let rows = store::acting(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
     rows.session.check_live(ctx.now)?;
     let actor = rows.actor.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
