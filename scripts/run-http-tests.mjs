@@ -1,5 +1,6 @@
 // Starts the real worker under `wrangler dev` with a fresh local D1 (scripts/lib/worker.mjs), runs
-// the HTTP and page tests against it, and stops it (always). ONBEHALF_TESTS=name picks files.
+// the HTTP and page tests against it, and stops it (always). ONBEHALF_TESTS=a,b picks files
+// whose names contain one of the words.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ let code = 1;
 try {
   const files = ['tests/http', 'tests/page'].flatMap((d) =>
     readdirSync(join(root, d)).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(d, f)));
-  const only = process.env.ONBEHALF_TESTS ? files.filter((f) => f.includes(process.env.ONBEHALF_TESTS)) : files;
+  const picks = process.env.ONBEHALF_TESTS?.split(',').filter(Boolean);
+  const only = picks ? files.filter((f) => picks.some((p) => f.includes(p))) : files;
   const r = spawnSync('node', ['--test', '--test-concurrency=1', ...only], {
     cwd: root, stdio: 'inherit',
     env: { ...process.env, ONBEHALF_URL: w.base, ONBEHALF_DEMO: w.demoPath, ONBEHALF_DB: w.db, ONBEHALF_RECORD: join(w.dir, 'responses.jsonl') },

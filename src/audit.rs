@@ -51,6 +51,8 @@ pub enum Action {
     ConsentCodeFailed,
     #[serde(rename = "consent.code_sent")]
     ConsentCodeSent,
+    #[serde(rename = "authorization.locked")]
+    AuthorizationLocked,
     #[serde(rename = "customer.revealed")]
     CustomerRevealed,
     #[serde(rename = "quote.created")]
@@ -73,6 +75,8 @@ pub enum Action {
     ResourcesEnabled,
     #[serde(rename = "portal_token.created")]
     PortalTokenCreated,
+    #[serde(rename = "portal_token.revoked")]
+    PortalTokenRevoked,
     #[serde(rename = "origins.changed")]
     OriginsChanged,
 }
@@ -92,6 +96,7 @@ impl Action {
             Self::AuthorizationRevoked => "authorization.revoked",
             Self::ConsentCodeFailed => "consent.code_failed",
             Self::ConsentCodeSent => "consent.code_sent",
+            Self::AuthorizationLocked => "authorization.locked",
             Self::CustomerRevealed => "customer.revealed",
             Self::QuoteCreated => "quote.created",
             Self::SessionStarted => "session.started",
@@ -103,6 +108,7 @@ impl Action {
             Self::OrderRefused => "order.refused",
             Self::ResourcesEnabled => "resources.enabled",
             Self::PortalTokenCreated => "portal_token.created",
+            Self::PortalTokenRevoked => "portal_token.revoked",
             Self::OriginsChanged => "origins.changed",
         }
     }

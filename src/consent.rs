@@ -9,8 +9,14 @@ use sha2::{Digest, Sha256};
 
 /// How long a verification code is valid, in seconds.
 pub const CODE_TTL: i64 = 30 * 60;
-/// Wrong codes allowed before the code is locked and a new one must be sent.
+/// Guesses evaluated against one code; then it is locked and a new one must be sent.
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
+/// Guesses evaluated over a request's whole life, whatever the number of codes.
+pub const MAX_GUESSES: i64 = 10;
+/// Wrong guesses after which the request is locked (status `locked`): the partner must ask again.
+pub const MAX_WRONG_GUESSES: i64 = 10;
+/// Codes a request may send (the first one included).
+pub const MAX_CODES: i64 = 5;
 /// Consent tokens are `ct_` + 64 hex digits (256 random bits).
 pub const TOKEN_PREFIX: &str = "ct_";
 
@@ -50,42 +56,74 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The verification code as stored.
+/// The verification code as stored, with the request's counters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeState {
     pub hash: String,
     pub expires_at: Timestamp,
+    /// Guesses claimed against this code.
     pub attempts: i64,
+    /// Codes sent for the request, this one included.
+    pub codes_sent: i64,
+    /// Guesses claimed over the request's life.
+    pub guesses: i64,
 }
 
-/// The outcome of checking a code; `Wrong` must be recorded (an attempt is used).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodeCheck {
-    Correct,
-    Wrong { attempts_left: i64 },
-}
-
-/// Checks `given` against the stored code. Fails with `verification_code_locked` after
-/// [`MAX_CODE_ATTEMPTS`] wrong tries and `verification_code_expired` after [`CODE_TTL`].
-pub fn check_code(state: &CodeState, auth: &AuthorizationId, given: &str, now: Timestamp) -> Result<CodeCheck, ApiError> {
-    if state.attempts >= MAX_CODE_ATTEMPTS {
-        return Err(ApiError::new(Code::VerificationCodeLocked));
+impl CodeState {
+    /// A fresh code's state (no guesses yet), `codes_sent` codes sent so far including this one.
+    pub fn fresh(hash: String, now: Timestamp, codes_sent: i64) -> Self {
+        CodeState { hash, expires_at: now.plus(CODE_TTL), attempts: 0, codes_sent, guesses: 0 }
     }
-    if now >= state.expires_at {
+
+    /// Guesses the customer has left: for this code, and over the request.
+    pub fn attempts_left(&self) -> i64 {
+        (MAX_CODE_ATTEMPTS - self.attempts).min(MAX_GUESSES - self.guesses).max(0)
+    }
+}
+
+/// Whether a guess may be claimed now: the request is still undecided and the code is live, not
+/// locked, and the request has guesses left. The write that claims the guess holds the same
+/// conditions (`sql::consent::claim_guess`); this explains a refusal.
+/// Fails with `consent_already_decided`, `consent_expired`, `consent_locked`,
+/// `verification_code_locked` (429, `retry_after` = seconds until a new code may be sent) or
+/// `verification_code_expired`.
+pub fn may_guess(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp) -> Result<(), ApiError> {
+    may_decide(auth, now)?;
+    if code.guesses >= MAX_GUESSES {
+        return Err(ApiError::new(Code::ConsentLocked));
+    }
+    if code.attempts >= MAX_CODE_ATTEMPTS {
+        if code.codes_sent >= MAX_CODES {
+            return Err(ApiError::new(Code::ConsentLocked));
+        }
+        let wait = resend_wait(code, now).max(1);
+        return Err(ApiError::with_message(Code::VerificationCodeLocked, format!("Too many wrong codes; request a new code (possible in {wait} s)."))
+            .with_data(serde_json::json!({"retry_after": wait})));
+    }
+    if now >= code.expires_at {
         return Err(ApiError::new(Code::VerificationCodeExpired));
     }
-    if constant_time_eq(code_hash(auth, given).as_bytes(), state.hash.as_bytes()) {
-        Ok(CodeCheck::Correct)
-    } else {
-        Ok(CodeCheck::Wrong { attempts_left: MAX_CODE_ATTEMPTS - state.attempts - 1 })
-    }
+    Ok(())
 }
 
-/// The error for a wrong code, saying how many tries remain.
-pub fn wrong_code_error(attempts_left: i64) -> ApiError {
-    let code = if attempts_left <= 0 { Code::VerificationCodeLocked } else { Code::VerificationCodeInvalid };
-    ApiError::with_message(code, format!("The verification code is wrong; {attempts_left} attempt(s) left."))
-        .with_data(serde_json::json!({"attempts_left": attempts_left}))
+/// Whether `given` is the code stored as `hash` for authorization `auth` (constant time).
+pub fn code_matches(hash: &str, auth: &AuthorizationId, given: &str) -> bool {
+    constant_time_eq(code_hash(auth, given).as_bytes(), hash.as_bytes())
+}
+
+/// The error for a wrong code; `after` is the state once the guess was claimed.
+pub fn wrong_code_error(after: &CodeState, wrong_guesses: i64) -> ApiError {
+    if wrong_guesses >= MAX_WRONG_GUESSES {
+        return ApiError::with_message(Code::ConsentLocked, "The verification code is wrong, and this request is now locked; ask the partner for a new request.")
+            .with_data(serde_json::json!({"attempts_left": 0}));
+    }
+    let left = after.attempts_left();
+    let err = if left <= 0 { ApiError::new(Code::VerificationCodeLocked) } else { ApiError::new(Code::VerificationCodeInvalid) };
+    let mut data = serde_json::json!({"attempts_left": left});
+    if left <= 0 {
+        data["retry_after"] = serde_json::Value::from(RESEND_INTERVAL);
+    }
+    ApiError { message: format!("The verification code is wrong; {left} attempt(s) left."), ..err }.with_data(data)
 }
 
 /// Whether the customer may still approve or reject through the link: only while pending.
@@ -94,6 +132,7 @@ pub fn may_decide(auth: &CustomerAuthorization, now: Timestamp) -> Result<(), Ap
     match auth.state(now) {
         GrantState::Pending => Ok(()),
         GrantState::RequestExpired => Err(ApiError::new(Code::ConsentExpired)),
+        GrantState::Locked => Err(ApiError::new(Code::ConsentLocked)),
         _ => Err(ApiError::new(Code::ConsentAlreadyDecided)),
     }
 }
@@ -109,13 +148,23 @@ pub fn may_revoke(auth: &CustomerAuthorization, now: Timestamp) -> Result<(), Ap
 /// Shortest time between two codes for the same request, in seconds.
 pub const RESEND_INTERVAL: i64 = 60;
 
-/// Whether a new code may be sent now: only while the request is pending, and at most one code per
-/// [`RESEND_INTERVAL`] (`rate_limited`).
+/// Seconds until a new code may be sent (0 or less: now).
+fn resend_wait(code: &CodeState, now: Timestamp) -> i64 {
+    code.expires_at.plus(-CODE_TTL).plus(RESEND_INTERVAL).unix() - now.unix()
+}
+
+/// Whether a new code may be sent now: only while the request is pending, at most one code per
+/// [`RESEND_INTERVAL`] (`rate_limited`, with `retry_after`), and at most [`MAX_CODES`] codes per
+/// request (`consent_locked`). The write that replaces the code holds the same conditions.
 pub fn may_resend(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp) -> Result<(), ApiError> {
     may_decide(auth, now)?;
-    let issued_at = code.expires_at.plus(-CODE_TTL);
-    if now < issued_at.plus(RESEND_INTERVAL) {
-        return Err(ApiError::with_message(Code::RateLimited, "A code was sent less than a minute ago."));
+    if code.codes_sent >= MAX_CODES || code.guesses >= MAX_GUESSES {
+        return Err(ApiError::new(Code::ConsentLocked));
+    }
+    let wait = resend_wait(code, now);
+    if wait > 0 {
+        return Err(ApiError::with_message(Code::RateLimited, format!("A code was sent less than a minute ago; retry in {wait} s."))
+            .with_data(serde_json::json!({"retry_after": wait})));
     }
     Ok(())
 }

@@ -8,11 +8,109 @@ use crate::error::{ApiError, Code, FieldError, Path, PathSeg};
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
 
-/// Parses a request body: `malformed_json` when it is not JSON.
+/// Parses a request body: `malformed_json` when it is not JSON; `validation_failed` with a
+/// `duplicate` error at each key that appears twice in one object (JSON leaves duplicates
+/// undefined, and "the last one wins" would let two readers of one body see different requests).
 pub fn parse_json(text: &str) -> Result<Value, ApiError> {
-    serde_json::from_str(text).map_err(|e| {
-        ApiError::with_message(Code::MalformedJson, format!("The request body is not valid JSON ({e})."))
-    })
+    let malformed = |e: serde_json::Error| ApiError::with_message(Code::MalformedJson, format!("The request body is not valid JSON ({e})."));
+    let state = std::cell::RefCell::new(Strict::default());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = serde::de::DeserializeSeed::deserialize(StrictSeed(&state), &mut de).map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    let errors = state.into_inner().errors;
+    if errors.is_empty() {
+        Ok(v)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The path being read and the duplicate keys found, while parsing one document.
+#[derive(Default)]
+struct Strict {
+    path: Path,
+    errors: Vec<FieldError>,
+}
+
+/// Reads one JSON value into a `serde_json::Value`, recording duplicate object keys.
+#[derive(Clone, Copy)]
+struct StrictSeed<'a>(&'a std::cell::RefCell<Strict>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StrictSeed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            self.0.borrow_mut().path.push(PathSeg::Index(out.len()));
+            let next = seq.next_element_seed(self);
+            self.0.borrow_mut().path.pop();
+            match next? {
+                Some(v) => out.push(v),
+                None => return Ok(Value::Array(out)),
+            }
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            self.0.borrow_mut().path.push(PathSeg::Key(k.clone().into()));
+            let v = map.next_value_seed(self);
+            let mut st = self.0.borrow_mut();
+            let here = st.path.clone();
+            st.path.pop();
+            let v = v?;
+            if out.contains_key(&k) {
+                st.errors.push(FieldError::new(here, Code::Duplicate, format!("The key `{k}` appears more than once in this object.")));
+            } else {
+                out.insert(k, v);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Reads the body of an action that takes no fields: `{}` (or no body at all, which the worker reads
+/// as `{}`); anything else is `validation_failed` (`invalid_type`, or `unknown_field` per key).
+pub fn no_fields(v: &Value) -> Result<(), ApiError> {
+    let mut d = Decoder::new();
+    if let Some(o) = d.object(v, Path::new()) {
+        d.close(o);
+    }
+    d.finish(Some(()))
 }
 
 /// Collects field errors while reading one document.

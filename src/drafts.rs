@@ -210,9 +210,37 @@ pub fn period_range(service: Service, t: PeriodType) -> (i64, i64) {
     }
 }
 
+/// The login user of an image's OS: `root` (Linux) or `Administrator` (Windows); `None` when unknown.
+pub fn login_user(os_type: &str) -> Option<&'static str> {
+    match os_type {
+        "linux" => Some("root"),
+        "windows" => Some("Administrator"),
+        _ => None,
+    }
+}
+
 /// Why `password` is too weak, if it is: 8-26 characters from letters, digits and
-/// [`PASSWORD_SPECIALS`], with at least three of the four classes.
-pub fn password_problem(password: &str) -> Option<&'static str> {
+/// [`PASSWORD_SPECIALS`], with at least three of the four classes; and (Huawei's `adminPass` rule)
+/// not containing the login user name of `os_type` or its reverse, nor, on Windows, three
+/// consecutive characters of it (compared without regard to case).
+pub fn password_problem(password: &str, os_type: Option<&str>) -> Option<&'static str> {
+    if let Some(why) = password_shape_problem(password) {
+        return Some(why);
+    }
+    let user = os_type.and_then(login_user)?;
+    let lower = password.to_ascii_lowercase();
+    let name = user.to_ascii_lowercase();
+    let reversed: String = name.chars().rev().collect();
+    if lower.contains(&name) || lower.contains(&reversed) {
+        return Some(if user == "root" { "Must not contain the login user name (root) or its reverse." } else { "Must not contain the login user name (Administrator) or its reverse." });
+    }
+    if os_type == Some("windows") && name.as_bytes().windows(3).any(|w| lower.as_bytes().windows(3).any(|x| x == w)) {
+        return Some("On Windows, must not contain three consecutive characters of Administrator.");
+    }
+    None
+}
+
+fn password_shape_problem(password: &str) -> Option<&'static str> {
     let n = password.chars().count();
     if !(8..=26).contains(&n) {
         return Some("Must be 8 to 26 characters long.");
@@ -404,7 +432,10 @@ fn read_billing(d: &mut Decoder, v: &Value, path: Path, service: Option<Service>
         }
         None => None,
     };
-    d.close(o);
+    // With an unknown mode the other fields cannot be judged: only `mode` is reported.
+    if mode.is_some() {
+        d.close(o);
+    }
     billing
 }
 
@@ -511,7 +542,8 @@ fn provisioned_types(c: &Catalog, k: &str) -> String {
     v.join(" and ")
 }
 
-fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool) -> Option<Bandwidth> {
+/// Reads a bandwidth; `yearly`: the EIP is yearly/monthly, which Huawei bills by bandwidth only.
+fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool, yearly: bool) -> Option<Bandwidth> {
     let mut o = d.object(v, path)?;
     let share = d.required(&mut o, "share_type").and_then(|(v, p)| d.one_of(v, &p, &["PER", "WHOLE"], |s| match s {
         "PER" => Some(true),
@@ -537,11 +569,19 @@ fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool) -> Option
                 Some(n)
             });
             let charge_by = match d.optional(&mut o, "charge_by") {
-                Some((v, p)) => d.one_of(v, &p, &["bandwidth", "traffic"], |s| match s {
-                    "bandwidth" => Some(ChargeBy::Bandwidth),
-                    "traffic" => Some(ChargeBy::Traffic),
-                    _ => None,
-                }),
+                Some((v, p)) => d
+                    .one_of(v, &p, &["bandwidth", "traffic"], |s| match s {
+                        "bandwidth" => Some(ChargeBy::Bandwidth),
+                        "traffic" => Some(ChargeBy::Traffic),
+                        _ => None,
+                    })
+                    .and_then(|c| {
+                        if yearly && c == ChargeBy::Traffic {
+                            d.error(p, Code::PayPerUseOnly, "A yearly/monthly EIP is billed by bandwidth; traffic billing is pay-per-use only.");
+                            return None;
+                        }
+                        Some(c)
+                    }),
                 None => Some(ChargeBy::Bandwidth),
             };
             Some(Bandwidth::Dedicated { name: name?, size: size?, charge_by: charge_by? })
@@ -555,7 +595,10 @@ fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool) -> Option
         }
         None => None,
     };
-    d.close(o);
+    // With an unknown share type the other fields cannot be judged: only `share_type` is reported.
+    if share.is_some() {
+        d.close(o);
+    }
     bw
 }
 
@@ -582,7 +625,7 @@ fn read_eip(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>, standalon
     } else {
         Some(None)
     };
-    let bandwidth = d.required(&mut o, "bandwidth").and_then(|(v, p)| read_bandwidth(d, v, p, standalone));
+    let bandwidth = d.required(&mut o, "bandwidth").and_then(|(v, p)| read_bandwidth(d, v, p, standalone, place.yearly()));
     d.close(o);
     Some(NewEip { ip_type: ip_type?, alias: alias?, bandwidth: bandwidth? })
 }
@@ -634,7 +677,7 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
         Some((v, p)) => read_eip(d, v, p, place, false).map(Some),
         None => Some(None),
     };
-    let login = d.required(&mut o, "login").and_then(|(v, p)| read_login(d, v, p));
+    let login = d.required(&mut o, "login").and_then(|(v, p)| read_login(d, v, p, image.map(|i| i.os_type.as_str())));
     let metadata_path = key(o.path(), "metadata");
     let metadata = match d.optional(&mut o, "metadata") {
         Some((v, p)) => read_metadata(d, v, &p),
@@ -672,12 +715,12 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     })
 }
 
-fn read_login(d: &mut Decoder, v: &Value, path: Path) -> Option<Login> {
+fn read_login(d: &mut Decoder, v: &Value, path: Path, os_type: Option<&str>) -> Option<Login> {
     let mut o = d.object(v, path)?;
     let key_name = d.optional(&mut o, "key_name").map(|(v, p)| read_name(d, v, &p, 64, false, |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'), "letters, digits, `_` and `-`"));
     let password = d.optional(&mut o, "password").map(|(v, p)| {
         let s = d.str(v, &p)?;
-        match password_problem(s) {
+        match password_problem(s, os_type) {
             Some(why) => {
                 d.error(p, Code::WeakPassword, why);
                 None
@@ -777,12 +820,9 @@ fn read_evs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     let count = read_count(d, &mut o);
     let max = if count.unwrap_or(1) > 1 { 250 } else { 255 };
     let name = d.required(&mut o, "name").and_then(|(v, p)| read_name(d, v, &p, max, true, |c| !c.is_control(), "printable characters"));
-    for k in ["type", "size", "shareable", "iops", "throughput"] {
-        let _ = d.optional(&mut o, k);
-    }
+    // The disk fields sit beside `name` and `count`: read them as one disk object, which also reports
+    // any unknown field (once: this object is not closed).
     let rest = o.path().clone();
-    d.close(o);
-    // The disk fields sit beside `name` and `count`: read them as one disk object.
     let disk = v.as_object().map(|m| {
         let sub: serde_json::Map<String, Value> = m.iter().filter(|(k, _)| !matches!(k.as_str(), "name" | "count")).map(|(k, v)| (k.clone(), v.clone())).collect();
         Value::Object(sub)

@@ -110,6 +110,9 @@ pub enum GrantState {
     Withdrawn,
     /// Nobody answered the request before its consent link expired (authorizations only).
     RequestExpired,
+    /// Too many wrong verification codes: the request is closed and the partner must ask again
+    /// (authorizations only).
+    Locked,
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -283,11 +286,13 @@ pub fn authorize_grant(
 
 /// Decides whether `actor` may revoke `perm`: its distributor's admin, once.
 pub fn authorize_permission_revoke(actor: &Actor, perm: &DistributorPermission, now: Timestamp) -> Result<(), ApiError> {
-    actor.require_kind(PartnerKind::Distributor)?;
-    actor.require(Ability::ManagePermissions)?;
-    if perm.distributor_id != actor.partner_id {
+    // Visibility first: a permission the caller neither granted nor received is `not_found`,
+    // whatever its role or partner kind (the reseller that received it sees it, but may not revoke).
+    if perm.distributor_id != actor.partner_id && perm.reseller_id != actor.partner_id {
         return Err(ApiError::new(Code::NotFound));
     }
+    actor.require_kind(PartnerKind::Distributor)?;
+    actor.require(Ability::ManagePermissions)?;
     if perm.state(now) == GrantState::Revoked {
         return Err(ApiError::new(Code::PermissionAlreadyRevoked));
     }
@@ -315,11 +320,13 @@ pub enum AuthStatus {
     Rejected,
     Withdrawn,
     Revoked,
+    /// Closed after too many wrong verification codes ([`crate::consent::MAX_WRONG_GUESSES`]).
+    Locked,
 }
 
 impl AuthStatus {
     /// Wire names.
-    pub const NAMES: &'static [&'static str] = &["pending", "approved", "rejected", "withdrawn", "revoked"];
+    pub const NAMES: &'static [&'static str] = &["pending", "approved", "rejected", "withdrawn", "revoked", "locked"];
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -328,6 +335,7 @@ impl AuthStatus {
             "rejected" => Some(Self::Rejected),
             "withdrawn" => Some(Self::Withdrawn),
             "revoked" => Some(Self::Revoked),
+            "locked" => Some(Self::Locked),
             _ => None,
         }
     }
@@ -339,6 +347,7 @@ impl AuthStatus {
             Self::Rejected => "rejected",
             Self::Withdrawn => "withdrawn",
             Self::Revoked => "revoked",
+            Self::Locked => "locked",
         }
     }
 }
@@ -374,6 +383,7 @@ impl CustomerAuthorization {
             AuthStatus::Rejected => GrantState::Rejected,
             AuthStatus::Withdrawn => GrantState::Withdrawn,
             AuthStatus::Revoked => GrantState::Revoked,
+            AuthStatus::Locked => GrantState::Locked,
         }
     }
 
@@ -489,10 +499,11 @@ pub fn authorize_request(
 /// Decides whether `actor` may withdraw `auth`: a user of the requesting partner allowed to
 /// request, while it is still pending.
 pub fn authorize_withdraw(actor: &Actor, auth: &CustomerAuthorization, now: Timestamp) -> Result<(), ApiError> {
-    actor.require(Ability::RequestAuthorization)?;
+    // Visibility first: another partner's request is `not_found` whatever the caller's role.
     if auth.partner_id != actor.partner_id {
         return Err(ApiError::new(Code::NotFound));
     }
+    actor.require(Ability::RequestAuthorization)?;
     if auth.state(now) != GrantState::Pending {
         return Err(ApiError::new(Code::AuthorizationNotPending));
     }

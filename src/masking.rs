@@ -59,12 +59,14 @@ impl Field {
     }
 }
 
-/// Reveals allowed per user per [`REVEAL_WINDOW`] seconds (a request counts once, whatever its size).
+/// Distinct customers a user may reveal within any [`REVEAL_WINDOW`] seconds (sliding): every
+/// customer of a column reveal counts; revealing another field of a customer already revealed in the
+/// window does not count again. The write holds the limit (`sql::guards::reveals`).
 pub const REVEALS_PER_WINDOW: i64 = 30;
 /// The rate-limit window, in seconds.
 pub const REVEAL_WINDOW: i64 = 60;
-/// Most customers one reveal request may cover (a page).
-pub const MAX_REVEAL_IDS: usize = 100;
+/// Most customers one reveal request may cover: the per-minute limit.
+pub const MAX_REVEAL_IDS: usize = REVEALS_PER_WINDOW as usize;
 
 /// A validated reveal request: which fields, of which customers (for a column reveal), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +77,7 @@ pub struct RevealRequest {
 }
 
 impl RevealRequest {
-    /// Reads `{"fields": [...], "reason": "4-200 chars"}`, plus `"ids": [...]` (1-100) when `with_ids`.
+    /// Reads `{"fields": [...], "reason": "4-200 chars"}`, plus `"ids": [...]` (1-30) when `with_ids`.
     pub fn decode(v: &serde_json::Value, with_ids: bool) -> Result<Self, crate::error::ApiError> {
         use crate::decode::Decoder;
         use crate::error::Code;
@@ -113,15 +115,15 @@ impl RevealRequest {
     }
 }
 
-/// Whether a user who made `recent` reveal requests in the window (the oldest at `oldest`) may
-/// reveal again at `now`; `rate_limited` with `retry_after` seconds otherwise.
-pub fn reveal_allowed(recent: i64, oldest: Option<crate::time::Timestamp>, now: crate::time::Timestamp) -> Result<(), crate::error::ApiError> {
-    if recent < REVEALS_PER_WINDOW {
-        return Ok(());
-    }
+/// The refusal of a reveal past the limit: `rate_limited` with `retry_after`, the seconds until the
+/// oldest reveal in the window (at `oldest`) leaves it.
+pub fn reveal_refusal(oldest: Option<crate::time::Timestamp>, now: crate::time::Timestamp) -> crate::error::ApiError {
     let retry = oldest.map_or(REVEAL_WINDOW, |t| (t.unix() + REVEAL_WINDOW - now.unix()).clamp(1, REVEAL_WINDOW));
-    Err(crate::error::ApiError::with_message(crate::error::Code::RateLimited, format!("At most {REVEALS_PER_WINDOW} reveals per minute; retry in {retry} s."))
-        .with_data(serde_json::json!({"retry_after": retry})))
+    crate::error::ApiError::with_message(
+        crate::error::Code::RateLimited,
+        format!("At most {REVEALS_PER_WINDOW} customers revealed per minute; retry in {retry} s."),
+    )
+    .with_data(serde_json::json!({"retry_after": retry}))
 }
 
 /// The customers a reveal may show: every requested id must exist and be visible to `actor`, else

@@ -27,6 +27,23 @@ pub enum Credential {
     PortalToken,
 }
 
+impl Credential {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Credential::ApiKey => "api_key",
+            Credential::PortalToken => "portal_token",
+        }
+    }
+}
+
+/// One credential: its kind and id (`key_…` or `ptk_…`). A session remembers the one that started it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRef {
+    pub kind: Credential,
+    pub id: String,
+}
+
 /// A new token's secret text from 20 random bytes.
 pub fn token_secret(random: &[u8; 20]) -> String {
     format!("{TOKEN_PREFIX}{}", hex(random))
@@ -99,6 +116,16 @@ impl MintRequest {
     /// When a token minted at `now` expires.
     pub fn expires(&self, now: Timestamp) -> Timestamp {
         now.plus(self.ttl.clamp(60, MAX_TTL))
+    }
+}
+
+/// Whether `actor` may revoke a portal token of its partner made for `subject` by `creator`: an
+/// admin, the token's user, or the user who minted it (`forbidden_role` otherwise).
+pub fn may_revoke_token(actor: &Actor, subject: &str, creator: &str) -> Result<(), ApiError> {
+    if actor.role == Role::Admin || actor.user_id.as_str() == subject || actor.user_id.as_str() == creator {
+        Ok(())
+    } else {
+        Err(ApiError::new(Code::ForbiddenRole))
     }
 }
 

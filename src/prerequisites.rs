@@ -261,6 +261,8 @@ fn customer_authorization(actor: &Actor, c: &CustomerFacts, auths: &[CustomerAut
         Some((a, GrantState::Revoked)) => fail(name, Code::AuthorizationRevoked, format!("The customer revoked the authorization ({}).", a.id),
             "Talk to the customer, then send a new request."),
         Some((a, GrantState::RequestExpired)) => fail(name, Code::AuthorizationMissing, format!("Your request ({}) was never answered and lapsed.", a.id), request),
+        Some((a, GrantState::Locked)) => fail(name, Code::AuthorizationMissing,
+            format!("Your request ({}) was locked after too many wrong verification codes.", a.id), request),
         _ => fail(name, Code::AuthorizationMissing, Code::AuthorizationMissing.default_message(), request),
     };
     (check, None)

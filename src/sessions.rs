@@ -7,7 +7,8 @@
 use crate::decode::{Decoder, Obj};
 use crate::error::{ApiError, Code, Path};
 use crate::ids::{hex, CustomerId, PartnerId, SessionId, UserId};
-use crate::partners::{Role};
+use crate::partners::Role;
+use crate::portal::CredentialRef;
 use crate::prerequisites::{ReliedOn, Report};
 use crate::time::Timestamp;
 use hmac::{Hmac, Mac};
@@ -53,6 +54,26 @@ impl StartRequest {
 pub enum EndReason {
     /// The user pressed Switch Role.
     SwitchRole,
+    /// The API key or portal token that started the session was revoked.
+    CredentialRevoked,
+}
+
+impl EndReason {
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "switch_role" => Some(Self::SwitchRole),
+            "credential_revoked" => Some(Self::CredentialRevoked),
+            _ => None,
+        }
+    }
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SwitchRole => "switch_role",
+            Self::CredentialRevoked => "credential_revoked",
+        }
+    }
 }
 
 /// A switch-role session.
@@ -71,14 +92,22 @@ pub struct Session {
     pub expires_at: Timestamp,
     pub ended_at: Option<Timestamp>,
     pub end_reason: Option<EndReason>,
+    /// The credential that started the session: revoking it ends the session.
+    #[serde(skip)]
+    pub started_with: Option<CredentialRef>,
 }
 
 impl Session {
     /// Starts a session from a passing prerequisite report; otherwise 403 with the first blocking
-    /// code, the whole report under `error.data`.
-    pub fn start(id: SessionId, report: &Report, req: StartRequest, now: Timestamp) -> Result<Session, ApiError> {
+    /// code, the whole report under `error.data`. A session never outlives the credential that
+    /// started it: a portal token's expiry caps it (`credential_expires`).
+    pub fn start(id: SessionId, report: &Report, req: StartRequest, credential: CredentialRef, credential_expires: Option<Timestamp>, now: Timestamp) -> Result<Session, ApiError> {
         if !report.can_order {
             return Err(refusal(report));
+        }
+        let mut expires_at = now.plus(req.ttl.clamp(60, MAX_TTL));
+        if let Some(cap) = credential_expires {
+            expires_at = expires_at.min(cap);
         }
         Ok(Session {
             id,
@@ -89,16 +118,22 @@ impl Session {
             scopes: SCOPES.to_vec(),
             relied_on: report.relied_on.clone(),
             started_at: now,
-            expires_at: now.plus(req.ttl.clamp(60, MAX_TTL)),
+            expires_at,
             ended_at: None,
             end_reason: None,
+            started_with: Some(credential),
         })
     }
 
     /// `session_ended` or `session_expired` (401) unless the session is live at `now`.
     pub fn check_live(&self, now: Timestamp) -> Result<(), ApiError> {
         if self.ended_at.is_some() {
-            return Err(ApiError::new(Code::SessionEnded));
+            return Err(match self.end_reason {
+                Some(EndReason::CredentialRevoked) => {
+                    ApiError::with_message(Code::SessionEnded, "The session ended: the API key or portal token that started it was revoked.")
+                }
+                _ => ApiError::new(Code::SessionEnded),
+            });
         }
         if now >= self.expires_at {
             return Err(ApiError::new(Code::SessionExpired));

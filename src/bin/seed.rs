@@ -70,7 +70,7 @@ fn credentials(d: &Dataset, origin: &str) -> serde_json::Value {
         "now": d.now,
         "users": d.users.iter().map(|u| {
             let (pname, kind) = partner_name(&u.partner_id).unwrap_or_default();
-            json!({"handle": u.email.split('@').next(), "user_id": u.id, "partner_id": u.partner_id, "partner": pname, "partner_kind": kind, "role": u.role, "api_key": u.api_key})
+            json!({"handle": u.email.split('@').next(), "user_id": u.id, "partner_id": u.partner_id, "partner": pname, "partner_kind": kind, "role": u.role, "api_key": u.api_key, "api_key_id": u.api_key_id})
         }).collect::<Vec<_>>(),
         "partners": {
             "distributor": demo::known::distributor(), "reseller": demo::known::reseller(), "reseller2": demo::known::reseller2(),

@@ -38,3 +38,40 @@ fn int_range_and_text_length() {
     let codes: Vec<_> = d.into_errors().into_iter().map(|e| e.code).collect();
     assert_eq!(codes, vec![Code::OutOfRange, Code::InvalidType, Code::OutOfRange]);
 }
+
+#[test]
+fn duplicate_keys_are_refused_with_their_paths() {
+    let e = parse_json(r#"{"a": 1, "b": {"c": [1, {"d": 2, "d": 3}]}, "a": 2}"#).unwrap_err();
+    assert_eq!(e.code, Code::ValidationFailed);
+    let got: Vec<(String, Code)> = e.details.iter().map(|d| (serde_json::to_string(&d.path).unwrap(), d.code)).collect();
+    assert_eq!(got, vec![(r#"["b","c",1,"d"]"#.to_string(), Code::Duplicate), (r#"["a"]"#.to_string(), Code::Duplicate)]);
+    assert_eq!(parse_json("{\"a\": 1} x").unwrap_err().code, Code::MalformedJson, "trailing text");
+    assert_eq!(parse_json("").unwrap_err().code, Code::MalformedJson);
+}
+
+proptest::proptest! {
+    /// Without duplicate keys, the strict reader gives exactly what serde_json gives.
+    #[test]
+    fn strict_parsing_equals_serde_json_on_documents_without_duplicates(v in json_value()) {
+        let text = v.to_string();
+        proptest::prop_assert_eq!(parse_json(&text).ok(), serde_json::from_str::<Value>(&text).ok());
+    }
+}
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-1e12f64..1e12).prop_map(Value::from),
+        ".{0,8}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z]{0,3}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}

@@ -26,13 +26,31 @@ fn paths(r: Result<Draft, ApiError>) -> BTreeSet<String> {
 
 #[test]
 fn passwords_need_length_allowed_characters_and_three_classes() {
-    assert_eq!(password_problem("Cust0mer!Pass"), None);
-    assert_eq!(password_problem("abcDEF12"), None, "three classes without a special character");
-    assert!(password_problem("Ab1!").is_some(), "too short");
-    assert!(password_problem("abcdefgh12").is_some(), "two classes");
-    assert!(password_problem("Abcdefg1#").is_some(), "# is not an allowed special");
-    assert!(password_problem(&format!("Aa1!{}", "x".repeat(23))).is_some(), "27 characters");
-    assert_eq!(password_problem(&format!("Aa1!{}", "x".repeat(22))), None, "26 characters");
+    let p = |s: &str| password_problem(s, None);
+    assert_eq!(p("Cust0mer!Pass"), None);
+    assert_eq!(p("abcDEF12"), None, "three classes without a special character");
+    assert!(p("Ab1!").is_some(), "too short");
+    assert!(p("abcdefgh12").is_some(), "two classes");
+    assert!(p("Abcdefg1#").is_some(), "# is not an allowed special");
+    assert!(p(&format!("Aa1!{}", "x".repeat(23))).is_some(), "27 characters");
+    assert_eq!(p(&format!("Aa1!{}", "x".repeat(22))), None, "26 characters");
+}
+
+#[test]
+fn passwords_must_not_contain_the_login_user_name() {
+    let linux = Some("linux");
+    let windows = Some("windows");
+    assert!(password_problem("Xroot!2026", linux).is_some(), "the user name");
+    assert!(password_problem("XRooT!2026", linux).is_some(), "in any case");
+    assert!(password_problem("Toor!2026x", linux).is_some(), "spelled backwards");
+    assert_eq!(password_problem("Ro0t!2026x", linux), None, "not the name");
+    assert_eq!(password_problem("Admin!2026x", linux), None, "Linux logs in as root");
+    assert!(password_problem("X!Administrator9", windows).is_some());
+    assert!(password_problem("Rotartsinimda!9", windows).is_some(), "spelled backwards");
+    assert!(password_problem("Stradmin!2026", windows).is_some(), "three consecutive characters (adm, str)");
+    assert!(password_problem("Xtra!2026abc", windows).is_some(), "tra");
+    assert_eq!(password_problem("Cust0mer!Pass", windows), None, "no three consecutive characters of it");
+    assert_eq!(password_problem("Xroot!2026", windows), None, "Windows logs in as Administrator");
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn the_document_lists_every_route_and_every_code() {
     for line in routes.lines().filter(|l| l.trim_start().starts_with("[\"v1\"")) {
         let arm = line.trim_start();
         let Some(end) = arm.find(']') else { continue };
-        let segs: Vec<String> = arm[1..end].split(',').map(|s| s.trim().trim_matches('"').to_string()).collect();
+        let segs: Vec<String> = arm[1..end].split(',').map(|s| s.split(" @ ").next().unwrap_or(s).trim().trim_matches('"').to_string()).collect();
         if segs.get(1).map(String::as_str) == Some("dev") {
             continue; // dev-only routes are not part of the API
         }

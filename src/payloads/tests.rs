@@ -239,7 +239,8 @@ fn typescript_types_match_quotes_and_payloads() {
     assert_eq!(json_keys(&q["lines"][0]), ts_keys("QuoteLine"));
     assert_eq!(json_keys(&q["lines"][0]["unit_price"]), ts_keys("UnitPrice"));
     assert_eq!(json_keys(&q["budget"]), ts_keys("BudgetImpact"));
-    let t = answer(&all["fixtures"][1], &all["customer"]);
+    let traffic = all["fixtures"].as_array().and_then(|f| f.iter().find(|x| x["name"] == "eip-pay-per-use")).cloned().unwrap_or_default();
+    let t = answer(&traffic, &all["customer"]);
     assert_eq!(json_keys(&t["quote"]["usage_based"][0]), ts_keys("UsagePrice"));
     let c = serde_json::to_value(catalog().unwrap_or_else(|e| panic!("{e:?}"))).unwrap_or_default();
     assert_eq!(json_keys(&c), ts_keys("Catalog"));

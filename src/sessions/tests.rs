@@ -1,4 +1,5 @@
 use super::*;
+use crate::portal::Credential;
 use crate::partners::PartnerKind;
 use crate::prerequisites::ReportActor;
 
@@ -47,17 +48,32 @@ fn a_token_verifies_only_with_its_secret_and_untouched() {
 fn a_session_starts_only_when_the_check_passes() {
     let now = Timestamp::from_unix(1_000_000);
     let id = SessionId::from_bytes(&[2; 12]);
-    let e = Session::start(id.clone(), &report(false), StartRequest { ttl: DEFAULT_TTL }, now).err().unwrap_or_else(|| panic!());
+    let key = || CredentialRef { kind: Credential::ApiKey, id: "key_000000000000000000000001".into() };
+    let e = Session::start(id.clone(), &report(false), StartRequest { ttl: DEFAULT_TTL }, key(), None, now).err().unwrap_or_else(|| panic!());
     assert_eq!(e.code, Code::AuthorizationRevoked, "the first blocking code");
     assert_eq!(e.http_status(), 403);
     assert!(e.data.is_some(), "the report comes along");
-    let s = Session::start(id, &report(true), StartRequest { ttl: 45 * 60 }, now).unwrap_or_else(|e| panic!("{e:?}"));
+    let s = Session::start(id.clone(), &report(true), StartRequest { ttl: 45 * 60 }, key(), None, now).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(s.expires_at, now.plus(45 * 60));
     assert_eq!(s.source_user_id, UserId::from_bytes(&[1; 12]));
     assert!(s.check_live(now.plus(45 * 60 - 1)).is_ok());
     assert_eq!(s.check_live(now.plus(45 * 60)).err().map(|e| e.code), Some(Code::SessionExpired));
-    let ended = Session { ended_at: Some(now), end_reason: Some(EndReason::SwitchRole), ..s };
+    let ended = Session { ended_at: Some(now), end_reason: Some(EndReason::SwitchRole), ..s.clone() };
     assert_eq!(ended.check_live(now).err().map(|e| e.code), Some(Code::SessionEnded));
+    let revoked = Session { ended_at: Some(now), end_reason: Some(EndReason::CredentialRevoked), ..s };
+    let e = revoked.check_live(now).err().unwrap_or_else(|| panic!());
+    assert_eq!(e.code, Code::SessionEnded);
+    assert!(e.message.contains("revoked"), "{}", e.message);
+}
+
+#[test]
+fn a_session_never_outlives_the_portal_token_that_started_it() {
+    let now = Timestamp::from_unix(1_000_000);
+    let token = CredentialRef { kind: Credential::PortalToken, id: "ptk_000000000000000000000001".into() };
+    let s = Session::start(SessionId::from_bytes(&[3; 12]), &report(true), StartRequest { ttl: 30 * 60 }, token.clone(), Some(now.plus(600)), now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(s.expires_at, now.plus(600));
+    assert_eq!(s.started_with, Some(token));
 }
 
 #[test]

@@ -2,7 +2,16 @@
 //! code, so host tests run the very same SQL on SQLite (rusqlite) with the same migrations; the
 //! worker's repositories execute it on D1.
 
+pub mod consent;
 pub mod customers;
+pub mod guards;
+
+/// One statement and its bound parameters (`?1`, `?2`, … in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+}
 
 /// A bound parameter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,4 +39,46 @@ impl Params {
     pub fn int(&mut self, n: i64) -> String {
         self.push(SqlValue::Int(n))
     }
+}
+
+/// A fresh in-memory SQLite database with every migration applied in order, as wrangler applies
+/// them to D1 (host tests only).
+#[cfg(test)]
+pub(crate) fn migrated() -> rusqlite::Connection {
+    let c = rusqlite::Connection::open_in_memory().expect("in-memory SQLite");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("migrations/").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
+    files.sort();
+    assert!(files.len() >= 16);
+    for f in files {
+        c.execute_batch(&std::fs::read_to_string(&f).expect("migration text")).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+    c
+}
+
+/// Runs `stmts` as one transaction, as a D1 batch does: all or nothing. Per statement, the rows it
+/// changed and the rows it returned (`RETURNING`); the error text on failure (host tests only).
+#[cfg(test)]
+pub(crate) fn run_batch(c: &mut rusqlite::Connection, stmts: &[Statement]) -> Result<Vec<(usize, Vec<Vec<rusqlite::types::Value>>)>, String> {
+    let tx = c.transaction().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for s in stmts {
+        let params = rusqlite::params_from_iter(s.params.iter().map(|p| match p {
+            SqlValue::Null => rusqlite::types::Value::Null,
+            SqlValue::Int(n) => rusqlite::types::Value::Integer(*n),
+            SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+        }));
+        let mut st = tx.prepare(&s.sql).map_err(|e| e.to_string())?;
+        let n = st.column_count();
+        let mut rows = st.query(params).map_err(|e| e.to_string())?;
+        let mut got = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+            got.push((0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?);
+        }
+        drop(rows);
+        drop(st);
+        out.push((tx.changes() as usize, got));
+    }
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(out)
 }

@@ -6,7 +6,7 @@ use crate::decode::parse_json;
 use crate::error::{ApiError, Code};
 use crate::ids::{CustomerId, PartnerId};
 use crate::partners::{api_key_hash, Actor};
-use crate::portal::{self, Credential};
+use crate::portal::{self, Credential, CredentialRef};
 use crate::time::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -77,34 +77,42 @@ impl Ctx {
 
     /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.
     pub async fn actor(&self, req: &Request) -> Result<Actor, ApiError> {
-        Ok(self.credential(req).await?.0)
+        Ok(self.credential(req).await?.actor)
     }
 
-    /// The partner user and how the request authenticated. A cross-origin browser request must come
-    /// from an origin the partner allows (`origin_not_allowed`).
-    pub async fn credential(&self, req: &Request) -> Result<(Actor, Credential), ApiError> {
+    /// The partner user and the credential the request authenticated with. A cross-origin browser
+    /// request must come from an origin the partner allows (`origin_not_allowed`).
+    pub async fn credential(&self, req: &Request) -> Result<Authenticated, ApiError> {
         let header = req.headers().get("Authorization").ok().flatten();
         let (kind, secret) = portal::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
-        let actor = match kind {
+        let found = match kind {
             Credential::ApiKey => db::partners::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
             Credential::PortalToken => db::partners::actor_by_portal_token(&self.db, &portal::token_hash(secret), &self.now.to_string()).await?,
-        }
-        .ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+        };
+        let (actor, id, expires_at) = found.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
         if let Some(o) = cross_origin(req, &self.origin) {
             let allowed = db::partners::origins(&self.db, actor.partner_id.as_str()).await?;
             if !portal::origin_allowed(&o, &allowed) {
                 return Err(ApiError::new(Code::OriginNotAllowed));
             }
         }
-        Ok((actor, kind))
+        Ok(Authenticated { actor, credential: CredentialRef { kind, id }, expires_at })
     }
 
     /// The actor of a request that must use an API key (not a portal token): `forbidden_credential` otherwise.
     pub async fn api_key_actor(&self, req: &Request) -> Result<Actor, ApiError> {
-        let (actor, kind) = self.credential(req).await?;
-        portal::require_api_key(kind)?;
-        Ok(actor)
+        let auth = self.credential(req).await?;
+        portal::require_api_key(auth.credential.kind)?;
+        Ok(auth.actor)
     }
+}
+
+/// Who made a request and with which credential.
+pub struct Authenticated {
+    pub actor: Actor,
+    pub credential: CredentialRef,
+    /// When the credential stops working by itself (portal tokens); `None` for API keys.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// The request's `Origin` when it is another origin than the worker's own.
@@ -165,6 +173,11 @@ pub fn limit_param(req: &Request, default: i64, max: i64) -> Result<i64, ApiErro
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| fault("encode response", e))?;
     Ok(respond(status, bytes))
+}
+
+/// A response whose body is already JSON text (a stored answer replayed, or one built once).
+pub fn json_text(status: u16, text: String) -> Response {
+    respond(status, text.into_bytes())
 }
 
 /// The response for an error: `{"error": {...}}` with the code's status.

@@ -51,11 +51,25 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             worker::console_error!("{request_id}: internal error: {}", e.message);
         }
         let mut r = error_response(&e);
-        if let Some(secs) = e.data.as_ref().and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()) {
-            let _ = r.headers_mut().set("Retry-After", &secs.to_string());
+        let data = e.data.as_ref();
+        // Every 429 says when to retry (RFC 6585); a code without its own figure says a minute.
+        let retry = data.and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()).or((e.http_status() == 429).then_some(60));
+        if let Some(secs) = retry {
+            let _ = r.headers_mut().set("Retry-After", &secs.max(1).to_string());
+        }
+        // A 405 names the methods the route accepts (RFC 9110).
+        if let Some(allow) = data.and_then(|d| d.get("allow")).and_then(|v| v.as_array()) {
+            let names: Vec<&str> = allow.iter().filter_map(|v| v.as_str()).collect();
+            let _ = r.headers_mut().set("Allow", &names.join(", "));
         }
         r
     });
+    // HEAD is answered as GET without the body (the headers, Content-Length included, stay).
+    if req.method() == worker::Method::Head {
+        let status = resp.status_code();
+        let headers = resp.headers().clone();
+        resp = Response::empty().map(|r| r.with_status(status).with_headers(headers)).unwrap_or(resp);
+    }
     let h = resp.headers_mut();
     // Header names and values here are constant ASCII; a failure would leave the response usable.
     let _ = h.set("X-Request-Id", &request_id);

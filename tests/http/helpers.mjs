@@ -1,5 +1,6 @@
 // Shared helpers for the HTTP tests: a tiny client and the seeded demo credentials.
 import { appendFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 export const BASE = process.env.ONBEHALF_URL ?? 'http://127.0.0.1:8787';
@@ -16,10 +17,12 @@ export function user(handle) {
   return demo.users.find((x) => x.handle === handle);
 }
 
-/** Appends a real response to the record that tests/http/zz_openapi.test.mjs checks against the OpenAPI document. */
-export function record(method, path, status, body) {
-  if (process.env.ONBEHALF_RECORD && path.startsWith('/v1/') && !path.startsWith('/v1/dev/')) {
-    appendFileSync(process.env.ONBEHALF_RECORD, `${JSON.stringify({ method, path: path.split('?')[0], status, body })}\n`);
+/** Appends a real response to the record that tests/http/zz_openapi.test.mjs checks against the OpenAPI document
+ * (and against the protocol rules: Content-Type, Retry-After on 429, Allow on 405). */
+export function record(method, path, status, body, headers) {
+  if (process.env.ONBEHALF_RECORD && method !== 'HEAD' && path.startsWith('/v1/') && !path.startsWith('/v1/dev/')) {
+    const h = headers ? Object.fromEntries(['content-type', 'retry-after', 'allow'].map((n) => [n, headers.get(n)])) : undefined;
+    appendFileSync(process.env.ONBEHALF_RECORD, `${JSON.stringify({ method, path: path.split('?')[0], status, body, headers: h })}\n`);
   }
 }
 
@@ -38,8 +41,25 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
   const text = await r.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  record(method, path, r.status, json);
+  record(method, path, r.status, json, r.headers);
   return { status: r.status, headers: r.headers, body: json, text };
+}
+
+/** Calls the API with a switch-role session token (recorded like every other response). */
+export function asSession(token, method, path, { body, idem, headers = {}, rawBody } = {}) {
+  const h = { ...headers };
+  if (idem) h['Idempotency-Key'] = idem;
+  return api(method, path, { rawKey: token, body, headers: h, rawBody });
+}
+
+/** A fresh Idempotency-Key. */
+export const idem = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+
+/** Rows of a query run on the test worker's local D1 behind its back (wrangler d1 execute). */
+export function sql(command) {
+  const r = spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command', command], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout)[0]?.results ?? [];
 }
 
 /** Asserts an error response: status, code, and (optionally) that these paths have field errors. */

@@ -44,6 +44,8 @@ test('reveal: a reason, a role that may, one audit event per customer, and a rat
   const C = demo.customers.ready;
   const d = details[C];
   assertError(await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-viewer', body: { fields: ['mobile'], reason: 'customer called' } }), 403, 'forbidden_role');
+  // Visibility before role: someone else's customer is 404 even for a role that may not reveal.
+  assertError(await api('POST', `/v1/customers/${demo.customers.foreign}/reveal`, { as: 'skyline-viewer', body: { fields: ['mobile'], reason: 'customer called' } }), 404, 'not_found');
   assertError(await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-operator', body: { fields: ['mobile'] } }), 400, 'validation_failed', [['reason']]);
   assertError(await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-operator', body: { fields: ['mobile'], reason: 'no' } }), 400, 'validation_failed', [['reason']]);
   assertError(await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-operator', body: { fields: ['ssn'], reason: 'customer called' } }), 400, 'validation_failed', [['fields', 0]]);
@@ -70,16 +72,19 @@ test('reveal: a reason, a role that may, one audit event per customer, and a rat
   // Someone else's customer in the list fails the whole column reveal.
   assertError(await api('POST', '/v1/customers/reveal', { as: 'skyline-operator', body: { ids: [...ids, demo.customers.foreign], fields: ['email'], reason: 'export for the mailing' } }), 404, 'not_found');
 
-  // 30 reveal requests a minute per user: the next is 429 with Retry-After.
+  // 30 distinct customers a minute per user: revealing one of them again is free, a 31st is 429 with Retry-After.
+  const many = (await api('GET', '/v1/customers?limit=31', { as: 'skyline-admin' })).body.customers.map((c) => c.id);
   const results = [];
   for (let i = 0; i < 30; i += 1) {
-    results.push((await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-admin', body: { fields: ['account_name'], reason: `check number ${i}` } })).status);
+    results.push((await api('POST', `/v1/customers/${many[i]}/reveal`, { as: 'skyline-admin', body: { fields: ['account_name'], reason: `check number ${i}` } })).status);
   }
-  const limited = await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-admin', body: { fields: ['account_name'], reason: 'one too many' } });
   assert.deepEqual([...new Set(results)], [200]);
+  assert.equal((await api('POST', `/v1/customers/${many[0]}/reveal`, { as: 'skyline-admin', body: { fields: ['mobile'], reason: 'same customer again' } })).status, 200);
+  const limited = await api('POST', `/v1/customers/${many[30]}/reveal`, { as: 'skyline-admin', body: { fields: ['account_name'], reason: 'one too many' } });
   assertError(limited, 429, 'rate_limited');
   const retry = Number(limited.headers.get('retry-after'));
   assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+  assertError(await api('POST', '/v1/customers/reveal', { as: 'skyline-operator', body: { ids: many, fields: ['email'], reason: 'more than a minute allows' } }), 400, 'validation_failed', [['ids']]);
   // Other users are not affected.
   assert.equal((await api('POST', `/v1/customers/${C}/reveal`, { as: 'skyline-operator', body: { fields: ['account_name'], reason: 'still allowed' } })).status, 200);
 });

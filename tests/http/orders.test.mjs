@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { api, assertError, BASE, demo, key, tables } from './helpers.mjs';
+import { api, asSession, assertError, BASE, demo, idem, key, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
 const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures;
@@ -20,17 +20,6 @@ async function session(as = 'skyline-operator', customer = C) {
   return r.body;
 }
 
-/** Calls the API with a session token (not an API key). */
-async function asSession(token, method, path, { body, idem, headers = {} } = {}) {
-  const h = { Authorization: `Bearer ${token}`, ...headers };
-  if (idem) h['Idempotency-Key'] = idem;
-  if (body !== undefined) h['Content-Type'] = 'application/json';
-  const r = await fetch(BASE + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  let json; try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: r.status, headers: r.headers, body: json, text };
-}
-const idem = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 
 test('switch role: a confirmed session, whom it acts for, Switch Role, and the token refused afterwards', async () => {
   const s = await session();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { api, assertError, BASE, demo, tables } from './helpers.mjs';
+import { api, asSession, assertError, demo, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
 const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures.filter((f) => !f.name.startsWith('invalid-'));
@@ -20,9 +20,8 @@ async function session() {
   return r.body.token;
 }
 
-async function order(token, draft, key = `j-${Math.random().toString(36).slice(2)}`) {
-  const r = await fetch(`${BASE}/v1/orders`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify({ draft }) });
-  return { status: r.status, body: await r.json(), headers: r.headers, text: '' };
+function order(token, draft, key = `j-${Math.random().toString(36).slice(2)}`) {
+  return asSession(token, 'POST', '/v1/orders', { body: { draft }, idem: key });
 }
 
 test('every service and billing mode: placed when the quote fits the budget, refused with nothing written when not', async () => {

@@ -56,3 +56,19 @@ test('every response recorded by the HTTP suite matches the OpenAPI document', a
   assert.deepEqual([...new Set(problems)], []);
   assert.ok(covered.size >= 25, `responses of ${covered.size} operations were checked`);
 });
+
+test('every recorded response keeps the protocol: one JSON Content-Type, Retry-After on each 429, Allow on each 405', async () => {
+  const file = process.env.ONBEHALF_RECORD;
+  if (!file || !existsSync(file)) return;
+  const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.headers);
+  const problems = [];
+  for (const r of records) {
+    const h = r.headers;
+    if (r.method !== 'HEAD' && h['content-type'] !== 'application/json; charset=utf-8') problems.push(`${r.method} ${r.path} ${r.status}: Content-Type ${h['content-type']}`);
+    if (r.status === 429 && !(Number(h['retry-after']) >= 1)) problems.push(`${r.method} ${r.path}: 429 without Retry-After`);
+    if (r.status === 405 && !h.allow) problems.push(`${r.method} ${r.path}: 405 without Allow`);
+  }
+  assert.deepEqual([...new Set(problems)], []);
+  assert.ok(records.some((r) => r.status === 429), 'some 429 was recorded');
+  assert.ok(records.some((r) => r.status === 201 && r.path === '/v1/orders'), 'order placements were recorded');
+});

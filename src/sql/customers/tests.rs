@@ -35,15 +35,8 @@ const MOBILES: &[&str] = &["13812345678", "13912345678", "07700900123"];
 const CCS: &[&str] = &["0086", "0044", "+1"];
 
 fn conn() -> Connection {
-    let c = Connection::open_in_memory().unwrap();
     // Every migration, in order, as wrangler applies them: a new one cannot be forgotten here.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
-    files.sort();
-    assert!(files.len() >= 10);
-    for f in files {
-        c.execute_batch(&std::fs::read_to_string(&f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-    }
+    let c = crate::sql::migrated();
     for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
         c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
             rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();

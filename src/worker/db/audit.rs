@@ -48,7 +48,7 @@ pub async fn change_once(db: &D1Database, update: D1PreparedStatement, e: &Audit
     }
 }
 
-/// A user's reveal requests since `since`: how many, and when the oldest was.
+/// A user's reveals since `since`: how many requests, and when the oldest was.
 pub async fn recent_reveals(db: &D1Database, user: &crate::ids::UserId, since: crate::time::Timestamp) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
     #[derive(Deserialize)]
     struct Recent {

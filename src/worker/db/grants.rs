@@ -140,6 +140,8 @@ struct AuthRow {
     code_hash: String,
     code_expires_at: String,
     code_attempts: i64,
+    codes_sent: i64,
+    guesses: i64,
 }
 
 fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
@@ -157,11 +159,17 @@ fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
         revoked_at: opt_time("revoked_at", &r.revoked_at)?,
         reason: r.reason,
     };
-    let code = CodeState { hash: r.code_hash, expires_at: stored("code_expires_at", Timestamp::parse(&r.code_expires_at))?, attempts: r.code_attempts };
+    let code = CodeState {
+        hash: r.code_hash,
+        expires_at: stored("code_expires_at", Timestamp::parse(&r.code_expires_at))?,
+        attempts: r.code_attempts,
+        codes_sent: r.codes_sent,
+        guesses: r.guesses,
+    };
     Ok((a, code))
 }
 
-const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts";
+const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
 
 /// Authorizations of `customer`, optionally only those given to `partner`, newest first.
 pub async fn authorizations_for(db: &D1Database, customer: &CustomerId, partner: Option<&PartnerId>) -> Result<Vec<CustomerAuthorization>, ApiError> {
@@ -196,6 +204,12 @@ pub async fn by_token_hash(db: &D1Database, hash: &str) -> Result<Option<(Custom
     first::<AuthRow>(db, &sql, args![hash]).await?.map(auth).transpose()
 }
 
+/// One authorization by id, with its code state.
+pub async fn by_id_with_code(db: &D1Database, id: &AuthorizationId) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
+    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
+    first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()
+}
+
 /// Inserts a pending request with its consent token and code hashes.
 pub fn insert_authorization(db: &D1Database, a: &CustomerAuthorization, token_hash: &str, code: &CodeState) -> Result<D1PreparedStatement, ApiError> {
     stmt(
@@ -218,12 +232,13 @@ pub fn close_pending(db: &D1Database, id: &AuthorizationId, status: AuthStatus, 
     )
 }
 
-/// Stores an approval decided by the core (`grants::approve`), if the request is still pending.
-pub fn approve(db: &D1Database, a: &CustomerAuthorization) -> Result<D1PreparedStatement, ApiError> {
+/// Stores an approval decided by the core (`grants::approve`), if the request is still pending and
+/// its code is still the one guessed (`code_hash`).
+pub fn approve(db: &D1Database, a: &CustomerAuthorization, code_hash: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "UPDATE authorizations SET status = 'approved', capabilities = ?2, decided_at = ?3, expires_at = ?4 WHERE id = ?1 AND status = 'pending'",
-        args![a.id.as_str(), a.capabilities.to_csv(), a.decided_at.map(|t| t.to_string()), a.expires_at.map(|t| t.to_string())],
+        "UPDATE authorizations SET status = 'approved', capabilities = ?2, decided_at = ?3, expires_at = ?4 WHERE id = ?1 AND status = 'pending' AND code_hash = ?5",
+        args![a.id.as_str(), a.capabilities.to_csv(), a.decided_at.map(|t| t.to_string()), a.expires_at.map(|t| t.to_string()), code_hash],
     )
 }
 
@@ -233,19 +248,5 @@ pub fn revoke(db: &D1Database, id: &AuthorizationId, at: Timestamp, reason: &str
         db,
         "UPDATE authorizations SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE id = ?1 AND status = 'approved'",
         args![id.as_str(), at.to_string(), reason],
-    )
-}
-
-/// Records a wrong verification code.
-pub fn count_wrong_code(db: &D1Database, id: &AuthorizationId) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "UPDATE authorizations SET code_attempts = code_attempts + 1 WHERE id = ?1 AND status = 'pending'", args![id.as_str()])
-}
-
-/// Replaces the verification code of a pending authorization (attempts reset).
-pub fn replace_code(db: &D1Database, id: &AuthorizationId, code: &CodeState) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "UPDATE authorizations SET code_hash = ?2, code_expires_at = ?3, code_attempts = 0 WHERE id = ?1 AND status = 'pending'",
-        args![id.as_str(), code.hash.as_str(), code.expires_at.to_string()],
     )
 }

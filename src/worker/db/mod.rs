@@ -99,10 +99,39 @@ pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Ar
     stmt(db, sql, args)?.first::<T>(None).await.map_err(|e| fault(sql, e))
 }
 
-/// Runs statements atomically (D1 `batch` is one transaction) and returns rows changed per statement.
+/// A statement built by `crate::sql`, bound.
+pub fn prepared(db: &D1Database, s: &crate::sql::Statement) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, &s.sql, from_sql(&s.params))
+}
+
+/// Runs statements atomically (D1 `batch` is one transaction) and returns each statement's result.
+/// A batch failed by a guard (`crate::sql::guards`) is that guard's error, not a fault.
+pub async fn batch_results(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, ApiError> {
+    db.batch(stmts).await.map_err(|e| {
+        let text = e.to_string();
+        match crate::sql::guards::failed_guard(&text) {
+            Some(code) => ApiError::new(code),
+            None => fault("batch", text),
+        }
+    })
+}
+
+/// Runs statements atomically and returns rows changed per statement.
 pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
-    let results = db.batch(stmts).await.map_err(|e| fault("batch", e))?;
+    let results = batch_results(db, stmts).await?;
     Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect())
+}
+
+/// Runs a batch whose first statements are guards (`crate::sql::guards`): the guard table is emptied
+/// by its last statement. Fails with the first failing guard's code, and then nothing was written.
+pub async fn guarded(db: &D1Database, guards: Vec<crate::sql::Statement>, writes: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
+    let mut stmts = guards.iter().map(|g| prepared(db, g)).collect::<Result<Vec<_>, _>>()?;
+    let skip = stmts.len();
+    stmts.extend(writes);
+    stmts.push(stmt(db, crate::sql::guards::CLEAR, Vec::new())?);
+    let mut changed = batch(db, stmts).await?;
+    changed.pop();
+    Ok(changed.split_off(skip))
 }
 
 /// Reads a stored value back into a core type; a failure means the row is corrupt.

@@ -7,6 +7,7 @@ use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, SessionId
 use crate::idempotency::Stored;
 use crate::orders::{Order, Resource};
 use crate::partners::Role;
+use crate::portal::{Credential, CredentialRef};
 use crate::prerequisites::ReliedOn;
 use crate::sessions::{EndReason, Session, SCOPES};
 use crate::time::Timestamp;
@@ -17,11 +18,13 @@ use worker::{D1Database, D1PreparedStatement};
 pub fn insert_session(db: &D1Database, s: &Session) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO sessions (id, customer_id, partner_id, source_user_id, source_role, permission_id, authorization_id, started_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO sessions (id, customer_id, partner_id, source_user_id, source_role, permission_id, authorization_id, started_at, expires_at,
+           credential_kind, credential_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         args![
             s.id.as_str(), s.customer_id.as_str(), s.partner_id.as_str(), s.source_user_id.as_str(), s.source_role.as_str(),
             s.relied_on.distributor_permission.as_ref().map(|p| p.as_str()), s.relied_on.authorization.as_ref().map(|a| a.as_str()),
             s.started_at.to_string(), s.expires_at.to_string(),
+            s.started_with.as_ref().map(|c| c.kind.as_str()), s.started_with.as_ref().map(|c| c.id.as_str()),
         ],
     )
 }
@@ -38,6 +41,9 @@ struct SessionRow {
     started_at: String,
     expires_at: String,
     ended_at: Option<String>,
+    end_reason: Option<String>,
+    credential_kind: Option<String>,
+    credential_id: Option<String>,
 }
 
 /// The session `id`.
@@ -95,8 +101,13 @@ fn session_from_row(r: SessionRow) -> Result<Session, ApiError> {
         },
         started_at: t("session started_at", &r.started_at)?,
         expires_at: t("session expires_at", &r.expires_at)?,
-        end_reason: ended_at.map(|_| EndReason::SwitchRole),
+        end_reason: ended_at.map(|_| r.end_reason.as_deref().and_then(EndReason::parse).unwrap_or(EndReason::SwitchRole)),
         ended_at,
+        started_with: match (r.credential_kind.as_deref(), r.credential_id) {
+            (Some("api_key"), Some(id)) => Some(CredentialRef { kind: Credential::ApiKey, id }),
+            (Some("portal_token"), Some(id)) => Some(CredentialRef { kind: Credential::PortalToken, id }),
+            _ => None,
+        },
     })
 }
 
@@ -150,20 +161,6 @@ pub fn finish_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, k
         "UPDATE idempotency_keys SET state = 'done', status = ?4, body = ?5 WHERE partner_id = ?1 AND customer_id = ?2 AND key = ?3",
         args![partner.as_str(), customer.as_str(), key, status as i64, body],
     )
-}
-
-/// Asserts that `customer`'s budget has room for `amount` at commit time (fails the batch otherwise).
-pub fn guard_budget(db: &D1Database, customer: &CustomerId, amount: i64) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "INSERT INTO guards (ok) SELECT budget_amount_minor IS NULL OR budget_used_minor + ?2 <= budget_amount_minor FROM customers WHERE id = ?1",
-        args![customer.as_str(), amount],
-    )
-}
-
-/// Empties the guard table (the last statement of a guarded batch).
-pub fn clear_guards(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "DELETE FROM guards", Vec::new())
 }
 
 /// Counts `amount` into the customer's month-to-date spend and budget, freezing it when asked.

@@ -18,6 +18,16 @@ pub fn insert(db: &D1Database, id: &MessageId, at: Timestamp, customer: &Custome
     )
 }
 
+/// Records a message only if the previous statement of the batch changed exactly one row (the
+/// message belongs to a conditional change that may lose a race).
+pub fn insert_if_changed(db: &D1Database, id: &MessageId, at: Timestamp, customer: &CustomerId, m: &Message, request_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE changes() = 1",
+        args![id.as_str(), at.to_string(), customer.as_str(), m.channel.as_str(), m.recipient.as_str(), m.subject.as_str(), m.body.as_str(), request_id],
+    )
+}
+
 /// A recorded message.
 #[derive(Deserialize, Serialize)]
 pub struct Row {

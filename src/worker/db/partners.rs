@@ -56,26 +56,88 @@ fn actor_from(r: ActorRow) -> Result<Actor, ApiError> {
     })
 }
 
-/// The actor behind an unexpired portal token, by the token's hash.
-pub async fn actor_by_portal_token(db: &D1Database, hash: &str, now: &str) -> Result<Option<Actor>, ApiError> {
-    let row: Option<ActorRow> = first(
+#[derive(Deserialize)]
+struct CredentialRow {
+    #[serde(flatten)]
+    actor: ActorRow,
+    credential_id: String,
+    expires_at: Option<String>,
+}
+
+/// An actor with its credential's id and expiry.
+pub type Credentialed = (Actor, String, Option<crate::time::Timestamp>);
+
+fn credentialed(r: CredentialRow) -> Result<Credentialed, ApiError> {
+    let expires = super::opt_time("credential expires_at", &r.expires_at)?;
+    Ok((actor_from(r.actor)?, r.credential_id, expires))
+}
+
+/// The actor behind a live portal token, by the token's hash: unexpired, unrevoked, and minted by an
+/// API key that is not revoked either.
+pub async fn actor_by_portal_token(db: &D1Database, hash: &str, now: &str) -> Result<Option<Credentialed>, ApiError> {
+    let row: Option<CredentialRow> = first(
         db,
-        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id, t.id AS credential_id, t.expires_at
          FROM portal_tokens t JOIN partner_users u ON u.id = t.user_id JOIN partners p ON p.id = u.partner_id
-         WHERE t.token_hash = ?1 AND t.expires_at > ?2",
+         WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND t.revoked_at IS NULL
+           AND (t.api_key_id IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.id = t.api_key_id AND k.revoked_at IS NULL))",
         args![hash, now],
     )
     .await?;
-    row.map(actor_from).transpose()
+    row.map(credentialed).transpose()
 }
 
-/// Inserts a portal token (its hash).
-#[allow(clippy::too_many_arguments)]
-pub fn insert_portal_token(db: &D1Database, id: &str, hash: &str, user: &str, partner: &str, by: &str, at: &str, expires: &str) -> Result<D1PreparedStatement, ApiError> {
+/// Revokes a portal token of `partner` (changes no row if unknown or already revoked).
+pub fn revoke_portal_token(db: &D1Database, partner: &str, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "UPDATE portal_tokens SET revoked_at = ?3 WHERE id = ?2 AND partner_id = ?1 AND revoked_at IS NULL", args![partner, id, at])
+}
+
+/// A portal token's metadata (never its hash).
+#[derive(Deserialize, Serialize)]
+pub struct PortalTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// A portal token of `partner`, by id.
+pub async fn portal_token(db: &D1Database, partner: &str, id: &str) -> Result<Option<PortalTokenRow>, ApiError> {
+    first(db, "SELECT id, user_id, created_by, created_at, expires_at, revoked_at FROM portal_tokens WHERE partner_id = ?1 AND id = ?2", args![partner, id]).await
+}
+
+/// Ends the live sessions started with credential `id`, or with a portal token minted by API key
+/// `id` (in the batch that revokes the credential).
+pub fn end_sessions_of_credential(db: &D1Database, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO portal_tokens (id, token_hash, user_id, partner_id, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        args![id, hash, user, partner, by, at, expires],
+        "UPDATE sessions SET ended_at = ?2, end_reason = 'credential_revoked'
+         WHERE ended_at IS NULL AND (credential_id = ?1 OR credential_id IN (SELECT id FROM portal_tokens WHERE api_key_id = ?1))",
+        args![id, at],
+    )
+}
+
+/// A portal token to insert (only its hash is stored).
+pub struct NewPortalToken<'a> {
+    pub id: &'a str,
+    pub hash: &'a str,
+    pub user_id: &'a str,
+    pub partner_id: &'a str,
+    pub created_by: &'a str,
+    /// The API key that minted it: revoking the key stops the token.
+    pub api_key_id: &'a str,
+    pub created_at: &'a str,
+    pub expires_at: &'a str,
+}
+
+/// Inserts a portal token.
+pub fn insert_portal_token(db: &D1Database, t: &NewPortalToken) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO portal_tokens (id, token_hash, user_id, partner_id, created_by, api_key_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        args![t.id, t.hash, t.user_id, t.partner_id, t.created_by, t.api_key_id, t.created_at, t.expires_at],
     )
 }
 
@@ -106,17 +168,17 @@ pub fn set_origins(db: &D1Database, partner: &str, list: &[String]) -> Result<Ve
     Ok(v)
 }
 
-/// The actor behind an unrevoked API key, by the key's hash.
-pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Actor>, ApiError> {
-    let row: Option<ActorRow> = first(
+/// The actor behind an unrevoked API key, by the key's hash, with the key's id.
+pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Credentialed>, ApiError> {
+    let row: Option<CredentialRow> = first(
         db,
-        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
+        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id, k.id AS credential_id, NULL AS expires_at
          FROM api_keys k JOIN partner_users u ON u.id = k.user_id JOIN partners p ON p.id = u.partner_id
          WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
         args![hash],
     )
     .await?;
-    row.map(actor_from).transpose()
+    row.map(credentialed).transpose()
 }
 
 /// A partner as `GET /v1/me` shows it.

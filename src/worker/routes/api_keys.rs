@@ -2,7 +2,7 @@
 
 use super::Res;
 use crate::audit::Action;
-use crate::decode::Decoder;
+use crate::decode::{no_fields, Decoder};
 use crate::error::{ApiError, Code};
 use crate::ids::{ApiKeyId, UserId};
 use crate::partners::{api_key_hash, api_key_secret, Ability};
@@ -46,15 +46,27 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
                       "note": "Store this key now: it is shown only once."}))
 }
 
-/// `POST /v1/api-keys/{id}/revoke`: the key stops working at once.
-pub async fn revoke(ctx: &Ctx, req: &Request, id: &str) -> Res {
+/// `POST /v1/api-keys/{id}/revoke`: the key stops working at once, so do the portal tokens it
+/// minted, and the switch-role sessions either started end (in the same batch).
+pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.api_key_actor(req).await?;
-    actor.require(Ability::ManageApiKeys)?;
+    // Visibility before role: a key of another partner is `not_found` whatever the caller's role.
     let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    actor.require(Ability::ManageApiKeys)?;
+    no_fields(&json_body(req).await?)?;
     if key.revoked_at.is_some() {
         return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
     }
+    let at = ctx.now.to_string();
     let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
-    audit::change_once(&ctx.db, partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, &event, Code::ApiKeyAlreadyRevoked).await?;
-    json(200, &json!({"id": key.id, "revoked_at": ctx.now}))
+    let changed = db::batch(&ctx.db, vec![
+        partners::revoke_key(&ctx.db, &key.id, &at)?,
+        audit::append_if_changed(&ctx.db, &event)?,
+        partners::end_sessions_of_credential(&ctx.db, &key.id, &at)?,
+    ])
+    .await?;
+    if changed.first() != Some(&1) {
+        return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
+    }
+    json(200, &json!({"id": key.id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
 }

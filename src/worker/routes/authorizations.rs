@@ -19,8 +19,8 @@ use worker::Request;
 /// partner never sees either.
 pub async fn create(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
-    actor.require(Ability::RequestAuthorization)?;
     let customer = visible_customer(ctx, &actor, id).await?;
+    actor.require(Ability::RequestAuthorization)?;
     let body = json_body(req).await?;
     let request = RequestAuthorization::decode(&body)?;
     let existing = grants::authorizations_for(&ctx.db, &customer.facts.id, Some(&actor.partner_id)).await?;
@@ -29,7 +29,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
 
     let token = consent::new_token(&random_bytes()?);
     let (code, code_hash) = consent::new_code(random_bytes()?, &auth.id);
-    let code_state = CodeState { hash: code_hash, expires_at: ctx.now.plus(consent::CODE_TTL), attempts: 0 };
+    let code_state = CodeState::fresh(code_hash, ctx.now, 1);
     let partner_name = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
     let link = consent::link(&ctx.origin, &token);
     let email = outbox::consent_email(&partner_name, &customer.email, &auth, &link);
@@ -67,10 +67,10 @@ pub async fn list(ctx: &Ctx, req: &Request, id: &str) -> Res {
 /// `POST /v1/authorizations/{id}/withdraw`: withdraws a pending request of the caller's partner.
 pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
-    let reason = crate::grants::decode_reason(&json_body(req).await?, false)?;
     let id = AuthorizationId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?;
     let auth = grants::authorization(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     authorize_withdraw(&actor, &auth, ctx.now)?;
+    let reason = crate::grants::decode_reason(&json_body(req).await?, false)?;
     let event = ctx.partner_event(&actor, Some(&auth.customer_id), Action::AuthorizationWithdrawn, auth.id.as_str(), json!({"reason": reason}));
     let update = grants::close_pending(&ctx.db, &auth.id, AuthStatus::Withdrawn, ctx.now, reason.as_deref())?;
     audit::change_once(&ctx.db, update, &event, Code::AuthorizationNotPending).await?;

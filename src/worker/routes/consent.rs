@@ -3,14 +3,17 @@
 
 use super::Res;
 use crate::audit::Action;
-use crate::consent::{self, check_code, may_decide, may_revoke, CodeCheck, CodeState};
+use crate::consent::{self, may_decide, may_revoke, CodeState};
 use crate::customers::Customer;
+use crate::decode::no_fields;
 use crate::error::{ApiError, Code};
 use crate::grants::{decode_reason, Approval, AuthStatus, CustomerAuthorization};
 use crate::ids::MessageId;
 use crate::outbox;
+use crate::sql;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
 
@@ -35,7 +38,7 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
         "partner": partner,
         "customer": {"id": customer.facts.id, "account_name": crate::masking::name(&customer.account_name),
                      "mobile": crate::masking::mobile(&customer.mobile)},
-        "code": {"expires_at": code.expires_at, "attempts_left": (consent::MAX_CODE_ATTEMPTS - code.attempts).max(0)},
+        "code": {"expires_at": code.expires_at, "attempts_left": code.attempts_left(), "codes_left": (consent::MAX_CODES - code.codes_sent).max(0)},
     }))
 }
 
@@ -52,8 +55,9 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
     if !matches!(action, "approve" | "reject" | "revoke" | "code") {
         return Err(ApiError::new(Code::RouteNotFound));
     }
-    let body = json_body(req).await?;
+    // The token is the customer's credential: it is checked before the body is read.
     let (auth, code) = open(ctx, token).await?;
+    let body = json_body(req).await?;
     match action {
         "approve" => approve(ctx, &auth, &code, &body).await,
         "reject" => {
@@ -81,44 +85,76 @@ async fn finish(ctx: &Ctx, auth: &CustomerAuthorization, stmt: worker::D1Prepare
     json(200, &auth.view(ctx.now))
 }
 
+/// The counters once a guess was claimed.
+#[derive(Deserialize)]
+struct Claimed {
+    code_attempts: i64,
+    guesses: i64,
+}
+
+#[derive(Deserialize)]
+struct Wrong {
+    wrong_guesses: i64,
+}
+
+/// Approves with the verification code. The guess is claimed (counted, by a conditional write that
+/// holds the limits) before the code is compared, so concurrent guesses never evaluate more than the
+/// limits allow; a wrong guess is audited, and the tenth wrong one locks the request.
 async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body: &serde_json::Value) -> Res {
     may_decide(auth, ctx.now)?;
     let approval = Approval::decode(body, &auth.capabilities)?;
-    match check_code(code, &auth.id, &approval.code, ctx.now)? {
-        CodeCheck::Wrong { attempts_left } => {
-            let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeFailed, auth.id.as_str(), json!({"attempts_left": attempts_left}));
-            db::batch(&ctx.db, vec![grants::count_wrong_code(&ctx.db, &auth.id)?, audit::append_if_changed(&ctx.db, &event)?]).await?;
-            Err(consent::wrong_code_error(attempts_left))
-        }
-        CodeCheck::Correct => {
-            let approved = crate::grants::approve(auth, approval, ctx.now);
-            let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationApproved, auth.id.as_str(),
-                json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}));
-            let stmt = grants::approve(&ctx.db, &approved)?;
-            finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await
-        }
+    consent::may_guess(auth, code, ctx.now)?;
+    let claim = db::prepared(&ctx.db, &sql::consent::claim_guess(&auth.id, &code.hash, ctx.now))?;
+    let results = db::batch_results(&ctx.db, vec![claim]).await?;
+    let claimed: Option<Claimed> = results.first().map(|r| r.results::<Claimed>()).transpose().map_err(|e| db::fault("decode claim", e))?.and_then(|v| v.into_iter().next());
+    let Some(claimed) = claimed else {
+        // Another request changed the code or took the last guess meanwhile: explain from the row as it is now.
+        let (auth, now_code) = grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        consent::may_guess(&auth, &now_code, ctx.now)?;
+        return Err(ApiError::with_message(Code::VerificationCodeExpired, "A newer code was sent; use the newest code."));
+    };
+    let after = CodeState { attempts: claimed.code_attempts, guesses: claimed.guesses, ..code.clone() };
+    if consent::code_matches(&code.hash, &auth.id, &approval.code) {
+        let approved = crate::grants::approve(auth, approval, ctx.now);
+        let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationApproved, auth.id.as_str(),
+            json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}));
+        let stmt = grants::approve(&ctx.db, &approved, &code.hash)?;
+        return finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await;
     }
+    let failed = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeFailed, auth.id.as_str(), json!({"attempts_left": after.attempts_left()}));
+    let locked = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationLocked, auth.id.as_str(), json!({"wrong_guesses": consent::MAX_WRONG_GUESSES}));
+    let results = db::batch_results(&ctx.db, vec![
+        db::prepared(&ctx.db, &sql::consent::record_wrong(&auth.id))?,
+        audit::append(&ctx.db, &failed)?,
+        db::prepared(&ctx.db, &sql::consent::lock_if_exhausted(&auth.id, ctx.now))?,
+        audit::append_if_changed(&ctx.db, &locked)?,
+    ]).await?;
+    let wrong: Option<Wrong> = results.first().map(|r| r.results::<Wrong>()).transpose().map_err(|e| db::fault("decode wrong", e))?.and_then(|v| v.into_iter().next());
+    Err(consent::wrong_code_error(&after, wrong.map_or(0, |w| w.wrong_guesses)))
 }
 
-/// Sends a fresh code (at most one per minute); the old one stops working.
+/// Sends a fresh code (at most one per minute, at most five per request); the old one stops working.
+/// The write that replaces the code holds those limits; the SMS and the audit event are written only
+/// if it did.
 async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body: &serde_json::Value) -> Res {
-    if body.as_object().is_some_and(|o| !o.is_empty()) {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::UnknownField, "This action takes no fields.")]));
-    }
+    no_fields(body)?;
     consent::may_resend(auth, code, ctx.now)?;
     let customer = customer_of(ctx, auth).await?;
     let partner_name = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
-    let state = CodeState { hash, expires_at: ctx.now.plus(consent::CODE_TTL), attempts: 0 };
+    let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);
     let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
-    let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeSent, auth.id.as_str(), json!({}));
+    let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeSent, auth.id.as_str(), json!({"codes_sent": state.codes_sent}));
     let changed = db::batch(&ctx.db, vec![
-        grants::replace_code(&ctx.db, &auth.id, &state)?,
+        db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now))?,
+        db::outbox::insert_if_changed(&ctx.db, &MessageId::from_bytes(&random_bytes()?), ctx.now, &auth.customer_id, &sms, &ctx.request_id)?,
         audit::append_if_changed(&ctx.db, &event)?,
-        db::outbox::insert(&ctx.db, &MessageId::from_bytes(&random_bytes()?), ctx.now, &auth.customer_id, &sms, &ctx.request_id)?,
     ]).await?;
     if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::ConsentAlreadyDecided));
+        // A concurrent request sent a code (or decided) first: explain from the row as it is now.
+        let (auth, now_code) = grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        consent::may_resend(&auth, &now_code, ctx.now)?;
+        return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.").with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
     }
-    json(202, &json!({"code": {"expires_at": state.expires_at, "attempts_left": consent::MAX_CODE_ATTEMPTS}}))
+    json(202, &json!({"code": {"expires_at": state.expires_at, "attempts_left": state.attempts_left(), "codes_left": (consent::MAX_CODES - state.codes_sent).max(0)}}))
 }

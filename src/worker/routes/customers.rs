@@ -3,7 +3,7 @@
 use super::Res;
 use crate::audit::Action;
 use crate::customers::Customer;
-use crate::masking::{reveal_allowed, reveal_targets, revealed, RevealRequest, REVEAL_WINDOW};
+use crate::masking::{reveal_refusal, reveal_targets, revealed, RevealRequest, REVEALS_PER_WINDOW, REVEAL_WINDOW};
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
 use crate::partners::{Ability, Actor};
@@ -87,27 +87,41 @@ pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
 }
 
 /// `POST /v1/customers/{id}/reveal` `{fields, reason}` (one customer) and `POST /v1/customers/reveal`
-/// `{ids, fields, reason}` (a column of the visible page): the clear values, for admins and
-/// operators; one audit event per customer with the fields and the reason; at most 30 reveal
-/// requests per user per minute (`rate_limited` with `Retry-After`).
+/// `{ids, fields, reason}` (a column of the visible page, at most 30): the clear values, for admins
+/// and operators; one audit event per customer with the fields and the reason; at most 30 distinct
+/// customers per user per minute (`rate_limited` with `Retry-After`), held by the write itself.
 pub async fn reveal(ctx: &Ctx, req: &mut Request, id: Option<&str>) -> Res {
     let actor = ctx.actor(req).await?;
+    // Visibility before role: someone else's customer is `not_found` whatever the caller's role.
+    let one = match id {
+        Some(id) => Some(visible_customer(ctx, &actor, id).await?),
+        None => None,
+    };
     actor.require(Ability::RevealSensitive)?;
     let request = RevealRequest::decode(&json_body(req).await?, id.is_none())?;
-    let ids = match id {
-        Some(id) => vec![CustomerId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?],
-        None => request.ids.clone(),
+    let found = match one {
+        Some(c) => vec![c],
+        None => db::customers::by_ids(&ctx.db, &request.ids).await?,
     };
-    let (recent, oldest) = db::audit::recent_reveals(&ctx.db, &actor.user_id, ctx.now.plus(-REVEAL_WINDOW)).await?;
-    reveal_allowed(recent, oldest, ctx.now)?;
-    let found = db::customers::by_ids(&ctx.db, &ids).await?;
-    let visible = reveal_targets(&actor, &ids, &found)?;
+    let visible = match id {
+        Some(_) => found.iter().collect(),
+        None => reveal_targets(&actor, &request.ids, &found)?,
+    };
     let detail = json!({"fields": request.fields, "reason": request.reason});
     let events = visible
         .iter()
         .map(|c| db::audit::append(&ctx.db, &ctx.partner_event(&actor, Some(&c.facts.id), Action::CustomerRevealed, c.facts.id.as_str(), detail.clone())))
         .collect::<Result<Vec<_>, _>>()?;
-    db::batch(&ctx.db, events).await?;
+    let ids: Vec<&str> = visible.iter().map(|c| c.facts.id.as_str()).collect();
+    let since = ctx.now.plus(-REVEAL_WINDOW);
+    let limit = crate::sql::guards::reveals(actor.user_id.as_str(), since, &ids, REVEALS_PER_WINDOW);
+    if let Err(e) = db::guarded(&ctx.db, vec![limit], events).await {
+        if e.code != Code::RateLimited {
+            return Err(e);
+        }
+        let (_, oldest) = db::audit::recent_reveals(&ctx.db, &actor.user_id, since).await?;
+        return Err(reveal_refusal(oldest, ctx.now));
+    }
     let values: Vec<_> = visible.iter().map(|c| revealed(c, &request.fields)).collect();
     match id {
         Some(_) => json(200, &values.into_iter().next().unwrap_or_default()),

@@ -2,6 +2,7 @@
 
 use super::Res;
 use crate::audit::Action;
+use crate::decode::no_fields;
 use crate::error::{ApiError, Code};
 use crate::ids::PortalTokenId;
 use crate::partners::Ability;
@@ -14,7 +15,9 @@ use worker::Request;
 /// `POST /v1/portal-tokens` `{user_id?, minutes?}` (API key only): a short-lived token for one of
 /// the partner's users, for components in the partner's portal. It cannot mint tokens or manage keys.
 pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
-    let actor = ctx.api_key_actor(req).await?;
+    let auth = ctx.credential(req).await?;
+    portal::require_api_key(auth.credential.kind)?;
+    let actor = auth.actor;
     let ask = MintRequest::decode(&json_body(req).await?)?;
     let subject = ask.subject(&actor)?;
     let user = partners::user(&ctx.db, subject.as_str()).await?.filter(|u| u.partner_id == actor.partner_id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
@@ -23,11 +26,44 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
     let expires = ask.expires(ctx.now);
     let ev = ctx.partner_event(&actor, None, Action::PortalTokenCreated, id.as_str(), json!({"user_id": user.id, "expires_at": expires}));
     db::batch(&ctx.db, vec![
-        partners::insert_portal_token(&ctx.db, id.as_str(), &portal::token_hash(&secret), &user.id, actor.partner_id.as_str(), actor.user_id.as_str(), &ctx.now.to_string(), &expires.to_string())?,
+        partners::insert_portal_token(&ctx.db, &partners::NewPortalToken {
+            id: id.as_str(),
+            hash: &portal::token_hash(&secret),
+            user_id: &user.id,
+            partner_id: actor.partner_id.as_str(),
+            created_by: actor.user_id.as_str(),
+            api_key_id: &auth.credential.id,
+            created_at: &ctx.now.to_string(),
+            expires_at: &expires.to_string(),
+        })?,
         audit::append(&ctx.db, &ev)?,
     ])
     .await?;
     json(201, &json!({"id": id, "token": secret, "user_id": user.id, "expires_at": expires}))
+}
+
+/// `POST /v1/portal-tokens/{id}/revoke` (API key only; an admin, the token's user or its minter):
+/// the token stops working at once, and the switch-role sessions it started end.
+pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.api_key_actor(req).await?;
+    let token = partners::portal_token(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    portal::may_revoke_token(&actor, &token.user_id, &token.created_by)?;
+    no_fields(&json_body(req).await?)?;
+    if token.revoked_at.is_some() {
+        return Err(ApiError::new(Code::CredentialAlreadyRevoked));
+    }
+    let at = ctx.now.to_string();
+    let ev = ctx.partner_event(&actor, None, Action::PortalTokenRevoked, &token.id, json!({"user_id": token.user_id}));
+    let changed = db::batch(&ctx.db, vec![
+        partners::revoke_portal_token(&ctx.db, actor.partner_id.as_str(), &token.id, &at)?,
+        audit::append_if_changed(&ctx.db, &ev)?,
+        partners::end_sessions_of_credential(&ctx.db, &token.id, &at)?,
+    ])
+    .await?;
+    if changed.first() != Some(&1) {
+        return Err(ApiError::new(Code::CredentialAlreadyRevoked));
+    }
+    json(200, &json!({"id": token.id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
 }
 
 /// `GET /v1/cors-origins`: the browser origins your partner allows.

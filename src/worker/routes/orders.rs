@@ -5,7 +5,7 @@ use super::Res;
 use crate::audit::Action;
 use crate::catalog::catalog;
 use crate::customers::Customer;
-use crate::decode::{Decoder, Obj};
+use crate::decode::{no_fields, Decoder, Obj};
 use crate::drafts::validate;
 use crate::error::{ApiError, Code, Path};
 use crate::idempotency::{self, Decision};
@@ -17,9 +17,10 @@ use crate::quotes::{quote, without_secrets, QuoteCustomer};
 use crate::sessions::{self, Session, StartRequest};
 use crate::upstream::{Simulated, Upstream};
 use crate::worker::db::{self, audit, orders as store};
-use crate::worker::http::{json, json_body, query, random_bytes, Ctx};
+use crate::sql;
+use crate::worker::http::{json, json_body, json_text, query, random_bytes, Ctx};
 use serde_json::{json, Value};
-use worker::{Request, Response};
+use worker::Request;
 
 fn secret(ctx: &Ctx) -> Result<&[u8], ApiError> {
     ctx.session_secret.as_deref().ok_or_else(|| db::fault("sessions", "SESSION_SECRET is not set (at least 32 bytes)"))
@@ -28,14 +29,15 @@ fn secret(ctx: &Ctx) -> Result<&[u8], ApiError> {
 /// `POST /v1/customers/{id}/sessions` `{minutes?}`: the "OK" of the confirm dialog. Starts acting as
 /// the customer when the prerequisite check passes (else 403 with the report, audited as refused).
 pub async fn start(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
-    let actor = ctx.actor(req).await?;
+    let auth = ctx.credential(req).await?;
+    let actor = auth.actor.clone();
     let secret = secret(ctx)?.to_vec();
     let customer = visible_customer(ctx, &actor, id).await?;
     let ask = StartRequest::decode(&json_body(req).await?)?;
     let input = prerequisite_input(ctx, &actor, &customer).await?;
     let report = check(&actor, &customer.facts, &input.distributor_permissions, &input.authorizations, ctx.now);
     let sid = SessionId::from_bytes(&random_bytes()?);
-    let session = match Session::start(sid, &report, ask, ctx.now) {
+    let session = match Session::start(sid, &report, ask, auth.credential.clone(), auth.expires_at, ctx.now) {
         Ok(s) => s,
         Err(e) => {
             let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionRefused, customer.facts.id.as_str(), json!({"blocking": report.blocking}));
@@ -46,7 +48,11 @@ pub async fn start(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let token = sessions::token(&secret, &session.id).ok_or_else(|| db::fault("sessions", "unusable secret"))?;
     let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionStarted, session.id.as_str(),
         json!({"expires_at": session.expires_at, "relied_on": session.relied_on}));
-    db::batch(&ctx.db, vec![store::insert_session(&ctx.db, &session)?, audit::append(&ctx.db, &ev)?]).await?;
+    // The write holds what the check read: the credential still works, the customer is not frozen,
+    // the grants relied on are not revoked.
+    let mut guards = vec![sql::guards::credential_live(&auth.credential, ctx.now)];
+    guards.extend(sql::guards::relied_on(&customer.facts.id, &report.relied_on));
+    db::guarded(&ctx.db, guards, vec![store::insert_session(&ctx.db, &session)?, audit::append(&ctx.db, &ev)?]).await?;
     let mut v = session.view(ctx.now);
     if let Some(o) = v.as_object_mut() {
         o.insert("token".into(), Value::from(token));
@@ -98,9 +104,10 @@ pub async fn current(ctx: &Ctx, req: &Request) -> Res {
 }
 
 /// `DELETE /v1/sessions/current`: Switch Role. The token is refused from then on.
-pub async fn end(ctx: &Ctx, req: &Request) -> Res {
+pub async fn end(ctx: &Ctx, req: &mut Request) -> Res {
     let s = session_of(ctx, req).await?;
     s.check_live(ctx.now)?;
+    no_fields(&json_body(req).await?)?;
     let actor = db::partners::actor_by_user(&ctx.db, &s.source_user_id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
     let ev = ctx.partner_event(&actor, Some(&s.customer_id), Action::SessionEnded, s.id.as_str(), json!({"reason": "switch_role"}));
     audit::change_once(&ctx.db, store::end_session(&ctx.db, &s.id, ctx.now)?, &ev, Code::SessionEnded).await?;
@@ -153,8 +160,8 @@ async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Op
 /// before any write, sends the exact Huawei request upstream, records the order (yearly/monthly)
 /// or the resources (pay-per-use). The same key and body replay the first answer.
 pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
-    let key = idempotency::key(req.headers().get("Idempotency-Key").ok().flatten().as_deref())?;
     let a = acting(ctx, req).await?;
+    let key = idempotency::key(req.headers().get("Idempotency-Key").ok().flatten().as_deref())?;
     let body = json_body(req).await?;
     let fp = idempotency::fingerprint(&body);
     let (partner, customer) = (a.actor.partner_id.clone(), a.customer.facts.id.clone());
@@ -162,8 +169,7 @@ pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
     if claimed.first() != Some(&1) {
         let stored = store::stored_key(&ctx.db, &partner, &customer, &key).await?.ok_or_else(|| ApiError::new(Code::IdempotencyKeyInFlight))?;
         let Decision::Replay { status, body } = idempotency::decide(&stored, &fp)?;
-        let mut r = Response::from_body(worker::ResponseBody::Body(body.into_bytes())).map_err(|e| db::fault("replay", e))?.with_status(status);
-        let _ = r.headers_mut().set("Content-Type", "application/json");
+        let mut r = json_text(status, body);
         let _ = r.headers_mut().set("Idempotency-Replayed", "true");
         return Ok(r);
     }
@@ -197,12 +203,15 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
     let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: cited.map(|c| c.id) };
     let placed = placement(&draft, q.total, after, &p, request_json, &answer.body, ctx.now)?;
+    // The write holds what the re-check read: the session is live, the customer not frozen, the
+    // grants relied on not revoked, and the budget has room for the spend.
+    let mut guards = sql::guards::acting(&a.session.id, &facts.id, &a.report.relied_on);
     let mut stmts = Vec::new();
     if let Some(order) = &placed.order {
         stmts.push(store::insert_order(&ctx.db, order, key, &without_secrets(&draft_json))?);
     }
     if let Some((amount, freeze)) = placed.spend {
-        stmts.push(store::guard_budget(&ctx.db, &facts.id, amount.minor)?);
+        guards.push(sql::guards::budget(&facts.id, amount.minor));
         stmts.push(store::spend(&ctx.db, &facts.id, amount.minor, freeze)?);
     }
     for r in &placed.resources {
@@ -223,19 +232,19 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     };
     let text = out.to_string();
     stmts.push(store::finish_key(&ctx.db, &p.partner_id, &facts.id, key, status, &text)?);
-    stmts.push(store::clear_guards(&ctx.db)?);
-    if let Err(e) = db::batch(&ctx.db, stmts).await {
+    if let Err(e) = db::guarded(&ctx.db, guards, stmts).await {
         return Err(budget_or(ctx, &facts.id, q.total, e).await);
     }
-    let mut r = Response::from_body(worker::ResponseBody::Body(text.into_bytes())).map_err(|e| db::fault("response", e))?.with_status(status);
-    let _ = r.headers_mut().set("Content-Type", "application/json");
-    Ok(r)
+    Ok(json_text(status, text))
 }
 
-/// `POST /v1/orders/{id}/pay` (session): pays an order pending payment; budget re-checked; completes it.
-pub async fn pay(ctx: &Ctx, req: &Request, id: &str) -> Res {
+/// `POST /v1/orders/{id}/pay` (session): pays an order pending payment; budget re-checked; completes
+/// it. The write holds every precondition: the order is still pending (a concurrent cancel wins or
+/// loses as a whole), the budget has room, the session and its grants still hold.
+pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let a = acting(ctx, req).await?;
     let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    no_fields(&json_body(req).await?)?;
     let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
     let to = crate::orders::pay(from)?;
     let amount = crate::money::Money::new(row.order.amount_minor, a.customer.facts.budget.as_ref().map_or(crate::money::Currency::USD, |b| b.amount.currency));
@@ -246,40 +255,45 @@ pub async fn pay(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: row.order.quote_id.clone() };
     let rs = draft.map(|d| resources(&d, &answer, &p, Some(id), ctx.now)).unwrap_or_default();
     let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderPaid, id, json!({"session_id": a.session.id, "amount": amount}));
+    let mut guards = vec![sql::guards::order_pending(id)];
+    guards.extend(sql::guards::acting(&a.session.id, &a.customer.facts.id, &a.report.relied_on));
+    guards.push(sql::guards::budget(&a.customer.facts.id, amount.minor));
     let mut stmts = vec![
         store::set_status(&ctx.db, id, from.code(), to.code(), Some(ctx.now))?,
-        audit::append_if_changed(&ctx.db, &ev)?,
-        store::guard_budget(&ctx.db, &a.customer.facts.id, amount.minor)?,
+        audit::append(&ctx.db, &ev)?,
         store::spend(&ctx.db, &a.customer.facts.id, amount.minor, after.is_some_and(|(_, f)| f))?,
     ];
     for r in &rs {
         stmts.push(store::insert_resource(&ctx.db, r, &p.partner_id, &row.idempotency_key)?);
     }
-    stmts.push(store::clear_guards(&ctx.db)?);
-    let changed = match db::batch(&ctx.db, stmts).await {
-        Ok(c) => c,
-        Err(e) => return Err(budget_or(ctx, &a.customer.facts.id, amount, e).await),
-    };
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::OrderNotPendingPayment));
+    if let Err(e) = db::guarded(&ctx.db, guards, stmts).await {
+        return Err(budget_or(ctx, &a.customer.facts.id, amount, e).await);
     }
     show(ctx, &a.actor, id).await
 }
 
-/// `POST /v1/orders/{id}/cancel` (session): cancels an order pending payment.
-pub async fn cancel(ctx: &Ctx, req: &Request, id: &str) -> Res {
+/// `POST /v1/orders/{id}/cancel` (session): cancels an order pending payment. A cancelled order costs
+/// nothing: the write succeeds only if the order is still pending, so a concurrent payment either
+/// happened first (and cancel is refused) or not at all.
+pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let a = acting(ctx, req).await?;
     let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    no_fields(&json_body(req).await?)?;
     let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
     let to = crate::orders::cancel(from)?;
     let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderCancelled, id, json!({"session_id": a.session.id}));
-    audit::change_once(&ctx.db, store::set_status(&ctx.db, id, from.code(), to.code(), None)?, &ev, Code::OrderNotPendingPayment).await?;
+    let mut guards = vec![sql::guards::order_pending(id)];
+    guards.extend(sql::guards::acting(&a.session.id, &a.customer.facts.id, &a.report.relied_on));
+    db::guarded(&ctx.db, guards, vec![store::set_status(&ctx.db, id, from.code(), to.code(), None)?, audit::append(&ctx.db, &ev)?]).await?;
     show(ctx, &a.actor, id).await
 }
 
-/// After a failed write batch: `budget_would_be_exceeded` when the budget guard is what failed (a
-/// concurrent order spent the room first), else the original error.
+/// After a failed write batch: when the budget guard failed (a concurrent order spent the room
+/// first), the budget refusal with its figures as the budget is now; else the original error.
 async fn budget_or(ctx: &Ctx, customer: &crate::ids::CustomerId, amount: crate::money::Money, e: ApiError) -> ApiError {
+    if e.code != Code::BudgetWouldBeExceeded {
+        return e;
+    }
     match db::customers::by_id(&ctx.db, customer).await {
         Ok(Some(c)) => budget_gate(c.facts.budget.as_ref(), amount).err().unwrap_or(e),
         _ => e,

@@ -47,10 +47,10 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
 /// `POST /v1/distributor-permissions/{id}/revoke` `{reason?}`.
 pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
-    let reason = decode_reason(&json_body(req).await?, false)?;
     let id = PermissionId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?;
     let perm = grants::permission(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     authorize_permission_revoke(&actor, &perm, ctx.now)?;
+    let reason = decode_reason(&json_body(req).await?, false)?;
     let event = ctx.partner_event(&actor, perm.customer_id.as_ref(), Action::PermissionRevoked, perm.id.as_str(),
         json!({"reseller_id": perm.reseller_id, "reason": reason}));
     let update = grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?;
