@@ -29,8 +29,8 @@ export CHROME_BIN := /usr/bin/chromium
 
 RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 
-.PHONY: help dev dev-reset test bench package tools tools-rust tools-js tools-browser worker browser migrate-dev seed-dev \
-        test-core test-wasm test-http deploy-check clean
+.PHONY: help dev dev-reset test bench package tools tools-rust tools-js tools-browser tools-python tools-fuzz worker browser migrate-dev seed-dev \
+        test-core test-wasm test-http test-api-fuzz fuzz deploy-check clean
 
 help:
 	@echo "make dev    # install what is missing, build, migrate, seed, serve API + portal on 127.0.0.1:$(DEV_PORT)"
@@ -60,6 +60,21 @@ tools-js: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The API fuzzer (Schemathesis, pinned in tests/schemathesis/requirements.txt) in a venv outside the clone.
+VENV ?= $(HOME)/.cache/onbehalf/venv
+tools-python: $(VENV)/.installed-$(SCHEMATHESIS_VERSION)
+
+$(VENV)/.installed-$(SCHEMATHESIS_VERSION): tests/schemathesis/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/schemathesis/requirements.txt
+	@touch $@
+
+# cargo-fuzz for `make fuzz` (nightly toolchain; not needed by `make test`).
+tools-fuzz:
+	@if ! cargo fuzz --version 2>/dev/null | grep -q "$(CARGO_FUZZ_VERSION)"; then \
+	  echo "installing cargo-fuzz $(CARGO_FUZZ_VERSION)"; \
+	  CARGO_TARGET_DIR=$(TOOLS_BUILD_DIR) cargo install --force --locked --root $(TOOLS_DIR) cargo-fuzz --version $(CARGO_FUZZ_VERSION); fi
 
 # Debian's Chromium and its matching chromedriver, for wasm-bindgen-test and the page tests.
 tools-browser:
@@ -120,11 +135,12 @@ dev-reset:
 # ---------------------------------------------------------------------------------------------
 # Tests: core (host), browser module (wasm-bindgen-test in Chromium), HTTP + page (real wrangler dev + local D1)
 # ---------------------------------------------------------------------------------------------
-test: tools tools-browser
+test: tools tools-browser tools-python
 	$(MAKE) test-core
 	$(MAKE) test-wasm
 	$(MAKE) deploy-check
 	$(MAKE) test-http
+	$(MAKE) test-api-fuzz
 
 test-core:
 	cargo test --locked
@@ -135,6 +151,19 @@ test-wasm: | tools tools-browser
 
 test-http: worker browser package | tools tools-browser
 	node scripts/run-http-tests.mjs
+
+# Schemathesis against GET /v1/openapi.json of a fresh worker: every check, fixed seed, ~60 s.
+test-api-fuzz: worker | tools tools-python
+	SCHEMATHESIS_BIN=$(VENV)/bin/st node scripts/run-schemathesis.mjs
+
+# cargo fuzz on every decoder (fuzz/fuzz_targets), FUZZ_SECONDS each, corpora in fuzz/corpus/.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS := json_body order_draft request_bodies customer_query tokens
+fuzz: tools-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t"; \
+	  (cd fuzz && cargo +nightly fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|panicked|Done' ) || exit 1; \
+	done
 
 # ---------------------------------------------------------------------------------------------
 # Evidence and figures

@@ -275,20 +275,23 @@ impl Decoder {
     /// Reads an integer within `[min, max]`.
     pub fn int(&mut self, v: &Value, path: &Path, min: i64, max: i64) -> Option<i64> {
         let n = match v {
-            Value::Number(n) => n.as_i64(),
+            Value::Number(n) => n,
             other => {
                 self.wrong_type(path.clone(), "an integer", other);
                 return None;
             }
         };
-        match n {
+        // JSON has one number type: 19.0 is the integer 19 (as JSON Schema's "integer" says).
+        let whole = n.as_f64().filter(|f| f.fract() == 0.0);
+        let int = n.as_i64().or_else(|| whole.filter(|f| f.abs() < 9.0e18).map(|f| f as i64));
+        match int {
             Some(n) if (min..=max).contains(&n) => Some(n),
-            Some(_) => {
-                self.error(path.clone(), Code::OutOfRange, format!("Must be between {min} and {max}."));
+            None if whole.is_none() => {
+                self.error(path.clone(), Code::InvalidType, "Expected an integer.");
                 None
             }
-            None => {
-                self.error(path.clone(), Code::InvalidType, "Expected an integer.");
+            _ => {
+                self.error(path.clone(), Code::OutOfRange, format!("Must be between {min} and {max}."));
                 None
             }
         }

@@ -135,13 +135,13 @@ impl Actor {
         self.partner_kind == PartnerKind::Reseller
     }
 
-    /// Fails with `validation_failed` at `user_id` unless the user belongs to this actor's partner
+    /// Fails with `not_found` unless the user belongs to this actor's partner
     /// (`None` = no such user): admins manage keys of their own partner's users only.
     pub fn require_own_user(&self, user_partner: Option<&str>) -> Result<(), ApiError> {
         if user_partner == Some(self.partner_id.as_str()) {
             return Ok(());
         }
-        Err(ApiError::validation(vec![crate::error::FieldError::new(crate::error::path(&["user_id"]), Code::InvalidValue, "No such user in your partner account.")]))
+        Err(ApiError::with_message(Code::NotFound, "No such user in your partner account."))
     }
 
     /// What this actor may do, as `GET /v1/me` reports it (role and partner kind together).

@@ -129,12 +129,31 @@ pub fn may_revoke_token(actor: &Actor, subject: &str, creator: &str) -> Result<(
     }
 }
 
-/// Normalizes an origin (`scheme://host[:port]`, no path, lowercase): `None` when it is not one.
+/// Normalizes an origin (`scheme://host[:port]`, no path, lowercase): `None` when it is not one. The
+/// host is a name of letters, digits, `.` and `-`, or a bracketed IPv6 literal; the port 1-65535.
 pub fn origin(s: &str) -> Option<String> {
     let s = s.trim().trim_end_matches('/').to_ascii_lowercase();
     let (scheme, rest) = s.split_once("://")?;
-    let host_ok = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "https" | "http") && host_ok).then_some(s)
+    if !matches!(scheme, "https" | "http") {
+        return None;
+    }
+    let (host_ok, port) = match rest.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']')?;
+            let ok = !addr.is_empty() && addr.contains(':') && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            (ok, if after.is_empty() { None } else { Some(after.strip_prefix(':')?) })
+        }
+        None => {
+            let (host, port) = match rest.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (rest, None),
+            };
+            let ok = !host.is_empty() && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            (ok, port)
+        }
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n)));
+    (host_ok && port_ok).then_some(s)
 }
 
 /// Reads `{"origins": [...]}`: at most 20 origins, each `scheme://host[:port]`, no duplicates.

@@ -157,6 +157,9 @@ const GOLDEN: &[(&str, &str)] = &[
     ("invalid-ecs-name-count", include_str!("golden/invalid-ecs-name-count.json")),
     ("invalid-evs", include_str!("golden/invalid-evs.json")),
     ("invalid-eip", include_str!("golden/invalid-eip.json")),
+    ("invalid-eip-yearly-traffic", include_str!("golden/invalid-eip-yearly-traffic.json")),
+    ("invalid-ecs-password-windows", include_str!("golden/invalid-ecs-password-windows.json")),
+    ("invalid-ecs-password-root", include_str!("golden/invalid-ecs-password-root.json")),
     ("invalid-shape", include_str!("golden/invalid-shape.json")),
 ];
 

@@ -36,6 +36,10 @@ fn only_admins_mint_for_other_users() {
 fn origins_are_normalized_and_matched_exactly() {
     assert_eq!(origin("https://Portal.Example.com/").as_deref(), Some("https://portal.example.com"));
     assert_eq!(origin("http://127.0.0.1:5173").as_deref(), Some("http://127.0.0.1:5173"));
+    assert_eq!(origin("http://[::1]:8080").as_deref(), Some("http://[::1]:8080"));
+    for bad in ["http://[a", "http://[]", "https://a..b", "https://a:0", "https://a:65536", "https://a:", "https://[::1]x", "https://host/path", "ftp://a"] {
+        assert!(origin(bad).is_none(), "{bad}");
+    }
     for bad in ["portal.example.com", "ftp://x", "https://x/path", "https://", "javascript:alert(1)"] {
         assert!(origin(bad).is_none(), "{bad}");
     }

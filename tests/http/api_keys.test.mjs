@@ -28,7 +28,7 @@ test('only admins manage keys, only for their own partner, and bad input changes
   const before = await tables();
   assertError(await api('GET', '/v1/api-keys', { as: 'skyline-operator' }), 403, 'forbidden_role');
   assertError(await api('POST', '/v1/api-keys', { as: 'skyline-operator', body: { user_id: user('skyline-operator').user_id, label: 'x' } }), 403, 'forbidden_role');
-  assertError(await api('POST', '/v1/api-keys', { as: 'skyline-admin', body: { user_id: user('northwind-viewer').user_id, label: 'steal' } }), 400, 'validation_failed', [['user_id']]);
+  assertError(await api('POST', '/v1/api-keys', { as: 'skyline-admin', body: { user_id: user('northwind-viewer').user_id, label: 'steal' } }), 404, 'not_found');
   assertError(await api('POST', '/v1/api-keys', { as: 'skyline-admin', body: { user_id: 'usr_x', label: '', admin: true } }), 400, 'validation_failed', [['user_id'], ['label'], ['admin']]);
   const other = await api('GET', '/v1/api-keys', { as: 'northwind-admin' });
   const someSkylineKey = (await api('GET', '/v1/api-keys', { as: 'skyline-admin' })).body.api_keys[0].id;

@@ -34,10 +34,12 @@ fn not_allowed(methods: &[Method]) -> Res {
 pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
     let path = req.path();
     let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    // HEAD is answered as GET; the worker drops the body.
-    let m = match req.method() {
-        Method::Head => Method::Get,
-        m => m,
+    // HEAD is answered as GET (the worker drops the body). workers-rs reads a method it does not
+    // know (e.g. QUERY) as GET: such a request gets 405 like any method a route does not accept.
+    let m = match (req.method(), req.inner().method().to_ascii_uppercase().as_str()) {
+        (Method::Head, _) | (Method::Get, "GET") => Method::Get,
+        (Method::Get, _) => Method::Report,
+        (m, _) => m,
     };
     use Method::{Delete, Get, Post, Put};
     match segs.as_slice() {

@@ -332,8 +332,8 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
         customer_id: query(req, "customer_id"),
         status,
         service_type_code: query(req, "service_type_code"),
-        created_from: query(req, "created_from"),
-        created_to: query(req, "created_to"),
+        created_from: time_param(req, &mut d, "created_from"),
+        created_to: time_param(req, &mut d, "created_to"),
         order_id: query(req, "order_id"),
         limit,
     };
@@ -341,6 +341,13 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let rows = store::list_orders(&ctx.db, &actor.partner_id, &f).await?;
     let orders: Vec<Value> = rows.iter().map(order_view).collect();
     json(200, &json!({"orders": orders}))
+}
+
+/// An optional RFC 3339 query parameter, as stored (UTC, `Z`), so that it compares as text; an
+/// `invalid_format` error at its name otherwise.
+fn time_param(req: &Request, d: &mut Decoder, name: &'static str) -> Option<String> {
+    let raw = query(req, name)?;
+    d.timestamp(&Value::from(raw), &crate::error::path(&[name])).map(|t| t.to_string())
 }
 
 /// `GET /v1/customers/{id}/resources?billing=pay_per_use|yearly_monthly`: View Resources.
