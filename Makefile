@@ -162,7 +162,7 @@ FUZZ_TARGETS := json_body order_draft request_bodies customer_query tokens
 fuzz: tools-fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "== $$t"; \
-	  (cd fuzz && cargo +nightly fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|panicked|Done' ) || exit 1; \
+	  (cd fuzz && cargo +nightly fuzz run -O -s none $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|panicked|Done' ) || exit 1; \
 	done
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ export async function startWorker({ name = `test-${process.pid}`, customers = 20
   // The worker is already built by make; wrangler's own build step then finds it up to date.
   const server = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', db,
     '--var', 'MODE:development', '--var', `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
-    '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    '--show-interactive-dev-session=false', '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn'],
   { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   server.stdout.on('data', (d) => { log += d; });

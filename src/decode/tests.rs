@@ -75,3 +75,13 @@ fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
         ]
     })
 }
+
+/// Found by the json_body fuzz target: without correctly rounded float parsing this number came back
+/// one ulp off after one more encode and parse.
+#[test]
+fn numbers_survive_encode_and_parse_again() {
+    for text in ["38888808888888888888888888888888888888888", "3.8888808888888895e40", "0.30000000000000004", "1e-7", "123456789012345678901234567890"] {
+        let v = parse_json(text).unwrap();
+        assert_eq!(parse_json(&v.to_string()).unwrap(), v, "{text}");
+    }
+}

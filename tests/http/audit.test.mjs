@@ -2,16 +2,8 @@
 // chain and names the first event changed behind the worker's back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { api } from './helpers.mjs';
+import { api, sql } from './helpers.mjs';
 
-function sql(command, json = false) {
-  const args = ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--command', command];
-  if (json) args.push('--json');
-  const r = spawnSync('wrangler', args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return json ? JSON.parse(r.stdout)[0].results : null;
-}
 
 test('the audit chain verifies, and a row changed in the database is found', async () => {
   // Writes, so that there are fresh events to seal.
@@ -29,23 +21,23 @@ test('the audit chain verifies, and a row changed in the database is found', asy
   assert.match(events.body.events[0].hash, /^[0-9a-f]{64}$/);
 
   // Change one sealed event's detail directly in D1, then put it back.
-  const [row] = sql('SELECT seq, detail FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1 OFFSET 2', true);
-  sql(`UPDATE audit_events SET detail = '{"tampered":true}' WHERE seq = ${row.seq}`);
+  const [row] = await sql('SELECT seq, detail FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1 OFFSET 2');
+  await sql(`UPDATE audit_events SET detail = '{"tampered":true}' WHERE seq = ${row.seq}`);
   const bad = await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' });
   assert.equal(bad.body.ok, false);
   assert.equal(bad.body.first_broken_seq, row.seq);
-  sql(`UPDATE audit_events SET detail = '${row.detail.replaceAll("'", "''")}' WHERE seq = ${row.seq}`);
+  await sql(`UPDATE audit_events SET detail = '${row.detail.replaceAll("'", "''")}' WHERE seq = ${row.seq}`);
   assert.equal((await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' })).body.ok, true, 'restored');
 
   // Removing an event breaks the chain at its successor.
-  const [last] = sql('SELECT max(seq) AS seq FROM audit_events', true);
-  const [victim] = sql(`SELECT * FROM audit_events WHERE seq = ${last.seq - 1}`, true);
-  sql(`DELETE FROM audit_events WHERE seq = ${victim.seq}`);
+  const [last] = await sql('SELECT max(seq) AS seq FROM audit_events');
+  const [victim] = await sql(`SELECT * FROM audit_events WHERE seq = ${last.seq - 1}`);
+  await sql(`DELETE FROM audit_events WHERE seq = ${victim.seq}`);
   const gap = await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' });
   assert.equal(gap.body.first_broken_seq, last.seq);
   const cols = Object.keys(victim);
   const lit = (v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
-  sql(`INSERT INTO audit_events (${cols.join(', ')}) VALUES (${cols.map((c) => lit(victim[c])).join(', ')})`);
+  await sql(`INSERT INTO audit_events (${cols.join(', ')}) VALUES (${cols.map((c) => lit(victim[c])).join(', ')})`);
   assert.equal((await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' })).body.ok, true, 'restored');
   assert.equal((await api('GET', '/v1/audit/verify')).status, 401);
 });

@@ -1,8 +1,7 @@
 // Customer Management's query over HTTP: each filter, combinations, sorting, paging, errors, isolation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { api, assertError, demo } from './helpers.mjs';
+import { api, assertError, demo, sql } from './helpers.mjs';
 
 const R = demo.partners.reseller;
 const as = 'skyline-operator';
@@ -123,9 +122,8 @@ test('a row inserted between two pages neither repeats nor vanishes', async () =
   // Insert, behind the worker's back, one customer that sorts before the cursor and one after it.
   const id = (n) => `${'e'.repeat(31)}${n}`;
   const row = (n, spend) => `('${id(n)}', '${R}', '3', '2026-01-01T00:00:00Z', 'inserted${n}', 'Inserted ${n}', '0086', '1300000000${n}', 'i${n}@x.example', 1, 2, 1, 'V1', 0, 0, 'USD', ${spend}, '2026-01-01T00:00:00Z')`;
-  const sql = `INSERT INTO customers (id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, account_manager, verified_status, customer_type, level, frozen, auto_frozen, currency, mtd_spend_minor, created_at) VALUES ${row(1, 999_999_999)}, ${row(2, Math.max(lastSpend - 1, 0))}`.replace(", 1, 2, 1, 'V1'", ", NULL, 2, 1, 'V1'");
-  const r = spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--command', sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  const insert = `INSERT INTO customers (id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, account_manager, verified_status, customer_type, level, frozen, auto_frozen, currency, mtd_spend_minor, created_at) VALUES ${row(1, 999_999_999)}, ${row(2, Math.max(lastSpend - 1, 0))}`.replace(", 1, 2, 1, 'V1'", ", NULL, 2, 1, 'V1'");
+  await sql(insert);
   const rest = [];
   let cursor = first.next_cursor;
   while (cursor) {

@@ -1,6 +1,6 @@
 // Shared helpers for the HTTP tests: a tiny client and the seeded demo credentials.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 export const BASE = process.env.ONBEHALF_URL ?? 'http://127.0.0.1:8787';
@@ -55,13 +55,23 @@ export function asSession(token, method, path, { body, idem, headers = {}, rawBo
 /** A fresh Idempotency-Key. */
 export const idem = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 
-/** Rows of a query run on the test worker's local D1 behind its back (wrangler d1 execute). */
+/** Rows of a query run on the test worker's local D1 behind its back (wrangler d1 execute). Not
+ * spawnSync: a blocked event loop misses the server closing idle keep-alive connections (after about
+ * 5 s), and the next request would go out on a dead socket. */
 export function sql(command) {
-  const r = spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command', command], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout)[0]?.results ?? [];
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command', command]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`wrangler d1 execute exited with ${code}: ${err}`));
+      try { resolve(JSON.parse(out)[0]?.results ?? []); } catch (e) { reject(e); }
+    });
+  });
 }
-
 /** Asserts an error response: status, code, and (optionally) that these paths have field errors. */
 export function assertError(res, status, code, paths = []) {
   assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.text}`);

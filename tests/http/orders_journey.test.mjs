@@ -3,16 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { api, asSession, assertError, demo, tables } from './helpers.mjs';
+import { api, asSession, assertError, demo, sql, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
 const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures.filter((f) => !f.name.startsWith('invalid-'));
 
-function sql(command) {
-  const r = spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--command', command], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 async function session() {
   const r = await api('POST', `/v1/customers/${C}/sessions`, { as: 'skyline-operator', body: {} });
@@ -26,7 +21,7 @@ function order(token, draft, key = `j-${Math.random().toString(36).slice(2)}`) {
 
 test('every service and billing mode: placed when the quote fits the budget, refused with nothing written when not', async () => {
   // Room for the whole set: a large budget, restored afterwards.
-  sql(`UPDATE customers SET budget_amount_minor = budget_used_minor + 50000000 WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET budget_amount_minor = budget_used_minor + 50000000 WHERE id = '${C}'`);
   const token = await session();
   const seen = new Set();
   for (const f of fixtures) {
@@ -54,26 +49,26 @@ test('every service and billing mode: placed when the quote fits the budget, ref
     }
   }
   for (const s of ['ecs', 'evs', 'eip']) for (const b of ['yearly_monthly', 'pay_per_use']) assert.ok(seen.has(`${s}/${b}`), `${s} ${b} placed`);
-  sql(`UPDATE customers SET budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
 });
 
 test('a customer frozen mid-session: the next order is refused and writes nothing', async () => {
   const token = await session();
-  sql(`UPDATE customers SET frozen = 1, frozen_reason = 'test' WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET frozen = 1, frozen_reason = 'test' WHERE id = '${C}'`);
   const before = await tables();
   const r = await order(token, fixtures.find((f) => f.name === 'evs-monthly').draft);
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'customer_frozen');
   const after = await tables();
   assert.equal(after.orders, before.orders);
-  sql(`UPDATE customers SET frozen = 0, frozen_reason = NULL WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET frozen = 0, frozen_reason = NULL WHERE id = '${C}'`);
 });
 
 test('an order that uses the budget up exactly freezes the customer automatically', async () => {
   const draft = fixtures.find((f) => f.name === 'evs-monthly').draft;
   const q = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: draft });
   const total = q.body.quote.total.minor;
-  sql(`UPDATE customers SET budget_amount_minor = budget_used_minor + ${total}, budget_auto_freeze = 1 WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET budget_amount_minor = budget_used_minor + ${total}, budget_auto_freeze = 1 WHERE id = '${C}'`);
   const token = await session();
   const r = await order(token, draft);
   assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -83,7 +78,7 @@ test('an order that uses the budget up exactly freezes the customer automaticall
   const next = await order(token, draft);
   assert.equal(next.status, 403);
   assert.equal(next.body.error.code, 'customer_auto_frozen');
-  sql(`UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL, budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
+  await sql(`UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL, budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
 });
 
 test('a key whose request died in flight can be used again after five minutes, and yields one order', async () => {
@@ -93,15 +88,14 @@ test('a key whose request died in flight can be used again after five minutes, a
   // The first request died after claiming the key: an in-flight row with its fingerprint, six minutes old.
   const first = await order(token, draft, key);
   assert.equal(first.status, 201);
-  const fp = JSON.parse(spawnSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command',
-    `SELECT fingerprint FROM idempotency_keys WHERE key = '${key}'`], { encoding: 'utf8' }).stdout)[0].results[0].fingerprint;
+  const fp = (await sql(`SELECT fingerprint FROM idempotency_keys WHERE key = '${key}'`))[0].fingerprint;
   const stale = `k-stale-${Date.now()}`;
   const old = new Date(Date.now() - 6 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-  sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
+  await sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
        VALUES ('${demo.partners.reseller}', '${C}', '${stale}', '${fp}', 'in_flight', '${old}', '2099-01-01T00:00:00Z')`);
   const fresh = `k-fresh-${Date.now()}`;
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
+  await sql(`INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at)
        VALUES ('${demo.partners.reseller}', '${C}', '${fresh}', '${fp}', 'in_flight', '${now}', '2099-01-01T00:00:00Z')`);
   const young = await order(token, draft, fresh);
   assert.equal(young.status, 409, 'still in flight');

@@ -65,7 +65,7 @@ async function startSession(customerId, { rawKey, as = 'skyline-operator' } = {}
 }
 
 /** The audit seq of events, by action and target or session. */
-function seqs(where) {
+async function seqs(where) {
   return sql(`SELECT seq, action, target_id, json_extract(detail, '$.session_id') AS session_id FROM audit_events WHERE ${where} ORDER BY seq`);
 }
 
@@ -75,7 +75,7 @@ async function customers() {
   if (!pool) {
     const list = [];
     for (let n = 8; n < 16; n += 1) list.push((await healthyCustomer('skyline-operator', R, n)).id);
-    sql(`UPDATE customers SET budget_type = NULL, budget_amount_minor = NULL, budget_used_minor = 0, frozen = 0, auto_frozen = 0 WHERE id IN (${list.map(q).join(', ')})`);
+    await sql(`UPDATE customers SET budget_type = NULL, budget_amount_minor = NULL, budget_used_minor = 0, frozen = 0, auto_frozen = 0 WHERE id IN (${list.map(q).join(', ')})`);
     pool = { payCancel: list[0], revoke: list[1], credential: list[2], consent: list[3], consentLife: list[4], decisions: list[5], sessions: list[6], permission: list[7] };
   }
   return pool;
@@ -85,7 +85,7 @@ test('pay ‖ cancel of one pending order: one wins; a cancelled order is never 
   const c = (await customers()).payCancel;
   await makeOrderable(c);
   const s = await startSession(c);
-  const spendBefore = sql(`SELECT mtd_spend_minor AS m FROM customers WHERE id = ${q(c)}`)[0].m;
+  const spendBefore = (await sql(`SELECT mtd_spend_minor AS m FROM customers WHERE id = ${q(c)}`))[0].m;
   const placed = [];
   for (let i = 0; i < REPEAT * 2; i += 1) {
     const o = await asSession(s.token, 'POST', '/v1/orders', { body: { draft: draftFor(c, 'evs-monthly', monthly(false)) }, idem: idem() });
@@ -97,10 +97,10 @@ test('pay ‖ cancel of one pending order: one wins; a cancelled order is never 
     const calls = i % 2 ? [pay, cancel, pay, cancel, pay, cancel] : [cancel, pay, cancel, pay, cancel, pay];
     const rs = await race('pay ‖ cancel', calls);
     assert.equal(rs.filter((r) => r.status === 200).length, 1, rs.map((r) => r.text).join('\n'));
-    for (const r of rs.filter((x) => x.status !== 200)) assert.equal(r.body.error.code, 'order_not_pending_payment', r.text);
+    for (const r of rs.filter((x) => x.status !== 200)) assert.equal(r.body?.error?.code, 'order_not_pending_payment', `${r.status} ${r.text}`);
     placed.push({ id, amount: o.body.order.amount.minor });
   }
-  const rows = sql(`SELECT o.order_id, o.status,
+  const rows = await sql(`SELECT o.order_id, o.status,
       (SELECT count(*) FROM resources r WHERE r.order_id = o.order_id) AS resources,
       (SELECT count(*) FROM audit_events a WHERE a.target_id = o.order_id AND a.action = 'order.paid') AS paid,
       (SELECT count(*) FROM audit_events a WHERE a.target_id = o.order_id AND a.action = 'order.cancelled') AS cancelled
@@ -115,7 +115,7 @@ test('pay ‖ cancel of one pending order: one wins; a cancelled order is never 
       assert.deepEqual([r.status, r.resources, r.paid, r.cancelled], [4, 0, 0, 1], JSON.stringify(r));
     }
   }
-  const spendAfter = sql(`SELECT mtd_spend_minor AS m FROM customers WHERE id = ${q(c)}`)[0].m;
+  const spendAfter = (await sql(`SELECT mtd_spend_minor AS m FROM customers WHERE id = ${q(c)}`))[0].m;
   assert.equal(spendAfter - spendBefore, charged, 'spend is exactly the paid orders');
   const wins = new Set(rows.map((r) => r.status));
   tally.outcomes['pay ‖ cancel winners'] = { paid: rows.filter((r) => r.status === 5).length, cancelled: rows.filter((r) => r.status === 4).length };
@@ -133,9 +133,9 @@ test('concurrent guesses at a consent code: at most 5 are evaluated, whatever th
     const guesses = [...wrong];
     guesses.splice(rep * 5 % 40, 0, code);
     const rs = await race('consent guesses', guesses.map((g) => () => api('POST', `/v1/consent/${token}/approve`, { body: { code: g } })));
-    const row = sql(`SELECT status, code_attempts, guesses FROM authorizations WHERE id = ${q(req.body.id)}`)[0];
+    const row = (await sql(`SELECT status, code_attempts, guesses FROM authorizations WHERE id = ${q(req.body.id)}`))[0];
     assert.ok(row.code_attempts <= 5 && row.guesses <= 5, JSON.stringify(row));
-    const failed = sql(`SELECT count(*) AS n FROM audit_events WHERE target_id = ${q(req.body.id)} AND action = 'consent.code_failed'`)[0].n;
+    const failed = (await sql(`SELECT count(*) AS n FROM audit_events WHERE target_id = ${q(req.body.id)} AND action = 'consent.code_failed'`))[0].n;
     const approved = rs.filter((r) => r.status === 200).length;
     assert.ok(approved <= 1);
     assert.equal(failed + approved, row.guesses, 'every evaluated guess is audited or approved');
@@ -155,7 +155,7 @@ test('over a request\'s life: 5 codes at most, 10 guesses at most, then the requ
   const backdate = () => sql(`UPDATE authorizations SET code_expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1700 seconds') WHERE id = ${q(id)}`);
   const resends = await race('code resend ‖ resend', [1, 2, 3, 4, 5].map(() => () => api('POST', `/v1/consent/${token}/code`)));
   assert.deepEqual(resends.map((r) => r.status).sort(), [429, 429, 429, 429, 429], 'not within a minute of the first code');
-  backdate();
+  await backdate();
   const burst = await race('code resend ‖ resend', [1, 2, 3, 4, 5].map(() => () => api('POST', `/v1/consent/${token}/code`)));
   assert.deepEqual(burst.map((r) => r.status).sort(), [202, 429, 429, 429, 429], burst.map((r) => r.text).join('\n'));
   const sms = (await outbox(c)).filter((m) => m.channel === 'sms');
@@ -166,20 +166,20 @@ test('over a request\'s life: 5 codes at most, 10 guesses at most, then the requ
     const rs = await race('wrong guesses', [...Array(8)].map((_, i) => () => api('POST', `/v1/consent/${token}/approve`, { body: { code: String(100000 + round * 10 + i) } })));
     locked = rs;
     if (round === 0) {
-      backdate();
+      await backdate();
       assert.equal((await api('POST', `/v1/consent/${token}/code`)).status, 202);
     }
   }
-  const row = sql(`SELECT status, guesses, wrong_guesses, codes_sent FROM authorizations WHERE id = ${q(id)}`)[0];
+  const row = (await sql(`SELECT status, guesses, wrong_guesses, codes_sent FROM authorizations WHERE id = ${q(id)}`))[0];
   assert.deepEqual(row, { status: 'locked', guesses: 10, wrong_guesses: 10, codes_sent: 3 });
   assert.ok(locked.some((r) => r.body?.error?.code === 'consent_locked'));
   const { code } = await latestConsent(c);
   const late = await api('POST', `/v1/consent/${token}/approve`, { body: { code } });
   assert.equal(late.body.error.code, 'consent_locked', 'even the right code no longer approves');
   assert.equal(late.status, 410);
-  backdate();
+  await backdate();
   assert.equal((await api('POST', `/v1/consent/${token}/code`)).body.error.code, 'consent_locked');
-  const events = seqs(`target_id = ${q(id)} AND action = 'authorization.locked'`);
+  const events = await seqs(`target_id = ${q(id)} AND action = 'authorization.locked'`);
   assert.equal(events.length, 1);
   const check = await api('GET', `/v1/customers/${c}/prerequisites`, { as: 'skyline-operator' });
   assert.match(check.body.checks.find((x) => x.check === 'customer_authorization').message, /locked/);
@@ -189,7 +189,7 @@ test('over a request\'s life: 5 codes at most, 10 guesses at most, then the requ
   ({ token } = await latestConsent(c));
   const sent = [];
   for (let i = 0; i < 5; i += 1) {
-    sql(`UPDATE authorizations SET code_expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1700 seconds') WHERE id = ${q(again.body.id)}`);
+    await sql(`UPDATE authorizations SET code_expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1700 seconds') WHERE id = ${q(again.body.id)}`);
     sent.push((await api('POST', `/v1/consent/${token}/code`)).status);
   }
   assert.deepEqual(sent, [202, 202, 202, 202, 410], 'the first code and four more');
@@ -214,7 +214,7 @@ test('concurrent reveals: at most 30 distinct customers per user and minute, eac
   assert.equal(cols.filter((r) => r.status === 200).length, 2);
   const users = [demo.users.find((u) => u.handle === 'northwind-operator').user_id, demo.users.find((u) => u.handle === 'northwind-admin').user_id];
   for (const u of users) {
-    const n = sql(`SELECT count(DISTINCT target_id) AS n FROM audit_events WHERE actor_user_id = ${q(u)} AND action = 'customer.revealed' AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-120 seconds')`)[0].n;
+    const n = (await sql(`SELECT count(DISTINCT target_id) AS n FROM audit_events WHERE actor_user_id = ${q(u)} AND action = 'customer.revealed' AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-120 seconds')`))[0].n;
     assert.ok(n <= 30, `${n} customers revealed by ${u}`);
   }
 });
@@ -233,12 +233,12 @@ test('orders ‖ revoking the authorization or the permission they rely on: noth
     const calls = [order, order, order, order, revoke, order, order, order, order];
     const rs = await race(byPermission ? 'orders ‖ permission revoke' : 'orders ‖ authorization revoke', calls, 60);
     assert.equal(rs[4].status, 200, rs[4].text);
-    const revokedSeq = seqs(`action = ${byPermission ? "'permission.revoked'" : "'authorization.revoked'"} AND target_id = ${q(revokedId)}`)[0].seq;
-    const placed = seqs(`action = 'resources.enabled' AND json_extract(detail, '$.session_id') = ${q(s.id)}`);
+    const revokedSeq = (await seqs(`action = ${byPermission ? "'permission.revoked'" : "'authorization.revoked'"} AND target_id = ${q(revokedId)}`))[0].seq;
+    const placed = await seqs(`action = 'resources.enabled' AND json_extract(detail, '$.session_id') = ${q(s.id)}`);
     assert.equal(placed.length, rs.filter((r) => r.status === 201).length);
     for (const e of placed) assert.ok(e.seq < revokedSeq, `order event ${e.seq} after the revocation ${revokedSeq}`);
     for (const r of rs.filter((x, i) => i !== 4 && x.status !== 201)) {
-      assert.ok(['authorization_revoked', 'distributor_permission_revoked'].includes(r.body.error.code), r.text);
+      assert.ok(['authorization_revoked', 'distributor_permission_revoked'].includes(r.body?.error?.code), `${r.status} ${r.text}`);
     }
     // The next order on this session is refused.
     assert.equal((await order()).status, 403);
@@ -283,11 +283,11 @@ test('orders ‖ revoking the API key or portal token that started the session: 
     const rs = await race(rep % 2 ? 'orders ‖ portal token revoke' : 'orders ‖ API key revoke', [order, order, order, revoke, order, order, order], 60);
     assert.equal(rs[3].status, 200, rs[3].text);
     assert.equal(rs[3].body.sessions_ended, 1);
-    const revokedSeq = seqs(`action IN ('api_key.revoked', 'portal_token.revoked') AND target_id = ${q(revokedId)}`)[0].seq;
-    const placed = seqs(`action = 'resources.enabled' AND json_extract(detail, '$.session_id') = ${q(s.id)}`);
+    const revokedSeq = (await seqs(`action IN ('api_key.revoked', 'portal_token.revoked') AND target_id = ${q(revokedId)}`))[0].seq;
+    const placed = await seqs(`action = 'resources.enabled' AND json_extract(detail, '$.session_id') = ${q(s.id)}`);
     assert.equal(placed.length, rs.filter((r) => r.status === 201).length);
     for (const e of placed) assert.ok(e.seq < revokedSeq);
-    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) assert.equal(r.body.error.code, 'session_ended', r.text);
+    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) assert.equal(r.body?.error?.code, 'session_ended', `${r.status} ${r.text}`);
     const cur = await asSession(s.token, 'GET', '/v1/sessions/current');
     assert.equal(cur.body.error.code, 'session_ended');
     assert.match(cur.body.error.message, /revoked/);
@@ -308,18 +308,18 @@ test('session start ‖ authorization revoke: no session starts on a revoked aut
     const start = () => api('POST', `/v1/customers/${c}/sessions`, { as: 'skyline-operator', body: {} });
     const revoke = () => api('POST', `/v1/consent/${consent}/revoke`, { body: { reason: 'race' } });
     const rs = await race('session start ‖ authorization revoke', [start, start, start, revoke, start, start, start], 60);
-    const revokedSeq = seqs(`action = 'authorization.revoked' AND target_id = ${q(authorization)}`)[0].seq;
+    const revokedSeq = (await seqs(`action = 'authorization.revoked' AND target_id = ${q(authorization)}`))[0].seq;
     const started = rs.filter((r, i) => i !== 3 && r.status === 201);
     for (const s of started) {
-      const ev = seqs(`action = 'session.started' AND target_id = ${q(s.body.id)}`);
+      const ev = await seqs(`action = 'session.started' AND target_id = ${q(s.body.id)}`);
       assert.equal(ev.length, 1);
       assert.ok(ev[0].seq < revokedSeq);
       // Switch Role twice at once: ends once.
       const ends = await race('session end ‖ end', [1, 2, 3].map(() => () => asSession(s.body.token, 'DELETE', '/v1/sessions/current')));
       assert.equal(ends.filter((r) => r.status === 200).length, 1, ends.map((r) => r.text).join('\n'));
-      assert.equal(seqs(`action = 'session.ended' AND target_id = ${q(s.body.id)}`).length, 1);
+      assert.equal((await seqs(`action = 'session.ended' AND target_id = ${q(s.body.id)}`)).length, 1);
     }
-    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) assert.equal(r.body.error.code, 'authorization_revoked', r.text);
+    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) assert.equal(r.body?.error?.code, 'authorization_revoked', `${r.status} ${r.text}`);
   }
 });
 
@@ -336,27 +336,31 @@ test('one winner per decision: approve ‖ reject ‖ withdraw, revoke ‖ revok
       () => api('POST', `/v1/authorizations/${id}/withdraw`, { as: 'skyline-operator' }),
     ]);
     assert.equal(rs.filter((r) => r.status === 200).length, 1, rs.map((r) => r.text).join('\n'));
-    const status = sql(`SELECT status FROM authorizations WHERE id = ${q(id)}`)[0].status;
-    const decided = seqs(`target_id = ${q(id)} AND action IN ('authorization.approved', 'authorization.rejected', 'authorization.withdrawn')`);
+    const status = (await sql(`SELECT status FROM authorizations WHERE id = ${q(id)}`))[0].status;
+    const decided = await seqs(`target_id = ${q(id)} AND action IN ('authorization.approved', 'authorization.rejected', 'authorization.withdrawn')`);
     assert.equal(decided.length, 1);
     assert.equal({ approved: 'authorization.approved', rejected: 'authorization.rejected', withdrawn: 'authorization.withdrawn' }[status], decided[0].action);
     if (status === 'approved') {
       const revokes = await race('consent revoke ‖ revoke', [1, 2, 3].map(() => () => api('POST', `/v1/consent/${token}/revoke`, { body: { reason: 'race' } })));
       assert.deepEqual(revokes.map((r) => r.status).sort(), [200, 409, 409]);
-      assert.equal(seqs(`target_id = ${q(id)} AND action = 'authorization.revoked'`).length, 1);
+      assert.equal((await seqs(`target_id = ${q(id)} AND action = 'authorization.revoked'`)).length, 1);
     }
   }
-  const perm = await api('POST', '/v1/distributor-permissions', { as: 'northwind-admin', body: { reseller_id: R, customer_id: (await customers()).permission, capabilities: ['order'] } });
+  const target = (await customers()).permission;
+  const grants = await race('permission grant ‖ grant', [1, 2, 3].map(() => () => api('POST', '/v1/distributor-permissions', { as: 'northwind-admin', body: { reseller_id: R, customer_id: target, capabilities: ['order'] } })));
+  assert.deepEqual(grants.map((r) => r.status), [201, 201, 201], 'grants have no precondition: each is its own row');
+  assert.equal((await seqs(`action = 'permission.granted' AND target_id IN (${grants.map((r) => q(r.body.id)).join(', ')})`)).length, 3);
+  const perm = grants[0];
   const pr = await race('permission revoke ‖ revoke', [1, 2, 3].map(() => () => api('POST', `/v1/distributor-permissions/${perm.body.id}/revoke`, { as: 'northwind-admin' })));
   assert.deepEqual(pr.map((r) => r.status).sort(), [200, 409, 409]);
-  assert.equal(seqs(`target_id = ${q(perm.body.id)} AND action = 'permission.revoked'`).length, 1);
+  assert.equal((await seqs(`target_id = ${q(perm.body.id)} AND action = 'permission.revoked'`)).length, 1);
   const operator = demo.users.find((u) => u.handle === 'skyline-operator').user_id;
   const keys = await race('key create ‖ create', [1, 2, 3, 4].map((i) => () => api('POST', '/v1/api-keys', { as: 'skyline-admin', body: { user_id: operator, label: `parallel ${i}` } })));
   assert.deepEqual(keys.map((r) => r.status), [201, 201, 201, 201]);
   assert.equal(new Set(keys.map((r) => r.body.id)).size, 4);
   const kr = await race('key revoke ‖ revoke', [1, 2, 3].map(() => () => api('POST', `/v1/api-keys/${keys[0].body.id}/revoke`, { as: 'skyline-admin' })));
   assert.deepEqual(kr.map((r) => r.status).sort(), [200, 409, 409]);
-  assert.equal(seqs(`target_id = ${q(keys[0].body.id)} AND action = 'api_key.revoked'`).length, 1);
+  assert.equal((await seqs(`target_id = ${q(keys[0].body.id)} AND action = 'api_key.revoked'`)).length, 1);
   const mints = await race('portal token mint ‖ mint', [1, 2, 3, 4].map(() => () => api('POST', '/v1/portal-tokens', { rawKey: keys[1].body.key, body: {} })));
   assert.deepEqual(mints.map((r) => r.status), [201, 201, 201, 201]);
   const tr = await race('portal token revoke ‖ revoke', [1, 2, 3].map(() => () => api('POST', `/v1/portal-tokens/${mints[0].body.id}/revoke`, { rawKey: keys[1].body.key })));

@@ -57,16 +57,6 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     if key.revoked_at.is_some() {
         return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
     }
-    let at = ctx.now.to_string();
     let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
-    let changed = db::batch(&ctx.db, vec![
-        partners::revoke_key(&ctx.db, &key.id, &at)?,
-        audit::append_if_changed(&ctx.db, &event)?,
-        partners::end_sessions_of_credential(&ctx.db, &key.id, &at)?,
-    ])
-    .await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
-    }
-    json(200, &json!({"id": key.id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
+    super::revoke_credential(ctx, &key.id, partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, &event, Code::ApiKeyAlreadyRevoked).await
 }

@@ -77,9 +77,16 @@ pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
     let c = visible_customer(ctx, &actor, id).await?;
+    let with_input = match query(req, "include").as_deref() {
+        None => false,
+        Some("input") => true,
+        Some(_) => {
+            return Err(ApiError::validation(vec![crate::error::FieldError::new(crate::error::path(&["include"]), Code::InvalidValue, "Only `input` can be included.")]))
+        }
+    };
     let input = prerequisite_input(ctx, &actor, &c).await?;
     let report = input.run();
-    if query(req, "include").as_deref() == Some("input") {
+    if with_input {
         json(200, &report_with_input(&input, &report))
     } else {
         json(200, &report)

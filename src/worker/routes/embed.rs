@@ -52,18 +52,9 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     if token.revoked_at.is_some() {
         return Err(ApiError::new(Code::CredentialAlreadyRevoked));
     }
-    let at = ctx.now.to_string();
     let ev = ctx.partner_event(&actor, None, Action::PortalTokenRevoked, &token.id, json!({"user_id": token.user_id}));
-    let changed = db::batch(&ctx.db, vec![
-        partners::revoke_portal_token(&ctx.db, actor.partner_id.as_str(), &token.id, &at)?,
-        audit::append_if_changed(&ctx.db, &ev)?,
-        partners::end_sessions_of_credential(&ctx.db, &token.id, &at)?,
-    ])
-    .await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(Code::CredentialAlreadyRevoked));
-    }
-    json(200, &json!({"id": token.id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
+    let revoke = partners::revoke_portal_token(&ctx.db, actor.partner_id.as_str(), &token.id, &ctx.now.to_string())?;
+    super::revoke_credential(ctx, &token.id, revoke, &ev, Code::CredentialAlreadyRevoked).await
 }
 
 /// `GET /v1/cors-origins`: the browser origins your partner allows.

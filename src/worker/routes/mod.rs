@@ -16,6 +16,22 @@ use worker::{Method, Request, Response};
 
 type Res = Result<Response, ApiError>;
 
+/// Revokes an API key or a portal token (`revoke`, a conditional update) with its audit event, and
+/// ends the sessions the credential started, in one batch: `already` when it was revoked before.
+async fn revoke_credential(ctx: &Ctx, id: &str, revoke: worker::D1PreparedStatement, event: &crate::audit::AuditEvent, already: Code) -> Res {
+    use crate::worker::db::{self, audit, partners};
+    let changed = db::batch(&ctx.db, vec![
+        revoke,
+        audit::append_if_changed(&ctx.db, event)?,
+        partners::end_sessions_of_credential(&ctx.db, id, &ctx.now.to_string())?,
+    ])
+    .await?;
+    if changed.first() != Some(&1) {
+        return Err(ApiError::new(already));
+    }
+    json(200, &serde_json::json!({"id": id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
+}
+
 /// `method_not_allowed` naming the methods the route accepts (the worker sends them as `Allow`, RFC
 /// 9110); a route that answers GET also answers HEAD.
 fn not_allowed(methods: &[Method]) -> Res {
