@@ -154,7 +154,18 @@ pub struct Link {
 /// previous one, so changing, removing or reordering any stored event breaks every later link.
 pub fn link_hash(prev: &str, l: &Link) -> String {
     use sha2::{Digest, Sha256};
-    let fields = serde_json::json!([l.seq, l.at, l.request_id, l.actor_kind, l.actor_user_id, l.partner_id, l.customer_id, l.action, l.target_id, l.detail]);
+    let fields = serde_json::json!([
+        l.seq,
+        l.at,
+        l.request_id,
+        l.actor_kind,
+        l.actor_user_id,
+        l.partner_id,
+        l.customer_id,
+        l.action,
+        l.target_id,
+        l.detail
+    ]);
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");

@@ -239,7 +239,9 @@ impl Catalog {
             notes: s(v, "notes")?,
             yearly_billed_months: i(v, "yearly_billed_months")?,
             hours_per_month: i(v, "hours_per_month")?,
-            regions: list(v, "regions", |r| Some(Region { id: s(r, "id")?, name: s(r, "name")?, zones: strs(r, "zones")? }))?,
+            regions: list(v, "regions", |r| {
+                Some(Region { id: s(r, "id")?, name: s(r, "name")?, zones: strs(r, "zones")? })
+            })?,
             flavors: list(v, "flavors", |f| {
                 Some(Flavor {
                     id: s(f, "id")?,
@@ -248,10 +250,22 @@ impl Catalog {
                     vcpus: i(f, "vcpus")?,
                     memory_gib: i(f, "memory_gib")?,
                     zones: zones(f)?,
-                    prices: by_region(f, "prices", |p| Some(FlavorPrice { month_minor_e4: i(p, "month_minor_e4")?, hour_minor_e4: i(p, "hour_minor_e4")? }))?,
+                    prices: by_region(f, "prices", |p| {
+                        Some(FlavorPrice {
+                            month_minor_e4: i(p, "month_minor_e4")?,
+                            hour_minor_e4: i(p, "hour_minor_e4")?,
+                        })
+                    })?,
                 })
             })?,
-            images: list(v, "images", |m| Some(Image { id: s(m, "id")?, name: s(m, "name")?, os_type: s(m, "os_type")?, min_disk_gb: i(m, "min_disk_gb")? }))?,
+            images: list(v, "images", |m| {
+                Some(Image {
+                    id: s(m, "id")?,
+                    name: s(m, "name")?,
+                    os_type: s(m, "os_type")?,
+                    min_disk_gb: i(m, "min_disk_gb")?,
+                })
+            })?,
             disk_types: list(v, "disk_types", |d| {
                 Some(DiskType {
                     id: s(d, "id")?,
@@ -277,7 +291,11 @@ impl Catalog {
                     region: s(e, "region")?,
                     types: strs(e, "types")?,
                     bandwidth_tiers: list(e, "bandwidth_tiers", |t| {
-                        Some(BandwidthTier { up_to_mbit: i(t, "up_to_mbit")?, month_minor_e4: i(t, "month_minor_e4")?, hour_minor_e4: i(t, "hour_minor_e4")? })
+                        Some(BandwidthTier {
+                            up_to_mbit: i(t, "up_to_mbit")?,
+                            month_minor_e4: i(t, "month_minor_e4")?,
+                            hour_minor_e4: i(t, "hour_minor_e4")?,
+                        })
                     })?,
                     traffic_gb_minor_e4: i(e, "traffic_gb_minor_e4")?,
                     ip_hour_minor_e4: i(e, "ip_hour_minor_e4")?,
@@ -314,7 +332,11 @@ impl Catalog {
     pub fn for_region(&self, region: &str) -> Result<Catalog, ApiError> {
         if self.region(region).is_none() {
             let mut d = Decoder::new();
-            d.error(child(&Path::new(), "region"), Code::InvalidValue, format!("Unknown region; one of: {}.", self.region_ids().join(", ")));
+            d.error(
+                child(&Path::new(), "region"),
+                Code::InvalidValue,
+                format!("Unknown region; one of: {}.", self.region_ids().join(", ")),
+            );
             return Err(ApiError::validation(d.into_errors()));
         }
         let mut c = self.clone();

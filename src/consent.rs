@@ -27,7 +27,9 @@ pub fn new_token(random: &[u8; 32]) -> String {
 
 /// Whether `s` looks like a consent token (cheap check before any lookup).
 pub fn is_token(s: &str) -> bool {
-    s.len() == TOKEN_PREFIX.len() + 64 && s.starts_with(TOKEN_PREFIX) && s[TOKEN_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit())
+    s.len() == TOKEN_PREFIX.len() + 64
+        && s.starts_with(TOKEN_PREFIX)
+        && s[TOKEN_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The stored form of a consent token: hex SHA-256.
@@ -97,8 +99,11 @@ pub fn may_guess(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp)
             return Err(ApiError::new(Code::ConsentLocked));
         }
         let wait = resend_wait(code, now).max(1);
-        return Err(ApiError::with_message(Code::VerificationCodeLocked, format!("Too many wrong codes; request a new code (possible in {wait} s)."))
-            .with_data(serde_json::json!({"retry_after": wait})));
+        return Err(ApiError::with_message(
+            Code::VerificationCodeLocked,
+            format!("Too many wrong codes; request a new code (possible in {wait} s)."),
+        )
+        .with_data(serde_json::json!({"retry_after": wait})));
     }
     if now >= code.expires_at {
         return Err(ApiError::new(Code::VerificationCodeExpired));
@@ -114,11 +119,18 @@ pub fn code_matches(hash: &str, auth: &AuthorizationId, given: &str) -> bool {
 /// The error for a wrong code; `after` is the state once the guess was claimed.
 pub fn wrong_code_error(after: &CodeState, wrong_guesses: i64) -> ApiError {
     if wrong_guesses >= MAX_WRONG_GUESSES {
-        return ApiError::with_message(Code::ConsentLocked, "The verification code is wrong, and this request is now locked; ask the partner for a new request.")
-            .with_data(serde_json::json!({"attempts_left": 0}));
+        return ApiError::with_message(
+            Code::ConsentLocked,
+            "The verification code is wrong, and this request is now locked; ask the partner for a new request.",
+        )
+        .with_data(serde_json::json!({"attempts_left": 0}));
     }
     let left = after.attempts_left();
-    let err = if left <= 0 { ApiError::new(Code::VerificationCodeLocked) } else { ApiError::new(Code::VerificationCodeInvalid) };
+    let err = if left <= 0 {
+        ApiError::new(Code::VerificationCodeLocked)
+    } else {
+        ApiError::new(Code::VerificationCodeInvalid)
+    };
     let mut data = serde_json::json!({"attempts_left": left});
     if left <= 0 {
         data["retry_after"] = serde_json::Value::from(RESEND_INTERVAL);
@@ -163,8 +175,11 @@ pub fn may_resend(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp
     }
     let wait = resend_wait(code, now);
     if wait > 0 {
-        return Err(ApiError::with_message(Code::RateLimited, format!("A code was sent less than a minute ago; retry in {wait} s."))
-            .with_data(serde_json::json!({"retry_after": wait})));
+        return Err(ApiError::with_message(
+            Code::RateLimited,
+            format!("A code was sent less than a minute ago; retry in {wait} s."),
+        )
+        .with_data(serde_json::json!({"retry_after": wait})));
     }
     Ok(())
 }

@@ -166,16 +166,26 @@ impl CustomerFacts {
     /// Reads customer facts from JSON (browser input). `auto_frozen` implies `frozen`.
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<CustomerFacts> {
         let mut o = d.object(v, path)?;
-        let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
-        let partner_id = d.required(&mut o, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let pdist = d.optional(&mut o, "partner_distributor_id").map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let assoc = d.required(&mut o, "association_type").and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
+        let id =
+            d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
+        let partner_id = d
+            .required(&mut o, "partner_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let pdist = d
+            .optional(&mut o, "partner_distributor_id")
+            .map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let assoc = d
+            .required(&mut o, "association_type")
+            .and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
         let frozen = d.required(&mut o, "frozen").and_then(|(v, p)| d.bool(v, &p));
         let auto_frozen = match d.optional(&mut o, "auto_frozen") {
             Some((v, p)) => d.bool(v, &p),
             None => Some(false),
         };
-        let verified = d.required(&mut o, "verified_status").and_then(|(v, p)| d.int(v, &p, -1, 3)).and_then(VerifiedStatus::parse);
+        let verified = d
+            .required(&mut o, "verified_status")
+            .and_then(|(v, p)| d.int(v, &p, -1, 3))
+            .and_then(VerifiedStatus::parse);
         let budget = d.optional(&mut o, "budget").map(|(v, p)| Budget::decode(d, v, p));
         d.close(o);
         let partner_distributor_id = match pdist {

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 /// `duplicate` error at each key that appears twice in one object (JSON leaves duplicates
 /// undefined, and "the last one wins" would let two readers of one body see different requests).
 pub fn parse_json(text: &str) -> Result<Value, ApiError> {
-    let malformed = |e: serde_json::Error| ApiError::with_message(Code::MalformedJson, format!("The request body is not valid JSON ({e})."));
+    let malformed = |e: serde_json::Error| {
+        ApiError::with_message(Code::MalformedJson, format!("The request body is not valid JSON ({e})."))
+    };
     let state = std::cell::RefCell::new(Strict::default());
     let mut de = serde_json::Deserializer::from_str(text);
     let v = serde::de::DeserializeSeed::deserialize(StrictSeed(&state), &mut de).map_err(malformed)?;
@@ -94,7 +96,11 @@ impl<'de> serde::de::Visitor<'de> for StrictSeed<'_> {
             st.path.pop();
             let v = v?;
             if out.contains_key(&k) {
-                st.errors.push(FieldError::new(here, Code::Duplicate, format!("The key `{k}` appears more than once in this object.")));
+                st.errors.push(FieldError::new(
+                    here,
+                    Code::Duplicate,
+                    format!("The key `{k}` appears more than once in this object."),
+                ));
             } else {
                 out.insert(k, v);
             }
@@ -308,7 +314,13 @@ impl Decoder {
     }
 
     /// Reads a string parsed by `parse`; `what` names the expected format in the message.
-    pub fn parsed<T>(&mut self, v: &Value, path: &Path, what: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    pub fn parsed<T>(
+        &mut self,
+        v: &Value,
+        path: &Path,
+        what: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
         let s = self.str(v, path)?;
         let t = parse(s);
         if t.is_none() {
@@ -318,7 +330,13 @@ impl Decoder {
     }
 
     /// Reads a string that must be one of `allowed` (its wire names), mapped by `parse`.
-    pub fn one_of<T>(&mut self, v: &Value, path: &Path, allowed: &[&str], parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    pub fn one_of<T>(
+        &mut self,
+        v: &Value,
+        path: &Path,
+        allowed: &[&str],
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
         // The checking is not generic (one copy in the wasm); `allowed` lists exactly what `parse` takes.
         self.choice(v, path, allowed).and_then(parse)
     }
@@ -334,7 +352,13 @@ impl Decoder {
     }
 
     /// Reads an array, decoding each item with `item`; `None` if the array or any item is invalid.
-    pub fn array<T>(&mut self, v: &Value, path: &Path, max_len: usize, mut item: impl FnMut(&mut Self, &Value, Path) -> Option<T>) -> Option<Vec<T>> {
+    pub fn array<T>(
+        &mut self,
+        v: &Value,
+        path: &Path,
+        max_len: usize,
+        mut item: impl FnMut(&mut Self, &Value, Path) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let arr = match v {
             Value::Array(a) => a,
             other => {

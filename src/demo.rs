@@ -156,8 +156,10 @@ pub mod known {
     }
 }
 
-const SURNAMES: &[&str] = &["Zhang", "Wang", "Li", "Chen", "Liu", "Garcia", "Smith", "Tanaka", "Kim", "Nguyen", "Müller", "Silva"];
-const COMPANIES: &[&str] = &["Trading", "Logistics", "Robotics", "Foods", "Media", "Health", "Fintech", "Games", "Energy", "Retail"];
+const SURNAMES: &[&str] =
+    &["Zhang", "Wang", "Li", "Chen", "Liu", "Garcia", "Smith", "Tanaka", "Kim", "Nguyen", "Müller", "Silva"];
+const COMPANIES: &[&str] =
+    &["Trading", "Logistics", "Robotics", "Foods", "Media", "Health", "Fintech", "Games", "Energy", "Retail"];
 const CJK: &[&str] = &["示例科技有限公司", "华北物流集团", "云海网络", "星辰数据", "东方零售"];
 const TAGS: &[&str] = &["vip", "startup", "gov", "education", "retail", "gaming", "trial"];
 const MANAGERS: &[&str] = &["am_zhang", "am_li", "am_garcia", "am_kim"];
@@ -166,13 +168,44 @@ const MANAGERS: &[&str] = &["am_zhang", "am_li", "am_garcia", "am_kim"];
 /// the named ones.
 pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
     let usd = Currency::USD;
-    let (d1, r1, r2, d2, r3) = (known::distributor(), known::reseller(), known::reseller2(), known::other_distributor(), known::other_reseller());
+    let (d1, r1, r2, d2, r3) = (
+        known::distributor(),
+        known::reseller(),
+        known::reseller2(),
+        known::other_distributor(),
+        known::other_reseller(),
+    );
     let partners = vec![
-        Partner { id: d1.clone(), kind: PartnerKind::Distributor, name: "Northwind Distribution".into(), distributor_id: None },
-        Partner { id: r1.clone(), kind: PartnerKind::Reseller, name: "Skyline Cloud".into(), distributor_id: Some(d1.clone()) },
-        Partner { id: r2.clone(), kind: PartnerKind::Reseller, name: "Harbor IT".into(), distributor_id: Some(d1.clone()) },
-        Partner { id: d2.clone(), kind: PartnerKind::Distributor, name: "Southgate Distribution".into(), distributor_id: None },
-        Partner { id: r3.clone(), kind: PartnerKind::Reseller, name: "Delta Reseller".into(), distributor_id: Some(d2.clone()) },
+        Partner {
+            id: d1.clone(),
+            kind: PartnerKind::Distributor,
+            name: "Northwind Distribution".into(),
+            distributor_id: None,
+        },
+        Partner {
+            id: r1.clone(),
+            kind: PartnerKind::Reseller,
+            name: "Skyline Cloud".into(),
+            distributor_id: Some(d1.clone()),
+        },
+        Partner {
+            id: r2.clone(),
+            kind: PartnerKind::Reseller,
+            name: "Harbor IT".into(),
+            distributor_id: Some(d1.clone()),
+        },
+        Partner {
+            id: d2.clone(),
+            kind: PartnerKind::Distributor,
+            name: "Southgate Distribution".into(),
+            distributor_id: None,
+        },
+        Partner {
+            id: r3.clone(),
+            kind: PartnerKind::Reseller,
+            name: "Delta Reseller".into(),
+            distributor_id: Some(d2.clone()),
+        },
     ];
     let user_specs: &[(&str, &PartnerId, Role)] = &[
         ("northwind-admin", &d1, Role::Admin),
@@ -203,7 +236,13 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
         .collect::<Vec<_>>();
 
     let mut customers = Vec::new();
-    let make = |id: CustomerId, partner: &PartnerId, dist: Option<&PartnerId>, assoc: AssociationType, real: &str, account: &str, rng: &mut Rng| {
+    let make = |id: CustomerId,
+                partner: &PartnerId,
+                dist: Option<&PartnerId>,
+                assoc: AssociationType,
+                real: &str,
+                account: &str,
+                rng: &mut Rng| {
         let budget_amount = 100_000 + rng.below(20) as i64 * 50_000;
         Customer {
             facts: CustomerFacts {
@@ -214,7 +253,12 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
                 frozen: false,
                 auto_frozen: false,
                 verified_status: VerifiedStatus::VERIFIED,
-                budget: Some(Budget { budget_type: BudgetType::Monthly, amount: Money::new(budget_amount, usd), used: Money::new(budget_amount * rng.below(60) as i64 / 100, usd), auto_freeze: true }),
+                budget: Some(Budget {
+                    budget_type: BudgetType::Monthly,
+                    amount: Money::new(budget_amount, usd),
+                    used: Money::new(budget_amount * rng.below(60) as i64 / 100, usd),
+                    auto_freeze: true,
+                }),
             },
             account_name: account.to_string(),
             real_name: real.to_string(),
@@ -233,14 +277,55 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
         }
     };
     let mut rng = Rng::new(0x0b_e4a1f);
-    customers.push(make(known::journey_customer(), &r1, Some(&d1), AssociationType::Reseller, "Example Co., Ltd.", "exampleco", &mut rng));
-    customers.push(make(known::ready_customer(), &r1, Some(&d1), AssociationType::Reseller, "Acme Trading Ltd.", "acme_trading", &mut rng));
-    customers.push(make(known::consent_customer(), &r1, Some(&d1), AssociationType::Reseller, "示例科技有限公司", "shili_tech", &mut rng));
-    customers.push(make(known::referral_customer(), &r1, Some(&d1), AssociationType::Referral, "Referral Partners Inc.", "referral_inc", &mut rng));
-    customers.push(make(known::foreign_customer(), &r3, Some(&d2), AssociationType::Reseller, "Foreign Holdings", "foreign_holdings", &mut rng));
+    customers.push(make(
+        known::journey_customer(),
+        &r1,
+        Some(&d1),
+        AssociationType::Reseller,
+        "Example Co., Ltd.",
+        "exampleco",
+        &mut rng,
+    ));
+    customers.push(make(
+        known::ready_customer(),
+        &r1,
+        Some(&d1),
+        AssociationType::Reseller,
+        "Acme Trading Ltd.",
+        "acme_trading",
+        &mut rng,
+    ));
+    customers.push(make(
+        known::consent_customer(),
+        &r1,
+        Some(&d1),
+        AssociationType::Reseller,
+        "示例科技有限公司",
+        "shili_tech",
+        &mut rng,
+    ));
+    customers.push(make(
+        known::referral_customer(),
+        &r1,
+        Some(&d1),
+        AssociationType::Referral,
+        "Referral Partners Inc.",
+        "referral_inc",
+        &mut rng,
+    ));
+    customers.push(make(
+        known::foreign_customer(),
+        &r3,
+        Some(&d2),
+        AssociationType::Reseller,
+        "Foreign Holdings",
+        "foreign_holdings",
+        &mut rng,
+    ));
 
     // Generated customers in every state: frozen, auto-frozen, unverified, budgets near and over 100 %.
-    let owners: [(&PartnerId, Option<&PartnerId>); 4] = [(&r1, Some(&d1)), (&r2, Some(&d1)), (&d1, None), (&r3, Some(&d2))];
+    let owners: [(&PartnerId, Option<&PartnerId>); 4] =
+        [(&r1, Some(&d1)), (&r2, Some(&d1)), (&d1, None), (&r3, Some(&d2))];
     for i in 0..extra_customers {
         let (owner, dist) = owners[i % owners.len()];
         let assoc = if rng.chance(80) { AssociationType::Reseller } else { AssociationType::Referral };
@@ -284,29 +369,32 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
     let order_om = Capabilities::all();
     let admin_of = |handle: &str| users.iter().find(|u| u.email.starts_with(handle)).map(|u| u.id.clone());
     // Northwind lets Skyline order for Acme Trading only; the journey customer starts with nothing.
-    let permissions = vec![DistributorPermission {
-        id: PermissionId::from_bytes(&b12("perm:ready")),
-        distributor_id: d1.clone(),
-        reseller_id: r1.clone(),
-        customer_id: Some(known::ready_customer()),
-        capabilities: order_om.clone(),
-        granted_by: admin_of("northwind-admin"),
-        granted_at: now.plus(-30 * DAY),
-        valid_until: None,
-        revoked_at: None,
-        revoke_reason: None,
-    }, DistributorPermission {
-        id: PermissionId::from_bytes(&b12("perm:consent")),
-        distributor_id: d1.clone(),
-        reseller_id: r1.clone(),
-        customer_id: Some(known::consent_customer()),
-        capabilities: order_om.clone(),
-        granted_by: admin_of("northwind-admin"),
-        granted_at: now.plus(-2 * DAY),
-        valid_until: Some(now.plus(365 * DAY)),
-        revoked_at: None,
-        revoke_reason: None,
-    }];
+    let permissions = vec![
+        DistributorPermission {
+            id: PermissionId::from_bytes(&b12("perm:ready")),
+            distributor_id: d1.clone(),
+            reseller_id: r1.clone(),
+            customer_id: Some(known::ready_customer()),
+            capabilities: order_om.clone(),
+            granted_by: admin_of("northwind-admin"),
+            granted_at: now.plus(-30 * DAY),
+            valid_until: None,
+            revoked_at: None,
+            revoke_reason: None,
+        },
+        DistributorPermission {
+            id: PermissionId::from_bytes(&b12("perm:consent")),
+            distributor_id: d1.clone(),
+            reseller_id: r1.clone(),
+            customer_id: Some(known::consent_customer()),
+            capabilities: order_om.clone(),
+            granted_by: admin_of("northwind-admin"),
+            granted_at: now.plus(-2 * DAY),
+            valid_until: Some(now.plus(365 * DAY)),
+            revoked_at: None,
+            revoke_reason: None,
+        },
+    ];
     let authorizations = vec![CustomerAuthorization {
         id: AuthorizationId::from_bytes(&b12("auth:ready")),
         partner_id: r1.clone(),
@@ -324,7 +412,8 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
     let pending_id = AuthorizationId::from_bytes(&b12("auth:consent"));
     let token = consent::new_token(&digest("consent-token:demo"));
     let code_bytes = digest("consent-code:demo");
-    let (code, code_hash) = consent::new_code([code_bytes[0], code_bytes[1], code_bytes[2], code_bytes[3]], &pending_id);
+    let (code, code_hash) =
+        consent::new_code([code_bytes[0], code_bytes[1], code_bytes[2], code_bytes[3]], &pending_id);
     let consents = vec![PendingConsent {
         authorization: CustomerAuthorization {
             id: pending_id,

@@ -232,7 +232,11 @@ pub fn password_problem(password: &str, os_type: Option<&str>) -> Option<&'stati
     let name = user.to_ascii_lowercase();
     let reversed: String = name.chars().rev().collect();
     if lower.contains(&name) || lower.contains(&reversed) {
-        return Some(if user == "root" { "Must not contain the login user name (root) or its reverse." } else { "Must not contain the login user name (Administrator) or its reverse." });
+        return Some(if user == "root" {
+            "Must not contain the login user name (root) or its reverse."
+        } else {
+            "Must not contain the login user name (Administrator) or its reverse."
+        });
     }
     if os_type == Some("windows") && name.as_bytes().windows(3).any(|w| lower.as_bytes().windows(3).any(|x| x == w)) {
         return Some("On Windows, must not contain three consecutive characters of Administrator.");
@@ -254,7 +258,8 @@ fn password_shape_problem(password: &str) -> Option<&'static str> {
         password.chars().any(|c| c.is_ascii_digit()),
         password.chars().any(|c| PASSWORD_SPECIALS.contains(c)),
     ];
-    (classes.iter().filter(|x| **x).count() < 3).then_some("Must contain at least three of: uppercase letters, lowercase letters, digits, special characters.")
+    (classes.iter().filter(|x| **x).count() < 3)
+        .then_some("Must contain at least three of: uppercase letters, lowercase letters, digits, special characters.")
 }
 
 fn is_cjk(c: char) -> bool {
@@ -269,7 +274,10 @@ fn server_name_char(c: char) -> bool {
 /// A lowercase or uppercase UUID `8-4-4-4-12`.
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 36 && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
+    b.len() == 36
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
 fn key(path: &Path, k: &'static str) -> Path {
@@ -297,7 +305,13 @@ struct Place<'c> {
 
 impl Place<'_> {
     /// Checks that a flavor or disk type sold per `zones` is sold at this place.
-    fn check_sold(&self, d: &mut Decoder, zones: &crate::catalog::ByRegion<Vec<String>>, what: (&str, &str), path: &Path) -> bool {
+    fn check_sold(
+        &self,
+        d: &mut Decoder,
+        zones: &crate::catalog::ByRegion<Vec<String>>,
+        what: (&str, &str),
+        path: &Path,
+    ) -> bool {
         let what = format_args!("{} {}", what.0, what.1);
         let Some(region) = self.region else { return true };
         match zones.get(region) {
@@ -307,7 +321,11 @@ impl Place<'_> {
             }
             Some(zs) => match self.zone {
                 Some(z) if !zs.iter().any(|x| x == z) => {
-                    d.error(path.clone(), Code::UnavailableInZone, format!("{what} is not sold in {z}; it is in {}.", zs.join(", ")));
+                    d.error(
+                        path.clone(),
+                        Code::UnavailableInZone,
+                        format!("{what} is not sold in {z}; it is in {}.", zs.join(", ")),
+                    );
                     false
                 }
                 _ => true,
@@ -322,7 +340,9 @@ impl Place<'_> {
 
 fn read(d: &mut Decoder, v: &Value, catalog: &Catalog) -> Option<Draft> {
     let mut o = d.object(v, Path::new())?;
-    let customer_id = d.required(&mut o, "customer_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
+    let customer_id = d
+        .required(&mut o, "customer_id")
+        .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
     let service = d.required(&mut o, "service").and_then(|(v, p)| d.one_of(v, &p, Service::NAMES, Service::parse));
     let region = d.required(&mut o, "region").and_then(|(v, p)| {
         let s = d.str(v, &p)?;
@@ -332,7 +352,11 @@ fn read(d: &mut Decoder, v: &Value, catalog: &Catalog) -> Option<Draft> {
         }
         r
     });
-    let zone_field = if service == Some(Service::Eip) { d.optional(&mut o, "availability_zone") } else { d.required(&mut o, "availability_zone") };
+    let zone_field = if service == Some(Service::Eip) {
+        d.optional(&mut o, "availability_zone")
+    } else {
+        d.required(&mut o, "availability_zone")
+    };
     let zone = zone_field.and_then(|(v, p)| {
         let s = d.str(v, &p)?;
         match region {
@@ -362,7 +386,11 @@ fn read(d: &mut Decoder, v: &Value, catalog: &Catalog) -> Option<Draft> {
             });
         } else if let Some((_, p)) = d.optional(&mut o, s.as_str()) {
             if service.is_some() {
-                d.error(p, Code::NotApplicable, format!("The draft orders {}, not {}.", service.map_or("", Service::as_str), s.as_str()));
+                d.error(
+                    p,
+                    Code::NotApplicable,
+                    format!("The draft orders {}, not {}.", service.map_or("", Service::as_str), s.as_str()),
+                );
             }
         }
     }
@@ -396,24 +424,32 @@ fn not_applicable(d: &mut Decoder, o: &mut Obj<'_>, k: &'static str, why: &str) 
 
 fn read_billing(d: &mut Decoder, v: &Value, path: Path, service: Option<Service>) -> Option<Billing> {
     let mut o = d.object(v, path)?;
-    let mode = d.required(&mut o, "mode").and_then(|(v, p)| d.one_of(v, &p, &["yearly_monthly", "pay_per_use"], |s| match s {
-        "yearly_monthly" => Some(true),
-        "pay_per_use" => Some(false),
-        _ => None,
-    }));
+    let mode = d.required(&mut o, "mode").and_then(|(v, p)| {
+        d.one_of(v, &p, &["yearly_monthly", "pay_per_use"], |s| match s {
+            "yearly_monthly" => Some(true),
+            "pay_per_use" => Some(false),
+            _ => None,
+        })
+    });
     let billing = match mode {
         Some(true) => {
-            let t = d.required(&mut o, "period_type").and_then(|(v, p)| d.one_of(v, &p, &["month", "year"], |s| match s {
-                "month" => Some(PeriodType::Month),
-                "year" => Some(PeriodType::Year),
-                _ => None,
-            }));
+            let t = d.required(&mut o, "period_type").and_then(|(v, p)| {
+                d.one_of(v, &p, &["month", "year"], |s| match s {
+                    "month" => Some(PeriodType::Month),
+                    "year" => Some(PeriodType::Year),
+                    _ => None,
+                })
+            });
             let n = d.required(&mut o, "period_num").and_then(|(v, p)| {
                 let n = d.int(v, &p, 1, i64::MAX)?;
                 let (Some(t), Some(s)) = (t, service) else { return Some(n) };
                 let (lo, hi) = period_range(s, t);
                 if !(lo..=hi).contains(&n) {
-                    let range = if lo == hi { format!("exactly {lo} {}", t.as_str()) } else { format!("{lo} to {hi} {}s", t.as_str()) };
+                    let range = if lo == hi {
+                        format!("exactly {lo} {}", t.as_str())
+                    } else {
+                        format!("{lo} to {hi} {}s", t.as_str())
+                    };
                     let what = if t == PeriodType::Month { "monthly" } else { "yearly" };
                     d.error(p, Code::OutOfRange, format!("An {} {what} subscription lasts {range}.", s.label()));
                     return None;
@@ -422,7 +458,12 @@ fn read_billing(d: &mut Decoder, v: &Value, path: Path, service: Option<Service>
             });
             let auto_renew = read_bool(d, &mut o, "auto_renew");
             let auto_pay = read_bool(d, &mut o, "auto_pay");
-            Some(Billing::YearlyMonthly { period_type: t?, period_num: n?, auto_renew: auto_renew?, auto_pay: auto_pay? })
+            Some(Billing::YearlyMonthly {
+                period_type: t?,
+                period_num: n?,
+                auto_renew: auto_renew?,
+                auto_pay: auto_pay?,
+            })
         }
         Some(false) => {
             for k in ["period_type", "period_num", "auto_renew", "auto_pay"] {
@@ -440,7 +481,15 @@ fn read_billing(d: &mut Decoder, v: &Value, path: Path, service: Option<Service>
 }
 
 /// A name of `min..=max` characters (`bytes`: count UTF-8 bytes instead) made of `ok` characters.
-fn read_name(d: &mut Decoder, v: &Value, p: &Path, max: usize, bytes: bool, ok: impl Fn(char) -> bool, charset: &str) -> Option<String> {
+fn read_name(
+    d: &mut Decoder,
+    v: &Value,
+    p: &Path,
+    max: usize,
+    bytes: bool,
+    ok: impl Fn(char) -> bool,
+    charset: &str,
+) -> Option<String> {
     let s = d.str(v, p)?;
     let n = if bytes { s.len() } else { s.chars().count() };
     let unit = if bytes { "bytes" } else { "characters" };
@@ -513,24 +562,29 @@ fn read_disk(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>, system: 
     } else {
         read_bool(d, &mut o, "shareable")
     };
-    let provisioned = |d: &mut Decoder, o: &mut Obj<'_>, k: &'static str, range: Option<Option<[i64; 2]>>| -> Option<Option<i64>> {
-        match range {
-            // Unknown type: only the value's form can be checked.
-            None => d.optional(o, k).map(|(v, p)| d.int(v, &p, 0, i64::MAX)).map_or(Some(None), |x| x.map(Some)),
-            Some(None) => {
-                not_applicable(d, o, k, &format!("Only {} take `{k}`.", provisioned_types(place.catalog, k)));
-                Some(None)
-            }
-            Some(Some([lo, hi])) => match d.optional(o, k) {
-                Some((v, p)) => d.int(v, &p, lo, hi).map(Some),
-                None if place.yearly() => Some(None),
-                None => {
-                    d.error(key(o.path(), k), Code::Required, format!("`{k}` is required for this disk type ({lo} to {hi})."));
-                    None
+    let provisioned =
+        |d: &mut Decoder, o: &mut Obj<'_>, k: &'static str, range: Option<Option<[i64; 2]>>| -> Option<Option<i64>> {
+            match range {
+                // Unknown type: only the value's form can be checked.
+                None => d.optional(o, k).map(|(v, p)| d.int(v, &p, 0, i64::MAX)).map_or(Some(None), |x| x.map(Some)),
+                Some(None) => {
+                    not_applicable(d, o, k, &format!("Only {} take `{k}`.", provisioned_types(place.catalog, k)));
+                    Some(None)
                 }
-            },
-        }
-    };
+                Some(Some([lo, hi])) => match d.optional(o, k) {
+                    Some((v, p)) => d.int(v, &p, lo, hi).map(Some),
+                    None if place.yearly() => Some(None),
+                    None => {
+                        d.error(
+                            key(o.path(), k),
+                            Code::Required,
+                            format!("`{k}` is required for this disk type ({lo} to {hi})."),
+                        );
+                        None
+                    }
+                },
+            }
+        };
     let iops = provisioned(d, &mut o, "iops", dt.map(|t| t.iops));
     let throughput = provisioned(d, &mut o, "throughput", dt.map(|t| t.throughput_mib_s));
     d.close(o);
@@ -538,23 +592,41 @@ fn read_disk(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>, system: 
 }
 
 fn provisioned_types(c: &Catalog, k: &str) -> String {
-    let v: Vec<&str> = c.disk_types.iter().filter(|t| if k == "iops" { t.iops.is_some() } else { t.throughput_mib_s.is_some() }).map(|t| t.id.as_str()).collect();
+    let v: Vec<&str> = c
+        .disk_types
+        .iter()
+        .filter(|t| if k == "iops" { t.iops.is_some() } else { t.throughput_mib_s.is_some() })
+        .map(|t| t.id.as_str())
+        .collect();
     v.join(" and ")
 }
 
 /// Reads a bandwidth; `yearly`: the EIP is yearly/monthly, which Huawei bills by bandwidth only.
 fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool, yearly: bool) -> Option<Bandwidth> {
     let mut o = d.object(v, path)?;
-    let share = d.required(&mut o, "share_type").and_then(|(v, p)| d.one_of(v, &p, &["PER", "WHOLE"], |s| match s {
-        "PER" => Some(true),
-        "WHOLE" => Some(false),
-        _ => None,
-    }));
+    let share = d.required(&mut o, "share_type").and_then(|(v, p)| {
+        d.one_of(v, &p, &["PER", "WHOLE"], |s| match s {
+            "PER" => Some(true),
+            "WHOLE" => Some(false),
+            _ => None,
+        })
+    });
     let bw = match share {
         Some(true) => {
             not_applicable(d, &mut o, "id", "Only a shared (WHOLE) bandwidth is named by id.");
             let name = if named {
-                d.required(&mut o, "name").and_then(|(v, p)| read_name(d, v, &p, 64, false, |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || is_cjk(c), "letters, digits, CJK characters, `_`, `-` and `.`"))
+                d.required(&mut o, "name")
+                    .and_then(|(v, p)| {
+                        read_name(
+                            d,
+                            v,
+                            &p,
+                            64,
+                            false,
+                            |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || is_cjk(c),
+                            "letters, digits, CJK characters, `_`, `-` and `.`",
+                        )
+                    })
                     .map(Some)
             } else {
                 Some(None)
@@ -563,7 +635,14 @@ fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool, yearly: b
                 let n = d.int(v, &p, BANDWIDTH_MBIT[0], BANDWIDTH_MBIT[1])?;
                 if !bandwidth_step_ok(n) {
                     let step = if n <= 1000 { 50 } else { 500 };
-                    d.error(p, Code::BandwidthStep, format!("Above {} Mbit/s bandwidth goes in steps of {step} Mbit/s.", if n <= 1000 { 300 } else { 1000 }));
+                    d.error(
+                        p,
+                        Code::BandwidthStep,
+                        format!(
+                            "Above {} Mbit/s bandwidth goes in steps of {step} Mbit/s.",
+                            if n <= 1000 { 300 } else { 1000 }
+                        ),
+                    );
                     return None;
                 }
                 Some(n)
@@ -577,7 +656,11 @@ fn read_bandwidth(d: &mut Decoder, v: &Value, path: Path, named: bool, yearly: b
                     })
                     .and_then(|c| {
                         if yearly && c == ChargeBy::Traffic {
-                            d.error(p, Code::PayPerUseOnly, "A yearly/monthly EIP is billed by bandwidth; traffic billing is pay-per-use only.");
+                            d.error(
+                                p,
+                                Code::PayPerUseOnly,
+                                "A yearly/monthly EIP is billed by bandwidth; traffic billing is pay-per-use only.",
+                            );
                             return None;
                         }
                         Some(c)
@@ -612,20 +695,34 @@ fn read_eip(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>, standalon
             Some(e) if e.types.contains(&s) => Some(s),
             other => {
                 let sold = other.map(|e| e.types.join(", ")).unwrap_or_default();
-                d.error(p, Code::UnavailableInRegion, format!("EIP type {s} is not sold in {region}; it sells {sold}."));
+                d.error(
+                    p,
+                    Code::UnavailableInRegion,
+                    format!("EIP type {s} is not sold in {region}; it sells {sold}."),
+                );
                 None
             }
         }
     });
     let alias = if standalone {
         match d.optional(&mut o, "alias") {
-            Some((v, p)) => read_name(d, v, &p, 64, false, |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || is_cjk(c), "letters, digits, CJK characters, `_`, `-` and `.`").map(Some),
+            Some((v, p)) => read_name(
+                d,
+                v,
+                &p,
+                64,
+                false,
+                |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || is_cjk(c),
+                "letters, digits, CJK characters, `_`, `-` and `.`",
+            )
+            .map(Some),
             None => Some(None),
         }
     } else {
         Some(None)
     };
-    let bandwidth = d.required(&mut o, "bandwidth").and_then(|(v, p)| read_bandwidth(d, v, p, standalone, place.yearly()));
+    let bandwidth =
+        d.required(&mut o, "bandwidth").and_then(|(v, p)| read_bandwidth(d, v, p, standalone, place.yearly()));
     d.close(o);
     Some(NewEip { ip_type: ip_type?, alias: alias?, bandwidth: bandwidth? })
 }
@@ -634,7 +731,9 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     let mut o = d.object(v, path)?;
     let count = read_count(d, &mut o);
     let max_name = if count.unwrap_or(1) > 1 { 59 } else { 64 };
-    let name = d.required(&mut o, "name").and_then(|(v, p)| read_name(d, v, &p, max_name, false, server_name_char, "letters, digits, CJK characters, `_`, `-` and `.`"));
+    let name = d.required(&mut o, "name").and_then(|(v, p)| {
+        read_name(d, v, &p, max_name, false, server_name_char, "letters, digits, CJK characters, `_`, `-` and `.`")
+    });
     let flavor = d.required(&mut o, "flavor").and_then(|(v, p)| {
         let s = d.str(v, &p)?;
         match place.catalog.flavor(s) {
@@ -717,7 +816,17 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
 
 fn read_login(d: &mut Decoder, v: &Value, path: Path, os_type: Option<&str>) -> Option<Login> {
     let mut o = d.object(v, path)?;
-    let key_name = d.optional(&mut o, "key_name").map(|(v, p)| read_name(d, v, &p, 64, false, |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'), "letters, digits, `_` and `-`"));
+    let key_name = d.optional(&mut o, "key_name").map(|(v, p)| {
+        read_name(
+            d,
+            v,
+            &p,
+            64,
+            false,
+            |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+            "letters, digits, `_` and `-`",
+        )
+    });
     let password = d.optional(&mut o, "password").map(|(v, p)| {
         let s = d.str(v, &p)?;
         match password_problem(s, os_type) {
@@ -757,9 +866,15 @@ fn read_metadata(d: &mut Decoder, v: &Value, path: &Path) -> Option<Vec<(String,
     let mut ok = true;
     for (k, v) in map {
         let p = child(path, k);
-        let key_ok = !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+        let key_ok = !k.is_empty()
+            && k.len() <= 255
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
         if !key_ok {
-            d.error(p.clone(), Code::InvalidFormat, "Metadata keys are 1 to 255 characters of letters, digits, - _ : .");
+            d.error(
+                p.clone(),
+                Code::InvalidFormat,
+                "Metadata keys are 1 to 255 characters of letters, digits, - _ : .",
+            );
             ok = false;
         } else if k == "agency_name" {
             d.error(p.clone(), Code::InvalidValue, "`agency_name` is reserved by Huawei Cloud.");
@@ -791,11 +906,17 @@ fn read_tags(d: &mut Decoder, v: &Value, path: &Path) -> Option<Vec<(String, Str
     let tags = d.array(v, path, 10, |d, v, p| {
         let mut o = d.object(v, p)?;
         let tag_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@' | ' ');
-        let k = d.required(&mut o, "key").and_then(|(v, p)| read_name(d, v, &p, 36, false, tag_char, "letters, digits, spaces, _ - . @"));
+        let k = d
+            .required(&mut o, "key")
+            .and_then(|(v, p)| read_name(d, v, &p, 36, false, tag_char, "letters, digits, spaces, _ - . @"));
         let val = d.required(&mut o, "value").and_then(|(v, p)| {
             let s = d.str(v, &p)?;
             if s.chars().count() > 43 || !s.chars().all(tag_char) {
-                d.error(p, Code::InvalidFormat, "Tag values are at most 43 characters of letters, digits, spaces, _ - . @");
+                d.error(
+                    p,
+                    Code::InvalidFormat,
+                    "Tag values are at most 43 characters of letters, digits, spaces, _ - . @",
+                );
                 return None;
             }
             Some(s.to_string())
@@ -819,12 +940,18 @@ fn read_evs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     let mut o = d.object(v, path)?;
     let count = read_count(d, &mut o);
     let max = if count.unwrap_or(1) > 1 { 250 } else { 255 };
-    let name = d.required(&mut o, "name").and_then(|(v, p)| read_name(d, v, &p, max, true, |c| !c.is_control(), "printable characters"));
+    let name = d
+        .required(&mut o, "name")
+        .and_then(|(v, p)| read_name(d, v, &p, max, true, |c| !c.is_control(), "printable characters"));
     // The disk fields sit beside `name` and `count`: read them as one disk object, which also reports
     // any unknown field (once: this object is not closed).
     let rest = o.path().clone();
     let disk = v.as_object().map(|m| {
-        let sub: serde_json::Map<String, Value> = m.iter().filter(|(k, _)| !matches!(k.as_str(), "name" | "count")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let sub: serde_json::Map<String, Value> = m
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "name" | "count"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Value::Object(sub)
     });
     let disk = disk.and_then(|dv| read_disk(d, &dv, rest, place, None));

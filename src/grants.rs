@@ -156,7 +156,10 @@ impl DistributorPermission {
     pub fn view(&self, now: Timestamp) -> Value {
         let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
-            m.insert("scope".into(), Value::from(if self.customer_id.is_some() { "customer" } else { "all_customers" }));
+            m.insert(
+                "scope".into(),
+                Value::from(if self.customer_id.is_some() { "customer" } else { "all_customers" }),
+            );
             m.insert("state".into(), serde_json::to_value(self.state(now)).unwrap_or(Value::Null));
         }
         v
@@ -166,9 +169,15 @@ impl DistributorPermission {
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<Self> {
         let mut o = d.object(v, path)?;
         let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "a permission id", PermissionId::parse));
-        let dist = d.required(&mut o, "distributor_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let res = d.required(&mut o, "reseller_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let cust = opt(d.optional(&mut o, "customer_id").map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse)));
+        let dist = d
+            .required(&mut o, "distributor_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let res = d
+            .required(&mut o, "reseller_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let cust = opt(d
+            .optional(&mut o, "customer_id")
+            .map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse)));
         let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(d, v, &p));
         let by = opt(d.optional(&mut o, "granted_by").map(|(v, p)| d.parsed(v, &p, "a user id", UserId::parse)));
         let at = d.required(&mut o, "granted_at").and_then(|(v, p)| d.timestamp(v, &p));
@@ -219,8 +228,12 @@ impl GrantPermission {
         let mut d = Decoder::new();
         let r = (|| {
             let mut o = d.object(v, vec![])?;
-            let res = d.required(&mut o, "reseller_id").and_then(|(v, p)| d.parsed(v, &p, "a reseller id (32 lowercase hex digits)", PartnerId::parse));
-            let cust = opt(d.optional(&mut o, "customer_id").map(|(v, p)| d.parsed(v, &p, "a customer id (32 lowercase hex digits)", CustomerId::parse)));
+            let res = d
+                .required(&mut o, "reseller_id")
+                .and_then(|(v, p)| d.parsed(v, &p, "a reseller id (32 lowercase hex digits)", PartnerId::parse));
+            let cust = opt(d
+                .optional(&mut o, "customer_id")
+                .map(|(v, p)| d.parsed(v, &p, "a customer id (32 lowercase hex digits)", CustomerId::parse)));
             let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(&mut d, v, &p));
             let until = opt(d.optional(&mut o, "valid_until").map(|(v, p)| {
                 let t = d.timestamp(v, &p)?;
@@ -260,14 +273,20 @@ pub fn authorize_grant(
 ) -> Result<DistributorPermission, ApiError> {
     actor.require_kind(PartnerKind::Distributor)?;
     actor.require(Ability::ManagePermissions)?;
-    let under_actor = reseller.is_some_and(|r| r.kind == PartnerKind::Reseller && r.distributor_id.as_ref() == Some(&actor.partner_id));
+    let under_actor = reseller
+        .is_some_and(|r| r.kind == PartnerKind::Reseller && r.distributor_id.as_ref() == Some(&actor.partner_id));
     if !under_actor {
-        return Err(ApiError::new(Code::ResellerNotUnderDistributor).with_data(serde_json::json!({"path": ["reseller_id"]})));
+        return Err(
+            ApiError::new(Code::ResellerNotUnderDistributor).with_data(serde_json::json!({"path": ["reseller_id"]}))
+        );
     }
     if req.customer_id.is_some() {
-        let ok = customer.is_some_and(|c| c.partner_id == req.reseller_id && c.association_type == AssociationType::Reseller);
+        let ok = customer
+            .is_some_and(|c| c.partner_id == req.reseller_id && c.association_type == AssociationType::Reseller);
         if !ok {
-            return Err(ApiError::new(Code::CustomerNotOfReseller).with_data(serde_json::json!({"path": ["customer_id"]})));
+            return Err(
+                ApiError::new(Code::CustomerNotOfReseller).with_data(serde_json::json!({"path": ["customer_id"]}))
+            );
         }
     }
     Ok(DistributorPermission {
@@ -285,7 +304,11 @@ pub fn authorize_grant(
 }
 
 /// Decides whether `actor` may revoke `perm`: its distributor's admin, once.
-pub fn authorize_permission_revoke(actor: &Actor, perm: &DistributorPermission, now: Timestamp) -> Result<(), ApiError> {
+pub fn authorize_permission_revoke(
+    actor: &Actor,
+    perm: &DistributorPermission,
+    now: Timestamp,
+) -> Result<(), ApiError> {
     // Visibility first: a permission the caller neither granted nor received is `not_found`,
     // whatever its role or partner kind (the reseller that received it sees it, but may not revoke).
     if perm.distributor_id != actor.partner_id && perm.reseller_id != actor.partner_id {
@@ -392,7 +415,10 @@ impl CustomerAuthorization {
         let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
             m.insert("state".into(), serde_json::to_value(self.state(now)).unwrap_or(Value::Null));
-            m.insert("consent_expires_at".into(), serde_json::to_value(self.requested_at.plus(CONSENT_LINK_TTL)).unwrap_or(Value::Null));
+            m.insert(
+                "consent_expires_at".into(),
+                serde_json::to_value(self.requested_at.plus(CONSENT_LINK_TTL)).unwrap_or(Value::Null),
+            );
         }
         v
     }
@@ -400,14 +426,20 @@ impl CustomerAuthorization {
     /// Reads an authorization from JSON (browser input).
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<Self> {
         let mut o = d.object(v, path)?;
-        let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "an authorization id", AuthorizationId::parse));
-        let partner = d.required(&mut o, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let cust = d.required(&mut o, "customer_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
+        let id =
+            d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "an authorization id", AuthorizationId::parse));
+        let partner = d
+            .required(&mut o, "partner_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let cust = d
+            .required(&mut o, "customer_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
         let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(d, v, &p));
         let by = opt(d.optional(&mut o, "requested_by").map(|(v, p)| d.parsed(v, &p, "a user id", UserId::parse)));
         let at = d.required(&mut o, "requested_at").and_then(|(v, p)| d.timestamp(v, &p));
         let days = d.required(&mut o, "valid_days").and_then(|(v, p)| d.int(v, &p, 1, VALID_DAYS_MAX));
-        let status = d.required(&mut o, "status").and_then(|(v, p)| d.one_of(v, &p, AuthStatus::NAMES, AuthStatus::parse));
+        let status =
+            d.required(&mut o, "status").and_then(|(v, p)| d.one_of(v, &p, AuthStatus::NAMES, AuthStatus::parse));
         let decided = opt(d.optional(&mut o, "decided_at").map(|(v, p)| d.timestamp(v, &p)));
         let expires = opt(d.optional(&mut o, "expires_at").map(|(v, p)| d.timestamp(v, &p)));
         let revoked = opt(d.optional(&mut o, "revoked_at").map(|(v, p)| d.timestamp(v, &p)));
@@ -524,9 +556,11 @@ impl Approval {
         let mut d = Decoder::new();
         let r = (|| {
             let mut o = d.object(v, vec![])?;
-            let code = d.required(&mut o, "code").and_then(|(v, p)| d.parsed(v, &p, "the 6-digit code", |s| {
-                (s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_string())
-            }));
+            let code = d.required(&mut o, "code").and_then(|(v, p)| {
+                d.parsed(v, &p, "the 6-digit code", |s| {
+                    (s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_string())
+                })
+            });
             let caps = opt(d.optional(&mut o, "capabilities").map(|(v, p)| {
                 let c = Capabilities::decode(&mut d, v, &p)?;
                 if !requested.includes(&c) {
@@ -575,7 +609,6 @@ pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiErr
     })();
     d.finish(r)
 }
-
 
 #[cfg(test)]
 mod tests;

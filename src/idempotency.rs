@@ -49,7 +49,9 @@ pub enum Decision {
 /// `idempotency_key_reused` (422, another body) / `idempotency_key_in_flight` (409).
 pub fn decide(stored: &Stored, fingerprint: &str) -> Result<Decision, ApiError> {
     match stored {
-        Stored::InFlight { fingerprint: f } | Stored::Done { fingerprint: f, .. } if f != fingerprint => Err(ApiError::new(Code::IdempotencyKeyReused)),
+        Stored::InFlight { fingerprint: f } | Stored::Done { fingerprint: f, .. } if f != fingerprint => {
+            Err(ApiError::new(Code::IdempotencyKeyReused))
+        }
         Stored::InFlight { .. } => Err(ApiError::new(Code::IdempotencyKeyInFlight)),
         Stored::Done { status, body, .. } => Ok(Decision::Replay { status: *status, body: body.clone() }),
     }

@@ -90,14 +90,20 @@ impl RevealRequest {
                 f.sort();
                 f.dedup();
                 if n == 0 || f.len() != n {
-                    d.error(p, if n == 0 { Code::Required } else { Code::Duplicate }, "Name each field to reveal once.");
+                    d.error(
+                        p,
+                        if n == 0 { Code::Required } else { Code::Duplicate },
+                        "Name each field to reveal once.",
+                    );
                     return None;
                 }
                 Some(f)
             });
             let ids = if with_ids {
                 d.required(&mut o, "ids").and_then(|(v, p)| {
-                    let ids = d.array(v, &p, MAX_REVEAL_IDS, |d, x, p| d.parsed(x, &p, "a customer id", crate::ids::CustomerId::parse))?;
+                    let ids = d.array(v, &p, MAX_REVEAL_IDS, |d, x, p| {
+                        d.parsed(x, &p, "a customer id", crate::ids::CustomerId::parse)
+                    })?;
                     if ids.is_empty() {
                         d.error(p, Code::Required, "Name at least one customer.");
                         return None;
@@ -128,13 +134,19 @@ pub fn reveal_refusal(oldest: Option<crate::time::Timestamp>, now: crate::time::
 
 /// The customers a reveal may show: every requested id must exist and be visible to `actor`, else
 /// `not_found` for the whole request, without saying which id failed.
-pub fn reveal_targets<'a>(actor: &crate::partners::Actor, requested: &[crate::ids::CustomerId], found: &'a [crate::customers::Customer]) -> Result<Vec<&'a crate::customers::Customer>, crate::error::ApiError> {
+pub fn reveal_targets<'a>(
+    actor: &crate::partners::Actor,
+    requested: &[crate::ids::CustomerId],
+    found: &'a [crate::customers::Customer],
+) -> Result<Vec<&'a crate::customers::Customer>, crate::error::ApiError> {
     let mut wanted = requested.to_vec();
     wanted.sort();
     wanted.dedup();
     let visible: Vec<&crate::customers::Customer> = found
         .iter()
-        .filter(|c| wanted.contains(&c.facts.id) && actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+        .filter(|c| {
+            wanted.contains(&c.facts.id) && actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())
+        })
         .collect();
     if visible.len() == wanted.len() {
         Ok(visible)

@@ -64,7 +64,9 @@ impl Money {
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<Money> {
         let mut o: Obj = d.object(v, path)?;
         let minor = d.required(&mut o, "minor").and_then(|(v, p)| d.int(v, &p, 0, MAX_MINOR));
-        let currency = d.required(&mut o, "currency").and_then(|(v, p)| d.parsed(v, &p, "a 3-letter currency code such as USD", Currency::parse));
+        let currency = d
+            .required(&mut o, "currency")
+            .and_then(|(v, p)| d.parsed(v, &p, "a 3-letter currency code such as USD", Currency::parse));
         d.close(o);
         Some(Money { minor: minor?, currency: currency? })
     }
@@ -74,7 +76,11 @@ impl Money {
 pub fn same_currency(a: &Money, b: &Money, d: &mut Decoder, path: Path) -> bool {
     let ok = a.currency == b.currency;
     if !ok {
-        d.error(path, Code::InvalidValue, format!("Currency {} differs from {}.", b.currency.as_str(), a.currency.as_str()));
+        d.error(
+            path,
+            Code::InvalidValue,
+            format!("Currency {} differs from {}.", b.currency.as_str(), a.currency.as_str()),
+        );
     }
     ok
 }

@@ -14,7 +14,9 @@ pub fn document() -> Value {
         *e = Value::Array(Code::ALL.iter().map(|c| Value::from(c.as_str())).collect());
     }
     // The regions the catalog sells in, from the catalog compiled into this build.
-    if let (Some(e), Ok(cat)) = (v.pointer_mut("/paths/~1v1~1catalog/get/parameters/0/schema"), crate::catalog::catalog()) {
+    if let (Some(e), Ok(cat)) =
+        (v.pointer_mut("/paths/~1v1~1catalog/get/parameters/0/schema"), crate::catalog::catalog())
+    {
         *e = serde_json::json!({"type": "string", "enum": cat.region_ids()});
     }
     if let Some(ver) = v.pointer_mut("/info/version") {

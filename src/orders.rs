@@ -76,7 +76,10 @@ pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Mon
     if impact.blocked {
         return Err(ApiError::with_message(
             Code::BudgetWouldBeExceeded,
-            format!("The order ({} minor units) would take the customer to {} % of its budget.", amount.minor, impact.usage_after_percent),
+            format!(
+                "The order ({} minor units) would take the customer to {} % of its budget.",
+                amount.minor, impact.usage_after_percent
+            ),
         ));
     }
     let freeze = b.auto_freeze && impact.used_after.minor >= b.amount.minor && amount.minor > 0;
@@ -120,7 +123,15 @@ pub struct Provenance {
 
 /// The order for a yearly/monthly `draft` that upstream accepted: pending payment without auto-pay,
 /// completed with it (the simulation provisions at once).
-pub fn new_order(draft: &Draft, total: Money, p: &Provenance, order_id: String, request: Value, upstream: Value, now: Timestamp) -> Option<Order> {
+pub fn new_order(
+    draft: &Draft,
+    total: Money,
+    p: &Provenance,
+    order_id: String,
+    request: Value,
+    upstream: Value,
+    now: Timestamp,
+) -> Option<Order> {
     let Billing::YearlyMonthly { period_type, period_num, auto_pay, .. } = draft.billing else { return None };
     Some(Order {
         order_id,
@@ -184,12 +195,21 @@ pub struct Resource {
 }
 
 fn ids(v: &Value, key: &str) -> Vec<String> {
-    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 /// The resources an accepted `draft` provisions, named by upstream's ids: servers (and their new
 /// EIPs are listed with the server), disks, EIPs. Yearly/monthly resources expire after the period.
-pub fn resources(draft: &Draft, answer: &Value, p: &Provenance, order_id: Option<&str>, now: Timestamp) -> Vec<Resource> {
+pub fn resources(
+    draft: &Draft,
+    answer: &Value,
+    p: &Provenance,
+    order_id: Option<&str>,
+    now: Timestamp,
+) -> Vec<Resource> {
     let (billing, expire) = match draft.billing {
         Billing::PayPerUse => ("pay_per_use", None),
         Billing::YearlyMonthly { period_type, period_num, .. } => {
@@ -235,9 +255,13 @@ pub fn resources(draft: &Draft, answer: &Value, p: &Provenance, order_id: Option
             })
             .collect(),
         Spec::Eip(ip) => {
-            let id = answer.get("publicip_id").or_else(|| answer.get("publicip").and_then(|x| x.get("id"))).and_then(Value::as_str);
+            let id = answer
+                .get("publicip_id")
+                .or_else(|| answer.get("publicip").and_then(|x| x.get("id")))
+                .and_then(Value::as_str);
             let name = ip.alias.clone().unwrap_or_else(|| "eip".into());
-            id.map(|id| vec![base(id.to_string(), name, "hws.resource.type.ip", ip.ip_type.clone())]).unwrap_or_default()
+            id.map(|id| vec![base(id.to_string(), name, "hws.resource.type.ip", ip.ip_type.clone())])
+                .unwrap_or_default()
         }
     }
 }
@@ -255,12 +279,26 @@ pub struct Placement {
 /// Decides [`Placement`] for `draft` charged `total`, after upstream answered `answer` to `request`.
 /// `after` is the budget gate's verdict for `total`. Fails with `internal` when a yearly/monthly
 /// answer carries no order id (an upstream fault).
-pub fn placement(draft: &Draft, total: Money, after: Option<(Money, bool)>, p: &Provenance, request: Value, answer: &Value, now: Timestamp) -> Result<Placement, ApiError> {
+pub fn placement(
+    draft: &Draft,
+    total: Money,
+    after: Option<(Money, bool)>,
+    p: &Provenance,
+    request: Value,
+    answer: &Value,
+    now: Timestamp,
+) -> Result<Placement, ApiError> {
     match draft.billing {
-        Billing::PayPerUse => Ok(Placement { order: None, resources: resources(draft, answer, p, None, now), spend: None }),
+        Billing::PayPerUse => {
+            Ok(Placement { order: None, resources: resources(draft, answer, p, None, now), spend: None })
+        }
         Billing::YearlyMonthly { auto_pay, .. } => {
-            let oid = answer.get("order_id").and_then(Value::as_str).ok_or_else(|| ApiError::with_message(Code::Internal, "Upstream answered without an order id."))?;
-            let order = new_order(draft, total, p, oid.to_string(), request, answer.clone(), now).ok_or_else(|| ApiError::new(Code::Internal))?;
+            let oid = answer
+                .get("order_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| ApiError::with_message(Code::Internal, "Upstream answered without an order id."))?;
+            let order = new_order(draft, total, p, oid.to_string(), request, answer.clone(), now)
+                .ok_or_else(|| ApiError::new(Code::Internal))?;
             let resources = if auto_pay { resources(draft, answer, p, Some(oid), now) } else { Vec::new() };
             let spend = auto_pay.then(|| (total, after.is_some_and(|(_, freeze)| freeze)));
             Ok(Placement { order: Some(order), resources, spend })
@@ -274,7 +312,11 @@ pub fn require_customer(draft: &Draft, customer: &CustomerId) -> Result<(), ApiE
         return Ok(());
     }
     let mut d = crate::decode::Decoder::new();
-    d.error(crate::error::path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
+    d.error(
+        crate::error::path(&["draft", "customer_id"]),
+        Code::InvalidValue,
+        "The session acts for another customer.",
+    );
     Err(ApiError::validation(d.into_errors()))
 }
 

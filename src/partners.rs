@@ -93,7 +93,9 @@ impl Role {
     pub fn may(self, a: Ability) -> bool {
         match a {
             Ability::Read => true,
-            Ability::RequestAuthorization | Ability::PlaceOrder | Ability::RevealSensitive => matches!(self, Role::Admin | Role::Operator),
+            Ability::RequestAuthorization | Ability::PlaceOrder | Ability::RevealSensitive => {
+                matches!(self, Role::Admin | Role::Operator)
+            }
             Ability::ManagePermissions | Ability::ManageApiKeys => self == Role::Admin,
         }
     }
@@ -116,7 +118,10 @@ impl Actor {
         if self.role.may(a) {
             Ok(())
         } else {
-            Err(ApiError::with_message(Code::ForbiddenRole, format!("The {} role may not do this.", self.role.as_str())))
+            Err(ApiError::with_message(
+                Code::ForbiddenRole,
+                format!("The {} role may not do this.", self.role.as_str()),
+            ))
         }
     }
 
@@ -166,10 +171,18 @@ impl Actor {
     /// Reads an actor from JSON (browser input).
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<Actor> {
         let mut o = d.object(v, path)?;
-        let user_id = d.required(&mut o, "user_id").and_then(|(v, p)| d.parsed(v, &p, "a user id (usr_ + 24 hex)", UserId::parse));
-        let partner_id = d.required(&mut o, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
-        let partner_kind = d.required(&mut o, "partner_kind").and_then(|(v, p)| d.one_of(v, &p, PartnerKind::NAMES, PartnerKind::parse));
-        let distributor_id = d.optional(&mut o, "distributor_id").map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let user_id = d
+            .required(&mut o, "user_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "a user id (usr_ + 24 hex)", UserId::parse));
+        let partner_id = d
+            .required(&mut o, "partner_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
+        let partner_kind = d
+            .required(&mut o, "partner_kind")
+            .and_then(|(v, p)| d.one_of(v, &p, PartnerKind::NAMES, PartnerKind::parse));
+        let distributor_id = d
+            .optional(&mut o, "distributor_id")
+            .map(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", PartnerId::parse));
         let role = d.required(&mut o, "role").and_then(|(v, p)| d.one_of(v, &p, Role::NAMES, Role::parse));
         let path = o.path().clone();
         d.close(o);
@@ -180,7 +193,11 @@ impl Actor {
         };
         let kind = partner_kind?;
         if kind == PartnerKind::Reseller && distributor_id.is_none() {
-            d.error(crate::decode::child(&path, "distributor_id"), Code::Required, "A reseller's distributor_id is required.");
+            d.error(
+                crate::decode::child(&path, "distributor_id"),
+                Code::Required,
+                "A reseller's distributor_id is required.",
+            );
             return None;
         }
         Some(Actor { user_id: user_id?, partner_id: partner_id?, partner_kind: kind, distributor_id, role: role? })

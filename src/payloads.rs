@@ -44,11 +44,23 @@ pub fn project_id(s: &str) -> Result<&str, ApiError> {
 pub fn build<'a>(draft: &'a Draft, project: &str) -> Result<HuaweiRequest<'a>, ApiError> {
     let project = project_id(project)?;
     Ok(match &draft.spec {
-        Spec::Ecs(e) => HuaweiRequest { method: "POST", path: format!("/v1.1/{project}/cloudservers"), body: Body::Ecs(ecs(draft, e)) },
-        Spec::Evs(e) => HuaweiRequest { method: "POST", path: format!("/v2.1/{project}/cloudvolumes"), body: Body::Evs(evs(draft, e)) },
+        Spec::Ecs(e) => HuaweiRequest {
+            method: "POST",
+            path: format!("/v1.1/{project}/cloudservers"),
+            body: Body::Ecs(ecs(draft, e)),
+        },
+        Spec::Evs(e) => HuaweiRequest {
+            method: "POST",
+            path: format!("/v2.1/{project}/cloudvolumes"),
+            body: Body::Evs(evs(draft, e)),
+        },
         Spec::Eip(e) => {
             let version = if matches!(draft.billing, Billing::PayPerUse) { "v1" } else { "v2.0" };
-            HuaweiRequest { method: "POST", path: format!("/{version}/{project}/publicips"), body: Body::Eip(eip(draft, e)) }
+            HuaweiRequest {
+                method: "POST",
+                path: format!("/{version}/{project}/publicips"),
+                body: Body::Eip(eip(draft, e)),
+            }
         }
     })
 }
@@ -213,21 +225,36 @@ pub struct ServerBandwidth<'a> {
 }
 
 fn volume(d: &Disk, data: bool) -> Volume<'_> {
-    Volume { volumetype: &d.disk_type, size: d.size, multiattach: data.then_some(d.shareable), iops: d.iops, throughput: d.throughput }
+    Volume {
+        volumetype: &d.disk_type,
+        size: d.size,
+        multiattach: data.then_some(d.shareable),
+        iops: d.iops,
+        throughput: d.throughput,
+    }
 }
 
 fn ecs<'a>(draft: &'a Draft, e: &'a Ecs) -> EcsBody<'a> {
     let (period_type, period_num, is_auto_renew, is_auto_pay) = match draft.billing {
         Billing::PayPerUse => (None, None, None, None),
-        Billing::YearlyMonthly { period_type, period_num, auto_renew, auto_pay } => (Some(period_type.as_str()), Some(period_num), Some(flag(auto_renew)), Some(flag(auto_pay))),
+        Billing::YearlyMonthly { period_type, period_num, auto_renew, auto_pay } => {
+            (Some(period_type.as_str()), Some(period_num), Some(flag(auto_renew)), Some(flag(auto_pay)))
+        }
     };
     let publicip = e.eip.as_ref().map(|ip| {
         let (bandwidth, extendparam) = match &ip.bandwidth {
             Bandwidth::Dedicated { size, charge_by, .. } => (
-                ServerBandwidth { size: Some(*size), sharetype: "PER", chargemode: (*charge_by == ChargeBy::Traffic).then_some("traffic"), id: None },
+                ServerBandwidth {
+                    size: Some(*size),
+                    sharetype: "PER",
+                    chargemode: (*charge_by == ChargeBy::Traffic).then_some("traffic"),
+                    id: None,
+                },
                 Some(ChargingMode { charging_mode: charging_mode(&draft.billing) }),
             ),
-            Bandwidth::Shared { id } => (ServerBandwidth { size: None, sharetype: "WHOLE", chargemode: None, id: Some(id) }, None),
+            Bandwidth::Shared { id } => {
+                (ServerBandwidth { size: None, sharetype: "WHOLE", chargemode: None, id: Some(id) }, None)
+            }
         };
         PublicIp { eip: ServerEip { iptype: &ip.ip_type, bandwidth, extendparam } }
     });
@@ -250,7 +277,14 @@ fn ecs<'a>(draft: &'a Draft, e: &'a Ecs) -> EcsBody<'a> {
             key_name,
             admin_pass,
             count: e.count,
-            extendparam: ServerExtend { charging_mode: charging_mode(&draft.billing), region_id: &draft.region, period_type, period_num, is_auto_renew, is_auto_pay },
+            extendparam: ServerExtend {
+                charging_mode: charging_mode(&draft.billing),
+                region_id: &draft.region,
+                period_type,
+                period_num,
+                is_auto_renew,
+                is_auto_pay,
+            },
             metadata: Pairs(&e.metadata),
             server_tags: e.tags.iter().map(|(key, value)| Tag { key, value }).collect(),
         },
@@ -300,7 +334,13 @@ pub struct EvsVolume<'a> {
 
 fn evs<'a>(draft: &'a Draft, e: &'a Evs) -> EvsBody<'a> {
     let bss_param = match draft.billing {
-        Billing::PayPerUse => BssParam { charging_mode: "postPaid", period_type: None, period_num: None, is_auto_pay: None, is_auto_renew: None },
+        Billing::PayPerUse => BssParam {
+            charging_mode: "postPaid",
+            period_type: None,
+            period_num: None,
+            is_auto_pay: None,
+            is_auto_renew: None,
+        },
         Billing::YearlyMonthly { period_type, period_num, auto_renew, auto_pay } => BssParam {
             charging_mode: "prePaid",
             period_type: Some(period_type.as_str()),
@@ -379,15 +419,25 @@ fn eip<'a>(draft: &'a Draft, e: &'a NewEip) -> EipBody<'a> {
             charge_mode: Some(if *charge_by == ChargeBy::Traffic { "traffic" } else { "bandwidth" }),
             id: None,
         },
-        Bandwidth::Shared { id } => BandwidthOption { name: None, size: None, share_type: "WHOLE", charge_mode: None, id: Some(id) },
+        Bandwidth::Shared { id } => {
+            BandwidthOption { name: None, size: None, share_type: "WHOLE", charge_mode: None, id: Some(id) }
+        }
     };
     let extend_param = match draft.billing {
         Billing::PayPerUse => None,
-        Billing::YearlyMonthly { period_type, period_num, auto_renew, auto_pay } => {
-            Some(EipExtend { charge_mode: "prePaid", period_type: period_type.as_str(), period_num, is_auto_renew: auto_renew, is_auto_pay: auto_pay })
-        }
+        Billing::YearlyMonthly { period_type, period_num, auto_renew, auto_pay } => Some(EipExtend {
+            charge_mode: "prePaid",
+            period_type: period_type.as_str(),
+            period_num,
+            is_auto_renew: auto_renew,
+            is_auto_pay: auto_pay,
+        }),
     };
-    EipBody { publicip: PublicIpOption { ip_type: &e.ip_type, ip_version: 4, alias: e.alias.as_deref() }, bandwidth, extend_param }
+    EipBody {
+        publicip: PublicIpOption { ip_type: &e.ip_type, ip_version: 4, alias: e.alias.as_deref() },
+        bandwidth,
+        extend_param,
+    }
 }
 
 #[cfg(test)]

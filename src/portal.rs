@@ -61,7 +61,10 @@ pub fn bearer(header: Option<&str>) -> Option<(Credential, &str)> {
     }
     let (scheme, t) = header?.trim().split_once(' ')?;
     let t = t.trim();
-    let ok = scheme.eq_ignore_ascii_case("bearer") && t.len() == TOKEN_PREFIX.len() + 40 && t.starts_with(TOKEN_PREFIX) && t[TOKEN_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit());
+    let ok = scheme.eq_ignore_ascii_case("bearer")
+        && t.len() == TOKEN_PREFIX.len() + 40
+        && t.starts_with(TOKEN_PREFIX)
+        && t[TOKEN_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit());
     ok.then_some((Credential::PortalToken, t))
 }
 
@@ -87,7 +90,9 @@ impl MintRequest {
         let mut d = Decoder::new();
         let r = (|| {
             let mut o: Obj = d.object(v, Path::new())?;
-            let user = d.optional(&mut o, "user_id").map(|(v, p)| d.parsed(v, &p, "a user id (usr_ and 24 hex digits)", UserId::parse));
+            let user = d
+                .optional(&mut o, "user_id")
+                .map(|(v, p)| d.parsed(v, &p, "a user id (usr_ and 24 hex digits)", UserId::parse));
             let minutes = match d.optional(&mut o, "minutes") {
                 Some((v, p)) => d.int(v, &p, 1, MAX_TTL / 60),
                 None => Some(DEFAULT_TTL / 60),
@@ -140,7 +145,9 @@ pub fn origin(s: &str) -> Option<String> {
     let (host_ok, port) = match rest.strip_prefix('[') {
         Some(v6) => {
             let (addr, after) = v6.split_once(']')?;
-            let ok = !addr.is_empty() && addr.contains(':') && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            let ok = !addr.is_empty()
+                && addr.contains(':')
+                && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
             (ok, if after.is_empty() { None } else { Some(after.strip_prefix(':')?) })
         }
         None => {
@@ -148,11 +155,19 @@ pub fn origin(s: &str) -> Option<String> {
                 Some((h, p)) => (h, Some(p)),
                 None => (rest, None),
             };
-            let ok = !host.is_empty() && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            let ok = !host.is_empty()
+                && host
+                    .split('.')
+                    .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
             (ok, port)
         }
     };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n)));
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+    });
     (host_ok && port_ok).then_some(s)
 }
 
@@ -161,7 +176,11 @@ pub fn decode_origins(v: &Value) -> Result<Vec<String>, ApiError> {
     let mut d = Decoder::new();
     let r = (|| {
         let mut o: Obj = d.object(v, Path::new())?;
-        let list = d.required(&mut o, "origins").and_then(|(v, p)| d.array(v, &p, MAX_ORIGINS, |d, v, p| d.parsed(v, &p, "an origin such as https://portal.example.com", origin)));
+        let list = d.required(&mut o, "origins").and_then(|(v, p)| {
+            d.array(v, &p, MAX_ORIGINS, |d, v, p| {
+                d.parsed(v, &p, "an origin such as https://portal.example.com", origin)
+            })
+        });
         d.close(o);
         let list = list?;
         let mut out: Vec<String> = Vec::new();

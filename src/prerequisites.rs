@@ -129,7 +129,13 @@ impl PrerequisiteInput {
                 None => Some(Vec::new()),
             };
             d.close(o);
-            Some(PrerequisiteInput { now: now?, actor: actor?, customer: customer?, distributor_permissions: perms?, authorizations: auths? })
+            Some(PrerequisiteInput {
+                now: now?,
+                actor: actor?,
+                customer: customer?,
+                distributor_permissions: perms?,
+                authorizations: auths?,
+            })
         })();
         d.finish(r)
     }
@@ -145,11 +151,24 @@ fn pass(check: CheckName, message: impl Into<String>) -> Check {
 }
 
 fn fail(check: CheckName, code: Code, message: impl Into<String>, remedy: impl Into<String>) -> Check {
-    Check { check, status: Status::Fail, code: Some(code), message: message.into(), remedy: Some(remedy.into()), level: None }
+    Check {
+        check,
+        status: Status::Fail,
+        code: Some(code),
+        message: message.into(),
+        remedy: Some(remedy.into()),
+        level: None,
+    }
 }
 
 /// The prerequisite check. Pure: same inputs, same report, in the worker and in the browser.
-pub fn check(actor: &Actor, customer: &CustomerFacts, permissions: &[DistributorPermission], authorizations: &[CustomerAuthorization], now: Timestamp) -> Report {
+pub fn check(
+    actor: &Actor,
+    customer: &CustomerFacts,
+    permissions: &[DistributorPermission],
+    authorizations: &[CustomerAuthorization],
+    now: Timestamp,
+) -> Report {
     let (perm_check, perm_used) = distributor_permission(actor, customer, permissions, now);
     let (auth_check, auth_used) = customer_authorization(actor, customer, authorizations, now);
     let checks = vec![
@@ -167,7 +186,12 @@ pub fn check(actor: &Actor, customer: &CustomerFacts, permissions: &[Distributor
     Report {
         can_order: blocking.is_empty(),
         customer_id: customer.id.clone(),
-        actor: ReportActor { user_id: actor.user_id.clone(), partner_id: actor.partner_id.clone(), partner_kind: actor.partner_kind, role: actor.role },
+        actor: ReportActor {
+            user_id: actor.user_id.clone(),
+            partner_id: actor.partner_id.clone(),
+            partner_kind: actor.partner_kind,
+            role: actor.role,
+        },
         evaluated_at: now,
         checks,
         blocking,
@@ -182,17 +206,24 @@ fn association(actor: &Actor, c: &CustomerFacts) -> Check {
     } else if actor.sees(&c.partner_id, c.partner_distributor_id.as_ref()) {
         pass(CheckName::Association, "The customer is associated with one of your resellers.")
     } else {
-        fail(CheckName::Association, Code::CustomerNotAssociated, Code::CustomerNotAssociated.default_message(),
-             "Only customers associated with you (or, for a distributor, with your resellers) can be served on behalf.")
+        fail(
+            CheckName::Association,
+            Code::CustomerNotAssociated,
+            Code::CustomerNotAssociated.default_message(),
+            "Only customers associated with you (or, for a distributor, with your resellers) can be served on behalf.",
+        )
     }
 }
 
 fn reseller_mode(c: &CustomerFacts) -> Check {
     match c.association_type {
         AssociationType::Reseller => pass(CheckName::ResellerMode, "The customer is associated in reseller mode."),
-        AssociationType::Referral => fail(CheckName::ResellerMode, Code::AssociationNotResellerMode,
+        AssociationType::Referral => fail(
+            CheckName::ResellerMode,
+            Code::AssociationNotResellerMode,
             "The customer is associated in referral mode; ordering on behalf needs reseller mode.",
-            "Ask the customer to associate with you in reseller mode."),
+            "Ask the customer to associate with you in reseller mode.",
+        ),
     }
 }
 
@@ -200,15 +231,31 @@ fn role(actor: &Actor) -> Check {
     if actor.role.may(Ability::PlaceOrder) {
         pass(CheckName::Role, format!("Your role ({}) may place orders on behalf.", actor.role.as_str()))
     } else {
-        fail(CheckName::Role, Code::RoleCannotOrder, format!("Your role ({}) may not place orders on behalf.", actor.role.as_str()),
-             "Ask an admin of your partner account for the operator or admin role.")
+        fail(
+            CheckName::Role,
+            Code::RoleCannotOrder,
+            format!("Your role ({}) may not place orders on behalf.", actor.role.as_str()),
+            "Ask an admin of your partner account for the operator or admin role.",
+        )
     }
 }
 
-fn distributor_permission(actor: &Actor, c: &CustomerFacts, perms: &[DistributorPermission], now: Timestamp) -> (Check, Option<PermissionId>) {
+fn distributor_permission(
+    actor: &Actor,
+    c: &CustomerFacts,
+    perms: &[DistributorPermission],
+    now: Timestamp,
+) -> (Check, Option<PermissionId>) {
     let name = CheckName::DistributorPermission;
     if !actor.needs_distributor_permission() {
-        let skip = Check { check: name, status: Status::Skip, code: None, message: "Distributors need no distributor permission.".into(), remedy: None, level: None };
+        let skip = Check {
+            check: name,
+            status: Status::Skip,
+            code: None,
+            message: "Distributors need no distributor permission.".into(),
+            remedy: None,
+            level: None,
+        };
         return (skip, None);
     }
     let relevant: Vec<&DistributorPermission> = perms
@@ -223,46 +270,107 @@ fn distributor_permission(actor: &Actor, c: &CustomerFacts, perms: &[Distributor
         .max_by_key(|p| (p.customer_id.is_some(), p.granted_at, p.id.clone()));
     if let Some(p) = usable {
         let until = p.valid_until.map(|t| format!(" until {t}")).unwrap_or_default();
-        return (pass(name, format!("Your distributor permits order placement{until} ({}).", p.id)), Some(p.id.clone()));
+        return (
+            pass(name, format!("Your distributor permits order placement{until} ({}).", p.id)),
+            Some(p.id.clone()),
+        );
     }
     let remedy = "Ask your distributor to grant you order placement for this customer.";
     if !active.is_empty() {
-        return (fail(name, Code::DistributorPermissionLacksOrder, Code::DistributorPermissionLacksOrder.default_message(), remedy), None);
+        return (
+            fail(
+                name,
+                Code::DistributorPermissionLacksOrder,
+                Code::DistributorPermissionLacksOrder.default_message(),
+                remedy,
+            ),
+            None,
+        );
     }
     let latest = relevant.iter().max_by_key(|p| (p.granted_at, p.id.clone()));
     let check = match latest.map(|p| (p, p.state(now))) {
-        Some((p, GrantState::Revoked)) => fail(name, Code::DistributorPermissionRevoked, format!("Your distributor revoked its permission ({}).", p.id), remedy),
-        Some((p, _)) => fail(name, Code::DistributorPermissionExpired, format!("Your distributor's permission ({}) expired.", p.id), "Ask your distributor to grant a new permission."),
-        None => fail(name, Code::DistributorPermissionMissing, Code::DistributorPermissionMissing.default_message(), remedy),
+        Some((p, GrantState::Revoked)) => fail(
+            name,
+            Code::DistributorPermissionRevoked,
+            format!("Your distributor revoked its permission ({}).", p.id),
+            remedy,
+        ),
+        Some((p, _)) => fail(
+            name,
+            Code::DistributorPermissionExpired,
+            format!("Your distributor's permission ({}) expired.", p.id),
+            "Ask your distributor to grant a new permission.",
+        ),
+        None => {
+            fail(name, Code::DistributorPermissionMissing, Code::DistributorPermissionMissing.default_message(), remedy)
+        }
     };
     (check, None)
 }
 
-fn customer_authorization(actor: &Actor, c: &CustomerFacts, auths: &[CustomerAuthorization], now: Timestamp) -> (Check, Option<AuthorizationId>) {
+fn customer_authorization(
+    actor: &Actor,
+    c: &CustomerFacts,
+    auths: &[CustomerAuthorization],
+    now: Timestamp,
+) -> (Check, Option<AuthorizationId>) {
     let name = CheckName::CustomerAuthorization;
-    let relevant: Vec<&CustomerAuthorization> = auths.iter().filter(|a| a.partner_id == actor.partner_id && a.customer_id == c.id).collect();
+    let relevant: Vec<&CustomerAuthorization> =
+        auths.iter().filter(|a| a.partner_id == actor.partner_id && a.customer_id == c.id).collect();
     let active: Vec<&&CustomerAuthorization> = relevant.iter().filter(|a| a.state(now) == GrantState::Active).collect();
-    if let Some(a) = active.iter().filter(|a| a.capabilities.has(Capability::Order)).max_by_key(|a| (a.decided_at, a.id.clone())) {
+    if let Some(a) =
+        active.iter().filter(|a| a.capabilities.has(Capability::Order)).max_by_key(|a| (a.decided_at, a.id.clone()))
+    {
         let until = a.expires_at.map(|t| format!(" until {t}")).unwrap_or_default();
         return (pass(name, format!("The customer authorized order placement{until} ({}).", a.id)), Some(a.id.clone()));
     }
     let request = "Request authorization from the customer (Customer Management > More > Request Authorization).";
     if !active.is_empty() {
-        return (fail(name, Code::AuthorizationLacksOrder, Code::AuthorizationLacksOrder.default_message(),
-                     "Request a new authorization that includes order placement."), None);
+        return (
+            fail(
+                name,
+                Code::AuthorizationLacksOrder,
+                Code::AuthorizationLacksOrder.default_message(),
+                "Request a new authorization that includes order placement.",
+            ),
+            None,
+        );
     }
     let latest = relevant.iter().max_by_key(|a| (a.requested_at, a.id.clone()));
     let check = match latest.map(|a| (a, a.state(now))) {
-        Some((a, GrantState::Pending)) => fail(name, Code::AuthorizationPending, format!("Your request ({}) awaits the customer's answer.", a.id),
-            "Remind the customer to open the consent link and approve with the verification code."),
-        Some((a, GrantState::Rejected)) => fail(name, Code::AuthorizationRejected, format!("The customer rejected your request ({}).", a.id),
-            "Talk to the customer, then send a new request."),
-        Some((a, GrantState::Expired)) => fail(name, Code::AuthorizationExpired, format!("The customer's authorization ({}) expired.", a.id), request),
-        Some((a, GrantState::Revoked)) => fail(name, Code::AuthorizationRevoked, format!("The customer revoked the authorization ({}).", a.id),
-            "Talk to the customer, then send a new request."),
-        Some((a, GrantState::RequestExpired)) => fail(name, Code::AuthorizationMissing, format!("Your request ({}) was never answered and lapsed.", a.id), request),
-        Some((a, GrantState::Locked)) => fail(name, Code::AuthorizationMissing,
-            format!("Your request ({}) was locked after too many wrong verification codes.", a.id), request),
+        Some((a, GrantState::Pending)) => fail(
+            name,
+            Code::AuthorizationPending,
+            format!("Your request ({}) awaits the customer's answer.", a.id),
+            "Remind the customer to open the consent link and approve with the verification code.",
+        ),
+        Some((a, GrantState::Rejected)) => fail(
+            name,
+            Code::AuthorizationRejected,
+            format!("The customer rejected your request ({}).", a.id),
+            "Talk to the customer, then send a new request.",
+        ),
+        Some((a, GrantState::Expired)) => {
+            fail(name, Code::AuthorizationExpired, format!("The customer's authorization ({}) expired.", a.id), request)
+        }
+        Some((a, GrantState::Revoked)) => fail(
+            name,
+            Code::AuthorizationRevoked,
+            format!("The customer revoked the authorization ({}).", a.id),
+            "Talk to the customer, then send a new request.",
+        ),
+        Some((a, GrantState::RequestExpired)) => fail(
+            name,
+            Code::AuthorizationMissing,
+            format!("Your request ({}) was never answered and lapsed.", a.id),
+            request,
+        ),
+        Some((a, GrantState::Locked)) => fail(
+            name,
+            Code::AuthorizationMissing,
+            format!("Your request ({}) was locked after too many wrong verification codes.", a.id),
+            request,
+        ),
         _ => fail(name, Code::AuthorizationMissing, Code::AuthorizationMissing.default_message(), request),
     };
     (check, None)
@@ -271,9 +379,19 @@ fn customer_authorization(actor: &Actor, c: &CustomerFacts, auths: &[CustomerAut
 fn not_frozen(c: &CustomerFacts) -> Check {
     let name = CheckName::NotFrozen;
     if c.auto_frozen {
-        fail(name, Code::CustomerAutoFrozen, Code::CustomerAutoFrozen.default_message(), "Raise the budget and unfreeze the customer.")
+        fail(
+            name,
+            Code::CustomerAutoFrozen,
+            Code::CustomerAutoFrozen.default_message(),
+            "Raise the budget and unfreeze the customer.",
+        )
     } else if c.frozen {
-        fail(name, Code::CustomerFrozen, Code::CustomerFrozen.default_message(), "Unfreeze the customer in Customer Management (new reseller-mode customers start frozen).")
+        fail(
+            name,
+            Code::CustomerFrozen,
+            Code::CustomerFrozen.default_message(),
+            "Unfreeze the customer in Customer Management (new reseller-mode customers start frozen).",
+        )
     } else {
         pass(name, "The customer's account is not frozen.")
     }
@@ -284,8 +402,12 @@ fn real_name(c: &CustomerFacts) -> Check {
     if c.verified_status.is_verified() {
         pass(name, "The customer completed real-name verification.")
     } else {
-        fail(name, Code::CustomerNotVerified, format!("Real-name verification is {}.", c.verified_status.label()),
-             "Ask the customer to complete real-name verification.")
+        fail(
+            name,
+            Code::CustomerNotVerified,
+            format!("Real-name verification is {}.", c.verified_status.label()),
+            "Ask the customer to complete real-name verification.",
+        )
     }
 }
 
@@ -300,8 +422,14 @@ fn budget(c: &CustomerFacts) -> Check {
         fail(name, Code::BudgetExhausted, used, "Raise the customer's budget before ordering.")
     } else if pct >= 75 {
         let level = if pct >= 90 { 90 } else { 75 };
-        Check { check: name, status: Status::Warn, code: Some(Code::BudgetWarning), message: used,
-                remedy: Some("Check the order amount against the remaining budget.".into()), level: Some(level) }
+        Check {
+            check: name,
+            status: Status::Warn,
+            code: Some(Code::BudgetWarning),
+            message: used,
+            remedy: Some("Check the order amount against the remaining budget.".into()),
+            level: Some(level),
+        }
     } else {
         pass(name, used)
     }
@@ -331,7 +459,6 @@ pub fn input_json(input: &PrerequisiteInput) -> Value {
         "authorizations": input.authorizations,
     })
 }
-
 
 #[cfg(test)]
 mod tests;

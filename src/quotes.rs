@@ -27,7 +27,9 @@ impl QuoteCustomer {
         let mut d = Decoder::new();
         let c = (|| {
             let mut o = d.object(v, Path::new())?;
-            let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
+            let id = d
+                .required(&mut o, "id")
+                .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
             let budget = d.optional(&mut o, "budget").map(|(v, p)| Budget::decode(&mut d, v, p));
             d.close(o);
             let budget = match budget {
@@ -135,7 +137,15 @@ struct Pricer<'c> {
 
 impl Pricer<'_> {
     /// Adds a line priced `month`ly (yearly/monthly) or `hour`ly (pay-per-use) per unit.
-    fn line(&mut self, code: String, description: String, month: Option<Rate>, hour: Rate, quantity: i64, unit: &'static str) {
+    fn line(
+        &mut self,
+        code: String,
+        description: String,
+        month: Option<Rate>,
+        hour: Rate,
+        quantity: i64,
+        unit: &'static str,
+    ) {
         let (rate, per, periods, period_unit) = match self.months {
             Some(m) => (month.unwrap_or(0), "month", m, "month"),
             None => (hour, "hour", self.catalog.hours_per_month, "hour"),
@@ -144,22 +154,63 @@ impl Pricer<'_> {
             self.hourly += rate as i128 * quantity as i128;
         }
         let amount = Money::new(round(rate as i128 * quantity as i128 * periods as i128), self.currency);
-        self.lines.push(Line { code, description, unit_price: UnitPrice { minor_e4: rate, currency: self.currency, per }, quantity, unit, periods, period_unit, amount });
+        self.lines.push(Line {
+            code,
+            description,
+            unit_price: UnitPrice { minor_e4: rate, currency: self.currency, per },
+            quantity,
+            unit,
+            periods,
+            period_unit,
+            amount,
+        });
     }
 
     fn disk(&mut self, region: &str, code: &str, label: &str, d: &Disk, count: i64) {
-        let Some((t, p)) = self.catalog.disk_type(&d.disk_type).and_then(|t| Some((t, *t.prices.get(region)?))) else { return };
-        self.line(code.to_string(), format!("{label}: {} ({}), {} GB", t.id, t.name, d.size), p.month_minor_e4, p.hour_minor_e4, d.size * count, "GB");
+        let Some((t, p)) = self.catalog.disk_type(&d.disk_type).and_then(|t| Some((t, *t.prices.get(region)?))) else {
+            return;
+        };
+        self.line(
+            code.to_string(),
+            format!("{label}: {} ({}), {} GB", t.id, t.name, d.size),
+            p.month_minor_e4,
+            p.hour_minor_e4,
+            d.size * count,
+            "GB",
+        );
         if let (Some(iops), Some(rate)) = (d.iops, p.iops_hour_minor_e4) {
-            self.line(format!("{code}.iops"), format!("{label}: {iops} provisioned IOPS"), None, rate, iops * count, "IOPS");
+            self.line(
+                format!("{code}.iops"),
+                format!("{label}: {iops} provisioned IOPS"),
+                None,
+                rate,
+                iops * count,
+                "IOPS",
+            );
         }
         if let (Some(tp), Some(rate)) = (d.throughput, p.throughput_hour_minor_e4) {
-            self.line(format!("{code}.throughput"), format!("{label}: {tp} MiB/s provisioned throughput"), None, rate, tp * count, "MiB/s");
+            self.line(
+                format!("{code}.throughput"),
+                format!("{label}: {tp} MiB/s provisioned throughput"),
+                None,
+                rate,
+                tp * count,
+                "MiB/s",
+            );
         }
     }
 
     fn eip(&mut self, e: &EipRegion, code: &str, ip: &NewEip, count: i64) {
-        let address = |p: &mut Self, why: &str| p.line(format!("{code}.address"), format!("EIP {} address ({why})", ip.ip_type), Some(e.ip_month_minor_e4), e.ip_hour_minor_e4, count, "address");
+        let address = |p: &mut Self, why: &str| {
+            p.line(
+                format!("{code}.address"),
+                format!("EIP {} address ({why})", ip.ip_type),
+                Some(e.ip_month_minor_e4),
+                e.ip_hour_minor_e4,
+                count,
+                "address",
+            )
+        };
         match &ip.bandwidth {
             Bandwidth::Dedicated { size, charge_by: ChargeBy::Bandwidth, .. } => {
                 let mut from = 0;
@@ -167,7 +218,14 @@ impl Pricer<'_> {
                     let slice = (*size).min(t.up_to_mbit) - from;
                     if slice > 0 {
                         let d = format!("EIP {} dedicated bandwidth, {}-{} Mbit/s", ip.ip_type, from + 1, from + slice);
-                        self.line(format!("{code}.bandwidth.tier_{}", i + 1), d, Some(t.month_minor_e4), t.hour_minor_e4, slice * count, "Mbit/s");
+                        self.line(
+                            format!("{code}.bandwidth.tier_{}", i + 1),
+                            d,
+                            Some(t.month_minor_e4),
+                            t.hour_minor_e4,
+                            slice * count,
+                            "Mbit/s",
+                        );
                     }
                     from = from.max(t.up_to_mbit.min(*size));
                 }
@@ -191,13 +249,24 @@ impl Pricer<'_> {
 pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Result<Quote, ApiError> {
     if customer.id != draft.customer_id {
         let mut d = Decoder::new();
-        d.error(crate::error::path(&["customer", "id"]), Code::InvalidValue, "The customer is not the draft's customer.");
+        d.error(
+            crate::error::path(&["customer", "id"]),
+            Code::InvalidValue,
+            "The customer is not the draft's customer.",
+        );
         return Err(ApiError::validation(d.into_errors()));
     }
     let currency = catalog.currency;
     if let Some(b) = &customer.budget {
         if b.amount.currency != currency {
-            return Err(ApiError::with_message(Code::CurrencyMismatch, format!("The customer's budget is in {}, the catalog's prices in {}.", b.amount.currency.as_str(), currency.as_str())));
+            return Err(ApiError::with_message(
+                Code::CurrencyMismatch,
+                format!(
+                    "The customer's budget is in {}, the catalog's prices in {}.",
+                    b.amount.currency.as_str(),
+                    currency.as_str()
+                ),
+            ));
         }
     }
     let period = match draft.billing {
@@ -210,7 +279,14 @@ pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Resu
             Some(Period { period_type: period_type.as_str(), num: period_num, billed_months: billed })
         }
     };
-    let mut p = Pricer { catalog, currency, months: period.as_ref().map(|x| x.billed_months), lines: Vec::new(), usage: Vec::new(), hourly: 0 };
+    let mut p = Pricer {
+        catalog,
+        currency,
+        months: period.as_ref().map(|x| x.billed_months),
+        lines: Vec::new(),
+        usage: Vec::new(),
+        hourly: 0,
+    };
     let region = draft.region.as_str();
     match &draft.spec {
         Spec::Ecs(e) => {
@@ -258,7 +334,15 @@ pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Resu
 /// reached, blocked past 100 %. A zero budget blocks any non-zero amount.
 pub fn impact(b: &Budget, total: Money) -> BudgetImpact {
     let after = b.used.minor.saturating_add(total.minor);
-    let pct = if b.amount.minor <= 0 { if after > 0 { 100 } else { 0 } } else { ((after as i128 * 100) / b.amount.minor as i128) as i64 };
+    let pct = if b.amount.minor <= 0 {
+        if after > 0 {
+            100
+        } else {
+            0
+        }
+    } else {
+        ((after as i128 * 100) / b.amount.minor as i128) as i64
+    };
     let level = [100, 90, 75].into_iter().find(|l| pct >= *l);
     BudgetImpact {
         amount: b.amount,
@@ -293,7 +377,15 @@ pub fn draft_sha256(draft: &Value) -> String {
 
 /// A stored quote as `POST /v1/quotes` and `GET /v1/quotes/{id}` return it: `draft` is the stored
 /// draft (no password).
-pub fn view(id: &crate::ids::QuoteId, created_at: crate::time::Timestamp, expires_at: crate::time::Timestamp, now: crate::time::Timestamp, draft_sha256: &str, draft: &Value, quote: &Value) -> Value {
+pub fn view(
+    id: &crate::ids::QuoteId,
+    created_at: crate::time::Timestamp,
+    expires_at: crate::time::Timestamp,
+    now: crate::time::Timestamp,
+    draft_sha256: &str,
+    draft: &Value,
+    quote: &Value,
+) -> Value {
     serde_json::json!({
         "id": id,
         "created_at": created_at,

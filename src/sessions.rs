@@ -101,7 +101,14 @@ impl Session {
     /// Starts a session from a passing prerequisite report; otherwise 403 with the first blocking
     /// code, the whole report under `error.data`. A session never outlives the credential that
     /// started it: a portal token's expiry caps it (`credential_expires`).
-    pub fn start(id: SessionId, report: &Report, req: StartRequest, credential: CredentialRef, credential_expires: Option<Timestamp>, now: Timestamp) -> Result<Session, ApiError> {
+    pub fn start(
+        id: SessionId,
+        report: &Report,
+        req: StartRequest,
+        credential: CredentialRef,
+        credential_expires: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<Session, ApiError> {
         if !report.can_order {
             return Err(refusal(report));
         }
@@ -129,9 +136,10 @@ impl Session {
     pub fn check_live(&self, now: Timestamp) -> Result<(), ApiError> {
         if self.ended_at.is_some() {
             return Err(match self.end_reason {
-                Some(EndReason::CredentialRevoked) => {
-                    ApiError::with_message(Code::SessionEnded, "The session ended: the API key or portal token that started it was revoked.")
-                }
+                Some(EndReason::CredentialRevoked) => ApiError::with_message(
+                    Code::SessionEnded,
+                    "The session ended: the API key or portal token that started it was revoked.",
+                ),
                 _ => ApiError::new(Code::SessionEnded),
             });
         }

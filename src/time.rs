@@ -35,7 +35,13 @@ impl Timestamp {
     /// Returns `None` for anything else, including impossible dates like Feb 30.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !(b[10] == b'T' || b[10] == b't')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return None;
         }
         let num = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -69,7 +75,11 @@ impl Timestamp {
                     return None;
                 }
                 let o = oh * 3600 + om * 60;
-                if *sign == b'+' { o } else { -o }
+                if *sign == b'+' {
+                    o
+                } else {
+                    -o
+                }
             }
             _ => return None,
         };

@@ -48,7 +48,8 @@ pub fn order_id(token: &str, now: Timestamp) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let t = now.to_string(); // 2026-11-26T07:00:00Z
     let stamp: String = [&t[2..4], &t[5..7], &t[8..10], &t[11..13], &t[14..16]].concat();
-    let tail: String = derive(token, "order", 0)[..5].iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let tail: String =
+        derive(token, "order", 0)[..5].iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
     format!("CS{stamp}{tail}")
 }
 

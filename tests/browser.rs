@@ -4,7 +4,10 @@
 #![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use js_sys::{Array, Object, Reflect, JSON};
-use onbehalf::browser::{build_order_payload, catalog_view, check_prerequisites, error_codes, prepare_order, quote_order, validate_order, version};
+use onbehalf::browser::{
+    build_order_payload, catalog_view, check_prerequisites, error_codes, prepare_order, quote_order, validate_order,
+    version,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -61,7 +64,8 @@ fn results_are_plain_js_objects_and_arrays() {
     assert_eq!(get(&first, "status").as_string().as_deref(), Some("pass"));
     let relied = get(&report, "relied_on");
     assert!(is_plain_object(&relied));
-    let keys: Vec<String> = Object::keys(report.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    let keys: Vec<String> =
+        Object::keys(report.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
     for k in ["can_order", "customer_id", "actor", "evaluated_at", "checks", "blocking", "warnings", "relied_on"] {
         assert!(keys.contains(&k.to_string()), "missing key {k}");
     }
@@ -84,7 +88,11 @@ fn malformed_input_returns_an_error_object_with_paths_and_never_throws() {
         }
     }
     // Values JSON cannot carry are refused with a code, not a panic.
-    for weird in [JsValue::UNDEFINED, JsValue::from(js_sys::Function::new_no_args("return 1")), JsValue::from(js_sys::BigInt::from(5u32))] {
+    for weird in [
+        JsValue::UNDEFINED,
+        JsValue::from(js_sys::Function::new_no_args("return 1")),
+        JsValue::from(js_sys::BigInt::from(5u32)),
+    ] {
         let out = check_prerequisites(weird);
         let code = get(&get(&out, "error"), "code").as_string().unwrap();
         assert_eq!(code, "validation_failed");
@@ -92,13 +100,21 @@ fn malformed_input_returns_an_error_object_with_paths_and_never_throws() {
     // A cycle cannot be serialized either.
     let cyclic = Object::new();
     Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
-    assert_eq!(get(&get(&check_prerequisites(cyclic.into()), "error"), "code").as_string().as_deref(), Some("validation_failed"));
+    assert_eq!(
+        get(&get(&check_prerequisites(cyclic.into()), "error"), "code").as_string().as_deref(),
+        Some("validation_failed")
+    );
 }
 
 #[wasm_bindgen_test]
 fn error_code_table_matches_the_api_statuses() {
     let table: Array = error_codes().dyn_into().unwrap();
-    let find = |code: &str| table.iter().find(|r| get(r, "code").as_string().as_deref() == Some(code)).map(|r| get(&r, "http_status").as_f64().unwrap());
+    let find = |code: &str| {
+        table
+            .iter()
+            .find(|r| get(r, "code").as_string().as_deref() == Some(code))
+            .map(|r| get(&r, "http_status").as_f64().unwrap())
+    };
     assert_eq!(find("unauthenticated"), Some(401.0));
     assert_eq!(find("customer_frozen"), Some(403.0));
     assert_eq!(find("validation_failed"), Some(400.0));
@@ -123,9 +139,18 @@ fn filter_customers_runs_the_server_query_on_loaded_rows() {
     let rows = JSON::parse(ROWS).unwrap();
     let q = |s: &str| JSON::parse(s).unwrap();
     let ids = |out: &JsValue| json(&get(out, "ids"));
-    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"frozen": true}"#))), r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
-    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"sort": "mtd_spend", "order": "desc"}"#))), r#"["cccccccccccccccccccccccccccccccc","aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
-    assert_eq!(ids(&filter_customers(rows.clone(), q(r#"{"tag": ["gov", "vip"], "budget_usage_min": 75}"#))), r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#);
+    assert_eq!(
+        ids(&filter_customers(rows.clone(), q(r#"{"frozen": true}"#))),
+        r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#
+    );
+    assert_eq!(
+        ids(&filter_customers(rows.clone(), q(r#"{"sort": "mtd_spend", "order": "desc"}"#))),
+        r#"["cccccccccccccccccccccccccccccccc","aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#
+    );
+    assert_eq!(
+        ids(&filter_customers(rows.clone(), q(r#"{"tag": ["gov", "vip"], "budget_usage_min": 75}"#))),
+        r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]"#
+    );
     // Name filters need clear values: the module says so instead of guessing on masked text.
     let named = filter_customers(rows.clone(), q(r#"{"customer_name": "acme", "association_type": "1"}"#));
     assert_eq!(json(&get(&named, "server_only")), r#"["customer_name"]"#);
@@ -176,7 +201,8 @@ fn every_draft_fixture_gets_its_golden_answer_through_the_exports() {
     let customer = get(&all, "customer");
     for f in fixtures.iter() {
         let name = get(&f, "name").as_string().unwrap();
-        let golden: serde_json::Value = serde_json::from_str(GOLDEN.iter().find(|(n, _)| *n == name).unwrap().1).unwrap();
+        let golden: serde_json::Value =
+            serde_json::from_str(GOLDEN.iter().find(|(n, _)| *n == name).unwrap().1).unwrap();
         let draft = get(&f, "draft");
         let project = get(&f, "project_id").as_string().unwrap();
         let checked = validate_order(draft.clone());

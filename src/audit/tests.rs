@@ -2,8 +2,18 @@ use super::*;
 
 fn link(seq: i64, detail: &str) -> Link {
     Link {
-        seq, at: "2026-11-26T07:00:00Z".into(), request_id: format!("req_{seq}"), actor_kind: "partner_user".into(), actor_user_id: None,
-        partner_id: Some("p".into()), customer_id: None, action: "order.placed".into(), target_id: None, detail: detail.into(), prev_hash: None, hash: None,
+        seq,
+        at: "2026-11-26T07:00:00Z".into(),
+        request_id: format!("req_{seq}"),
+        actor_kind: "partner_user".into(),
+        actor_user_id: None,
+        partner_id: Some("p".into()),
+        customer_id: None,
+        action: "order.placed".into(),
+        target_id: None,
+        detail: detail.into(),
+        prev_hash: None,
+        hash: None,
     }
 }
 

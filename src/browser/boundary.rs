@@ -8,7 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-fn prepare(draft: &Value, project_id: &str, customer: &Value, out: impl FnOnce(&Prepared<'_>) -> Result<JsValue, ApiError>) -> Result<JsValue, ApiError> {
+fn prepare(
+    draft: &Value,
+    project_id: &str,
+    customer: &Value,
+    out: impl FnOnce(&Prepared<'_>) -> Result<JsValue, ApiError>,
+) -> Result<JsValue, ApiError> {
     let cat = crate::catalog::catalog()?;
     let d = crate::drafts::validate(draft, cat)?;
     let payload = crate::payloads::build(&d, project_id)?;
@@ -21,10 +26,13 @@ fn prepare(draft: &Value, project_id: &str, customer: &Value, out: impl FnOnce(&
 /// `Serializer::json_compatible()` (plain objects, not `Map`s; integers as numbers) on the way out.
 #[wasm_bindgen(js_name = prepareOrderSwb)]
 pub fn prepare_order_swb(draft: JsValue, project_id: &str, customer: JsValue) -> JsValue {
-    let read = |v: JsValue| serde_wasm_bindgen::from_value::<Value>(v).map_err(|_| ApiError::new(Code::ValidationFailed));
+    let read =
+        |v: JsValue| serde_wasm_bindgen::from_value::<Value>(v).map_err(|_| ApiError::new(Code::ValidationFailed));
     let run = || {
         let (d, c) = (read(draft)?, read(customer)?);
-        prepare(&d, project_id, &c, |p| p.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|_| ApiError::new(Code::Internal)))
+        prepare(&d, project_id, &c, |p| {
+            p.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|_| ApiError::new(Code::Internal))
+        })
     };
     run().unwrap_or_else(|e| error_js(&e))
 }

@@ -34,7 +34,9 @@ fn error_js(e: &ApiError) -> JsValue {
 /// Reads a JS value as JSON: `validation_failed` for `undefined`, functions, BigInts or cycles.
 fn from_js(input: &JsValue) -> Result<serde_json::Value, ApiError> {
     let text = JSON::stringify(input).ok().and_then(|s| s.as_string());
-    let text = text.ok_or_else(|| ApiError::with_message(Code::ValidationFailed, "The input is not a JSON-serializable object."))?;
+    let text = text.ok_or_else(|| {
+        ApiError::with_message(Code::ValidationFailed, "The input is not a JSON-serializable object.")
+    })?;
     serde_json::from_str(&text).map_err(|_| ApiError::new(Code::MalformedJson))
 }
 
@@ -82,7 +84,10 @@ pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft
 /// The exact Huawei Cloud request `{method, path, body}` for a valid draft in the customer's
 /// project `projectId` (32 hex digits); else an `OnbehalfError`. Same as `POST /v1/drafts/payload`.
 #[wasm_bindgen(js_name = buildOrderPayload, unchecked_return_type = "HuaweiRequest | OnbehalfError")]
-pub fn build_order_payload(#[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue, project_id: &str) -> JsValue {
+pub fn build_order_payload(
+    #[wasm_bindgen(unchecked_param_type = "OrderDraft")] draft: JsValue,
+    project_id: &str,
+) -> JsValue {
     let run = || -> Result<JsValue, ApiError> {
         let d = crate::drafts::validate(&from_js(&draft)?, crate::catalog::catalog()?)?;
         Ok(to_js(&crate::payloads::build(&d, project_id)?))
@@ -162,7 +167,9 @@ fn respond<T: Serialize>(r: Result<T, ApiError>) -> JsValue {
 pub fn error_codes() -> JsValue {
     let rows: Vec<serde_json::Value> = Code::ALL
         .iter()
-        .map(|c| serde_json::json!({"code": c.as_str(), "http_status": c.http_status(), "message": c.default_message()}))
+        .map(
+            |c| serde_json::json!({"code": c.as_str(), "http_status": c.http_status(), "message": c.default_message()}),
+        )
         .collect();
     to_js(&rows)
 }

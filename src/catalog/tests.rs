@@ -30,7 +30,12 @@ fn every_zone_and_price_refers_to_a_real_region_and_zone() {
     let c = cat();
     let zone_ok = |region: &str, zone: &str| c.region(region).is_some_and(|r| r.zones.iter().any(|z| z == zone));
     for f in &c.flavors {
-        assert_eq!(f.zones.keys().collect::<Vec<_>>(), f.prices.keys().collect::<Vec<_>>(), "{} sells where it has prices", f.id);
+        assert_eq!(
+            f.zones.keys().collect::<Vec<_>>(),
+            f.prices.keys().collect::<Vec<_>>(),
+            "{} sells where it has prices",
+            f.id
+        );
         for (r, zs) in &f.zones.0 {
             assert!(!zs.is_empty() && zs.iter().all(|z| zone_ok(r, z)), "{} in {r}", f.id);
         }
@@ -42,7 +47,12 @@ fn every_zone_and_price_refers_to_a_real_region_and_zone() {
             assert!(!zs.is_empty() && zs.iter().all(|z| zone_ok(r, z)), "{} in {r}", d.id);
         }
         for p in d.prices.values() {
-            assert_eq!(p.month_minor_e4.is_some(), d.yearly_monthly, "{}: a monthly price exactly when sold yearly/monthly", d.id);
+            assert_eq!(
+                p.month_minor_e4.is_some(),
+                d.yearly_monthly,
+                "{}: a monthly price exactly when sold yearly/monthly",
+                d.id
+            );
             assert_eq!(p.iops_hour_minor_e4.is_some(), d.iops.is_some(), "{}", d.id);
             assert_eq!(p.throughput_hour_minor_e4.is_some(), d.throughput_mib_s.is_some(), "{}", d.id);
         }

@@ -4,9 +4,18 @@ fn pending(t0: Timestamp) -> crate::grants::CustomerAuthorization {
     use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization};
     use crate::ids::{CustomerId, PartnerId};
     CustomerAuthorization {
-        id: AuthorizationId::from_bytes(&[1; 12]), partner_id: PartnerId::from_bytes(&[2; 16]), customer_id: CustomerId::from_bytes(&[3; 16]),
-        capabilities: Capabilities::all(), requested_by: None, requested_at: t0, valid_days: 10, status: AuthStatus::Pending,
-        decided_at: None, expires_at: None, revoked_at: None, reason: None,
+        id: AuthorizationId::from_bytes(&[1; 12]),
+        partner_id: PartnerId::from_bytes(&[2; 16]),
+        customer_id: CustomerId::from_bytes(&[3; 16]),
+        capabilities: Capabilities::all(),
+        requested_by: None,
+        requested_at: t0,
+        valid_days: 10,
+        status: AuthStatus::Pending,
+        decided_at: None,
+        expires_at: None,
+        revoked_at: None,
+        reason: None,
     }
 }
 

@@ -64,7 +64,8 @@ pub fn bigram_char(c: char) -> bool {
 /// two-character name index (`"acme 科技"` → `"ac cm me 科技"`).
 pub fn bigrams(folded: &str) -> String {
     let chars: Vec<char> = folded.chars().collect();
-    let mut out: Vec<String> = chars.windows(2).filter(|w| bigram_char(w[0]) && bigram_char(w[1])).map(|w| w.iter().collect()).collect();
+    let mut out: Vec<String> =
+        chars.windows(2).filter(|w| bigram_char(w[0]) && bigram_char(w[1])).map(|w| w.iter().collect()).collect();
     out.dedup();
     out.join(" ")
 }
@@ -128,7 +129,8 @@ pub enum SortKey {
 
 impl SortKey {
     /// Wire names.
-    pub const NAMES: &'static [&'static str] = &["associated_on", "mtd_spend", "earliest_expiry", "budget_usage", "account_manager", "customer_id"];
+    pub const NAMES: &'static [&'static str] =
+        &["associated_on", "mtd_spend", "earliest_expiry", "budget_usage", "account_manager", "customer_id"];
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -223,7 +225,12 @@ pub struct QueryRow {
 }
 
 /// The authorization summary for `partner` from `auths` at `now`.
-pub fn auth_summary(partner: &PartnerId, customer: &CustomerId, auths: &[CustomerAuthorization], now: Timestamp) -> (AuthFilter, Option<Timestamp>) {
+pub fn auth_summary(
+    partner: &PartnerId,
+    customer: &CustomerId,
+    auths: &[CustomerAuthorization],
+    now: Timestamp,
+) -> (AuthFilter, Option<Timestamp>) {
     let mine = auths.iter().filter(|a| &a.partner_id == partner && &a.customer_id == customer);
     let mut state = AuthFilter::None;
     let mut expires: Option<Timestamp> = None;
@@ -265,7 +272,8 @@ impl QueryRow {
             Some(v) => from.is_none_or(|x| v >= x) && to.is_none_or(|x| v <= x),
             None => from.is_none() && to.is_none(),
         };
-        let contains = |hay: &str, needle: &Option<String>| needle.as_ref().is_none_or(|n| fold(hay).contains(n.as_str()));
+        let contains =
+            |hay: &str, needle: &Option<String>| needle.as_ref().is_none_or(|n| fold(hay).contains(n.as_str()));
         let usage = f.budget.as_ref().map(|b| b.usage_percent());
         let (mk_national, mk_full) = mobile_keys(&c.mobile_country_code, &c.mobile);
         q.auto_frozen.is_none_or(|x| f.auto_frozen == x)
@@ -275,7 +283,8 @@ impl QueryRow {
             && contains(&c.real_name, &q.customer_name)
             && contains(&c.account_name, &q.account_name)
             && q.customer_id.as_ref().is_none_or(|x| &f.id == x)
-            && (q.account_manager.is_none() || c.account_manager.as_ref().is_some_and(|m| contains(m, &q.account_manager)))
+            && (q.account_manager.is_none()
+                || c.account_manager.as_ref().is_some_and(|m| contains(m, &q.account_manager)))
             && q.spend_min.is_none_or(|x| c.month_to_date_spend.minor >= x)
             && q.spend_max.is_none_or(|x| c.month_to_date_spend.minor <= x)
             && within(c.earliest_expiry, q.expiry_from, q.expiry_to)
@@ -285,7 +294,8 @@ impl QueryRow {
             && (q.tags.is_empty() || q.tags.iter().any(|t| c.tags.contains(t)))
             && q.can_order.is_none_or(|x| self.can_order == x)
             && q.authorization.is_none_or(|x| self.auth_state == x)
-            && q.authorization_expiring_before.is_none_or(|t| self.auth_state == AuthFilter::Active && self.auth_expires_at.is_some_and(|e| e < t))
+            && q.authorization_expiring_before
+                .is_none_or(|t| self.auth_state == AuthFilter::Active && self.auth_expires_at.is_some_and(|e| e < t))
             && q.reseller_id.as_ref().is_none_or(|r| &f.partner_id == r)
     }
 }
@@ -301,7 +311,8 @@ pub struct Page<'a> {
 /// Every row matching `q`, in `q`'s order (ties by id, in the same direction), with its sort value.
 pub fn sorted_matches<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Vec<(SortValue, &'a QueryRow)> {
     let key = q.sort.unwrap_or(SortKey::AssociatedOn);
-    let mut hits: Vec<(SortValue, &QueryRow)> = rows.iter().filter(|r| r.matches(q)).map(|r| (r.sort_value(key), r)).collect();
+    let mut hits: Vec<(SortValue, &QueryRow)> =
+        rows.iter().filter(|r| r.matches(q)).map(|r| (r.sort_value(key), r)).collect();
     hits.sort_by(|(a, ra), (b, rb)| (a, ra.customer.facts.id.as_str()).cmp(&(b, rb.customer.facts.id.as_str())));
     if q.descending {
         hits.reverse();
@@ -319,10 +330,15 @@ pub fn execute<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Page<'a> {
         Some(c) => (v, id) > (&c.value, c.id.as_str()),
     };
     let limit = q.limit.clamp(1, MAX_LIMIT) as usize;
-    let mut page: Vec<(SortValue, &QueryRow)> = hits.into_iter().filter(|(v, r)| after(v, r.customer.facts.id.as_str())).take(limit + 1).collect();
+    let mut page: Vec<(SortValue, &QueryRow)> =
+        hits.into_iter().filter(|(v, r)| after(v, r.customer.facts.id.as_str())).take(limit + 1).collect();
     let more = page.len() > limit;
     page.truncate(limit);
-    let next = if more { page.last().map(|(v, r)| Cursor { value: v.clone(), id: r.customer.facts.id.clone() }) } else { None };
+    let next = if more {
+        page.last().map(|(v, r)| Cursor { value: v.clone(), id: r.customer.facts.id.clone() })
+    } else {
+        None
+    };
     Page { rows: page.into_iter().map(|(_, r)| r).collect(), total, next }
 }
 
@@ -382,16 +398,25 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
     let id = d.required(&mut o, "id").and_then(|(v, p)| d.parsed(v, &p, "a customer id", CustomerId::parse));
     let assoc = d.required(&mut o, "association").and_then(|(v, p)| {
         let mut a = d.object(v, p)?;
-        let partner = d.required(&mut a, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
-        let dist = d.optional(&mut a, "partner_distributor_id").map(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
-        let t = d.required(&mut a, "type").and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
+        let partner =
+            d.required(&mut a, "partner_id").and_then(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
+        let dist = d
+            .optional(&mut a, "partner_distributor_id")
+            .map(|(v, p)| d.parsed(v, &p, "a partner id", PartnerId::parse));
+        let t = d
+            .required(&mut a, "type")
+            .and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
         let on = d.required(&mut a, "associated_on").and_then(|(v, p)| d.timestamp(v, &p));
         d.close(a);
-        let dist = match dist { Some(x) => Some(x?), None => None };
+        let dist = match dist {
+            Some(x) => Some(x?),
+            None => None,
+        };
         Some((partner?, dist, t?, on?))
     });
     let manager = d.optional(&mut o, "account_manager").map(|(v, p)| d.str(v, &p).map(str::to_string));
-    let verified = d.required(&mut o, "verified_status").and_then(|(v, p)| d.int(v, &p, -1, 3)).and_then(VerifiedStatus::parse);
+    let verified =
+        d.required(&mut o, "verified_status").and_then(|(v, p)| d.int(v, &p, -1, 3)).and_then(VerifiedStatus::parse);
     let frozen = d.required(&mut o, "frozen").and_then(|(v, p)| {
         let mut f = d.object(v, p)?;
         let frozen = d.required(&mut f, "frozen").and_then(|(v, p)| d.bool(v, &p));
@@ -403,7 +428,9 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
     let budget = d.optional(&mut o, "budget").map(|(v, p)| {
         let mut b = d.object(v, p.clone())?;
         let _ = d.optional(&mut b, "usage_percent");
-        let t = d.required(&mut b, "type").and_then(|(v, p)| d.one_of(v, &p, super::BudgetType::NAMES, super::BudgetType::parse));
+        let t = d
+            .required(&mut b, "type")
+            .and_then(|(v, p)| d.one_of(v, &p, super::BudgetType::NAMES, super::BudgetType::parse));
         let amount = d.required(&mut b, "amount").and_then(|(v, p)| Money::decode(d, v, p));
         let used = d.required(&mut b, "used").and_then(|(v, p)| Money::decode(d, v, p));
         let auto = d.required(&mut b, "auto_freeze").and_then(|(v, p)| d.bool(v, &p));
@@ -412,40 +439,65 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
     });
     let spend = d.required(&mut o, "month_to_date_spend").and_then(|(v, p)| Money::decode(d, v, p));
     let expiry = d.optional(&mut o, "earliest_expiry").map(|(v, p)| d.timestamp(v, &p));
-    let tags = d.required(&mut o, "tags").and_then(|(v, p)| d.array(v, &p, 100, |d, x, p| d.str(x, &p).map(str::to_string)));
+    let tags =
+        d.required(&mut o, "tags").and_then(|(v, p)| d.array(v, &p, 100, |d, x, p| d.str(x, &p).map(str::to_string)));
     let can_order = d.required(&mut o, "can_order").and_then(|(v, p)| d.bool(v, &p));
     let auth = d.required(&mut o, "authorization").and_then(|(v, p)| {
         let mut a = d.object(v, p)?;
-        let state = d.required(&mut a, "state").and_then(|(v, p)| d.one_of(v, &p, AuthFilter::NAMES, AuthFilter::parse));
+        let state =
+            d.required(&mut a, "state").and_then(|(v, p)| d.one_of(v, &p, AuthFilter::NAMES, AuthFilter::parse));
         let exp = d.optional(&mut a, "expires_at").map(|(v, p)| d.timestamp(v, &p));
         d.close(a);
-        let exp = match exp { Some(x) => Some(x?), None => None };
+        let exp = match exp {
+            Some(x) => Some(x?),
+            None => None,
+        };
         Some((state?, exp))
     });
     // Display-only keys of the list item.
-    for k in ["account_name", "real_name", "mobile", "email", "masked", "customer_type", "level", "blocking", "budget_level"] {
+    for k in
+        ["account_name", "real_name", "mobile", "email", "masked", "customer_type", "level", "blocking", "budget_level"]
+    {
         let _ = d.optional(&mut o, k);
     }
     d.close(o);
     let (partner_id, partner_distributor_id, association_type, associated_on) = assoc?;
     let (frozen, auto_frozen) = frozen?;
-    let budget = match budget { Some(b) => Some(b?), None => None };
+    let budget = match budget {
+        Some(b) => Some(b?),
+        None => None,
+    };
     let spend = spend?;
     Some(QueryRow {
         customer: Customer {
-            facts: CustomerFacts { id: id?, partner_id, partner_distributor_id, association_type, frozen: frozen || auto_frozen, auto_frozen, verified_status: verified?, budget },
+            facts: CustomerFacts {
+                id: id?,
+                partner_id,
+                partner_distributor_id,
+                association_type,
+                frozen: frozen || auto_frozen,
+                auto_frozen,
+                verified_status: verified?,
+                budget,
+            },
             account_name: String::new(),
             real_name: String::new(),
             mobile_country_code: String::new(),
             mobile: String::new(),
             email: String::new(),
             associated_on,
-            account_manager: match manager { Some(m) => Some(m?), None => None },
+            account_manager: match manager {
+                Some(m) => Some(m?),
+                None => None,
+            },
             customer_type: 0,
             level: String::new(),
             frozen_reason: None,
             month_to_date_spend: spend,
-            earliest_expiry: match expiry { Some(e) => Some(e?), None => None },
+            earliest_expiry: match expiry {
+                Some(e) => Some(e?),
+                None => None,
+            },
             tags: tags?,
         },
         can_order: can_order?,
@@ -458,7 +510,11 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
 /// the same names and values as the URL form; arrays repeat a parameter.
 pub fn pairs_from_json(v: &Value) -> Result<Vec<(String, String)>, ApiError> {
     let Value::Object(m) = v else {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::InvalidType, "The query must be an object.")]));
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            vec![],
+            Code::InvalidType,
+            "The query must be an object.",
+        )]));
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -477,11 +533,19 @@ pub fn pairs_from_json(v: &Value) -> Result<Vec<(String, String)>, ApiError> {
         for item in items {
             match scalar(item) {
                 Some(s) => out.push((k.clone(), s)),
-                None => errors.push(crate::error::FieldError::new(p(k), Code::InvalidType, "Expected a string, number or boolean.")),
+                None => errors.push(crate::error::FieldError::new(
+                    p(k),
+                    Code::InvalidType,
+                    "Expected a string, number or boolean.",
+                )),
             }
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(ApiError::validation(errors)) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError::validation(errors))
+    }
 }
 
 /// The browser module's `filterCustomers`: runs `params` over rows the API returned, with the same
@@ -494,7 +558,8 @@ pub fn filter_list_items(rows: &Value, params: &[(String, String)]) -> Result<Va
     let rows_parsed = d.finish(parsed)?;
     let server_only: Vec<&str> = SERVER_ONLY.iter().copied().filter(|k| params.iter().any(|(n, _)| n == k)).collect();
     let local = CustomerQuery { customer_name: None, account_name: None, mobile_keys: Vec::new(), cursor: None, ..q };
-    let ids: Vec<&str> = sorted_matches(&rows_parsed, &local).iter().map(|(_, r)| r.customer.facts.id.as_str()).collect();
+    let ids: Vec<&str> =
+        sorted_matches(&rows_parsed, &local).iter().map(|(_, r)| r.customer.facts.id.as_str()).collect();
     Ok(serde_json::json!({"ids": ids, "server_only": server_only}))
 }
 
@@ -504,10 +569,31 @@ pub fn filter_list_items(rows: &Value, params: &[(String, String)]) -> Result<Va
 
 /// Every accepted parameter.
 pub const PARAMS: &[&str] = &[
-    "auto_frozen", "frozen", "association_type", "associated_from", "associated_to", "customer_name", "account_name",
-    "customer_id", "account_manager", "spend_min", "spend_max", "expiry_from", "expiry_to", "mobile", "budget_usage_min",
-    "budget_usage_max", "tag", "can_order", "authorization", "authorization_expiring_before", "reseller_id", "sort", "order",
-    "limit", "cursor",
+    "auto_frozen",
+    "frozen",
+    "association_type",
+    "associated_from",
+    "associated_to",
+    "customer_name",
+    "account_name",
+    "customer_id",
+    "account_manager",
+    "spend_min",
+    "spend_max",
+    "expiry_from",
+    "expiry_to",
+    "mobile",
+    "budget_usage_min",
+    "budget_usage_max",
+    "tag",
+    "can_order",
+    "authorization",
+    "authorization_expiring_before",
+    "reseller_id",
+    "sort",
+    "order",
+    "limit",
+    "cursor",
 ];
 
 fn p(name: &str) -> Path {
@@ -564,7 +650,10 @@ fn decode_cursor(s: &str, q: &CustomerQuery) -> Option<Cursor> {
     let id = CustomerId::parse(v["id"].as_str()?)?;
     let value = match (&v["v"], key) {
         (Value::Number(n), SortKey::MtdSpend | SortKey::BudgetUsage) => SortValue::Int(n.as_i64()?),
-        (Value::String(s), SortKey::AssociatedOn | SortKey::EarliestExpiry | SortKey::AccountManager | SortKey::CustomerId) => SortValue::Text(s.clone()),
+        (
+            Value::String(s),
+            SortKey::AssociatedOn | SortKey::EarliestExpiry | SortKey::AccountManager | SortKey::CustomerId,
+        ) => SortValue::Text(s.clone()),
         _ => return None,
     };
     Some(Cursor { value, id })
@@ -611,13 +700,18 @@ impl CustomerQuery {
             match name {
                 "auto_frozen" => q.auto_frozen = boolean(&mut d),
                 "frozen" => q.frozen = boolean(&mut d),
-                "association_type" => q.association_type = d.one_of(&Value::from(v), &path, AssociationType::NAMES, AssociationType::parse),
+                "association_type" => {
+                    q.association_type =
+                        d.one_of(&Value::from(v), &path, AssociationType::NAMES, AssociationType::parse)
+                }
                 "associated_from" => q.associated_from = time(&mut d),
                 "associated_to" => q.associated_to = time(&mut d),
                 "customer_name" => q.customer_name = text(&mut d),
                 "account_name" => q.account_name = text(&mut d),
                 "account_manager" => q.account_manager = text(&mut d),
-                "customer_id" => q.customer_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", CustomerId::parse),
+                "customer_id" => {
+                    q.customer_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", CustomerId::parse)
+                }
                 "spend_min" => q.spend_min = int(&mut d, 0, crate::money::MAX_MINOR),
                 "spend_max" => q.spend_max = int(&mut d, 0, crate::money::MAX_MINOR),
                 "expiry_from" => q.expiry_from = time(&mut d),
@@ -633,7 +727,11 @@ impl CustomerQuery {
                             q.mobile_keys.push(mobile_key(stripped));
                         }
                     } else {
-                        d.error(path, Code::InvalidFormat, "A mobile number of 5 to 20 digits, with or without the country code.");
+                        d.error(
+                            path,
+                            Code::InvalidFormat,
+                            "A mobile number of 5 to 20 digits, with or without the country code.",
+                        );
                     }
                 }
                 "budget_usage_min" => q.usage_min = int(&mut d, 0, 1000),
@@ -648,9 +746,13 @@ impl CustomerQuery {
                     }
                 }
                 "can_order" => q.can_order = boolean(&mut d),
-                "authorization" => q.authorization = d.one_of(&Value::from(v), &path, AuthFilter::NAMES, AuthFilter::parse),
+                "authorization" => {
+                    q.authorization = d.one_of(&Value::from(v), &path, AuthFilter::NAMES, AuthFilter::parse)
+                }
                 "authorization_expiring_before" => q.authorization_expiring_before = time(&mut d),
-                "reseller_id" => q.reseller_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", PartnerId::parse),
+                "reseller_id" => {
+                    q.reseller_id = d.parsed(&Value::from(v), &path, "32 lowercase hex digits", PartnerId::parse)
+                }
                 "sort" => q.sort = d.one_of(&Value::from(v), &path, SortKey::NAMES, SortKey::parse),
                 "order" => match v {
                     "asc" => q.descending = false,
@@ -682,7 +784,11 @@ impl CustomerQuery {
         if let Some(c) = cursor_text {
             match decode_cursor(&c, &q) {
                 Some(cur) => q.cursor = Some(cur),
-                None => d.error(p("cursor"), Code::InvalidFormat, "This cursor is malformed or belongs to another query or sort."),
+                None => d.error(
+                    p("cursor"),
+                    Code::InvalidFormat,
+                    "This cursor is malformed or belongs to another query or sort.",
+                ),
             }
         }
         d.finish(Some(q))

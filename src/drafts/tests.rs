@@ -20,7 +20,11 @@ fn ecs_draft(billing: Value, ecs: Value) -> Value {
 fn paths(r: Result<Draft, ApiError>) -> BTreeSet<String> {
     match r {
         Ok(_) => BTreeSet::new(),
-        Err(e) => e.details.iter().map(|d| format!("{}:{}", serde_json::to_string(&d.path).unwrap_or_default(), d.code.as_str())).collect(),
+        Err(e) => e
+            .details
+            .iter()
+            .map(|d| format!("{}:{}", serde_json::to_string(&d.path).unwrap_or_default(), d.code.as_str()))
+            .collect(),
     }
 }
 
@@ -73,11 +77,14 @@ fn periods_depend_on_the_service() {
 
 #[test]
 fn a_system_disk_without_size_gets_the_image_minimum() {
-    let d = ecs_draft(json!({"mode": "pay_per_use"}), json!({
-        "name": "a", "flavor": "s6.small.1", "image": "dc89d2f0-2661-50ab-ab38-619d6a2aa3cd",
-        "vpc_id": "3ee86f60-8c29-4e4d-b5a1-2e5b2a6f7a8b", "subnet_id": "21c3f7b5-61d4-4e4f-9b1a-0e0e6d9d1b2c",
-        "root_disk": {"type": "SAS"}, "login": {"password": "Cust0mer!Pass"},
-    }));
+    let d = ecs_draft(
+        json!({"mode": "pay_per_use"}),
+        json!({
+            "name": "a", "flavor": "s6.small.1", "image": "dc89d2f0-2661-50ab-ab38-619d6a2aa3cd",
+            "vpc_id": "3ee86f60-8c29-4e4d-b5a1-2e5b2a6f7a8b", "subnet_id": "21c3f7b5-61d4-4e4f-9b1a-0e0e6d9d1b2c",
+            "root_disk": {"type": "SAS"}, "login": {"password": "Cust0mer!Pass"},
+        }),
+    );
     match validate(&d, cat()).map(|d| d.spec) {
         Ok(Spec::Ecs(e)) => assert_eq!(e.root_disk.size, 50, "the Windows image needs 50 GB"),
         other => panic!("{other:?}"),
@@ -93,7 +100,10 @@ fn key_login_needs_op_svc_userid_only_when_yearly_monthly() {
     });
     assert!(validate(&ecs_draft(json!({"mode": "pay_per_use"}), ecs.clone()), cat()).is_ok());
     let monthly = json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1});
-    assert_eq!(paths(validate(&ecs_draft(monthly, ecs), cat())), BTreeSet::from([r#"["ecs","metadata","op_svc_userid"]:required"#.to_string()]));
+    assert_eq!(
+        paths(validate(&ecs_draft(monthly, ecs), cat())),
+        BTreeSet::from([r#"["ecs","metadata","op_svc_userid"]:required"#.to_string()])
+    );
 }
 
 /// The numeric fields of an ECS draft, anywhere around their limits.
@@ -198,14 +208,52 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         (-5i64..40000).prop_map(|n| json!(n)),
-        prop::sample::select(vec!["ecs", "evs", "eip", "SSD", "PER", "WHOLE", "month", "year", "yearly_monthly", "pay_per_use", "ap-southeast-1", "ap-southeast-1a", "5_bgp", UBUNTU, "a81f333323fe427a903411ff3ce792d1"])
-            .prop_map(|s| json!(s)),
+        prop::sample::select(vec![
+            "ecs",
+            "evs",
+            "eip",
+            "SSD",
+            "PER",
+            "WHOLE",
+            "month",
+            "year",
+            "yearly_monthly",
+            "pay_per_use",
+            "ap-southeast-1",
+            "ap-southeast-1a",
+            "5_bgp",
+            UBUNTU,
+            "a81f333323fe427a903411ff3ce792d1"
+        ])
+        .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             prop::collection::btree_map(
-                prop::sample::select(vec!["customer_id", "region", "availability_zone", "service", "billing", "mode", "period_type", "period_num", "ecs", "evs", "eip", "type", "size", "bandwidth", "share_type", "root_disk", "data_disks", "login", "name", "count", "iops"]),
+                prop::sample::select(vec![
+                    "customer_id",
+                    "region",
+                    "availability_zone",
+                    "service",
+                    "billing",
+                    "mode",
+                    "period_type",
+                    "period_num",
+                    "ecs",
+                    "evs",
+                    "eip",
+                    "type",
+                    "size",
+                    "bandwidth",
+                    "share_type",
+                    "root_disk",
+                    "data_disks",
+                    "login",
+                    "name",
+                    "count",
+                    "iops"
+                ]),
                 inner,
                 0..8
             )

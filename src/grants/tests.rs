@@ -7,7 +7,12 @@ fn now() -> Timestamp {
 
 #[test]
 fn capabilities_reject_empty_duplicates_and_unknown() {
-    for (v, code) in [(json!([]), Code::Required), (json!(["order", "order"]), Code::Duplicate), (json!(["order", "buy"]), Code::InvalidValue), (json!("order"), Code::InvalidType)] {
+    for (v, code) in [
+        (json!([]), Code::Required),
+        (json!(["order", "order"]), Code::Duplicate),
+        (json!(["order", "buy"]), Code::InvalidValue),
+        (json!("order"), Code::InvalidType),
+    ] {
         let mut d = Decoder::new();
         assert!(Capabilities::decode(&mut d, &v, &vec![]).is_none());
         assert_eq!(d.into_errors()[0].code, code, "{v}");
@@ -17,7 +22,11 @@ fn capabilities_reject_empty_duplicates_and_unknown() {
 
 #[test]
 fn grant_request_collects_all_errors() {
-    let e = GrantPermission::decode(&json!({"reseller_id": "x", "capabilities": [], "valid_until": "2020-01-01T00:00:00Z", "color": 1}), now()).unwrap_err();
+    let e = GrantPermission::decode(
+        &json!({"reseller_id": "x", "capabilities": [], "valid_until": "2020-01-01T00:00:00Z", "color": 1}),
+        now(),
+    )
+    .unwrap_err();
     let paths: Vec<String> = e.details.iter().map(|f| serde_json::to_string(&f.path).unwrap()).collect();
     assert_eq!(paths, vec![r#"["reseller_id"]"#, r#"["capabilities"]"#, r#"["valid_until"]"#, r#"["color"]"#]);
 }
@@ -40,7 +49,12 @@ fn authorization_state_follows_time() {
     };
     assert_eq!(a.state(now()), GrantState::Pending);
     assert_eq!(a.state(now().plus(CONSENT_LINK_TTL)), GrantState::RequestExpired);
-    let approved = CustomerAuthorization { status: AuthStatus::Approved, decided_at: Some(now()), expires_at: Some(now().plus(30 * DAY)), ..a };
+    let approved = CustomerAuthorization {
+        status: AuthStatus::Approved,
+        decided_at: Some(now()),
+        expires_at: Some(now().plus(30 * DAY)),
+        ..a
+    };
     assert_eq!(approved.state(now().plus(30 * DAY - 1)), GrantState::Active);
     assert_eq!(approved.state(now().plus(30 * DAY)), GrantState::Expired);
 }
@@ -56,15 +70,28 @@ fn approval_may_only_narrow() {
 #[test]
 fn approving_sets_expiry_from_the_decision_and_keeps_or_narrows_capabilities() {
     let a = CustomerAuthorization {
-        id: AuthorizationId::from_bytes(&[1; 12]), partner_id: PartnerId::from_bytes(&[2; 16]), customer_id: CustomerId::from_bytes(&[3; 16]),
-        capabilities: Capabilities::all(), requested_by: None, requested_at: now(), valid_days: 30, status: AuthStatus::Pending,
-        decided_at: None, expires_at: None, revoked_at: None, reason: None,
+        id: AuthorizationId::from_bytes(&[1; 12]),
+        partner_id: PartnerId::from_bytes(&[2; 16]),
+        customer_id: CustomerId::from_bytes(&[3; 16]),
+        capabilities: Capabilities::all(),
+        requested_by: None,
+        requested_at: now(),
+        valid_days: 30,
+        status: AuthStatus::Pending,
+        decided_at: None,
+        expires_at: None,
+        revoked_at: None,
+        reason: None,
     };
     let later = now().plus(3600);
     let full = approve(&a, Approval { code: "123456".into(), capabilities: None }, later);
-    assert_eq!((full.status, full.decided_at, full.expires_at), (AuthStatus::Approved, Some(later), Some(later.plus(30 * DAY))));
+    assert_eq!(
+        (full.status, full.decided_at, full.expires_at),
+        (AuthStatus::Approved, Some(later), Some(later.plus(30 * DAY)))
+    );
     assert_eq!(full.capabilities, Capabilities::all());
     assert_eq!(full.state(later), GrantState::Active);
-    let narrowed = approve(&a, Approval { code: "123456".into(), capabilities: Capabilities::new(vec![Capability::Om]) }, later);
+    let narrowed =
+        approve(&a, Approval { code: "123456".into(), capabilities: Capabilities::new(vec![Capability::Om]) }, later);
     assert_eq!(narrowed.capabilities.to_csv(), "om");
 }

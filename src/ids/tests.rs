@@ -3,7 +3,13 @@ use super::*;
 #[test]
 fn hex32_accepts_only_32_lowercase_hex() {
     assert!(CustomerId::parse("0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f30").is_some());
-    for bad in ["", "0B5C2D9E4E8C4A1F9E3B2A7C6D5E4F30", "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f3", "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f3g", "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f300"] {
+    for bad in [
+        "",
+        "0B5C2D9E4E8C4A1F9E3B2A7C6D5E4F30",
+        "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f3",
+        "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f3g",
+        "0b5c2d9e4e8c4a1f9e3b2a7c6d5e4f300",
+    ] {
         assert!(CustomerId::parse(bad).is_none(), "{bad}");
     }
 }

@@ -32,9 +32,11 @@ proptest! {
 #[test]
 fn reveal_requests_are_validated() {
     use serde_json::json;
-    let ok = RevealRequest::decode(&json!({"fields": ["mobile", "real_name"], "reason": "customer called"}), false).unwrap();
+    let ok =
+        RevealRequest::decode(&json!({"fields": ["mobile", "real_name"], "reason": "customer called"}), false).unwrap();
     assert_eq!(ok.fields, vec![Field::RealName, Field::Mobile]);
-    let e = RevealRequest::decode(&json!({"fields": ["mobile", "mobile", "ssn"], "reason": "x", "extra": 1}), true).unwrap_err();
+    let e = RevealRequest::decode(&json!({"fields": ["mobile", "mobile", "ssn"], "reason": "x", "extra": 1}), true)
+        .unwrap_err();
     let paths: Vec<String> = e.details.iter().map(|d| serde_json::to_string(&d.path).unwrap()).collect();
     for p in [r#"["fields",2]"#, r#"["ids"]"#, r#"["reason"]"#, r#"["extra"]"#] {
         assert!(paths.contains(&p.to_string()), "{p} in {paths:?}");
@@ -56,7 +58,13 @@ fn a_reveal_is_all_or_nothing() {
     use crate::partners::{Actor, PartnerKind, Role};
     let mine = PartnerId::from_bytes(&[1; 16]);
     let other = PartnerId::from_bytes(&[2; 16]);
-    let actor = Actor { user_id: UserId::from_bytes(&[3; 12]), partner_id: mine.clone(), partner_kind: PartnerKind::Reseller, distributor_id: Some(PartnerId::from_bytes(&[4; 16])), role: Role::Operator };
+    let actor = Actor {
+        user_id: UserId::from_bytes(&[3; 12]),
+        partner_id: mine.clone(),
+        partner_kind: PartnerKind::Reseller,
+        distributor_id: Some(PartnerId::from_bytes(&[4; 16])),
+        role: Role::Operator,
+    };
     let demo = crate::demo::dataset(crate::time::Timestamp::from_unix(1_800_000_000), 0);
     let mut a = demo.customers[0].clone();
     a.facts.partner_id = mine;
@@ -64,6 +72,9 @@ fn a_reveal_is_all_or_nothing() {
     b.facts.partner_id = other;
     let found = vec![a.clone(), b.clone()];
     assert_eq!(reveal_targets(&actor, &[a.facts.id.clone(), a.facts.id.clone()], &found).unwrap().len(), 1);
-    assert_eq!(reveal_targets(&actor, &[a.facts.id.clone(), b.facts.id.clone()], &found).unwrap_err().code, crate::error::Code::NotFound);
+    assert_eq!(
+        reveal_targets(&actor, &[a.facts.id.clone(), b.facts.id.clone()], &found).unwrap_err().code,
+        crate::error::Code::NotFound
+    );
     assert!(reveal_targets(&actor, &[CustomerId::from_bytes(&[9; 16])], &found).is_err());
 }

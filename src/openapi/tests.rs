@@ -8,7 +8,10 @@ fn the_document_lists_every_route_and_every_code() {
     assert_eq!(codes, Some(Code::ALL.len()));
     let regions = &d["paths"]["/v1/catalog"]["get"]["parameters"][0];
     assert_eq!(regions["name"], "region");
-    assert_eq!(regions["schema"]["enum"].as_array().map(Vec::len), crate::catalog::catalog().map(|c| c.region_ids().len()).ok());
+    assert_eq!(
+        regions["schema"]["enum"].as_array().map(Vec::len),
+        crate::catalog::catalog().map(|c| c.region_ids().len()).ok()
+    );
     // Every route of the dispatcher (its match arms) is described.
     let routes = include_str!("../worker/routes/mod.rs");
     let paths = d["paths"].as_object().cloned().unwrap_or_default();
@@ -26,7 +29,10 @@ fn the_document_lists_every_route_and_every_code() {
         for seg in inner.split(", ") {
             let seg = seg.trim();
             let options: Vec<String> = if let Some((_, alts)) = seg.split_once(" @ ") {
-                alts.trim_matches(|c| c == '(' || c == ')').split('|').map(|a| a.trim().trim_matches('"').to_string()).collect()
+                alts.trim_matches(|c| c == '(' || c == ')')
+                    .split('|')
+                    .map(|a| a.trim().trim_matches('"').to_string())
+                    .collect()
             } else if seg.starts_with('"') {
                 vec![seg.trim_matches('"').to_string()]
             } else {

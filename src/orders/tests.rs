@@ -12,7 +12,11 @@ fn usd(n: i64) -> Money {
 fn the_budget_refuses_past_100_percent_and_freezes_at_it() {
     let b = Budget { budget_type: BudgetType::Monthly, amount: usd(1000), used: usd(600), auto_freeze: true };
     assert_eq!(budget_gate(Some(&b), usd(401)).err().map(|e| e.code), Some(Code::BudgetWouldBeExceeded));
-    assert_eq!(budget_gate(Some(&b), usd(400)).ok(), Some(Some((usd(1000), true))), "exactly 100 % with auto-freeze freezes");
+    assert_eq!(
+        budget_gate(Some(&b), usd(400)).ok(),
+        Some(Some((usd(1000), true))),
+        "exactly 100 % with auto-freeze freezes"
+    );
     assert_eq!(budget_gate(Some(&b), usd(399)).ok(), Some(Some((usd(999), false))));
     let manual = Budget { auto_freeze: false, ..b.clone() };
     assert_eq!(budget_gate(Some(&manual), usd(400)).ok(), Some(Some((usd(1000), false))));
@@ -53,7 +57,8 @@ fn the_simulated_upstream_answers_like_huawei_and_resources_follow() {
     let mut checked = 0;
     for f in all["fixtures"].as_array().into_iter().flatten() {
         let Ok(d) = crate::drafts::validate(&f["draft"], cat) else { continue };
-        let req = crate::payloads::build(&d, f["project_id"].as_str().unwrap_or_default()).unwrap_or_else(|e| panic!("{e:?}"));
+        let req = crate::payloads::build(&d, f["project_id"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
         let a = ready(Simulated.send(&req, "key-1", now));
         let b = ready(Simulated.send(&req, "key-1", now));
         assert_eq!(a, b, "deterministic per client token");
@@ -84,7 +89,8 @@ fn placement_decides_order_resources_and_spend() {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
     let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
     let draft = |name: &str, billing: Value| {
-        let f = all["fixtures"].as_array().and_then(|a| a.iter().find(|f| f["name"] == name)).cloned().unwrap_or_default();
+        let f =
+            all["fixtures"].as_array().and_then(|a| a.iter().find(|f| f["name"] == name)).cloned().unwrap_or_default();
         let mut v = f["draft"].clone();
         v["billing"] = billing;
         crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"))
@@ -98,12 +104,18 @@ fn placement_decides_order_resources_and_spend() {
     let monthly = |pay: bool| serde_json::json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1, "auto_pay": pay});
 
     let d = draft("evs-monthly", monthly(true));
-    let pl = placement(&d, total, Some((usd(1650), true)), &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    let pl = placement(&d, total, Some((usd(1650), true)), &p, Value::Null, &answer(&d), now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(pl.order.as_ref().map(|o| o.status), Some(OrderStatus::Completed));
-    assert_eq!((pl.resources.len(), pl.spend), (1, Some((total, true))), "auto-pay provisions and spends; the gate's freeze carries over");
+    assert_eq!(
+        (pl.resources.len(), pl.spend),
+        (1, Some((total, true))),
+        "auto-pay provisions and spends; the gate's freeze carries over"
+    );
 
     let d = draft("evs-monthly", monthly(false));
-    let pl = placement(&d, total, Some((usd(1650), false)), &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    let pl = placement(&d, total, Some((usd(1650), false)), &p, Value::Null, &answer(&d), now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(pl.order.as_ref().map(|o| (o.status, o.payment_time)), Some((OrderStatus::PendingPayment, None)));
     assert!(pl.resources.is_empty() && pl.spend.is_none(), "nothing provisioned or spent before payment");
 
@@ -113,7 +125,11 @@ fn placement_decides_order_resources_and_spend() {
     assert_eq!(pl.resources.len(), 1);
 
     let d = draft("evs-monthly", monthly(true));
-    assert_eq!(placement(&d, total, None, &p, Value::Null, &serde_json::json!({}), now).err().map(|e| e.code), Some(Code::Internal), "an answer without an order id");
+    assert_eq!(
+        placement(&d, total, None, &p, Value::Null, &serde_json::json!({}), now).err().map(|e| e.code),
+        Some(Code::Internal),
+        "an answer without an order id"
+    );
     assert!(require_customer(&d, &d.customer_id).is_ok());
     let other = CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!());
     assert_eq!(require_customer(&d, &other).err().map(|e| e.details[0].path.len()), Some(2));

@@ -32,20 +32,37 @@ fn distributor_sees_its_resellers_customers_only() {
     let d = PartnerId::parse(&"d".repeat(32)).unwrap();
     let r = PartnerId::parse(&"e".repeat(32)).unwrap();
     let other = PartnerId::parse(&"f".repeat(32)).unwrap();
-    let actor = Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: d.clone(), partner_kind: PartnerKind::Distributor, distributor_id: None, role: Role::Viewer };
+    let actor = Actor {
+        user_id: UserId::from_bytes(&[1; 12]),
+        partner_id: d.clone(),
+        partner_kind: PartnerKind::Distributor,
+        distributor_id: None,
+        role: Role::Viewer,
+    };
     assert!(actor.sees(&d, None));
     assert!(actor.sees(&r, Some(&d)));
     assert!(!actor.sees(&r, Some(&other)));
-    let reseller = Actor { partner_id: r.clone(), partner_kind: PartnerKind::Reseller, distributor_id: Some(d.clone()), ..actor };
+    let reseller =
+        Actor { partner_id: r.clone(), partner_kind: PartnerKind::Reseller, distributor_id: Some(d.clone()), ..actor };
     assert!(reseller.sees(&r, Some(&d)));
     assert!(!reseller.sees(&d, None));
 }
 
 #[test]
 fn only_distributor_admins_manage_permissions() {
-    let base = Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: PartnerId::from_bytes(&[2; 16]), partner_kind: PartnerKind::Distributor, distributor_id: None, role: Role::Admin };
+    let base = Actor {
+        user_id: UserId::from_bytes(&[1; 12]),
+        partner_id: PartnerId::from_bytes(&[2; 16]),
+        partner_kind: PartnerKind::Distributor,
+        distributor_id: None,
+        role: Role::Admin,
+    };
     assert_eq!(base.abilities()["manage_permissions"], true);
-    let reseller_admin = Actor { partner_kind: PartnerKind::Reseller, distributor_id: Some(PartnerId::from_bytes(&[3; 16])), ..base.clone() };
+    let reseller_admin = Actor {
+        partner_kind: PartnerKind::Reseller,
+        distributor_id: Some(PartnerId::from_bytes(&[3; 16])),
+        ..base.clone()
+    };
     assert_eq!(reseller_admin.abilities()["manage_permissions"], false);
     assert_eq!(reseller_admin.abilities()["manage_api_keys"], true);
     assert_eq!(base.require_kind(PartnerKind::Reseller).unwrap_err().code, crate::error::Code::ForbiddenPartnerKind);
@@ -53,8 +70,18 @@ fn only_distributor_admins_manage_permissions() {
 
 #[test]
 fn only_resellers_need_a_distributor_permission_and_keys_are_for_own_users() {
-    let dist = Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: PartnerId::from_bytes(&[2; 16]), partner_kind: PartnerKind::Distributor, distributor_id: None, role: Role::Admin };
-    let reseller = Actor { partner_kind: PartnerKind::Reseller, distributor_id: Some(PartnerId::from_bytes(&[3; 16])), ..dist.clone() };
+    let dist = Actor {
+        user_id: UserId::from_bytes(&[1; 12]),
+        partner_id: PartnerId::from_bytes(&[2; 16]),
+        partner_kind: PartnerKind::Distributor,
+        distributor_id: None,
+        role: Role::Admin,
+    };
+    let reseller = Actor {
+        partner_kind: PartnerKind::Reseller,
+        distributor_id: Some(PartnerId::from_bytes(&[3; 16])),
+        ..dist.clone()
+    };
     assert!(!dist.needs_distributor_permission());
     assert!(reseller.needs_distributor_permission());
     assert!(dist.require_own_user(Some(dist.partner_id.as_str())).is_ok());

@@ -48,7 +48,10 @@ fn golden_every_fixture_matches_its_reviewed_answer() {
             std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
             continue;
         }
-        let want: Value = std::fs::read_to_string(&file).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| panic!("missing golden {}", file.display()));
+        let want: Value = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_else(|| panic!("missing golden {}", file.display()));
         assert_eq!(got, want, "fixture {name} differs from its golden file");
         // Valid fixtures are named after what they order; invalid ones start with "invalid-".
         assert_eq!(got.get("error").is_some(), name.starts_with("invalid-"), "{name}");
@@ -74,11 +77,31 @@ const ON_OFF: T = T::Str(&["true", "false"]);
 const UUID: T = T::Text(36, 36);
 // 1.4 volumes.
 const VOLUME_TYPES: &[&str] = &["SATA", "SAS", "SSD", "GPSSD", "co-p1", "uh-l1", "ESSD", "GPSSD2", "ESSD2"];
-const ROOT_VOLUME: T = T::Obj(&[("volumetype", T::Str(VOLUME_TYPES)), ("size", T::Int(1, 1024)), ("iops", T::Int(1, 256000)), ("throughput", T::Int(1, 1000))]);
-const DATA_VOLUME: T = T::Obj(&[("volumetype", T::Str(VOLUME_TYPES)), ("size", T::Int(10, 32768)), ("multiattach", T::Bool), ("iops", T::Int(1, 256000)), ("throughput", T::Int(1, 1000))]);
+const ROOT_VOLUME: T = T::Obj(&[
+    ("volumetype", T::Str(VOLUME_TYPES)),
+    ("size", T::Int(1, 1024)),
+    ("iops", T::Int(1, 256000)),
+    ("throughput", T::Int(1, 1000)),
+]);
+const DATA_VOLUME: T = T::Obj(&[
+    ("volumetype", T::Str(VOLUME_TYPES)),
+    ("size", T::Int(10, 32768)),
+    ("multiattach", T::Bool),
+    ("iops", T::Int(1, 256000)),
+    ("throughput", T::Int(1, 1000)),
+]);
 // 1.6 publicip.eip.
-const ECS_BANDWIDTH: T = T::Obj(&[("size", T::Int(1, 2000)), ("sharetype", T::Str(&["PER", "WHOLE"])), ("chargemode", T::Str(&["traffic"])), ("id", UUID)]);
-const ECS_EIP: T = T::Obj(&[("iptype", T::Str(&["5_bgp", "5_sbgp"])), ("bandwidth", ECS_BANDWIDTH), ("extendparam", T::Obj(&[("chargingMode", T::Str(&["prePaid", "postPaid"]))]))]);
+const ECS_BANDWIDTH: T = T::Obj(&[
+    ("size", T::Int(1, 2000)),
+    ("sharetype", T::Str(&["PER", "WHOLE"])),
+    ("chargemode", T::Str(&["traffic"])),
+    ("id", UUID),
+]);
+const ECS_EIP: T = T::Obj(&[
+    ("iptype", T::Str(&["5_bgp", "5_sbgp"])),
+    ("bandwidth", ECS_BANDWIDTH),
+    ("extendparam", T::Obj(&[("chargingMode", T::Str(&["prePaid", "postPaid"]))])),
+]);
 // 1.5 extendparam.
 const ECS_EXTEND: T = T::Obj(&[
     ("chargingMode", T::Str(&["prePaid", "postPaid"])),
@@ -110,23 +133,60 @@ const SERVER: T = T::Obj(&[
 const ECS_BODY: T = T::Obj(&[("server", SERVER)]);
 // 2.2 / 2.3.
 const EVS_BODY: T = T::Obj(&[
-    ("bssParam", T::Obj(&[("chargingMode", T::Str(&["prePaid", "postPaid"])), ("periodType", T::Str(&["month", "year"])), ("periodNum", T::Int(1, 9)), ("isAutoPay", ON_OFF), ("isAutoRenew", ON_OFF)])),
-    ("volume", T::Obj(&[
-        ("availability_zone", T::Text(1, 64)),
-        ("volume_type", T::Str(&["SATA", "SAS", "GPSSD", "SSD", "ESSD", "GPSSD2", "ESSD2"])),
-        ("size", T::Int(10, 32768)),
-        ("count", T::Int(1, 100)),
-        ("name", T::Text(1, 255)),
-        ("multiattach", T::Bool),
-        ("iops", T::Int(1, 256000)),
-        ("throughput", T::Int(1, 1000)),
-    ])),
+    (
+        "bssParam",
+        T::Obj(&[
+            ("chargingMode", T::Str(&["prePaid", "postPaid"])),
+            ("periodType", T::Str(&["month", "year"])),
+            ("periodNum", T::Int(1, 9)),
+            ("isAutoPay", ON_OFF),
+            ("isAutoRenew", ON_OFF),
+        ]),
+    ),
+    (
+        "volume",
+        T::Obj(&[
+            ("availability_zone", T::Text(1, 64)),
+            ("volume_type", T::Str(&["SATA", "SAS", "GPSSD", "SSD", "ESSD", "GPSSD2", "ESSD2"])),
+            ("size", T::Int(10, 32768)),
+            ("count", T::Int(1, 100)),
+            ("name", T::Text(1, 255)),
+            ("multiattach", T::Bool),
+            ("iops", T::Int(1, 256000)),
+            ("throughput", T::Int(1, 1000)),
+        ]),
+    ),
 ]);
 // 3.1 - 3.3.
 const EIP_BODY: T = T::Obj(&[
-    ("publicip", T::Obj(&[("type", T::Str(&["5_bgp", "5_sbgp", "5_telcom", "5_union", "5_ipv6"])), ("ip_version", T::Int(4, 6)), ("alias", T::Text(1, 64))])),
-    ("bandwidth", T::Obj(&[("name", T::Text(1, 64)), ("size", T::Int(1, 2000)), ("share_type", T::Str(&["PER", "WHOLE"])), ("charge_mode", T::Str(&["bandwidth", "traffic"])), ("id", UUID)])),
-    ("extendParam", T::Obj(&[("charge_mode", T::Str(&["prePaid", "postPaid"])), ("period_type", T::Str(&["month", "year"])), ("period_num", T::Int(1, 9)), ("is_auto_renew", T::Bool), ("is_auto_pay", T::Bool)])),
+    (
+        "publicip",
+        T::Obj(&[
+            ("type", T::Str(&["5_bgp", "5_sbgp", "5_telcom", "5_union", "5_ipv6"])),
+            ("ip_version", T::Int(4, 6)),
+            ("alias", T::Text(1, 64)),
+        ]),
+    ),
+    (
+        "bandwidth",
+        T::Obj(&[
+            ("name", T::Text(1, 64)),
+            ("size", T::Int(1, 2000)),
+            ("share_type", T::Str(&["PER", "WHOLE"])),
+            ("charge_mode", T::Str(&["bandwidth", "traffic"])),
+            ("id", UUID),
+        ]),
+    ),
+    (
+        "extendParam",
+        T::Obj(&[
+            ("charge_mode", T::Str(&["prePaid", "postPaid"])),
+            ("period_type", T::Str(&["month", "year"])),
+            ("period_num", T::Int(1, 9)),
+            ("is_auto_renew", T::Bool),
+            ("is_auto_pay", T::Bool),
+        ]),
+    ),
 ]);
 
 fn conforms(v: &Value, t: &T, at: &str, errs: &mut Vec<String>) {
@@ -187,10 +247,16 @@ fn golden_bodies_conform_to_the_reference_tables() {
                     assert!(x["periodNum"].as_i64() <= Some(3));
                 }
                 if body["server"].get("key_name").is_some() {
-                    assert!(body["server"]["metadata"]["op_svc_userid"].is_string(), "{}: op_svc_userid with a key pair", path.display());
+                    assert!(
+                        body["server"]["metadata"]["op_svc_userid"].is_string(),
+                        "{}: op_svc_userid with a key pair",
+                        path.display()
+                    );
                 }
             }
-            for v in body["server"]["data_volumes"].as_array().into_iter().flatten().chain([&body["server"]["root_volume"]]) {
+            for v in
+                body["server"]["data_volumes"].as_array().into_iter().flatten().chain([&body["server"]["root_volume"]])
+            {
                 if v.get("iops").is_some() {
                     assert_eq!(x["chargingMode"], "postPaid", "{}: iops only pay-per-use", path.display());
                 }
@@ -239,7 +305,11 @@ fn typescript_types_match_quotes_and_payloads() {
     assert_eq!(json_keys(&q["lines"][0]), ts_keys("QuoteLine"));
     assert_eq!(json_keys(&q["lines"][0]["unit_price"]), ts_keys("UnitPrice"));
     assert_eq!(json_keys(&q["budget"]), ts_keys("BudgetImpact"));
-    let traffic = all["fixtures"].as_array().and_then(|f| f.iter().find(|x| x["name"] == "eip-pay-per-use")).cloned().unwrap_or_default();
+    let traffic = all["fixtures"]
+        .as_array()
+        .and_then(|f| f.iter().find(|x| x["name"] == "eip-pay-per-use"))
+        .cloned()
+        .unwrap_or_default();
     let t = answer(&traffic, &all["customer"]);
     assert_eq!(json_keys(&t["quote"]["usage_based"][0]), ts_keys("UsagePrice"));
     let c = serde_json::to_value(catalog().unwrap_or_else(|e| panic!("{e:?}"))).unwrap_or_default();

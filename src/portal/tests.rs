@@ -3,7 +3,13 @@ use crate::ids::PartnerId;
 use crate::partners::PartnerKind;
 
 fn actor(role: Role) -> Actor {
-    Actor { user_id: UserId::from_bytes(&[1; 12]), partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()), partner_kind: PartnerKind::Reseller, distributor_id: None, role }
+    Actor {
+        user_id: UserId::from_bytes(&[1; 12]),
+        partner_id: PartnerId::parse("fad2a1bd76f016759f788c1f18995204").unwrap_or_else(|| panic!()),
+        partner_kind: PartnerKind::Reseller,
+        distributor_id: None,
+        role,
+    }
 }
 
 #[test]
@@ -37,7 +43,17 @@ fn origins_are_normalized_and_matched_exactly() {
     assert_eq!(origin("https://Portal.Example.com/").as_deref(), Some("https://portal.example.com"));
     assert_eq!(origin("http://127.0.0.1:5173").as_deref(), Some("http://127.0.0.1:5173"));
     assert_eq!(origin("http://[::1]:8080").as_deref(), Some("http://[::1]:8080"));
-    for bad in ["http://[a", "http://[]", "https://a..b", "https://a:0", "https://a:65536", "https://a:", "https://[::1]x", "https://host/path", "ftp://a"] {
+    for bad in [
+        "http://[a",
+        "http://[]",
+        "https://a..b",
+        "https://a:0",
+        "https://a:65536",
+        "https://a:",
+        "https://[::1]x",
+        "https://host/path",
+        "ftp://a",
+    ] {
         assert!(origin(bad).is_none(), "{bad}");
     }
     for bad in ["portal.example.com", "ftp://x", "https://x/path", "https://", "javascript:alert(1)"] {
@@ -47,6 +63,9 @@ fn origins_are_normalized_and_matched_exactly() {
     assert!(origin_allowed("https://portal.example.com", &allowed));
     assert!(!origin_allowed("https://portal.example.com.evil.test", &allowed));
     assert!(!origin_allowed("http://portal.example.com", &allowed));
-    assert!(decode_origins(&serde_json::json!({"origins": ["https://a.test", "https://a.test/"]})).map(|v| v.len()).ok() == Some(1));
+    assert!(
+        decode_origins(&serde_json::json!({"origins": ["https://a.test", "https://a.test/"]})).map(|v| v.len()).ok()
+            == Some(1)
+    );
     assert!(decode_origins(&serde_json::json!({"origins": ["nope"]})).is_err());
 }

@@ -72,7 +72,13 @@ impl Scenario {
             PartnerKind::Distributor => (pid(DIST), None),
             PartnerKind::Reseller => (pid(RESELLER), Some(pid(DIST))),
         };
-        Actor { user_id: UserId::from_bytes(&[7; 12]), partner_id, partner_kind: self.actor_kind, distributor_id, role: self.role }
+        Actor {
+            user_id: UserId::from_bytes(&[7; 12]),
+            partner_id,
+            partner_kind: self.actor_kind,
+            distributor_id,
+            role: self.role,
+        }
     }
 
     fn customer(&self) -> CustomerFacts {
@@ -80,7 +86,9 @@ impl Scenario {
         let (partner_id, partner_distributor_id) = match (self.assoc, self.actor_kind) {
             (Assoc::Own, _) => (actor.partner_id.clone(), actor.distributor_id.clone()),
             (Assoc::OwnReseller, PartnerKind::Distributor) => (pid(RESELLER), Some(pid(DIST))),
-            (Assoc::OwnReseller, PartnerKind::Reseller) | (Assoc::Foreign, _) => (pid(OTHER_RESELLER), Some(pid(OTHER_DIST))),
+            (Assoc::OwnReseller, PartnerKind::Reseller) | (Assoc::Foreign, _) => {
+                (pid(OTHER_RESELLER), Some(pid(OTHER_DIST)))
+            }
         };
         let usd = Currency::parse("USD").unwrap();
         CustomerFacts {
@@ -91,47 +99,67 @@ impl Scenario {
             frozen: self.frozen || self.auto_frozen,
             auto_frozen: self.auto_frozen,
             verified_status: VerifiedStatus::parse(self.verified).unwrap(),
-            budget: self.budget_pct.map(|p| Budget { budget_type: BudgetType::Monthly, amount: Money::new(100_000, usd), used: Money::new(p * 1000, usd), auto_freeze: false }),
+            budget: self.budget_pct.map(|p| Budget {
+                budget_type: BudgetType::Monthly,
+                amount: Money::new(100_000, usd),
+                used: Money::new(p * 1000, usd),
+                auto_freeze: false,
+            }),
         }
     }
 
     fn permissions(&self) -> Vec<DistributorPermission> {
         let c = self.customer();
-        self.perms.iter().enumerate().map(|(i, s)| DistributorPermission {
-            id: PermissionId::from_bytes(&[i as u8; 12]),
-            distributor_id: pid(DIST),
-            reseller_id: if s.wrong_reseller { pid(OTHER_RESELLER) } else { pid(RESELLER) },
-            customer_id: s.for_customer.then(|| c.id.clone()),
-            capabilities: caps(s.has_order),
-            granted_by: None,
-            granted_at: now().plus(-(i as i64 + 1) * DAY),
-            valid_until: (s.state == PermState::Expired).then(|| now().plus(-1)),
-            revoked_at: (s.state == PermState::Revoked).then(|| now().plus(-60)),
-            revoke_reason: None,
-        }).collect()
+        self.perms
+            .iter()
+            .enumerate()
+            .map(|(i, s)| DistributorPermission {
+                id: PermissionId::from_bytes(&[i as u8; 12]),
+                distributor_id: pid(DIST),
+                reseller_id: if s.wrong_reseller { pid(OTHER_RESELLER) } else { pid(RESELLER) },
+                customer_id: s.for_customer.then(|| c.id.clone()),
+                capabilities: caps(s.has_order),
+                granted_by: None,
+                granted_at: now().plus(-(i as i64 + 1) * DAY),
+                valid_until: (s.state == PermState::Expired).then(|| now().plus(-1)),
+                revoked_at: (s.state == PermState::Revoked).then(|| now().plus(-60)),
+                revoke_reason: None,
+            })
+            .collect()
     }
 
     fn authorizations(&self) -> Vec<CustomerAuthorization> {
         let c = self.customer();
         let actor = self.actor();
-        self.auths.iter().enumerate().map(|(i, s)| {
-            let requested_at = if s.lapsed { now().plus(-CONSENT_LINK_TTL - DAY) } else { now().plus(-(i as i64 + 1) * 3600) };
-            let decided = (s.status != AuthStatus::Pending).then(|| requested_at.plus(60));
-            CustomerAuthorization {
-                id: AuthorizationId::from_bytes(&[i as u8 + 100; 12]),
-                partner_id: if s.other_partner { pid(OTHER_RESELLER) } else { actor.partner_id.clone() },
-                customer_id: c.id.clone(),
-                capabilities: caps(s.has_order),
-                requested_by: None,
-                requested_at,
-                valid_days: 30,
-                status: s.status,
-                decided_at: decided,
-                expires_at: (s.status == AuthStatus::Approved).then(|| if s.expired { now().plus(-1) } else { now().plus(DAY) }),
-                revoked_at: (s.status == AuthStatus::Revoked).then(|| now().plus(-1)),
-                reason: None,
-            }
-        }).collect()
+        self.auths
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let requested_at =
+                    if s.lapsed { now().plus(-CONSENT_LINK_TTL - DAY) } else { now().plus(-(i as i64 + 1) * 3600) };
+                let decided = (s.status != AuthStatus::Pending).then(|| requested_at.plus(60));
+                CustomerAuthorization {
+                    id: AuthorizationId::from_bytes(&[i as u8 + 100; 12]),
+                    partner_id: if s.other_partner { pid(OTHER_RESELLER) } else { actor.partner_id.clone() },
+                    customer_id: c.id.clone(),
+                    capabilities: caps(s.has_order),
+                    requested_by: None,
+                    requested_at,
+                    valid_days: 30,
+                    status: s.status,
+                    decided_at: decided,
+                    expires_at: (s.status == AuthStatus::Approved).then(|| {
+                        if s.expired {
+                            now().plus(-1)
+                        } else {
+                            now().plus(DAY)
+                        }
+                    }),
+                    revoked_at: (s.status == AuthStatus::Revoked).then(|| now().plus(-1)),
+                    reason: None,
+                }
+            })
+            .collect()
     }
 
     fn report(&self) -> Report {
@@ -141,7 +169,9 @@ impl Scenario {
     /// The oracle: which checks must fail, computed directly from the scenario.
     fn expected_failures(&self) -> BTreeSet<&'static str> {
         let mut f = BTreeSet::new();
-        if self.assoc == Assoc::Foreign || (self.assoc == Assoc::OwnReseller && self.actor_kind == PartnerKind::Reseller) {
+        if self.assoc == Assoc::Foreign
+            || (self.assoc == Assoc::OwnReseller && self.actor_kind == PartnerKind::Reseller)
+        {
             f.insert("association");
         }
         if self.assoc_type == AssociationType::Referral {
@@ -150,10 +180,15 @@ impl Scenario {
         if self.role == Role::Viewer {
             f.insert("role");
         }
-        if self.actor_kind == PartnerKind::Reseller && !self.perms.iter().any(|p| p.state == PermState::Active && p.has_order && !p.wrong_reseller) {
+        if self.actor_kind == PartnerKind::Reseller
+            && !self.perms.iter().any(|p| p.state == PermState::Active && p.has_order && !p.wrong_reseller)
+        {
             f.insert("distributor_permission");
         }
-        let auth_ok = self.auths.iter().any(|a| a.status == AuthStatus::Approved && !a.expired && a.has_order && !a.other_partner);
+        let auth_ok = self
+            .auths
+            .iter()
+            .any(|a| a.status == AuthStatus::Approved && !a.expired && a.has_order && !a.other_partner);
         if !auth_ok {
             f.insert("customer_authorization");
         }
@@ -188,14 +223,42 @@ fn name_of(c: CheckName) -> &'static str {
 }
 
 fn perm_spec() -> impl Strategy<Value = PermSpec> {
-    (prop_oneof![Just(PermState::Active), Just(PermState::Expired), Just(PermState::Revoked)], any::<bool>(), any::<bool>(), prop::bool::weighted(0.2))
-        .prop_map(|(state, has_order, for_customer, wrong_reseller)| PermSpec { state, has_order, for_customer, wrong_reseller })
+    (
+        prop_oneof![Just(PermState::Active), Just(PermState::Expired), Just(PermState::Revoked)],
+        any::<bool>(),
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(|(state, has_order, for_customer, wrong_reseller)| PermSpec {
+            state,
+            has_order,
+            for_customer,
+            wrong_reseller,
+        })
 }
 
 fn auth_spec() -> impl Strategy<Value = AuthSpec> {
-    let status = prop_oneof![Just(AuthStatus::Pending), Just(AuthStatus::Approved), Just(AuthStatus::Rejected), Just(AuthStatus::Withdrawn), Just(AuthStatus::Revoked)];
-    (status, prop::bool::weighted(0.2), prop::bool::weighted(0.15), prop::bool::weighted(0.8), prop::bool::weighted(0.15))
-        .prop_map(|(status, expired, lapsed, has_order, other_partner)| AuthSpec { status, expired, lapsed, has_order, other_partner })
+    let status = prop_oneof![
+        Just(AuthStatus::Pending),
+        Just(AuthStatus::Approved),
+        Just(AuthStatus::Rejected),
+        Just(AuthStatus::Withdrawn),
+        Just(AuthStatus::Revoked)
+    ];
+    (
+        status,
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.8),
+        prop::bool::weighted(0.15),
+    )
+        .prop_map(|(status, expired, lapsed, has_order, other_partner)| AuthSpec {
+            status,
+            expired,
+            lapsed,
+            has_order,
+            other_partner,
+        })
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -211,9 +274,20 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop_oneof![4 => Just(2i64), 1 => -1i64..=3],
         prop::option::of(0i64..=150),
     )
-        .prop_map(|(actor_kind, role, assoc, assoc_type, perms, auths, frozen, auto_frozen, verified, budget_pct)| Scenario {
-            actor_kind, role, assoc, assoc_type, perms, auths, frozen, auto_frozen, verified, budget_pct,
-        })
+        .prop_map(
+            |(actor_kind, role, assoc, assoc_type, perms, auths, frozen, auto_frozen, verified, budget_pct)| Scenario {
+                actor_kind,
+                role,
+                assoc,
+                assoc_type,
+                perms,
+                auths,
+                frozen,
+                auto_frozen,
+                verified,
+                budget_pct,
+            },
+        )
 }
 
 /// Ways to make a scenario strictly worse: each adds one failing condition.
@@ -239,7 +313,11 @@ fn worsen(s: &Scenario, w: Worsen) -> Scenario {
         Worsen::Viewer => s.role = Role::Viewer,
         Worsen::ExhaustBudget => s.budget_pct = Some(100),
         Worsen::RevokePermissions => s.perms.iter_mut().for_each(|p| p.state = PermState::Revoked),
-        Worsen::RevokeAuthorizations => s.auths.iter_mut().for_each(|a| if a.status == AuthStatus::Approved { a.status = AuthStatus::Revoked }),
+        Worsen::RevokeAuthorizations => s.auths.iter_mut().for_each(|a| {
+            if a.status == AuthStatus::Approved {
+                a.status = AuthStatus::Revoked
+            }
+        }),
         Worsen::Referral => s.assoc_type = AssociationType::Referral,
         Worsen::Foreign => s.assoc = Assoc::Foreign,
     }
@@ -306,7 +384,13 @@ fn happy_reseller() -> Scenario {
         assoc: Assoc::Own,
         assoc_type: AssociationType::Reseller,
         perms: vec![PermSpec { state: PermState::Active, has_order: true, for_customer: false, wrong_reseller: false }],
-        auths: vec![AuthSpec { status: AuthStatus::Approved, expired: false, lapsed: false, has_order: true, other_partner: false }],
+        auths: vec![AuthSpec {
+            status: AuthStatus::Approved,
+            expired: false,
+            lapsed: false,
+            has_order: true,
+            other_partner: false,
+        }],
         frozen: false,
         auto_frozen: false,
         verified: 2,
@@ -329,21 +413,51 @@ fn happy_path_passes_and_names_its_grants() {
 fn each_grant_state_has_its_own_code() {
     use CheckName::{CustomerAuthorization as CA, DistributorPermission as DP};
     let base = happy_reseller();
-    let with_perm = |state, has_order| Scenario { perms: vec![PermSpec { state, has_order, for_customer: true, wrong_reseller: false }], ..base.clone() };
-    assert_eq!(code_of(&Scenario { perms: vec![], ..base.clone() }.report(), DP), Some(Code::DistributorPermissionMissing));
+    let with_perm = |state, has_order| Scenario {
+        perms: vec![PermSpec { state, has_order, for_customer: true, wrong_reseller: false }],
+        ..base.clone()
+    };
+    assert_eq!(
+        code_of(&Scenario { perms: vec![], ..base.clone() }.report(), DP),
+        Some(Code::DistributorPermissionMissing)
+    );
     assert_eq!(code_of(&with_perm(PermState::Expired, true).report(), DP), Some(Code::DistributorPermissionExpired));
     assert_eq!(code_of(&with_perm(PermState::Revoked, true).report(), DP), Some(Code::DistributorPermissionRevoked));
     assert_eq!(code_of(&with_perm(PermState::Active, false).report(), DP), Some(Code::DistributorPermissionLacksOrder));
 
-    let with_auth = |status, expired, lapsed, has_order| Scenario { auths: vec![AuthSpec { status, expired, lapsed, has_order, other_partner: false }], ..base.clone() };
+    let with_auth = |status, expired, lapsed, has_order| Scenario {
+        auths: vec![AuthSpec { status, expired, lapsed, has_order, other_partner: false }],
+        ..base.clone()
+    };
     assert_eq!(code_of(&Scenario { auths: vec![], ..base.clone() }.report(), CA), Some(Code::AuthorizationMissing));
-    assert_eq!(code_of(&with_auth(AuthStatus::Pending, false, false, true).report(), CA), Some(Code::AuthorizationPending));
-    assert_eq!(code_of(&with_auth(AuthStatus::Pending, false, true, true).report(), CA), Some(Code::AuthorizationMissing));
-    assert_eq!(code_of(&with_auth(AuthStatus::Rejected, false, false, true).report(), CA), Some(Code::AuthorizationRejected));
-    assert_eq!(code_of(&with_auth(AuthStatus::Revoked, false, false, true).report(), CA), Some(Code::AuthorizationRevoked));
-    assert_eq!(code_of(&with_auth(AuthStatus::Approved, true, false, true).report(), CA), Some(Code::AuthorizationExpired));
-    assert_eq!(code_of(&with_auth(AuthStatus::Approved, false, false, false).report(), CA), Some(Code::AuthorizationLacksOrder));
-    assert_eq!(code_of(&with_auth(AuthStatus::Withdrawn, false, false, true).report(), CA), Some(Code::AuthorizationMissing));
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Pending, false, false, true).report(), CA),
+        Some(Code::AuthorizationPending)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Pending, false, true, true).report(), CA),
+        Some(Code::AuthorizationMissing)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Rejected, false, false, true).report(), CA),
+        Some(Code::AuthorizationRejected)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Revoked, false, false, true).report(), CA),
+        Some(Code::AuthorizationRevoked)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Approved, true, false, true).report(), CA),
+        Some(Code::AuthorizationExpired)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Approved, false, false, false).report(), CA),
+        Some(Code::AuthorizationLacksOrder)
+    );
+    assert_eq!(
+        code_of(&with_auth(AuthStatus::Withdrawn, false, false, true).report(), CA),
+        Some(Code::AuthorizationMissing)
+    );
 
     let frozen = Scenario { frozen: true, ..base.clone() }.report();
     assert_eq!(code_of(&frozen, CheckName::NotFrozen), Some(Code::CustomerFrozen));
@@ -353,7 +467,8 @@ fn each_grant_state_has_its_own_code() {
 
 #[test]
 fn distributor_skips_permission_and_acts_for_resellers_customers() {
-    let s = Scenario { actor_kind: PartnerKind::Distributor, assoc: Assoc::OwnReseller, perms: vec![], ..happy_reseller() };
+    let s =
+        Scenario { actor_kind: PartnerKind::Distributor, assoc: Assoc::OwnReseller, perms: vec![], ..happy_reseller() };
     let r = s.report();
     assert!(r.can_order, "{r:#?}");
     let p = r.checks.iter().find(|c| c.check == CheckName::DistributorPermission).unwrap();
@@ -362,20 +477,47 @@ fn distributor_skips_permission_and_acts_for_resellers_customers() {
 
 #[test]
 fn every_failure_is_listed_not_just_the_first() {
-    let s = Scenario { role: Role::Viewer, perms: vec![], auths: vec![], frozen: true, verified: 0, budget_pct: Some(120), assoc_type: AssociationType::Referral, ..happy_reseller() };
+    let s = Scenario {
+        role: Role::Viewer,
+        perms: vec![],
+        auths: vec![],
+        frozen: true,
+        verified: 0,
+        budget_pct: Some(120),
+        assoc_type: AssociationType::Referral,
+        ..happy_reseller()
+    };
     let r = s.report();
-    assert_eq!(r.blocking, vec![
-        Code::AssociationNotResellerMode, Code::RoleCannotOrder, Code::DistributorPermissionMissing,
-        Code::AuthorizationMissing, Code::CustomerFrozen, Code::CustomerNotVerified, Code::BudgetExhausted,
-    ]);
+    assert_eq!(
+        r.blocking,
+        vec![
+            Code::AssociationNotResellerMode,
+            Code::RoleCannotOrder,
+            Code::DistributorPermissionMissing,
+            Code::AuthorizationMissing,
+            Code::CustomerFrozen,
+            Code::CustomerNotVerified,
+            Code::BudgetExhausted,
+        ]
+    );
 }
 
 #[test]
 fn decode_rejects_bad_input_with_paths() {
-    let e = PrerequisiteInput::decode(&serde_json::json!({"now": "yesterday", "actor": {"user_id": "u"}, "customer": 3, "extra": 1})).unwrap_err();
+    let e = PrerequisiteInput::decode(
+        &serde_json::json!({"now": "yesterday", "actor": {"user_id": "u"}, "customer": 3, "extra": 1}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::ValidationFailed);
     let paths: Vec<String> = e.details.iter().map(|f| serde_json::to_string(&f.path).unwrap()).collect();
-    for p in [r#"["now"]"#, r#"["actor","user_id"]"#, r#"["actor","partner_id"]"#, r#"["actor","role"]"#, r#"["customer"]"#, r#"["extra"]"#] {
+    for p in [
+        r#"["now"]"#,
+        r#"["actor","user_id"]"#,
+        r#"["actor","partner_id"]"#,
+        r#"["actor","role"]"#,
+        r#"["customer"]"#,
+        r#"["extra"]"#,
+    ] {
         assert!(paths.contains(&p.to_string()), "{p} not in {paths:?}");
     }
 }
@@ -397,7 +539,10 @@ fn shared_fixtures_give_the_expected_verdicts() {
     let f: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/prerequisites.json")).unwrap();
     for case in f["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let report = serde_json::to_value(PrerequisiteInput::decode(&case["input"]).unwrap_or_else(|e| panic!("{name}: {e:?}")).run()).unwrap();
+        let report = serde_json::to_value(
+            PrerequisiteInput::decode(&case["input"]).unwrap_or_else(|e| panic!("{name}: {e:?}")).run(),
+        )
+        .unwrap();
         assert_eq!(report["can_order"], case["expect"]["can_order"], "{name}");
         assert_eq!(report["blocking"], case["expect"]["blocking"], "{name}");
         assert_eq!(report["warnings"], case["expect"]["warnings"], "{name}");
@@ -407,7 +552,8 @@ fn shared_fixtures_give_the_expected_verdicts() {
         let e = PrerequisiteInput::decode(&case["input"]).expect_err(name);
         let body = e.to_body();
         assert_eq!(body["error"]["code"], case["expect_error"]["code"], "{name}");
-        let paths: Vec<&serde_json::Value> = body["error"]["details"].as_array().unwrap().iter().map(|d| &d["path"]).collect();
+        let paths: Vec<&serde_json::Value> =
+            body["error"]["details"].as_array().unwrap().iter().map(|d| &d["path"]).collect();
         for p in case["expect_error"]["paths"].as_array().unwrap() {
             assert!(paths.contains(&p), "{name}: {p} not in {paths:?}");
         }
@@ -419,7 +565,13 @@ fn shared_fixtures_give_the_expected_verdicts() {
 fn typescript_types_match_the_json() {
     use crate::testutil::{json_keys, ts_keys as keys_of};
     let s = Scenario { budget_pct: Some(10), ..happy_reseller() };
-    let input = PrerequisiteInput { now: now(), actor: s.actor(), customer: s.customer(), distributor_permissions: s.permissions(), authorizations: s.authorizations() };
+    let input = PrerequisiteInput {
+        now: now(),
+        actor: s.actor(),
+        customer: s.customer(),
+        distributor_permissions: s.permissions(),
+        authorizations: s.authorizations(),
+    };
     let report = serde_json::to_value(input.run()).unwrap();
     let ij = input_json(&input);
     assert_eq!(json_keys(&report), keys_of("PrerequisiteReport"));
@@ -430,6 +582,7 @@ fn typescript_types_match_the_json() {
     assert_eq!(json_keys(&ij["customer"]["budget"]), keys_of("Budget"));
     assert_eq!(json_keys(&ij["distributor_permissions"][0]), keys_of("DistributorPermission"));
     assert_eq!(json_keys(&ij["authorizations"][0]), keys_of("CustomerAuthorization"));
-    let err = crate::error::ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::Required, "x")]).to_body();
+    let err =
+        crate::error::ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::Required, "x")]).to_body();
     assert_eq!(json_keys(&err["error"]["details"][0]), keys_of("FieldError"));
 }

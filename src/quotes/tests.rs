@@ -15,7 +15,14 @@ fn budget(amount: i64, used: i64) -> Budget {
 
 #[test]
 fn budget_levels_and_the_block_past_100_percent() {
-    let cases = [(0, 74, None, false), (0, 75, Some(75), false), (0, 90, Some(90), false), (50, 50, Some(100), false), (50, 51, Some(100), true), (10, 0, None, false)];
+    let cases = [
+        (0, 74, None, false),
+        (0, 75, Some(75), false),
+        (0, 90, Some(90), false),
+        (50, 50, Some(100), false),
+        (50, 51, Some(100), true),
+        (10, 0, None, false),
+    ];
     for (used, order, level, blocked) in cases {
         let i = impact(&budget(100, used), usd(order));
         assert_eq!((i.level, i.blocked), (level, blocked), "used {used} + order {order} of 100");
@@ -34,14 +41,21 @@ fn draft(billing: serde_json::Value) -> crate::drafts::Draft {
 }
 
 fn customer(b: Option<Budget>) -> QuoteCustomer {
-    QuoteCustomer { id: crate::ids::CustomerId::parse("a81f333323fe427a903411ff3ce792d1").unwrap_or_else(|| panic!()), budget: b }
+    QuoteCustomer {
+        id: crate::ids::CustomerId::parse("a81f333323fe427a903411ff3ce792d1").unwrap_or_else(|| panic!()),
+        budget: b,
+    }
 }
 
 #[test]
 fn a_year_is_billed_as_the_catalogs_yearly_months() {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
-    let month = quote(&draft(json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1})), cat, &customer(None)).unwrap_or_else(|e| panic!("{e:?}"));
-    let year = quote(&draft(json!({"mode": "yearly_monthly", "period_type": "year", "period_num": 1})), cat, &customer(None)).unwrap_or_else(|e| panic!("{e:?}"));
+    let month =
+        quote(&draft(json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1})), cat, &customer(None))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    let year =
+        quote(&draft(json!({"mode": "yearly_monthly", "period_type": "year", "period_num": 1})), cat, &customer(None))
+            .unwrap_or_else(|e| panic!("{e:?}"));
     // SAS in Singapore: 0.079 USD x 0.96 per GB-month = 75840 (x 10^-4 cents), 200 GB; rounded once per line.
     assert_eq!(month.total.minor, round(75840 * 200));
     assert_eq!(year.total.minor, round(75840 * 200 * cat.yearly_billed_months as i128));
@@ -57,7 +71,10 @@ fn refuses_a_budget_in_another_currency_and_another_customer() {
     b.used.currency = b.amount.currency;
     let d = draft(json!({"mode": "pay_per_use"}));
     assert_eq!(quote(&d, cat, &customer(Some(b))).err().map(|e| e.code), Some(Code::CurrencyMismatch));
-    let other = QuoteCustomer { id: crate::ids::CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!()), budget: None };
+    let other = QuoteCustomer {
+        id: crate::ids::CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!()),
+        budget: None,
+    };
     assert_eq!(quote(&d, cat, &other).err().map(|e| e.code), Some(Code::ValidationFailed));
 }
 

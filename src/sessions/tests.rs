@@ -1,6 +1,6 @@
 use super::*;
-use crate::portal::Credential;
 use crate::partners::PartnerKind;
+use crate::portal::Credential;
 use crate::prerequisites::ReportActor;
 
 fn report(can: bool) -> Report {
@@ -49,11 +49,14 @@ fn a_session_starts_only_when_the_check_passes() {
     let now = Timestamp::from_unix(1_000_000);
     let id = SessionId::from_bytes(&[2; 12]);
     let key = || CredentialRef { kind: Credential::ApiKey, id: "key_000000000000000000000001".into() };
-    let e = Session::start(id.clone(), &report(false), StartRequest { ttl: DEFAULT_TTL }, key(), None, now).err().unwrap_or_else(|| panic!());
+    let e = Session::start(id.clone(), &report(false), StartRequest { ttl: DEFAULT_TTL }, key(), None, now)
+        .err()
+        .unwrap_or_else(|| panic!());
     assert_eq!(e.code, Code::AuthorizationRevoked, "the first blocking code");
     assert_eq!(e.http_status(), 403);
     assert!(e.data.is_some(), "the report comes along");
-    let s = Session::start(id.clone(), &report(true), StartRequest { ttl: 45 * 60 }, key(), None, now).unwrap_or_else(|e| panic!("{e:?}"));
+    let s = Session::start(id.clone(), &report(true), StartRequest { ttl: 45 * 60 }, key(), None, now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(s.expires_at, now.plus(45 * 60));
     assert_eq!(s.source_user_id, UserId::from_bytes(&[1; 12]));
     assert!(s.check_live(now.plus(45 * 60 - 1)).is_ok());
@@ -70,8 +73,15 @@ fn a_session_starts_only_when_the_check_passes() {
 fn a_session_never_outlives_the_portal_token_that_started_it() {
     let now = Timestamp::from_unix(1_000_000);
     let token = CredentialRef { kind: Credential::PortalToken, id: "ptk_000000000000000000000001".into() };
-    let s = Session::start(SessionId::from_bytes(&[3; 12]), &report(true), StartRequest { ttl: 30 * 60 }, token.clone(), Some(now.plus(600)), now)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let s = Session::start(
+        SessionId::from_bytes(&[3; 12]),
+        &report(true),
+        StartRequest { ttl: 30 * 60 },
+        token.clone(),
+        Some(now.plus(600)),
+        now,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(s.expires_at, now.plus(600));
     assert_eq!(s.started_with, Some(token));
 }
@@ -80,7 +90,12 @@ fn a_session_never_outlives_the_portal_token_that_started_it() {
 fn session_length_is_1_to_60_minutes() {
     assert_eq!(StartRequest::decode(&serde_json::json!({})).map(|r| r.ttl).ok(), Some(30 * 60));
     assert_eq!(StartRequest::decode(&serde_json::json!({"minutes": 60})).map(|r| r.ttl).ok(), Some(3600));
-    for bad in [serde_json::json!({"minutes": 0}), serde_json::json!({"minutes": 61}), serde_json::json!({"minutes": "5"}), serde_json::json!({"x": 1})] {
+    for bad in [
+        serde_json::json!({"minutes": 0}),
+        serde_json::json!({"minutes": 61}),
+        serde_json::json!({"minutes": "5"}),
+        serde_json::json!({"x": 1}),
+    ] {
         assert!(StartRequest::decode(&bad).is_err(), "{bad}");
     }
 }

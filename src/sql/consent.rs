@@ -4,7 +4,9 @@
 //! within the resend interval and the code budget; an approval needs the very code it guessed.
 
 use super::{SqlValue, Statement};
-use crate::consent::{CodeState, CODE_TTL, MAX_CODES, MAX_CODE_ATTEMPTS, MAX_GUESSES, MAX_WRONG_GUESSES, RESEND_INTERVAL};
+use crate::consent::{
+    CodeState, CODE_TTL, MAX_CODES, MAX_CODE_ATTEMPTS, MAX_GUESSES, MAX_WRONG_GUESSES, RESEND_INTERVAL,
+};
 use crate::grants::CONSENT_LINK_TTL;
 use crate::ids::AuthorizationId;
 use crate::time::Timestamp;
@@ -36,15 +38,19 @@ pub fn claim_guess(id: &AuthorizationId, hash: &str, now: Timestamp) -> Statemen
 
 /// Records that a claimed guess was wrong; returns the request's wrong guesses so far.
 pub fn record_wrong(id: &AuthorizationId) -> Statement {
-    Statement { sql: "UPDATE authorizations SET wrong_guesses = wrong_guesses + 1 WHERE id = ?1 RETURNING wrong_guesses".into(), params: vec![text(id.as_str())] }
+    Statement {
+        sql: "UPDATE authorizations SET wrong_guesses = wrong_guesses + 1 WHERE id = ?1 RETURNING wrong_guesses".into(),
+        params: vec![text(id.as_str())],
+    }
 }
 
 /// Locks a pending request that has had [`MAX_WRONG_GUESSES`] wrong guesses (changes no row otherwise).
 pub fn lock_if_exhausted(id: &AuthorizationId, now: Timestamp) -> Statement {
     Statement {
-        sql: "UPDATE authorizations SET status = 'locked', decided_at = ?2, reason = 'Too many wrong verification codes.'
+        sql:
+            "UPDATE authorizations SET status = 'locked', decided_at = ?2, reason = 'Too many wrong verification codes.'
               WHERE id = ?1 AND status = 'pending' AND wrong_guesses >= ?3"
-            .into(),
+                .into(),
         params: vec![text(id.as_str()), text(now.to_string()), SqlValue::Int(MAX_WRONG_GUESSES)],
     }
 }

@@ -116,7 +116,16 @@ fn scope(ps: &mut Params, actor: &Actor, reseller: Option<&crate::ids::PartnerId
 /// True when the query filters on nothing but tags and the reseller (any sort): such queries are
 /// answered from `customer_tags` and `customer_counts` alone (migration 0010).
 fn only_tags(q: &CustomerQuery) -> bool {
-    let rest = CustomerQuery { tags: Vec::new(), reseller_id: None, sort: None, descending: false, limit: 0, cursor: None, filter_key: String::new(), ..q.clone() };
+    let rest = CustomerQuery {
+        tags: Vec::new(),
+        reseller_id: None,
+        sort: None,
+        descending: false,
+        limit: 0,
+        cursor: None,
+        filter_key: String::new(),
+        ..q.clone()
+    };
     rest == CustomerQuery::default()
 }
 
@@ -136,7 +145,9 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
         let v = ps.text(t.as_str());
         w.push(format!("c.association_type = {v}"));
     }
-    for (col, from, to) in [("c.associated_on", q.associated_from, q.associated_to), ("c.earliest_expiry", q.expiry_from, q.expiry_to)] {
+    for (col, from, to) in
+        [("c.associated_on", q.associated_from, q.associated_to), ("c.earliest_expiry", q.expiry_from, q.expiry_to)]
+    {
         if let Some(f) = from {
             let v = ps.text(f.to_string());
             w.push(format!("{col} >= {v}"));
@@ -241,7 +252,10 @@ fn fast_count(q: &CustomerQuery, actor: &Actor) -> Option<(String, Vec<SqlValue>
     } else {
         let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
         let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "t.partner_id");
-        format!("SELECT count(DISTINCT t.customer_id) AS n FROM customer_tags t WHERE t.tag IN ({}) AND {s}", tags.join(", "))
+        format!(
+            "SELECT count(DISTINCT t.customer_id) AS n FROM customer_tags t WHERE t.tag IN ({}) AND {s}",
+            tags.join(", ")
+        )
     };
     Some((sql, ps.0))
 }
@@ -267,13 +281,26 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
     let (mut w, k, id_col, from) = if by_tag {
         let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
         let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "t.partner_id");
-        (format!("t.tag IN ({}) AND {s}", tags.join(", ")), "t.associated_on", "t.customer_id", "SELECT DISTINCT t.customer_id AS id, t.associated_on AS k FROM customer_tags t")
+        (
+            format!("t.tag IN ({}) AND {s}", tags.join(", ")),
+            "t.associated_on",
+            "t.customer_id",
+            "SELECT DISTINCT t.customer_id AS id, t.associated_on AS k FROM customer_tags t",
+        )
     } else {
         // Without filters, a distributor's page walks the sort key's own index and stops after one
         // page; workerd's SQLite otherwise reads every customer of each partner in scope and sorts
         // them (EXPLAIN QUERY PLAN through `wrangler d1 execute`). `+` keeps the scope off the index.
-        let unfiltered = only_tags(q) && q.tags.is_empty() && q.reseller_id.is_none() && actor.partner_kind == PartnerKind::Distributor;
-        (where_clause(&mut ps, q, actor, now, if unfiltered { "+c.partner_id" } else { "c.partner_id" }), sort_expr(key), "c.id", "")
+        let unfiltered = only_tags(q)
+            && q.tags.is_empty()
+            && q.reseller_id.is_none()
+            && actor.partner_kind == PartnerKind::Distributor;
+        (
+            where_clause(&mut ps, q, actor, now, if unfiltered { "+c.partner_id" } else { "c.partner_id" }),
+            sort_expr(key),
+            "c.id",
+            "",
+        )
     };
     let dir = if q.descending { "DESC" } else { "ASC" };
     if let Some(c) = &q.cursor {
@@ -286,7 +313,9 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
         w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND {id_col} {op} {id}))");
     }
     let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
-    let inner = if by_tag { format!("{from} WHERE {w} ORDER BY k {dir}, id {dir} LIMIT {limit}") } else {
+    let inner = if by_tag {
+        format!("{from} WHERE {w} ORDER BY k {dir}, id {dir} LIMIT {limit}")
+    } else {
         format!("SELECT c.id AS id, {k} AS k FROM customers c WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}")
     };
     // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone.
@@ -325,16 +354,37 @@ pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<
     let b = f.budget.as_ref();
     let (mk, mfk) = mobile_keys(&c.mobile_country_code, &c.mobile);
     vec![
-        t(f.id.as_str()), t(f.partner_id.as_str()), t(f.association_type.as_str()), t(&c.associated_on.to_string()),
-        t(&c.account_name), t(&c.real_name), t(&c.mobile_country_code), t(&c.mobile), t(&c.email),
-        ot(c.account_manager.clone()), SqlValue::Int(f.verified_status.0), SqlValue::Int(c.customer_type), t(&c.level),
-        SqlValue::Int(f.frozen as i64), SqlValue::Int(f.auto_frozen as i64), ot(c.frozen_reason.clone()),
-        t(c.month_to_date_spend.currency.as_str()), ot(b.map(|b| b.budget_type.as_str().to_string())),
-        b.map_or(SqlValue::Null, |b| SqlValue::Int(b.amount.minor)), b.map_or(SqlValue::Null, |b| SqlValue::Int(b.used.minor)),
-        SqlValue::Int(b.is_some_and(|b| b.auto_freeze) as i64), SqlValue::Int(c.month_to_date_spend.minor),
-        ot(c.earliest_expiry.map(|e| e.to_string())), t(&created_at.to_string()),
-        t(&fold(&c.real_name)), t(&fold(&c.account_name)), ot(c.account_manager.as_deref().map(fold)), SqlValue::Text(mk), SqlValue::Text(mfk),
-        t(&bigrams(&fold(&c.real_name))), t(&bigrams(&fold(&c.account_name))),
+        t(f.id.as_str()),
+        t(f.partner_id.as_str()),
+        t(f.association_type.as_str()),
+        t(&c.associated_on.to_string()),
+        t(&c.account_name),
+        t(&c.real_name),
+        t(&c.mobile_country_code),
+        t(&c.mobile),
+        t(&c.email),
+        ot(c.account_manager.clone()),
+        SqlValue::Int(f.verified_status.0),
+        SqlValue::Int(c.customer_type),
+        t(&c.level),
+        SqlValue::Int(f.frozen as i64),
+        SqlValue::Int(f.auto_frozen as i64),
+        ot(c.frozen_reason.clone()),
+        t(c.month_to_date_spend.currency.as_str()),
+        ot(b.map(|b| b.budget_type.as_str().to_string())),
+        b.map_or(SqlValue::Null, |b| SqlValue::Int(b.amount.minor)),
+        b.map_or(SqlValue::Null, |b| SqlValue::Int(b.used.minor)),
+        SqlValue::Int(b.is_some_and(|b| b.auto_freeze) as i64),
+        SqlValue::Int(c.month_to_date_spend.minor),
+        ot(c.earliest_expiry.map(|e| e.to_string())),
+        t(&created_at.to_string()),
+        t(&fold(&c.real_name)),
+        t(&fold(&c.account_name)),
+        ot(c.account_manager.as_deref().map(fold)),
+        SqlValue::Text(mk),
+        SqlValue::Text(mfk),
+        t(&bigrams(&fold(&c.real_name))),
+        t(&bigrams(&fold(&c.account_name))),
     ]
 }
 

@@ -18,7 +18,10 @@ pub const CLEAR: &str = "DELETE FROM guards";
 /// A guard row: the batch fails with `code` unless the SQL expression `condition` is true. A NULL
 /// (e.g. a missing row) counts as false.
 pub fn guard(code: Code, condition: &str, params: Vec<SqlValue>) -> Statement {
-    Statement { sql: format!("INSERT INTO guards (code, ok) VALUES ('{}', coalesce(({condition}), 0))", code.as_str()), params }
+    Statement {
+        sql: format!("INSERT INTO guards (code, ok) VALUES ('{}', coalesce(({condition}), 0))", code.as_str()),
+        params,
+    }
 }
 
 /// The code of the guard that failed a batch, from the database's error text
@@ -53,14 +56,26 @@ pub fn order_pending(order_id: &str) -> Statement {
 /// request's clock and cannot change between the read and the write.
 pub fn relied_on(customer: &CustomerId, relied_on: &ReliedOn) -> Vec<Statement> {
     let mut v = vec![
-        guard(Code::CustomerAutoFrozen, "SELECT auto_frozen = 0 FROM customers WHERE id = ?1", vec![text(customer.as_str())]),
+        guard(
+            Code::CustomerAutoFrozen,
+            "SELECT auto_frozen = 0 FROM customers WHERE id = ?1",
+            vec![text(customer.as_str())],
+        ),
         guard(Code::CustomerFrozen, "SELECT frozen = 0 FROM customers WHERE id = ?1", vec![text(customer.as_str())]),
     ];
     if let Some(p) = &relied_on.distributor_permission {
-        v.push(guard(Code::DistributorPermissionRevoked, "SELECT revoked_at IS NULL FROM distributor_permissions WHERE id = ?1", vec![text(p.as_str())]));
+        v.push(guard(
+            Code::DistributorPermissionRevoked,
+            "SELECT revoked_at IS NULL FROM distributor_permissions WHERE id = ?1",
+            vec![text(p.as_str())],
+        ));
     }
     if let Some(a) = &relied_on.authorization {
-        v.push(guard(Code::AuthorizationRevoked, "SELECT status = 'approved' FROM authorizations WHERE id = ?1", vec![text(a.as_str())]));
+        v.push(guard(
+            Code::AuthorizationRevoked,
+            "SELECT status = 'approved' FROM authorizations WHERE id = ?1",
+            vec![text(a.as_str())],
+        ));
     }
     v
 }
@@ -68,7 +83,11 @@ pub fn relied_on(customer: &CustomerId, relied_on: &ReliedOn) -> Vec<Statement> 
 /// A write made through a switch-role session: the session has not ended (Switch Role, or its
 /// credential was revoked), and what it relies on still holds ([`relied_on`]).
 pub fn acting(session: &SessionId, customer: &CustomerId, relied: &ReliedOn) -> Vec<Statement> {
-    let mut v = vec![guard(Code::SessionEnded, "SELECT ended_at IS NULL FROM sessions WHERE id = ?1", vec![text(session.as_str())])];
+    let mut v = vec![guard(
+        Code::SessionEnded,
+        "SELECT ended_at IS NULL FROM sessions WHERE id = ?1",
+        vec![text(session.as_str())],
+    )];
     v.extend(relied_on(customer, relied));
     v
 }

@@ -47,11 +47,16 @@ impl Params {
 pub(crate) fn migrated() -> rusqlite::Connection {
     let c = rusqlite::Connection::open_in_memory().expect("in-memory SQLite");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("migrations/").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("migrations/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
     files.sort();
     assert!(files.len() >= 16);
     for f in files {
-        c.execute_batch(&std::fs::read_to_string(&f).expect("migration text")).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        c.execute_batch(&std::fs::read_to_string(&f).expect("migration text"))
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }
     c
 }
@@ -59,7 +64,10 @@ pub(crate) fn migrated() -> rusqlite::Connection {
 /// Runs `stmts` as one transaction, as a D1 batch does: all or nothing. Per statement, the rows it
 /// changed and the rows it returned (`RETURNING`); the error text on failure (host tests only).
 #[cfg(test)]
-pub(crate) fn run_batch(c: &mut rusqlite::Connection, stmts: &[Statement]) -> Result<Vec<(usize, Vec<Vec<rusqlite::types::Value>>)>, String> {
+pub(crate) fn run_batch(
+    c: &mut rusqlite::Connection,
+    stmts: &[Statement],
+) -> Result<Vec<(usize, Vec<Vec<rusqlite::types::Value>>)>, String> {
     let tx = c.transaction().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for s in stmts {
@@ -73,7 +81,12 @@ pub(crate) fn run_batch(c: &mut rusqlite::Connection, stmts: &[Statement]) -> Re
         let mut rows = st.query(params).map_err(|e| e.to_string())?;
         let mut got = Vec::new();
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-            got.push((0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?);
+            got.push(
+                (0..n)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| e.to_string())?,
+            );
         }
         drop(rows);
         drop(st);

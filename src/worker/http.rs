@@ -32,7 +32,8 @@ pub struct Ctx {
 
 /// `n` bytes from the platform's CSPRNG (`crypto.getRandomValues`).
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
-    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).map_err(|_| fault("crypto", "missing"))?;
+    let crypto =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).map_err(|_| fault("crypto", "missing"))?;
     let f: js_sys::Function = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
         .ok()
         .and_then(|f| f.dyn_into().ok())
@@ -46,7 +47,14 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
 
 impl Ctx {
     /// An audit event by a partner user.
-    pub fn partner_event(&self, actor: &Actor, customer: Option<&CustomerId>, action: Action, target: &str, detail: Value) -> AuditEvent {
+    pub fn partner_event(
+        &self,
+        actor: &Actor,
+        customer: Option<&CustomerId>,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
         AuditEvent {
             at: self.now,
             request_id: self.request_id.clone(),
@@ -61,7 +69,14 @@ impl Ctx {
     }
 
     /// An audit event by a customer (through a consent link), filed under the partner concerned.
-    pub fn customer_event(&self, partner: &PartnerId, customer: &CustomerId, action: Action, target: &str, detail: Value) -> AuditEvent {
+    pub fn customer_event(
+        &self,
+        partner: &PartnerId,
+        customer: &CustomerId,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
         AuditEvent {
             at: self.now,
             request_id: self.request_id.clone(),
@@ -87,7 +102,10 @@ impl Ctx {
         let (kind, secret) = portal::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
         let found = match kind {
             Credential::ApiKey => db::partners::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
-            Credential::PortalToken => db::partners::actor_by_portal_token(&self.db, &portal::token_hash(secret), &self.now.to_string()).await?,
+            Credential::PortalToken => {
+                db::partners::actor_by_portal_token(&self.db, &portal::token_hash(secret), &self.now.to_string())
+                    .await?
+            }
         };
         let (actor, id, expires_at) = found.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
         if let Some(o) = cross_origin(req, &self.origin) {

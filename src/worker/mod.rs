@@ -53,7 +53,8 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         let mut r = error_response(&e);
         let data = e.data.as_ref();
         // Every 429 says when to retry (RFC 6585); a code without its own figure says a minute.
-        let retry = data.and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()).or((e.http_status() == 429).then_some(60));
+        let retry =
+            data.and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()).or((e.http_status() == 429).then_some(60));
         if let Some(secs) = retry {
             let _ = r.headers_mut().set("Retry-After", &secs.max(1).to_string());
         }
@@ -105,7 +106,12 @@ fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError
     };
     let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
     // `wrangler secret put SESSION_SECRET` in production; `.dev.vars` (or `--var`) locally.
-    let session_secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).or_else(|_| env.var("SESSION_SECRET").map(|v| v.to_string()))
-        .ok().filter(|s| s.len() >= 32).map(String::into_bytes);
+    let session_secret = env
+        .secret("SESSION_SECRET")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("SESSION_SECRET").map(|v| v.to_string()))
+        .ok()
+        .filter(|s| s.len() >= 32)
+        .map(String::into_bytes);
     Ok(Ctx { db, request_id, now, dev, origin, session_secret })
 }

@@ -20,13 +20,34 @@ fn defaults_newest_association_first_20_per_page() {
 #[test]
 fn every_filter_parses() {
     let q = CustomerQuery::decode(&pairs(&[
-        ("auto_frozen", "false"), ("frozen", "true"), ("association_type", "3"), ("associated_from", "2025-01-01T00:00:00Z"),
-        ("associated_to", "2026-01-01T00:00:00Z"), ("customer_name", "  Acme "), ("account_name", "ACME"), ("customer_id", &"a".repeat(32)),
-        ("account_manager", "Zhang"), ("spend_min", "0"), ("spend_max", "100000"), ("expiry_from", "2026-01-01T00:00:00Z"),
-        ("expiry_to", "2027-01-01T00:00:00Z"), ("mobile", "+86 138-1234-5678"), ("budget_usage_min", "75"), ("budget_usage_max", "100"),
-        ("tag", "vip"), ("tag", "gov"), ("tag", "vip"), ("can_order", "true"), ("authorization", "active"),
-        ("authorization_expiring_before", "2027-01-01T00:00:00Z"), ("reseller_id", &"b".repeat(32)), ("sort", "budget_usage"), ("order", "desc"), ("limit", "100"),
-    ])).unwrap();
+        ("auto_frozen", "false"),
+        ("frozen", "true"),
+        ("association_type", "3"),
+        ("associated_from", "2025-01-01T00:00:00Z"),
+        ("associated_to", "2026-01-01T00:00:00Z"),
+        ("customer_name", "  Acme "),
+        ("account_name", "ACME"),
+        ("customer_id", &"a".repeat(32)),
+        ("account_manager", "Zhang"),
+        ("spend_min", "0"),
+        ("spend_max", "100000"),
+        ("expiry_from", "2026-01-01T00:00:00Z"),
+        ("expiry_to", "2027-01-01T00:00:00Z"),
+        ("mobile", "+86 138-1234-5678"),
+        ("budget_usage_min", "75"),
+        ("budget_usage_max", "100"),
+        ("tag", "vip"),
+        ("tag", "gov"),
+        ("tag", "vip"),
+        ("can_order", "true"),
+        ("authorization", "active"),
+        ("authorization_expiring_before", "2027-01-01T00:00:00Z"),
+        ("reseller_id", &"b".repeat(32)),
+        ("sort", "budget_usage"),
+        ("order", "desc"),
+        ("limit", "100"),
+    ]))
+    .unwrap();
     assert_eq!(q.customer_name.as_deref(), Some("acme"), "trimmed and folded");
     assert_eq!(q.account_name.as_deref(), Some("acme"));
     assert_eq!(q.tags, vec!["vip", "gov"], "duplicates dropped");
@@ -37,17 +58,38 @@ fn every_filter_parses() {
 #[test]
 fn invalid_filters_name_their_field() {
     let e = CustomerQuery::decode(&pairs(&[
-        ("limit", "0"), ("frozen", "yes"), ("customer_id", "XYZ"), ("spend_min", "10"), ("spend_max", "5"), ("color", "red"),
-        ("associated_from", "2026-02-01T00:00:00Z"), ("associated_to", "2026-01-01T00:00:00Z"), ("mobile", "12ab"), ("sort", "real_name"),
-        ("cursor", "!!"), ("order", "up"), ("budget_usage_min", "-1"), ("association_type", "2"), ("sort", "mtd_spend"),
-    ])).unwrap_err();
+        ("limit", "0"),
+        ("frozen", "yes"),
+        ("customer_id", "XYZ"),
+        ("spend_min", "10"),
+        ("spend_max", "5"),
+        ("color", "red"),
+        ("associated_from", "2026-02-01T00:00:00Z"),
+        ("associated_to", "2026-01-01T00:00:00Z"),
+        ("mobile", "12ab"),
+        ("sort", "real_name"),
+        ("cursor", "!!"),
+        ("order", "up"),
+        ("budget_usage_min", "-1"),
+        ("association_type", "2"),
+        ("sort", "mtd_spend"),
+    ]))
+    .unwrap_err();
     assert_eq!(e.code, Code::ValidationFailed);
     let got = codes_at(&e);
     for (path, code) in [
-        (r#"["limit"]"#, Code::OutOfRange), (r#"["frozen"]"#, Code::InvalidValue), (r#"["customer_id"]"#, Code::InvalidFormat),
-        (r#"["spend_max"]"#, Code::OutOfRange), (r#"["color"]"#, Code::UnknownField), (r#"["associated_to"]"#, Code::OutOfRange),
-        (r#"["mobile"]"#, Code::InvalidFormat), (r#"["sort"]"#, Code::InvalidValue), (r#"["cursor"]"#, Code::InvalidFormat),
-        (r#"["order"]"#, Code::InvalidValue), (r#"["budget_usage_min"]"#, Code::OutOfRange), (r#"["association_type"]"#, Code::InvalidValue),
+        (r#"["limit"]"#, Code::OutOfRange),
+        (r#"["frozen"]"#, Code::InvalidValue),
+        (r#"["customer_id"]"#, Code::InvalidFormat),
+        (r#"["spend_max"]"#, Code::OutOfRange),
+        (r#"["color"]"#, Code::UnknownField),
+        (r#"["associated_to"]"#, Code::OutOfRange),
+        (r#"["mobile"]"#, Code::InvalidFormat),
+        (r#"["sort"]"#, Code::InvalidValue),
+        (r#"["cursor"]"#, Code::InvalidFormat),
+        (r#"["order"]"#, Code::InvalidValue),
+        (r#"["budget_usage_min"]"#, Code::OutOfRange),
+        (r#"["association_type"]"#, Code::InvalidValue),
         (r#"["sort"]"#, Code::Duplicate),
     ] {
         assert!(got.contains(&(path.to_string(), code)), "{path} {code:?} not in {got:?}");
@@ -65,7 +107,11 @@ fn cursors_round_trip_and_are_bound_to_their_query() {
     let back = CustomerQuery::decode(&pairs(&[("sort", "mtd_spend"), ("frozen", "false"), ("cursor", &text)])).unwrap();
     assert_eq!(back.cursor, Some(c));
     // Another filter, sort or order: refused.
-    for other in [&[("sort", "mtd_spend"), ("frozen", "true")][..], &[("sort", "mtd_spend"), ("frozen", "false"), ("order", "desc")], &[("sort", "budget_usage"), ("frozen", "false")]] {
+    for other in [
+        &[("sort", "mtd_spend"), ("frozen", "true")][..],
+        &[("sort", "mtd_spend"), ("frozen", "false"), ("order", "desc")],
+        &[("sort", "budget_usage"), ("frozen", "false")],
+    ] {
         let mut p = pairs(other);
         p.push(("cursor".into(), text.clone()));
         assert!(CustomerQuery::decode(&p).is_err(), "{other:?}");

@@ -56,7 +56,9 @@ fn at_most_five_guesses_are_claimed_per_code() {
     let mut c = db();
     let now = t0().plus(10);
     let hash = current_hash(&c);
-    let wins = (0..20).filter(|_| run_batch(&mut c, &[claim_guess(&id(), &hash, now)]).expect("claim")[0].1.len() == 1).count();
+    let wins = (0..20)
+        .filter(|_| run_batch(&mut c, &[claim_guess(&id(), &hash, now)]).expect("claim")[0].1.len() == 1)
+        .count();
     assert_eq!(wins, MAX_CODE_ATTEMPTS as usize);
 }
 

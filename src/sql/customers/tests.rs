@@ -28,7 +28,17 @@ fn now() -> Timestamp {
     Timestamp::parse("2026-06-15T12:00:00Z").unwrap()
 }
 
-const NAMES: &[&str] = &["Acme Trading", "ACME Robotics", "Zhang Wei Foods", "示例科技有限公司", "示例物流", "Müller GmbH", "MÜLLER Bau", "O'Brien & Co", "trade-line"];
+const NAMES: &[&str] = &[
+    "Acme Trading",
+    "ACME Robotics",
+    "Zhang Wei Foods",
+    "示例科技有限公司",
+    "示例物流",
+    "Müller GmbH",
+    "MÜLLER Bau",
+    "O'Brien & Co",
+    "trade-line",
+];
 const MANAGERS: &[&str] = &["am_zhang", "am_li", "AM_Garcia"];
 const TAGS: &[&str] = &["vip", "gov", "trial", "edu"];
 const MOBILES: &[&str] = &["13812345678", "13912345678", "07700900123"];
@@ -37,9 +47,18 @@ const CCS: &[&str] = &["0086", "0044", "+1"];
 fn conn() -> Connection {
     // Every migration, in order, as wrangler applies them: a new one cannot be forgotten here.
     let c = crate::sql::migrated();
-    for (id, kind, dist) in [(D, "distributor", None), (R1, "reseller", Some(D)), (R2, "reseller", Some(D)), (D2, "distributor", None), (R3, "reseller", Some(D2))] {
-        c.execute("INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
-            rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())]).unwrap();
+    for (id, kind, dist) in [
+        (D, "distributor", None),
+        (R1, "reseller", Some(D)),
+        (R2, "reseller", Some(D)),
+        (D2, "distributor", None),
+        (R3, "reseller", Some(D2)),
+    ] {
+        c.execute(
+            "INSERT INTO partners (id, kind, name, distributor_id, created_at) VALUES (?1, ?2, 'p', ?3, 'x')",
+            rusqlite::params![pid(id).as_str(), kind, dist.map(|d| pid(d).as_str().to_string())],
+        )
+        .unwrap();
     }
     c
 }
@@ -65,48 +84,102 @@ fn ts(days: i64) -> Timestamp {
 
 fn customer_strategy() -> impl Strategy<Value = Customer> {
     (
-        (0usize..NAMES.len(), 0usize..NAMES.len(), prop::option::of(0usize..MANAGERS.len()), 0usize..MOBILES.len(), 0usize..CCS.len()),
-        (prop_oneof![Just(R1), Just(R1), Just(R2), Just(D), Just(R3)], prop::bool::weighted(0.8), -400i64..0, prop::option::of(-30i64..400)),
+        (
+            0usize..NAMES.len(),
+            0usize..NAMES.len(),
+            prop::option::of(0usize..MANAGERS.len()),
+            0usize..MOBILES.len(),
+            0usize..CCS.len(),
+        ),
+        (
+            prop_oneof![Just(R1), Just(R1), Just(R2), Just(D), Just(R3)],
+            prop::bool::weighted(0.8),
+            -400i64..0,
+            prop::option::of(-30i64..400),
+        ),
         (prop::bool::weighted(0.15), prop::bool::weighted(0.08), prop_oneof![4 => Just(2i64), 1 => -1i64..=3]),
-        (prop::option::of((prop_oneof![1 => Just(0i64), 4 => 1i64..4], 0i64..6)), 0i64..5, prop::collection::vec(0usize..TAGS.len(), 0..3)),
+        (
+            prop::option::of((prop_oneof![1 => Just(0i64), 4 => 1i64..4], 0i64..6)),
+            0i64..5,
+            prop::collection::vec(0usize..TAGS.len(), 0..3),
+        ),
     )
-        .prop_map(|((n, a, m, mob, cc), (owner, reseller_mode, assoc_days, expiry), (frozen, auto, verified), (budget, spend, tags))| {
-            let usd = Currency::parse("USD").unwrap();
-            let mut tags: Vec<String> = tags.into_iter().map(|i| TAGS[i].to_string()).collect();
-            tags.sort();
-            tags.dedup();
-            Customer {
-                facts: CustomerFacts {
-                    id: CustomerId::from_bytes(&[0; 16]), // set later, unique
-                    partner_id: pid(owner),
-                    partner_distributor_id: match owner { R1 | R2 => Some(pid(D)), R3 => Some(pid(D2)), _ => None },
-                    association_type: if reseller_mode { AssociationType::Reseller } else { AssociationType::Referral },
-                    frozen: frozen || auto,
-                    auto_frozen: auto,
-                    verified_status: VerifiedStatus::parse(verified).unwrap(),
-                    budget: budget.map(|(a, u)| Budget { budget_type: BudgetType::Monthly, amount: Money::new(a * 1000, usd), used: Money::new(u * 250, usd), auto_freeze: false }),
-                },
-                account_name: format!("{}_acct", NAMES[a].split(' ').next().unwrap()),
-                real_name: NAMES[n].to_string(),
-                mobile_country_code: CCS[cc].to_string(),
-                mobile: MOBILES[mob].to_string(),
-                email: "x@example.com".into(),
-                associated_on: ts(assoc_days),
-                account_manager: m.map(|i| MANAGERS[i].to_string()),
-                customer_type: 1,
-                level: "V1".into(),
-                frozen_reason: None,
-                month_to_date_spend: Money::new(spend * 10_000, usd),
-                earliest_expiry: expiry.map(ts),
-                tags,
-            }
-        })
+        .prop_map(
+            |(
+                (n, a, m, mob, cc),
+                (owner, reseller_mode, assoc_days, expiry),
+                (frozen, auto, verified),
+                (budget, spend, tags),
+            )| {
+                let usd = Currency::parse("USD").unwrap();
+                let mut tags: Vec<String> = tags.into_iter().map(|i| TAGS[i].to_string()).collect();
+                tags.sort();
+                tags.dedup();
+                Customer {
+                    facts: CustomerFacts {
+                        id: CustomerId::from_bytes(&[0; 16]), // set later, unique
+                        partner_id: pid(owner),
+                        partner_distributor_id: match owner {
+                            R1 | R2 => Some(pid(D)),
+                            R3 => Some(pid(D2)),
+                            _ => None,
+                        },
+                        association_type: if reseller_mode {
+                            AssociationType::Reseller
+                        } else {
+                            AssociationType::Referral
+                        },
+                        frozen: frozen || auto,
+                        auto_frozen: auto,
+                        verified_status: VerifiedStatus::parse(verified).unwrap(),
+                        budget: budget.map(|(a, u)| Budget {
+                            budget_type: BudgetType::Monthly,
+                            amount: Money::new(a * 1000, usd),
+                            used: Money::new(u * 250, usd),
+                            auto_freeze: false,
+                        }),
+                    },
+                    account_name: format!("{}_acct", NAMES[a].split(' ').next().unwrap()),
+                    real_name: NAMES[n].to_string(),
+                    mobile_country_code: CCS[cc].to_string(),
+                    mobile: MOBILES[mob].to_string(),
+                    email: "x@example.com".into(),
+                    associated_on: ts(assoc_days),
+                    account_manager: m.map(|i| MANAGERS[i].to_string()),
+                    customer_type: 1,
+                    level: "V1".into(),
+                    frozen_reason: None,
+                    month_to_date_spend: Money::new(spend * 10_000, usd),
+                    earliest_expiry: expiry.map(ts),
+                    tags,
+                }
+            },
+        )
 }
 
 fn world_strategy() -> impl Strategy<Value = World> {
     // Biased towards grants that pass, so that "can order" is often true and every clause of its SQL matters.
-    let perms = prop::collection::vec((0usize..40, prop::bool::weighted(0.7), prop::bool::weighted(0.7), prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)], prop_oneof![3 => Just(R1), 1 => Just(R2)]), 0..6);
-    let auths = prop::collection::vec((0usize..40, prop_oneof![2 => Just(R1), 1 => Just(R2), 1 => Just(D)], prop_oneof![2 => Just(1u8), 1 => 0u8..5], prop::bool::weighted(0.7), -3i64..20, prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)]), 10..60);
+    let perms = prop::collection::vec(
+        (
+            0usize..40,
+            prop::bool::weighted(0.7),
+            prop::bool::weighted(0.7),
+            prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+            prop_oneof![3 => Just(R1), 1 => Just(R2)],
+        ),
+        0..6,
+    );
+    let auths = prop::collection::vec(
+        (
+            0usize..40,
+            prop_oneof![2 => Just(R1), 1 => Just(R2), 1 => Just(D)],
+            prop_oneof![2 => Just(1u8), 1 => 0u8..5],
+            prop::bool::weighted(0.7),
+            -3i64..20,
+            prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+        ),
+        10..60,
+    );
     (prop::collection::vec(customer_strategy(), 0..40), perms, auths).prop_map(|(mut customers, perms, auths)| {
         for (i, c) in customers.iter_mut().enumerate() {
             let mut b = [0u8; 16];
@@ -116,37 +189,58 @@ fn world_strategy() -> impl Strategy<Value = World> {
         }
         let n = customers.len().max(1);
         let ids: Vec<CustomerId> = customers.iter().map(|c| c.facts.id.clone()).collect();
-        let perms = perms.into_iter().enumerate().map(|(i, (ci, all, order, state, reseller))| DistributorPermission {
-            id: PermissionId::from_bytes(&[i as u8; 12]),
-            distributor_id: pid(D),
-            reseller_id: pid(reseller),
-            customer_id: if all || ids.is_empty() { None } else { Some(ids[ci % n].clone()) },
-            capabilities: Capabilities::new(if order { vec![Capability::Order] } else { vec![Capability::Om] }).unwrap(),
-            granted_by: None,
-            granted_at: ts(-30),
-            valid_until: (state == 1).then(|| ts(-1)),
-            revoked_at: (state == 2).then(|| ts(-2)),
-            revoke_reason: None,
-        }).collect();
-        let auths = auths.into_iter().enumerate().filter(|_| !ids.is_empty()).map(|(i, (ci, partner, status, order, days, age))| {
-            let status = [AuthStatus::Pending, AuthStatus::Approved, AuthStatus::Rejected, AuthStatus::Withdrawn, AuthStatus::Revoked][status as usize];
-            // Live, lapsed, or exactly at the consent link's end (which has lapsed).
-            let requested_at = [ts(-1), ts(-10), now().plus(-CONSENT_LINK_TTL)][age as usize];
-            CustomerAuthorization {
-                id: AuthorizationId::from_bytes(&[i as u8 + 100; 12]),
-                partner_id: pid(partner),
-                customer_id: ids[ci % n].clone(),
-                capabilities: Capabilities::new(if order { vec![Capability::Order, Capability::Om] } else { vec![Capability::Om] }).unwrap(),
-                requested_by: None,
-                requested_at,
-                valid_days: 30,
-                status,
-                decided_at: (status != AuthStatus::Pending).then(|| requested_at.plus(60)),
-                expires_at: (status == AuthStatus::Approved).then(|| ts(days)),
-                revoked_at: None,
-                reason: None,
-            }
-        }).collect();
+        let perms = perms
+            .into_iter()
+            .enumerate()
+            .map(|(i, (ci, all, order, state, reseller))| DistributorPermission {
+                id: PermissionId::from_bytes(&[i as u8; 12]),
+                distributor_id: pid(D),
+                reseller_id: pid(reseller),
+                customer_id: if all || ids.is_empty() { None } else { Some(ids[ci % n].clone()) },
+                capabilities: Capabilities::new(if order { vec![Capability::Order] } else { vec![Capability::Om] })
+                    .unwrap(),
+                granted_by: None,
+                granted_at: ts(-30),
+                valid_until: (state == 1).then(|| ts(-1)),
+                revoked_at: (state == 2).then(|| ts(-2)),
+                revoke_reason: None,
+            })
+            .collect();
+        let auths = auths
+            .into_iter()
+            .enumerate()
+            .filter(|_| !ids.is_empty())
+            .map(|(i, (ci, partner, status, order, days, age))| {
+                let status = [
+                    AuthStatus::Pending,
+                    AuthStatus::Approved,
+                    AuthStatus::Rejected,
+                    AuthStatus::Withdrawn,
+                    AuthStatus::Revoked,
+                ][status as usize];
+                // Live, lapsed, or exactly at the consent link's end (which has lapsed).
+                let requested_at = [ts(-1), ts(-10), now().plus(-CONSENT_LINK_TTL)][age as usize];
+                CustomerAuthorization {
+                    id: AuthorizationId::from_bytes(&[i as u8 + 100; 12]),
+                    partner_id: pid(partner),
+                    customer_id: ids[ci % n].clone(),
+                    capabilities: Capabilities::new(if order {
+                        vec![Capability::Order, Capability::Om]
+                    } else {
+                        vec![Capability::Om]
+                    })
+                    .unwrap(),
+                    requested_by: None,
+                    requested_at,
+                    valid_days: 30,
+                    status,
+                    decided_at: (status != AuthStatus::Pending).then(|| requested_at.plus(60)),
+                    expires_at: (status == AuthStatus::Approved).then(|| ts(days)),
+                    revoked_at: None,
+                    reason: None,
+                }
+            })
+            .collect();
         World { customers, perms, auths }
     })
 }
@@ -159,7 +253,13 @@ fn actor_strategy() -> impl Strategy<Value = Actor> {
         Just((R1, PartnerKind::Reseller, Some(D), Role::Viewer)),
         Just((R2, PartnerKind::Reseller, Some(D), Role::Admin)),
     ]
-    .prop_map(|(p, kind, dist, role)| Actor { user_id: UserId::from_bytes(&[9; 12]), partner_id: pid(p), partner_kind: kind, distributor_id: dist.map(pid), role })
+    .prop_map(|(p, kind, dist, role)| Actor {
+        user_id: UserId::from_bytes(&[9; 12]),
+        partner_id: pid(p),
+        partner_kind: kind,
+        distributor_id: dist.map(pid),
+        role,
+    })
 }
 
 /// Query parameters drawn from the same small pools as the data, so filters hit.
@@ -168,34 +268,78 @@ fn query_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
         let chars: Vec<char> = NAMES[n].chars().collect();
         let s = start.min(chars.len().saturating_sub(1));
         let part: String = chars[s..(s + len).min(chars.len())].iter().collect();
-        if upper { part.to_uppercase() } else { part }
+        if upper {
+            part.to_uppercase()
+        } else {
+            part
+        }
     });
-    let opt = |name: &'static str, values: BoxedStrategy<String>| prop::option::weighted(0.15, values).prop_map(move |v| v.map(|v| (name.to_string(), v))).boxed();
+    let opt = |name: &'static str, values: BoxedStrategy<String>| {
+        prop::option::weighted(0.15, values).prop_map(move |v| v.map(|v| (name.to_string(), v))).boxed()
+    };
     let day = |lo: i64, hi: i64| (lo..hi).prop_map(|d| ts(d).to_string()).boxed();
     let b = || prop_oneof![Just("true".to_string()), Just("false".to_string())].boxed();
     let filters = vec![
-        opt("auto_frozen", b()), opt("frozen", b()),
+        opt("auto_frozen", b()),
+        opt("frozen", b()),
         opt("association_type", prop_oneof![Just("1".to_string()), Just("3".to_string())].boxed()),
-        opt("associated_from", day(-400, 0)), opt("associated_to", day(-200, 1)),
-        opt("customer_name", name_part.clone().boxed()), opt("account_name", name_part.clone().prop_map(|s| s.to_lowercase()).boxed()),
-        opt("account_manager", prop_oneof![Just("am".to_string()), Just("ZHANG".to_string()), Just("garc".to_string()), Just("_l".to_string())].boxed()),
-        opt("spend_min", (0i64..5).prop_map(|n| (n * 10_000).to_string()).boxed()), opt("spend_max", (0i64..5).prop_map(|n| (n * 10_000 + 5000).to_string()).boxed()),
-        opt("expiry_from", day(-30, 200)), opt("expiry_to", day(100, 400)),
-        opt("mobile", (0usize..MOBILES.len(), 0usize..4).prop_map(|(m, form)| match form {
-            0 => MOBILES[m].to_string(),
-            1 => format!("+86 {}", MOBILES[m]),
-            2 => format!("0044-{}", &MOBILES[m][1..]),
-            _ => format!("1{}", MOBILES[m]),
-        }).boxed()),
-        opt("budget_usage_min", (0i64..160).prop_map(|n| n.to_string()).boxed()), opt("budget_usage_max", (50i64..200).prop_map(|n| n.to_string()).boxed()),
-        opt("tag", (0usize..TAGS.len()).prop_map(|i| TAGS[i].to_string()).boxed()), opt("tag", (0usize..TAGS.len()).prop_map(|i| TAGS[i].to_string()).boxed()),
+        opt("associated_from", day(-400, 0)),
+        opt("associated_to", day(-200, 1)),
+        opt("customer_name", name_part.clone().boxed()),
+        opt("account_name", name_part.clone().prop_map(|s| s.to_lowercase()).boxed()),
+        opt(
+            "account_manager",
+            prop_oneof![
+                Just("am".to_string()),
+                Just("ZHANG".to_string()),
+                Just("garc".to_string()),
+                Just("_l".to_string())
+            ]
+            .boxed(),
+        ),
+        opt("spend_min", (0i64..5).prop_map(|n| (n * 10_000).to_string()).boxed()),
+        opt("spend_max", (0i64..5).prop_map(|n| (n * 10_000 + 5000).to_string()).boxed()),
+        opt("expiry_from", day(-30, 200)),
+        opt("expiry_to", day(100, 400)),
+        opt(
+            "mobile",
+            (0usize..MOBILES.len(), 0usize..4)
+                .prop_map(|(m, form)| match form {
+                    0 => MOBILES[m].to_string(),
+                    1 => format!("+86 {}", MOBILES[m]),
+                    2 => format!("0044-{}", &MOBILES[m][1..]),
+                    _ => format!("1{}", MOBILES[m]),
+                })
+                .boxed(),
+        ),
+        opt("budget_usage_min", (0i64..160).prop_map(|n| n.to_string()).boxed()),
+        opt("budget_usage_max", (50i64..200).prop_map(|n| n.to_string()).boxed()),
+        opt("tag", (0usize..TAGS.len()).prop_map(|i| TAGS[i].to_string()).boxed()),
+        opt("tag", (0usize..TAGS.len()).prop_map(|i| TAGS[i].to_string()).boxed()),
         prop::option::weighted(0.35, b()).prop_map(|v| v.map(|v| ("can_order".to_string(), v))).boxed(),
-        opt("authorization", prop_oneof![Just("none".to_string()), Just("pending".to_string()), Just("active".to_string())].boxed()),
+        opt(
+            "authorization",
+            prop_oneof![Just("none".to_string()), Just("pending".to_string()), Just("active".to_string())].boxed(),
+        ),
         opt("authorization_expiring_before", day(-2, 12)),
         opt("reseller_id", prop_oneof![Just(pid(R1).to_string()), Just(pid(R2).to_string())].boxed()),
-        opt("sort", prop_oneof![Just("associated_on"), Just("mtd_spend"), Just("earliest_expiry"), Just("budget_usage"), Just("account_manager"), Just("customer_id")].prop_map(String::from).boxed()),
+        opt(
+            "sort",
+            prop_oneof![
+                Just("associated_on"),
+                Just("mtd_spend"),
+                Just("earliest_expiry"),
+                Just("budget_usage"),
+                Just("account_manager"),
+                Just("customer_id")
+            ]
+            .prop_map(String::from)
+            .boxed(),
+        ),
         opt("order", prop_oneof![Just("asc".to_string()), Just("desc".to_string())].boxed()),
-        prop::option::of((1i64..8).prop_map(|n| n.to_string())).prop_map(|v: Option<String>| v.map(|v| ("limit".to_string(), v))).boxed(),
+        prop::option::of((1i64..8).prop_map(|n| n.to_string()))
+            .prop_map(|v: Option<String>| v.map(|v| ("limit".to_string(), v)))
+            .boxed(),
     ];
     let general = filters.prop_map(|v| v.into_iter().flatten().collect::<Vec<_>>());
     // Queries answered from the tag index and the per-partner counts (migration 0010): nothing but
@@ -217,13 +361,22 @@ fn query_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
             v
         });
     // Tags with a 3+ character name: answered by one search over names and tags (migration 0015).
-    let name3 = (0usize..NAMES.len(), 0usize..4, 3usize..5, prop::bool::ANY, prop::bool::ANY).prop_map(|(n, start, len, upper, account)| {
-        let chars: Vec<char> = NAMES[n].chars().collect();
-        let s = start.min(chars.len().saturating_sub(3));
-        let part: String = chars[s..(s + len).min(chars.len())].iter().collect();
-        (if account { "account_name" } else { "customer_name" }.to_string(), if upper { part.to_uppercase() } else { part })
-    });
-    let tags_and_name = (prop::collection::vec(tag(), 1..3), name3, prop::option::of(prop_oneof![Just("associated_on"), Just("mtd_spend")]))
+    let name3 = (0usize..NAMES.len(), 0usize..4, 3usize..5, prop::bool::ANY, prop::bool::ANY).prop_map(
+        |(n, start, len, upper, account)| {
+            let chars: Vec<char> = NAMES[n].chars().collect();
+            let s = start.min(chars.len().saturating_sub(3));
+            let part: String = chars[s..(s + len).min(chars.len())].iter().collect();
+            (
+                if account { "account_name" } else { "customer_name" }.to_string(),
+                if upper { part.to_uppercase() } else { part },
+            )
+        },
+    );
+    let tags_and_name = (
+        prop::collection::vec(tag(), 1..3),
+        name3,
+        prop::option::of(prop_oneof![Just("associated_on"), Just("mtd_spend")]),
+    )
         .prop_map(|(tags, name, sort)| {
             let mut v = tags;
             v.push(name);
@@ -238,9 +391,14 @@ fn load(c: &Connection, w: &World) {
     let marks: Vec<String> = (1..=cols.split(',').count()).map(|i| format!("?{i}")).collect();
     for cu in &w.customers {
         let vals: Vec<rusqlite::types::Value> = row_values(cu, now()).iter().map(to_sql).collect();
-        c.execute(&format!("INSERT INTO customers ({cols}) VALUES ({})", marks.join(", ")), params_from_iter(vals)).unwrap();
+        c.execute(&format!("INSERT INTO customers ({cols}) VALUES ({})", marks.join(", ")), params_from_iter(vals))
+            .unwrap();
         for t in &cu.tags {
-            c.execute("INSERT INTO customer_tags (customer_id, tag) VALUES (?1, ?2)", rusqlite::params![cu.facts.id.as_str(), t]).unwrap();
+            c.execute(
+                "INSERT INTO customer_tags (customer_id, tag) VALUES (?1, ?2)",
+                rusqlite::params![cu.facts.id.as_str(), t],
+            )
+            .unwrap();
         }
     }
     for p in &w.perms {
@@ -264,18 +422,28 @@ fn stored_auths(c: &Connection, w: &World) -> Vec<CustomerAuthorization> {
 }
 
 fn rows_for(actor: &Actor, w: &World, auths: &[CustomerAuthorization]) -> Vec<QueryRow> {
-    w.customers.iter().filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())).map(|c| {
-        let report = crate::prerequisites::check(actor, &c.facts, &w.perms, auths, now());
-        let (auth_state, auth_expires_at) = auth_summary(&actor.partner_id, &c.facts.id, auths, now());
-        QueryRow { customer: c.clone(), can_order: report.can_order, auth_state, auth_expires_at }
-    }).collect()
+    w.customers
+        .iter()
+        .filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+        .map(|c| {
+            let report = crate::prerequisites::check(actor, &c.facts, &w.perms, auths, now());
+            let (auth_state, auth_expires_at) = auth_summary(&actor.partner_id, &c.facts.id, auths, now());
+            QueryRow { customer: c.clone(), can_order: report.can_order, auth_state, auth_expires_at }
+        })
+        .collect()
 }
 
 fn run_sql(c: &Connection, q: &CustomerQuery, actor: &Actor) -> (Vec<String>, i64) {
     let compiled = compile(q, actor, now());
     let mut st = c.prepare(&compiled.page_sql).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_sql));
-    let ids: Vec<String> = st.query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-    let total: i64 = c.query_row(&compiled.count_sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0)).unwrap();
+    let ids: Vec<String> = st
+        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let total: i64 = c
+        .query_row(&compiled.count_sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0))
+        .unwrap();
     (ids, total)
 }
 
@@ -333,41 +501,107 @@ fn boundaries_agree() {
     good.facts.verified_status = VerifiedStatus::VERIFIED;
     good.facts.budget = None;
     let perm = DistributorPermission {
-        id: PermissionId::from_bytes(&[1; 12]), distributor_id: pid(D), reseller_id: pid(R1), customer_id: None,
-        capabilities: Capabilities::all(), granted_by: None, granted_at: ts(-3), valid_until: None, revoked_at: None, revoke_reason: None,
+        id: PermissionId::from_bytes(&[1; 12]),
+        distributor_id: pid(D),
+        reseller_id: pid(R1),
+        customer_id: None,
+        capabilities: Capabilities::all(),
+        granted_by: None,
+        granted_at: ts(-3),
+        valid_until: None,
+        revoked_at: None,
+        revoke_reason: None,
     };
     let auth = CustomerAuthorization {
-        id: AuthorizationId::from_bytes(&[2; 12]), partner_id: pid(R1), customer_id: good.facts.id.clone(), capabilities: Capabilities::all(),
-        requested_by: None, requested_at: ts(-2), valid_days: 30, status: AuthStatus::Approved, decided_at: Some(ts(-2)), expires_at: Some(ts(5)),
-        revoked_at: None, reason: None,
+        id: AuthorizationId::from_bytes(&[2; 12]),
+        partner_id: pid(R1),
+        customer_id: good.facts.id.clone(),
+        capabilities: Capabilities::all(),
+        requested_by: None,
+        requested_at: ts(-2),
+        valid_days: 30,
+        status: AuthStatus::Approved,
+        decided_at: Some(ts(-2)),
+        expires_at: Some(ts(5)),
+        revoked_at: None,
+        reason: None,
     };
-    let actor = Actor { user_id: UserId::from_bytes(&[9; 12]), partner_id: pid(R1), partner_kind: PartnerKind::Reseller, distributor_id: Some(pid(D)), role: Role::Operator };
+    let actor = Actor {
+        user_id: UserId::from_bytes(&[9; 12]),
+        partner_id: pid(R1),
+        partner_kind: PartnerKind::Reseller,
+        distributor_id: Some(pid(D)),
+        role: Role::Operator,
+    };
     let usd = Currency::parse("USD").unwrap();
     let mut worlds: Vec<(&str, World)> = Vec::new();
-    let w = |c: Customer, p: DistributorPermission, a: CustomerAuthorization| World { customers: vec![c], perms: vec![p], auths: vec![a] };
+    let w = |c: Customer, p: DistributorPermission, a: CustomerAuthorization| World {
+        customers: vec![c],
+        perms: vec![p],
+        auths: vec![a],
+    };
     worlds.push(("all good", w(good.clone(), perm.clone(), auth.clone())));
     for v in [-1, 0, 1, 3] {
         let mut c = good.clone();
         c.facts.verified_status = VerifiedStatus(v);
         worlds.push(("verification", w(c, perm.clone(), auth.clone())));
     }
-    worlds.push(("permission ends now", w(good.clone(), DistributorPermission { valid_until: Some(now()), ..perm.clone() }, auth.clone())));
-    worlds.push(("permission revoked now", w(good.clone(), DistributorPermission { revoked_at: Some(now()), ..perm.clone() }, auth.clone())));
-    worlds.push(("authorization ends now", w(good.clone(), perm.clone(), CustomerAuthorization { expires_at: Some(now()), ..auth.clone() })));
-    worlds.push(("permission of another distributor", w(good.clone(), DistributorPermission { distributor_id: pid(D2), ..perm.clone() }, auth.clone())));
-    worlds.push(("O&M only permission", w(good.clone(), DistributorPermission { capabilities: Capabilities::new(vec![Capability::Om]).unwrap(), ..perm.clone() }, auth.clone())));
-    let pending = |age: i64| CustomerAuthorization { status: AuthStatus::Pending, decided_at: None, expires_at: None, requested_at: now().plus(-age), ..auth.clone() };
+    worlds.push((
+        "permission ends now",
+        w(good.clone(), DistributorPermission { valid_until: Some(now()), ..perm.clone() }, auth.clone()),
+    ));
+    worlds.push((
+        "permission revoked now",
+        w(good.clone(), DistributorPermission { revoked_at: Some(now()), ..perm.clone() }, auth.clone()),
+    ));
+    worlds.push((
+        "authorization ends now",
+        w(good.clone(), perm.clone(), CustomerAuthorization { expires_at: Some(now()), ..auth.clone() }),
+    ));
+    worlds.push((
+        "permission of another distributor",
+        w(good.clone(), DistributorPermission { distributor_id: pid(D2), ..perm.clone() }, auth.clone()),
+    ));
+    worlds.push((
+        "O&M only permission",
+        w(
+            good.clone(),
+            DistributorPermission { capabilities: Capabilities::new(vec![Capability::Om]).unwrap(), ..perm.clone() },
+            auth.clone(),
+        ),
+    ));
+    let pending = |age: i64| CustomerAuthorization {
+        status: AuthStatus::Pending,
+        decided_at: None,
+        expires_at: None,
+        requested_at: now().plus(-age),
+        ..auth.clone()
+    };
     worlds.push(("pending, lapses exactly now", w(good.clone(), perm.clone(), pending(CONSENT_LINK_TTL))));
     worlds.push(("pending, one second left", w(good.clone(), perm.clone(), pending(CONSENT_LINK_TTL - 1))));
     for (amount, used) in [(0, 0), (1000, 999), (1000, 1000), (3, 2)] {
         let mut c = good.clone();
-        c.facts.budget = Some(Budget { budget_type: BudgetType::OneTime, amount: Money::new(amount, usd), used: Money::new(used, usd), auto_freeze: false });
+        c.facts.budget = Some(Budget {
+            budget_type: BudgetType::OneTime,
+            amount: Money::new(amount, usd),
+            used: Money::new(used, usd),
+            auto_freeze: false,
+        });
         worlds.push(("budget edge", w(c, perm.clone(), auth.clone())));
     }
     let queries: Vec<Vec<(String, String)>> = [
-        vec![("can_order", "true")], vec![("can_order", "false")], vec![("authorization", "pending")], vec![("authorization", "none")],
-        vec![("authorization", "active")], vec![("authorization_expiring_before", &ts(6).to_string()[..])], vec![("budget_usage_min", "100")], vec![("budget_usage_max", "99")],
-    ].iter().map(|q| q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).collect();
+        vec![("can_order", "true")],
+        vec![("can_order", "false")],
+        vec![("authorization", "pending")],
+        vec![("authorization", "none")],
+        vec![("authorization", "active")],
+        vec![("authorization_expiring_before", &ts(6).to_string()[..])],
+        vec![("budget_usage_min", "100")],
+        vec![("budget_usage_max", "99")],
+    ]
+    .iter()
+    .map(|q| q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    .collect();
     for (name, world) in &worlds {
         for q in &queries {
             check_agreement(world, &actor, q).unwrap_or_else(|e| panic!("{name}, {q:?}: {e}"));
@@ -414,11 +648,18 @@ proptest! {
 #[test]
 fn usage_column_follows_budget_updates() {
     let c = conn();
-    let mut w = customer_strategy().new_tree(&mut proptest::test_runner::TestRunner::deterministic()).unwrap().current();
+    let mut w =
+        customer_strategy().new_tree(&mut proptest::test_runner::TestRunner::deterministic()).unwrap().current();
     w.facts.id = CustomerId::from_bytes(&[3; 16]);
-    w.facts.budget = Some(Budget { budget_type: BudgetType::Monthly, amount: Money::new(1000, Currency::USD), used: Money::new(100, Currency::USD), auto_freeze: false });
+    w.facts.budget = Some(Budget {
+        budget_type: BudgetType::Monthly,
+        amount: Money::new(1000, Currency::USD),
+        used: Money::new(100, Currency::USD),
+        auto_freeze: false,
+    });
     load(&c, &World { customers: vec![w], perms: vec![], auths: vec![] });
-    let usage = |c: &Connection| -> Option<i64> { c.query_row("SELECT usage_pct FROM customers", [], |r| r.get(0)).unwrap() };
+    let usage =
+        |c: &Connection| -> Option<i64> { c.query_row("SELECT usage_pct FROM customers", [], |r| r.get(0)).unwrap() };
     assert_eq!(usage(&c), Some(10));
     c.execute("UPDATE customers SET budget_used_minor = 999", []).unwrap();
     assert_eq!(usage(&c), Some(99));

@@ -41,7 +41,10 @@ fn customer() -> CustomerId {
 }
 
 fn relied_on() -> ReliedOn {
-    ReliedOn { distributor_permission: PermissionId::parse(PERMISSION), authorization: AuthorizationId::parse(AUTHORIZATION) }
+    ReliedOn {
+        distributor_permission: PermissionId::parse(PERMISSION),
+        authorization: AuthorizationId::parse(AUTHORIZATION),
+    }
 }
 
 /// A write that the guards protect: marks the order paid.
@@ -82,9 +85,21 @@ fn each_failing_guard_rolls_the_batch_back_with_its_own_code() {
         ("", Code::OrderNotPendingPayment, vec![order_pending("CS-missing")]),
         ("UPDATE sessions SET ended_at = 'now'", Code::SessionEnded, acting(&session, &customer(), &relied_on())),
         ("UPDATE customers SET frozen = 1", Code::CustomerFrozen, acting(&session, &customer(), &relied_on())),
-        ("UPDATE customers SET frozen = 1, auto_frozen = 1", Code::CustomerAutoFrozen, acting(&session, &customer(), &relied_on())),
-        ("UPDATE distributor_permissions SET revoked_at = 'now'", Code::DistributorPermissionRevoked, acting(&session, &customer(), &relied_on())),
-        ("UPDATE authorizations SET status = 'revoked'", Code::AuthorizationRevoked, acting(&session, &customer(), &relied_on())),
+        (
+            "UPDATE customers SET frozen = 1, auto_frozen = 1",
+            Code::CustomerAutoFrozen,
+            acting(&session, &customer(), &relied_on()),
+        ),
+        (
+            "UPDATE distributor_permissions SET revoked_at = 'now'",
+            Code::DistributorPermissionRevoked,
+            acting(&session, &customer(), &relied_on()),
+        ),
+        (
+            "UPDATE authorizations SET status = 'revoked'",
+            Code::AuthorizationRevoked,
+            acting(&session, &customer(), &relied_on()),
+        ),
     ];
     for (change, code, guards) in cases {
         let mut c = db();
@@ -102,9 +117,11 @@ fn the_reveal_window_counts_distinct_customers() {
     let mut c = db();
     let user = "usr_dddddddddddddddddddddddd";
     let now = Timestamp::parse("2026-06-01T12:00:00Z").expect("time");
-    let event = |id: &str, at: Timestamp| Statement {
+    let event = |id: &str, at: Timestamp| {
+        Statement {
         sql: "INSERT INTO audit_events (at, request_id, actor_kind, actor_user_id, action, target_id) VALUES (?1, 'r', 'partner_user', ?2, 'customer.revealed', ?3)".into(),
         params: vec![SqlValue::Text(at.to_string()), SqlValue::Text(user.into()), SqlValue::Text(id.into())],
+    }
     };
     let ids: Vec<String> = (0..30).map(|i| format!("{i:032x}")).collect();
     let first: Vec<&str> = ids[..20].iter().map(String::as_str).collect();
@@ -114,10 +131,14 @@ fn the_reveal_window_counts_distinct_customers() {
     run_batch(&mut c, &stmts).expect("events");
     let since = now.plus(-60);
     // The same 20 again (another column): still 20 distinct customers.
-    assert!(run_batch(&mut c, &[reveals(user, since, &first, 30), Statement { sql: CLEAR.into(), params: vec![] }]).is_ok());
+    assert!(
+        run_batch(&mut c, &[reveals(user, since, &first, 30), Statement { sql: CLEAR.into(), params: vec![] }]).is_ok()
+    );
     // 10 new ones make 30: allowed; an 11th is not.
     let ten: Vec<&str> = ids[20..30].iter().map(String::as_str).collect();
-    assert!(run_batch(&mut c, &[reveals(user, since, &ten, 30), Statement { sql: CLEAR.into(), params: vec![] }]).is_ok());
+    assert!(
+        run_batch(&mut c, &[reveals(user, since, &ten, 30), Statement { sql: CLEAR.into(), params: vec![] }]).is_ok()
+    );
     let eleven_new = [ten.clone(), vec!["ffffffffffffffffffffffffffffffff"]].concat();
     let err = run_batch(&mut c, &[reveals(user, since, &eleven_new, 30)]).expect_err("31 distinct customers");
     assert_eq!(failed_guard(&err), Some(Code::RateLimited));

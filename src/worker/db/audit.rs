@@ -39,7 +39,12 @@ pub fn append_if_changed(db: &D1Database, e: &AuditEvent) -> Result<D1PreparedSt
 /// Runs a conditional update (one that matches its row only in the expected state) together with
 /// its audit event, atomically: `Err(lost)` when the row had already moved on, and then nothing
 /// was written, the event included.
-pub async fn change_once(db: &D1Database, update: D1PreparedStatement, e: &AuditEvent, lost: crate::error::Code) -> Result<(), ApiError> {
+pub async fn change_once(
+    db: &D1Database,
+    update: D1PreparedStatement,
+    e: &AuditEvent,
+    lost: crate::error::Code,
+) -> Result<(), ApiError> {
     let changed = super::batch(db, vec![update, append_if_changed(db, e)?]).await?;
     if changed.first() == Some(&1) {
         Ok(())
@@ -49,7 +54,11 @@ pub async fn change_once(db: &D1Database, update: D1PreparedStatement, e: &Audit
 }
 
 /// A user's reveals since `since`: how many requests, and when the oldest was.
-pub async fn recent_reveals(db: &D1Database, user: &crate::ids::UserId, since: crate::time::Timestamp) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
+pub async fn recent_reveals(
+    db: &D1Database,
+    user: &crate::ids::UserId,
+    since: crate::time::Timestamp,
+) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
     #[derive(Deserialize)]
     struct Recent {
         n: i64,
@@ -107,7 +116,13 @@ pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
     let prev = head.map_or_else(|| GENESIS.to_string(), |h| h.hash);
     let stmts = crate::audit::seal(&pending, &prev)
         .into_iter()
-        .map(|(seq, p, h)| stmt(db, "UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE seq = ?1 AND hash IS NULL", args![seq, p, h]))
+        .map(|(seq, p, h)| {
+            stmt(
+                db,
+                "UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE seq = ?1 AND hash IS NULL",
+                args![seq, p, h],
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     super::batch(db, stmts).await.map(|_| ())
 }
@@ -117,16 +132,33 @@ pub async fn verify(db: &D1Database) -> Result<ChainReport, ApiError> {
     let mut prev = GENESIS.to_string();
     let (mut checked, mut unsealed, mut after) = (0, 0, 0i64);
     loop {
-        let page: Vec<Link> = all(db, "SELECT * FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT 2000", args![after]).await?;
+        let page: Vec<Link> =
+            all(db, "SELECT * FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT 2000", args![after]).await?;
         let Some(last) = page.last().map(|l| l.seq) else { break };
         let r = crate::audit::verify_chain(&page, &prev);
         checked += r.checked;
         unsealed += r.unsealed;
         if !r.ok || r.unsealed > 0 {
             // Unsealed events end the sealed part; anything sealed after them is a break.
-            let rest: i64 = if r.ok { super::first::<Count>(db, "SELECT count(*) AS n FROM audit_events WHERE seq > ?1 AND hash IS NOT NULL", args![last]).await?.map_or(0, |c| c.n) } else { 0 };
+            let rest: i64 = if r.ok {
+                super::first::<Count>(
+                    db,
+                    "SELECT count(*) AS n FROM audit_events WHERE seq > ?1 AND hash IS NOT NULL",
+                    args![last],
+                )
+                .await?
+                .map_or(0, |c| c.n)
+            } else {
+                0
+            };
             let broken = r.first_broken_seq.or((rest > 0).then_some(last + 1));
-            return Ok(ChainReport { ok: broken.is_none(), checked, unsealed, first_broken_seq: broken, head_hash: r.head_hash });
+            return Ok(ChainReport {
+                ok: broken.is_none(),
+                checked,
+                unsealed,
+                first_broken_seq: broken,
+                head_hash: r.head_hash,
+            });
         }
         prev = r.head_hash;
         after = last;
@@ -141,12 +173,19 @@ struct Count {
 
 /// Events about `customer` from every partner, newest first (the customer's own view).
 pub async fn list_for_customer(db: &D1Database, customer: &str, limit: i64) -> Result<Vec<Value>, ApiError> {
-    let rows: Vec<Row> = all(db, "SELECT * FROM audit_events WHERE customer_id = ?1 ORDER BY seq DESC LIMIT ?2", args![customer, limit]).await?;
+    let rows: Vec<Row> =
+        all(db, "SELECT * FROM audit_events WHERE customer_id = ?1 ORDER BY seq DESC LIMIT ?2", args![customer, limit])
+            .await?;
     Ok(rows.into_iter().map(view).collect())
 }
 
 /// Events about `partner` (its own actions, and customers' answers to its requests), newest first.
-pub async fn list_for_partner(db: &D1Database, partner: &str, customer: Option<&str>, limit: i64) -> Result<Vec<Value>, ApiError> {
+pub async fn list_for_partner(
+    db: &D1Database,
+    partner: &str,
+    customer: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Value>, ApiError> {
     let rows: Vec<Row> = all(
         db,
         "SELECT * FROM audit_events WHERE partner_id = ?1 AND (?2 IS NULL OR customer_id = ?2) ORDER BY seq DESC LIMIT ?3",

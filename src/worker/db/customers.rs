@@ -121,7 +121,11 @@ pub struct ListPage {
 }
 
 /// Runs a compiled customer query for `actor`.
-pub async fn list_page(db: &D1Database, compiled: &crate::sql::customers::Compiled, actor: &crate::partners::Actor) -> Result<ListPage, ApiError> {
+pub async fn list_page(
+    db: &D1Database,
+    compiled: &crate::sql::customers::Compiled,
+    actor: &crate::partners::Actor,
+) -> Result<ListPage, ApiError> {
     #[derive(Deserialize)]
     struct Hit {
         k: serde_json::Value,

@@ -50,7 +50,11 @@ fn perm(r: PermRow) -> Result<DistributorPermission, ApiError> {
 const PERM_COLS: &str = "id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until, revoked_at, revoke_reason";
 
 /// Every permission that could concern `reseller` acting for `customer` (any state).
-pub async fn permissions_for(db: &D1Database, reseller: &PartnerId, customer: &CustomerId) -> Result<Vec<DistributorPermission>, ApiError> {
+pub async fn permissions_for(
+    db: &D1Database,
+    reseller: &PartnerId,
+    customer: &CustomerId,
+) -> Result<Vec<DistributorPermission>, ApiError> {
     let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND (customer_id IS NULL OR customer_id = ?2) ORDER BY granted_at, id");
     all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
 }
@@ -64,13 +68,19 @@ pub fn permissions_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedSt
 
 /// The statement reading the authorizations of session `sid`'s customer to its partner.
 pub fn authorizations_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
-    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)
-        AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?1) ORDER BY requested_at DESC, id LIMIT 200");
+    let sql = format!(
+        "SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)
+        AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?1) ORDER BY requested_at DESC, id LIMIT 200"
+    );
     stmt(db, &sql, args![sid])
 }
 
 /// The permissions that could concern `reseller` acting for the customers of a query page.
-pub fn permissions_in_page(db: &D1Database, page: &crate::sql::customers::Compiled, reseller: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
+pub fn permissions_in_page(
+    db: &D1Database,
+    page: &crate::sql::customers::Compiled,
+    reseller: &PartnerId,
+) -> Result<D1PreparedStatement, ApiError> {
     let n = page.next_param();
     let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?{n} AND (customer_id IS NULL OR customer_id IN ({})) ORDER BY granted_at, id", page.page_ids());
     let mut args = super::from_sql(&page.page_params);
@@ -84,12 +94,20 @@ pub fn permissions_from(r: &worker::D1Result) -> Result<Vec<DistributorPermissio
 }
 
 /// Permissions granted by a distributor or received by a reseller (`partner`), optionally only for one reseller.
-pub async fn permissions_of(db: &D1Database, partner: &PartnerId, reseller: Option<&PartnerId>) -> Result<Vec<DistributorPermission>, ApiError> {
+pub async fn permissions_of(
+    db: &D1Database,
+    partner: &PartnerId,
+    reseller: Option<&PartnerId>,
+) -> Result<Vec<DistributorPermission>, ApiError> {
     let sql = format!(
         "SELECT {PERM_COLS} FROM distributor_permissions WHERE (distributor_id = ?1 OR reseller_id = ?1) AND (?2 IS NULL OR reseller_id = ?2)
          ORDER BY granted_at DESC, id LIMIT 500"
     );
-    all::<PermRow>(db, &sql, args![partner.as_str(), reseller.map(|r| r.as_str())]).await?.into_iter().map(perm).collect()
+    all::<PermRow>(db, &sql, args![partner.as_str(), reseller.map(|r| r.as_str())])
+        .await?
+        .into_iter()
+        .map(perm)
+        .collect()
 }
 
 /// One permission by id.
@@ -111,7 +129,13 @@ pub fn insert_permission(db: &D1Database, p: &DistributorPermission) -> Result<D
 }
 
 /// Revokes a permission unless already revoked.
-pub fn revoke_permission(db: &D1Database, id: &PermissionId, by: &UserId, at: Timestamp, reason: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
+pub fn revoke_permission(
+    db: &D1Database,
+    id: &PermissionId,
+    by: &UserId,
+    at: Timestamp,
+    reason: Option<&str>,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE distributor_permissions SET revoked_at = ?2, revoked_by = ?3, revoke_reason = ?4 WHERE id = ?1 AND revoked_at IS NULL",
@@ -172,16 +196,27 @@ fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
 const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
 
 /// Authorizations of `customer`, optionally only those given to `partner`, newest first.
-pub async fn authorizations_for(db: &D1Database, customer: &CustomerId, partner: Option<&PartnerId>) -> Result<Vec<CustomerAuthorization>, ApiError> {
+pub async fn authorizations_for(
+    db: &D1Database,
+    customer: &CustomerId,
+    partner: Option<&PartnerId>,
+) -> Result<Vec<CustomerAuthorization>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = ?1 AND (?2 IS NULL OR partner_id = ?2) ORDER BY requested_at DESC, id LIMIT 200");
     let rows = all::<AuthRow>(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())]).await?;
     rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
 }
 
 /// The authorizations given to `partner` by the customers of a query page.
-pub fn authorizations_in_page(db: &D1Database, page: &crate::sql::customers::Compiled, partner: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
+pub fn authorizations_in_page(
+    db: &D1Database,
+    page: &crate::sql::customers::Compiled,
+    partner: &PartnerId,
+) -> Result<D1PreparedStatement, ApiError> {
     let n = page.next_param();
-    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?{n} AND customer_id IN ({})", page.page_ids());
+    let sql = format!(
+        "SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?{n} AND customer_id IN ({})",
+        page.page_ids()
+    );
     let mut args = super::from_sql(&page.page_params);
     args.push(partner.as_str().into());
     stmt(db, &sql, args)
@@ -189,7 +224,11 @@ pub fn authorizations_in_page(db: &D1Database, page: &crate::sql::customers::Com
 
 /// Reads the rows of [`authorizations_in_page`].
 pub fn authorizations_from(r: &worker::D1Result) -> Result<Vec<CustomerAuthorization>, ApiError> {
-    r.results::<AuthRow>().map_err(|e| super::fault("decode authorizations", e))?.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
+    r.results::<AuthRow>()
+        .map_err(|e| super::fault("decode authorizations", e))?
+        .into_iter()
+        .map(|r| auth(r).map(|(a, _)| a))
+        .collect()
 }
 
 /// One authorization by id.
@@ -199,19 +238,30 @@ pub async fn authorization(db: &D1Database, id: &AuthorizationId) -> Result<Opti
 }
 
 /// The authorization a consent token opens, with its code state.
-pub async fn by_token_hash(db: &D1Database, hash: &str) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
+pub async fn by_token_hash(
+    db: &D1Database,
+    hash: &str,
+) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE consent_token_hash = ?1");
     first::<AuthRow>(db, &sql, args![hash]).await?.map(auth).transpose()
 }
 
 /// One authorization by id, with its code state.
-pub async fn by_id_with_code(db: &D1Database, id: &AuthorizationId) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
+pub async fn by_id_with_code(
+    db: &D1Database,
+    id: &AuthorizationId,
+) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
     first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()
 }
 
 /// Inserts a pending request with its consent token and code hashes.
-pub fn insert_authorization(db: &D1Database, a: &CustomerAuthorization, token_hash: &str, code: &CodeState) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_authorization(
+    db: &D1Database,
+    a: &CustomerAuthorization,
+    token_hash: &str,
+    code: &CodeState,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO authorizations (id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, consent_token_hash, code_hash, code_expires_at, code_attempts)
@@ -224,7 +274,13 @@ pub fn insert_authorization(db: &D1Database, a: &CustomerAuthorization, token_ha
 }
 
 /// Moves a pending authorization to `status` (withdrawn, rejected) with an optional reason.
-pub fn close_pending(db: &D1Database, id: &AuthorizationId, status: AuthStatus, at: Timestamp, reason: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
+pub fn close_pending(
+    db: &D1Database,
+    id: &AuthorizationId,
+    status: AuthStatus,
+    at: Timestamp,
+    reason: Option<&str>,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE authorizations SET status = ?2, decided_at = ?3, reason = ?4 WHERE id = ?1 AND status = 'pending'",
@@ -243,7 +299,12 @@ pub fn approve(db: &D1Database, a: &CustomerAuthorization, code_hash: &str) -> R
 }
 
 /// Revokes an approved authorization.
-pub fn revoke(db: &D1Database, id: &AuthorizationId, at: Timestamp, reason: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn revoke(
+    db: &D1Database,
+    id: &AuthorizationId,
+    at: Timestamp,
+    reason: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE authorizations SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE id = ?1 AND status = 'approved'",

@@ -4,8 +4,8 @@
 pub mod audit;
 pub mod customers;
 pub mod grants;
-pub mod outbox;
 pub mod orders;
+pub mod outbox;
 pub mod partners;
 pub mod quotes;
 
@@ -106,7 +106,10 @@ pub fn prepared(db: &D1Database, s: &crate::sql::Statement) -> Result<D1Prepared
 
 /// Runs statements atomically (D1 `batch` is one transaction) and returns each statement's result.
 /// A batch failed by a guard (`crate::sql::guards`) is that guard's error, not a fault.
-pub async fn batch_results(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, ApiError> {
+pub async fn batch_results(
+    db: &D1Database,
+    stmts: Vec<D1PreparedStatement>,
+) -> Result<Vec<worker::D1Result>, ApiError> {
     db.batch(stmts).await.map_err(|e| {
         let text = e.to_string();
         match crate::sql::guards::failed_guard(&text) {
@@ -124,7 +127,11 @@ pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<V
 
 /// Runs a batch whose first statements are guards (`crate::sql::guards`): the guard table is emptied
 /// by its last statement. Fails with the first failing guard's code, and then nothing was written.
-pub async fn guarded(db: &D1Database, guards: Vec<crate::sql::Statement>, writes: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
+pub async fn guarded(
+    db: &D1Database,
+    guards: Vec<crate::sql::Statement>,
+    writes: Vec<D1PreparedStatement>,
+) -> Result<Vec<usize>, ApiError> {
     let mut stmts = guards.iter().map(|g| prepared(db, g)).collect::<Result<Vec<_>, _>>()?;
     let skip = stmts.len();
     stmts.extend(writes);
@@ -155,8 +162,23 @@ pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Ti
 /// Row counts of every table (dev mode only).
 pub async fn table_counts(db: &D1Database) -> Result<serde_json::Value, ApiError> {
     // D1 caps compound SELECTs at a few terms, so one row of scalar subqueries instead of UNION ALL.
-    const TABLES: [&str; 15] = ["partners", "partner_users", "api_keys", "customers", "customer_tags", "distributor_permissions", "authorizations", "outbox", "audit_events", "quotes",
-        "sessions", "orders", "resources", "idempotency_keys", "dev_pings"];
+    const TABLES: [&str; 15] = [
+        "partners",
+        "partner_users",
+        "api_keys",
+        "customers",
+        "customer_tags",
+        "distributor_permissions",
+        "authorizations",
+        "outbox",
+        "audit_events",
+        "quotes",
+        "sessions",
+        "orders",
+        "resources",
+        "idempotency_keys",
+        "dev_pings",
+    ];
     let cols: Vec<String> = TABLES.iter().map(|t| format!("(SELECT count(*) FROM {t}) AS {t}")).collect();
     let row: Option<serde_json::Value> = first(db, &format!("SELECT {}", cols.join(", ")), Vec::new()).await?;
     Ok(row.unwrap_or(serde_json::Value::Null))

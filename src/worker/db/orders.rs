@@ -3,8 +3,8 @@
 use super::{all, first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
-use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, SessionId, UserId};
 use crate::idempotency::Stored;
+use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, SessionId, UserId};
 use crate::orders::{Order, Resource};
 use crate::partners::Role;
 use crate::portal::{Credential, CredentialRef};
@@ -96,12 +96,21 @@ fn session_from_row(r: SessionRow) -> Result<Session, ApiError> {
         source_role: stored("role", Role::parse(&r.source_role))?,
         scopes: SCOPES.to_vec(),
         relied_on: ReliedOn {
-            distributor_permission: r.permission_id.as_deref().map(|p| stored("permission id", PermissionId::parse(p))).transpose()?,
-            authorization: r.authorization_id.as_deref().map(|a| stored("authorization id", AuthorizationId::parse(a))).transpose()?,
+            distributor_permission: r
+                .permission_id
+                .as_deref()
+                .map(|p| stored("permission id", PermissionId::parse(p)))
+                .transpose()?,
+            authorization: r
+                .authorization_id
+                .as_deref()
+                .map(|a| stored("authorization id", AuthorizationId::parse(a)))
+                .transpose()?,
         },
         started_at: t("session started_at", &r.started_at)?,
         expires_at: t("session expires_at", &r.expires_at)?,
-        end_reason: ended_at.map(|_| r.end_reason.as_deref().and_then(EndReason::parse).unwrap_or(EndReason::SwitchRole)),
+        end_reason: ended_at
+            .map(|_| r.end_reason.as_deref().and_then(EndReason::parse).unwrap_or(EndReason::SwitchRole)),
         ended_at,
         started_with: match (r.credential_kind.as_deref(), r.credential_id) {
             (Some("api_key"), Some(id)) => Some(CredentialRef { kind: Credential::ApiKey, id }),
@@ -113,13 +122,24 @@ fn session_from_row(r: SessionRow) -> Result<Session, ApiError> {
 
 /// Ends a live session (Switch Role); changes no row if it had already ended.
 pub fn end_session(db: &D1Database, id: &SessionId, at: Timestamp) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "UPDATE sessions SET ended_at = ?2, end_reason = 'switch_role' WHERE id = ?1 AND ended_at IS NULL", args![id.as_str(), at.to_string()])
+    stmt(
+        db,
+        "UPDATE sessions SET ended_at = ?2, end_reason = 'switch_role' WHERE id = ?1 AND ended_at IS NULL",
+        args![id.as_str(), at.to_string()],
+    )
 }
 
 /// Claims `key` for a request: inserts it `in_flight`, or takes over a row past its retention, or an
 /// `in_flight` row whose request died (older than `STALE_IN_FLIGHT`, same body). Changes one row when
 /// the claim succeeded.
-pub fn claim_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, key: &str, fingerprint: &str, now: Timestamp) -> Result<D1PreparedStatement, ApiError> {
+pub fn claim_key(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    key: &str,
+    fingerprint: &str,
+    now: Timestamp,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO idempotency_keys (partner_id, customer_id, key, fingerprint, state, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, 'in_flight', ?5, ?6)
@@ -141,7 +161,12 @@ struct KeyRow {
 }
 
 /// What is stored under `key`.
-pub async fn stored_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, key: &str) -> Result<Option<Stored>, ApiError> {
+pub async fn stored_key(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    key: &str,
+) -> Result<Option<Stored>, ApiError> {
     let row: Option<KeyRow> = first(db, "SELECT fingerprint, state, status, body FROM idempotency_keys WHERE partner_id = ?1 AND customer_id = ?2 AND key = ?3", args![partner.as_str(), customer.as_str(), key]).await?;
     Ok(row.map(|r| match (r.state.as_str(), r.status, r.body) {
         ("done", Some(status), Some(body)) => Stored::Done { fingerprint: r.fingerprint, status: status as u16, body },
@@ -150,12 +175,28 @@ pub async fn stored_key(db: &D1Database, partner: &PartnerId, customer: &Custome
 }
 
 /// Forgets an in-flight key whose request failed before writing anything, so it can be retried.
-pub fn release_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, key: &str) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "DELETE FROM idempotency_keys WHERE partner_id = ?1 AND customer_id = ?2 AND key = ?3 AND state = 'in_flight'", args![partner.as_str(), customer.as_str(), key])
+pub fn release_key(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    key: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "DELETE FROM idempotency_keys WHERE partner_id = ?1 AND customer_id = ?2 AND key = ?3 AND state = 'in_flight'",
+        args![partner.as_str(), customer.as_str(), key],
+    )
 }
 
 /// Marks the key done with the answer to replay (in the batch that writes the order).
-pub fn finish_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, key: &str, status: u16, body: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn finish_key(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    key: &str,
+    status: u16,
+    body: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE idempotency_keys SET state = 'done', status = ?4, body = ?5 WHERE partner_id = ?1 AND customer_id = ?2 AND key = ?3",
@@ -164,7 +205,12 @@ pub fn finish_key(db: &D1Database, partner: &PartnerId, customer: &CustomerId, k
 }
 
 /// Counts `amount` into the customer's month-to-date spend and budget, freezing it when asked.
-pub fn spend(db: &D1Database, customer: &CustomerId, amount: i64, freeze: bool) -> Result<D1PreparedStatement, ApiError> {
+pub fn spend(
+    db: &D1Database,
+    customer: &CustomerId,
+    amount: i64,
+    freeze: bool,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE customers SET mtd_spend_minor = mtd_spend_minor + ?2,
@@ -177,7 +223,12 @@ pub fn spend(db: &D1Database, customer: &CustomerId, amount: i64, freeze: bool) 
 }
 
 /// Inserts an order.
-pub fn insert_order(db: &D1Database, o: &Order, key: &str, draft: &serde_json::Value) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_order(
+    db: &D1Database,
+    o: &Order,
+    key: &str,
+    draft: &serde_json::Value,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO orders (order_id, customer_id, partner_id, service_type_code, region, status, amount_minor, currency, period_type, period_num, placed_by, session_id,
@@ -193,7 +244,12 @@ pub fn insert_order(db: &D1Database, o: &Order, key: &str, draft: &serde_json::V
 }
 
 /// Inserts a provisioned resource.
-pub fn insert_resource(db: &D1Database, r: &Resource, partner: &PartnerId, key: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_resource(
+    db: &D1Database,
+    r: &Resource,
+    partner: &PartnerId,
+    key: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO resources (resource_id, customer_id, partner_id, resource_name, region_code, availability_zone_code, service_type_code, resource_type_code,
@@ -233,7 +289,14 @@ const ORDER_COLS: &str = "order_id, customer_id, partner_id, service_type_code, 
 
 /// The order `id` of `partner`, with its stored draft, request, answer and idempotency key.
 pub async fn order(db: &D1Database, partner: &PartnerId, id: &str) -> Result<Option<FullOrderRow>, ApiError> {
-    first(db, &format!("SELECT {ORDER_COLS}, draft, upstream, idempotency_key FROM orders WHERE order_id = ?1 AND partner_id = ?2"), args![id, partner.as_str()]).await
+    first(
+        db,
+        &format!(
+            "SELECT {ORDER_COLS}, draft, upstream, idempotency_key FROM orders WHERE order_id = ?1 AND partner_id = ?2"
+        ),
+        args![id, partner.as_str()],
+    )
+    .await
 }
 
 /// An order with what paying it needs.
@@ -247,7 +310,13 @@ pub struct FullOrderRow {
 }
 
 /// Sets an order's status from `from` to `to` (changes no row if it moved on); `paid` sets the payment time.
-pub fn set_status(db: &D1Database, id: &str, from: i64, to: i64, paid: Option<Timestamp>) -> Result<D1PreparedStatement, ApiError> {
+pub fn set_status(
+    db: &D1Database,
+    id: &str,
+    from: i64,
+    to: i64,
+    paid: Option<Timestamp>,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE orders SET status = ?3, payment_time = coalesce(?4, payment_time) WHERE order_id = ?1 AND status = ?2",
@@ -302,7 +371,12 @@ pub struct ResourceRow {
 }
 
 /// Resources provisioned on behalf of `customer` by `partner`, newest first.
-pub async fn list_resources(db: &D1Database, partner: &PartnerId, customer: &CustomerId, billing: Option<&str>) -> Result<Vec<ResourceRow>, ApiError> {
+pub async fn list_resources(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    billing: Option<&str>,
+) -> Result<Vec<ResourceRow>, ApiError> {
     all(
         db,
         "SELECT resource_id, customer_id, resource_name, region_code, availability_zone_code, service_type_code, resource_type_code, resource_spec_code, billing,
@@ -325,7 +399,12 @@ pub struct Enablement {
 }
 
 /// `partner`'s pay-per-use enablements, newest first.
-pub async fn enablements(db: &D1Database, partner: &PartnerId, customer: Option<&str>, limit: i64) -> Result<Vec<Enablement>, ApiError> {
+pub async fn enablements(
+    db: &D1Database,
+    partner: &PartnerId,
+    customer: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Enablement>, ApiError> {
     all(
         db,
         "SELECT min(effective_time) AS at, customer_id, service_type_code, group_concat(resource_id, ',') AS resource_ids, placed_by, session_id

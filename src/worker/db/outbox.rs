@@ -10,7 +10,14 @@ use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
 /// Records a message.
-pub fn insert(db: &D1Database, id: &MessageId, at: Timestamp, customer: &CustomerId, m: &Message, request_id: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert(
+    db: &D1Database,
+    id: &MessageId,
+    at: Timestamp,
+    customer: &CustomerId,
+    m: &Message,
+    request_id: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -20,7 +27,14 @@ pub fn insert(db: &D1Database, id: &MessageId, at: Timestamp, customer: &Custome
 
 /// Records a message only if the previous statement of the batch changed exactly one row (the
 /// message belongs to a conditional change that may lose a race).
-pub fn insert_if_changed(db: &D1Database, id: &MessageId, at: Timestamp, customer: &CustomerId, m: &Message, request_id: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_if_changed(
+    db: &D1Database,
+    id: &MessageId,
+    at: Timestamp,
+    customer: &CustomerId,
+    m: &Message,
+    request_id: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE changes() = 1",

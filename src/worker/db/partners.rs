@@ -88,8 +88,17 @@ pub async fn actor_by_portal_token(db: &D1Database, hash: &str, now: &str) -> Re
 }
 
 /// Revokes a portal token of `partner` (changes no row if unknown or already revoked).
-pub fn revoke_portal_token(db: &D1Database, partner: &str, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "UPDATE portal_tokens SET revoked_at = ?3 WHERE id = ?2 AND partner_id = ?1 AND revoked_at IS NULL", args![partner, id, at])
+pub fn revoke_portal_token(
+    db: &D1Database,
+    partner: &str,
+    id: &str,
+    at: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE portal_tokens SET revoked_at = ?3 WHERE id = ?2 AND partner_id = ?1 AND revoked_at IS NULL",
+        args![partner, id, at],
+    )
 }
 
 /// A portal token's metadata (never its hash).
@@ -147,7 +156,11 @@ pub async fn origins(db: &D1Database, partner: &str) -> Result<Vec<String>, ApiE
     struct O {
         origin: String,
     }
-    Ok(all::<O>(db, "SELECT origin FROM partner_origins WHERE partner_id = ?1 ORDER BY origin", args![partner]).await?.into_iter().map(|o| o.origin).collect())
+    Ok(all::<O>(db, "SELECT origin FROM partner_origins WHERE partner_id = ?1 ORDER BY origin", args![partner])
+        .await?
+        .into_iter()
+        .map(|o| o.origin)
+        .collect())
 }
 
 /// Whether any partner allows `origin` (for preflights, which carry no credentials).
@@ -156,14 +169,20 @@ pub async fn origin_known(db: &D1Database, origin: &str) -> Result<bool, ApiErro
     struct N {
         n: i64,
     }
-    Ok(first::<N>(db, "SELECT count(*) AS n FROM partner_origins WHERE origin = ?1", args![origin]).await?.is_some_and(|r| r.n > 0))
+    Ok(first::<N>(db, "SELECT count(*) AS n FROM partner_origins WHERE origin = ?1", args![origin])
+        .await?
+        .is_some_and(|r| r.n > 0))
 }
 
 /// Statements replacing `partner`'s origins with `list`.
 pub fn set_origins(db: &D1Database, partner: &str, list: &[String]) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let mut v = vec![stmt(db, "DELETE FROM partner_origins WHERE partner_id = ?1", args![partner])?];
     for o in list {
-        v.push(stmt(db, "INSERT INTO partner_origins (partner_id, origin) VALUES (?1, ?2)", args![partner, o.as_str()])?);
+        v.push(stmt(
+            db,
+            "INSERT INTO partner_origins (partner_id, origin) VALUES (?1, ?2)",
+            args![partner, o.as_str()],
+        )?);
     }
     Ok(v)
 }
@@ -207,7 +226,12 @@ pub async fn reseller_facts(db: &D1Database, id: &PartnerId) -> Result<Option<Re
 
 /// The resellers under a distributor.
 pub async fn resellers_of(db: &D1Database, distributor: &str) -> Result<Vec<PartnerRow>, ApiError> {
-    all(db, "SELECT id, kind, name, distributor_id FROM partners WHERE distributor_id = ?1 ORDER BY name", args![distributor]).await
+    all(
+        db,
+        "SELECT id, kind, name, distributor_id FROM partners WHERE distributor_id = ?1 ORDER BY name",
+        args![distributor],
+    )
+    .await
 }
 
 /// A partner user as shown by the API.
@@ -258,8 +282,19 @@ pub async fn key_of_partner(db: &D1Database, partner: &str, id: &str) -> Result<
 }
 
 /// Inserts a key (only its hash).
-pub fn insert_key(db: &D1Database, id: &ApiKeyId, user: &str, hash: &str, label: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "INSERT INTO api_keys (id, user_id, key_hash, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", args![id.as_str(), user, hash, label, at])
+pub fn insert_key(
+    db: &D1Database,
+    id: &ApiKeyId,
+    user: &str,
+    hash: &str,
+    label: &str,
+    at: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO api_keys (id, user_id, key_hash, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        args![id.as_str(), user, hash, label, at],
+    )
 }
 
 /// Revokes a key if not yet revoked.

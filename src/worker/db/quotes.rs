@@ -47,5 +47,10 @@ pub struct Row {
 
 /// The quote `id` of `partner`, if any.
 pub async fn by_id(db: &D1Database, partner: &str, id: &QuoteId) -> Result<Option<Row>, ApiError> {
-    first(db, "SELECT draft, draft_sha256, quote, created_at, expires_at FROM quotes WHERE id = ?1 AND partner_id = ?2", args![id.as_str(), partner]).await
+    first(
+        db,
+        "SELECT draft, draft_sha256, quote, created_at, expires_at FROM quotes WHERE id = ?1 AND partner_id = ?2",
+        args![id.as_str(), partner],
+    )
+    .await
 }

@@ -27,7 +27,9 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     let mut d = Decoder::new();
     let parsed = (|| {
         let mut o = d.object(&body, vec![])?;
-        let user = d.required(&mut o, "user_id").and_then(|(v, p)| d.parsed(v, &p, "a user id (usr_ + 24 hex)", UserId::parse));
+        let user = d
+            .required(&mut o, "user_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "a user id (usr_ + 24 hex)", UserId::parse));
         let label = d.required(&mut o, "label").and_then(|(v, p)| d.text(v, &p, 1, 64));
         d.close(o);
         Some((user?, label?))
@@ -37,13 +39,26 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     actor.require_own_user(user.as_ref().map(|u| u.partner_id.as_str()))?;
     let secret = api_key_secret(&random_bytes()?);
     let id = ApiKeyId::from_bytes(&random_bytes()?);
-    let event = ctx.partner_event(&actor, None, Action::ApiKeyCreated, id.as_str(), json!({"user_id": user_id, "label": label}));
-    db::batch(&ctx.db, vec![
-        partners::insert_key(&ctx.db, &id, user_id.as_str(), &api_key_hash(&secret), &label, &ctx.now.to_string())?,
-        audit::append(&ctx.db, &event)?,
-    ]).await?;
-    json(201, &json!({"id": id, "user_id": user_id, "label": label, "created_at": ctx.now, "key": secret,
-                      "note": "Store this key now: it is shown only once."}))
+    let event = ctx.partner_event(
+        &actor,
+        None,
+        Action::ApiKeyCreated,
+        id.as_str(),
+        json!({"user_id": user_id, "label": label}),
+    );
+    db::batch(
+        &ctx.db,
+        vec![
+            partners::insert_key(&ctx.db, &id, user_id.as_str(), &api_key_hash(&secret), &label, &ctx.now.to_string())?,
+            audit::append(&ctx.db, &event)?,
+        ],
+    )
+    .await?;
+    json(
+        201,
+        &json!({"id": id, "user_id": user_id, "label": label, "created_at": ctx.now, "key": secret,
+                      "note": "Store this key now: it is shown only once."}),
+    )
 }
 
 /// `POST /v1/api-keys/{id}/revoke`: the key stops working at once, so do the portal tokens it
@@ -51,12 +66,21 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
 pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.api_key_actor(req).await?;
     // Visibility before role: a key of another partner is `not_found` whatever the caller's role.
-    let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     actor.require(Ability::ManageApiKeys)?;
     no_fields(&json_body(req).await?)?;
     if key.revoked_at.is_some() {
         return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
     }
     let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
-    super::revoke_credential(ctx, &key.id, partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?, &event, Code::ApiKeyAlreadyRevoked).await
+    super::revoke_credential(
+        ctx,
+        &key.id,
+        partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?,
+        &event,
+        Code::ApiKeyAlreadyRevoked,
+    )
+    .await
 }

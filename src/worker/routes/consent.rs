@@ -33,13 +33,16 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
     let (auth, code) = open(ctx, token).await?;
     let partner = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?;
     let customer = customer_of(ctx, &auth).await?;
-    json(200, &json!({
-        "authorization": auth.view(ctx.now),
-        "partner": partner,
-        "customer": {"id": customer.facts.id, "account_name": crate::masking::name(&customer.account_name),
-                     "mobile": crate::masking::mobile(&customer.mobile)},
-        "code": {"expires_at": code.expires_at, "attempts_left": code.attempts_left(), "codes_left": (consent::MAX_CODES - code.codes_sent).max(0)},
-    }))
+    json(
+        200,
+        &json!({
+            "authorization": auth.view(ctx.now),
+            "partner": partner,
+            "customer": {"id": customer.facts.id, "account_name": crate::masking::name(&customer.account_name),
+                         "mobile": crate::masking::mobile(&customer.mobile)},
+            "code": {"expires_at": code.expires_at, "attempts_left": code.attempts_left(), "codes_left": (consent::MAX_CODES - code.codes_sent).max(0)},
+        }),
+    )
 }
 
 /// `GET /v1/consent/{token}/events`: what partners did on the customer's account (the audit events
@@ -63,14 +66,26 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
         "reject" => {
             may_decide(&auth, ctx.now)?;
             let reason = decode_reason(&body, false)?;
-            let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationRejected, auth.id.as_str(), json!({"reason": reason}));
+            let event = ctx.customer_event(
+                &auth.partner_id,
+                &auth.customer_id,
+                Action::AuthorizationRejected,
+                auth.id.as_str(),
+                json!({"reason": reason}),
+            );
             let stmt = grants::close_pending(&ctx.db, &auth.id, AuthStatus::Rejected, ctx.now, reason.as_deref())?;
             finish(ctx, &auth, stmt, &event, Code::ConsentAlreadyDecided).await
         }
         "revoke" => {
             let reason = decode_reason(&body, true)?.unwrap_or_default();
             may_revoke(&auth, ctx.now)?;
-            let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationRevoked, auth.id.as_str(), json!({"reason": reason}));
+            let event = ctx.customer_event(
+                &auth.partner_id,
+                &auth.customer_id,
+                Action::AuthorizationRevoked,
+                auth.id.as_str(),
+                json!({"reason": reason}),
+            );
             let stmt = grants::revoke(&ctx.db, &auth.id, ctx.now, &reason)?;
             finish(ctx, &auth, stmt, &event, Code::AuthorizationNotActive).await
         }
@@ -79,7 +94,13 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
 }
 
 /// Runs a conditional update with its audit event; `lost` when the row had already moved on.
-async fn finish(ctx: &Ctx, auth: &CustomerAuthorization, stmt: worker::D1PreparedStatement, event: &crate::audit::AuditEvent, lost: Code) -> Res {
+async fn finish(
+    ctx: &Ctx,
+    auth: &CustomerAuthorization,
+    stmt: worker::D1PreparedStatement,
+    event: &crate::audit::AuditEvent,
+    lost: Code,
+) -> Res {
     audit::change_once(&ctx.db, stmt, event, lost).await?;
     let auth = grants::authorization(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     json(200, &auth.view(ctx.now))
@@ -106,30 +127,65 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
     consent::may_guess(auth, code, ctx.now)?;
     let claim = db::prepared(&ctx.db, &sql::consent::claim_guess(&auth.id, &code.hash, ctx.now))?;
     let results = db::batch_results(&ctx.db, vec![claim]).await?;
-    let claimed: Option<Claimed> = results.first().map(|r| r.results::<Claimed>()).transpose().map_err(|e| db::fault("decode claim", e))?.and_then(|v| v.into_iter().next());
+    let claimed: Option<Claimed> = results
+        .first()
+        .map(|r| r.results::<Claimed>())
+        .transpose()
+        .map_err(|e| db::fault("decode claim", e))?
+        .and_then(|v| v.into_iter().next());
     let Some(claimed) = claimed else {
         // Another request changed the code or took the last guess meanwhile: explain from the row as it is now.
-        let (auth, now_code) = grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        let (auth, now_code) =
+            grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
         consent::may_guess(&auth, &now_code, ctx.now)?;
-        return Err(ApiError::with_message(Code::VerificationCodeExpired, "A newer code was sent; use the newest code."));
+        return Err(ApiError::with_message(
+            Code::VerificationCodeExpired,
+            "A newer code was sent; use the newest code.",
+        ));
     };
     let after = CodeState { attempts: claimed.code_attempts, guesses: claimed.guesses, ..code.clone() };
     if consent::code_matches(&code.hash, &auth.id, &approval.code) {
         let approved = crate::grants::approve(auth, approval, ctx.now);
-        let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationApproved, auth.id.as_str(),
-            json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}));
+        let event = ctx.customer_event(
+            &auth.partner_id,
+            &auth.customer_id,
+            Action::AuthorizationApproved,
+            auth.id.as_str(),
+            json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}),
+        );
         let stmt = grants::approve(&ctx.db, &approved, &code.hash)?;
         return finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await;
     }
-    let failed = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeFailed, auth.id.as_str(), json!({"attempts_left": after.attempts_left()}));
-    let locked = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::AuthorizationLocked, auth.id.as_str(), json!({"wrong_guesses": consent::MAX_WRONG_GUESSES}));
-    let results = db::batch_results(&ctx.db, vec![
-        db::prepared(&ctx.db, &sql::consent::record_wrong(&auth.id))?,
-        audit::append(&ctx.db, &failed)?,
-        db::prepared(&ctx.db, &sql::consent::lock_if_exhausted(&auth.id, ctx.now))?,
-        audit::append_if_changed(&ctx.db, &locked)?,
-    ]).await?;
-    let wrong: Option<Wrong> = results.first().map(|r| r.results::<Wrong>()).transpose().map_err(|e| db::fault("decode wrong", e))?.and_then(|v| v.into_iter().next());
+    let failed = ctx.customer_event(
+        &auth.partner_id,
+        &auth.customer_id,
+        Action::ConsentCodeFailed,
+        auth.id.as_str(),
+        json!({"attempts_left": after.attempts_left()}),
+    );
+    let locked = ctx.customer_event(
+        &auth.partner_id,
+        &auth.customer_id,
+        Action::AuthorizationLocked,
+        auth.id.as_str(),
+        json!({"wrong_guesses": consent::MAX_WRONG_GUESSES}),
+    );
+    let results = db::batch_results(
+        &ctx.db,
+        vec![
+            db::prepared(&ctx.db, &sql::consent::record_wrong(&auth.id))?,
+            audit::append(&ctx.db, &failed)?,
+            db::prepared(&ctx.db, &sql::consent::lock_if_exhausted(&auth.id, ctx.now))?,
+            audit::append_if_changed(&ctx.db, &locked)?,
+        ],
+    )
+    .await?;
+    let wrong: Option<Wrong> = results
+        .first()
+        .map(|r| r.results::<Wrong>())
+        .transpose()
+        .map_err(|e| db::fault("decode wrong", e))?
+        .and_then(|v| v.into_iter().next());
     Err(consent::wrong_code_error(&after, wrong.map_or(0, |w| w.wrong_guesses)))
 }
 
@@ -140,21 +196,44 @@ async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, 
     no_fields(body)?;
     consent::may_resend(auth, code, ctx.now)?;
     let customer = customer_of(ctx, auth).await?;
-    let partner_name = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
+    let partner_name =
+        db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
     let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);
     let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
-    let event = ctx.customer_event(&auth.partner_id, &auth.customer_id, Action::ConsentCodeSent, auth.id.as_str(), json!({"codes_sent": state.codes_sent}));
-    let changed = db::batch(&ctx.db, vec![
-        db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now))?,
-        db::outbox::insert_if_changed(&ctx.db, &MessageId::from_bytes(&random_bytes()?), ctx.now, &auth.customer_id, &sms, &ctx.request_id)?,
-        audit::append_if_changed(&ctx.db, &event)?,
-    ]).await?;
+    let event = ctx.customer_event(
+        &auth.partner_id,
+        &auth.customer_id,
+        Action::ConsentCodeSent,
+        auth.id.as_str(),
+        json!({"codes_sent": state.codes_sent}),
+    );
+    let changed = db::batch(
+        &ctx.db,
+        vec![
+            db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now))?,
+            db::outbox::insert_if_changed(
+                &ctx.db,
+                &MessageId::from_bytes(&random_bytes()?),
+                ctx.now,
+                &auth.customer_id,
+                &sms,
+                &ctx.request_id,
+            )?,
+            audit::append_if_changed(&ctx.db, &event)?,
+        ],
+    )
+    .await?;
     if changed.first() != Some(&1) {
         // A concurrent request sent a code (or decided) first: explain from the row as it is now.
-        let (auth, now_code) = grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        let (auth, now_code) =
+            grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
         consent::may_resend(&auth, &now_code, ctx.now)?;
-        return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.").with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
+        return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
+            .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
     }
-    json(202, &json!({"code": {"expires_at": state.expires_at, "attempts_left": state.attempts_left(), "codes_left": (consent::MAX_CODES - state.codes_sent).max(0)}}))
+    json(
+        202,
+        &json!({"code": {"expires_at": state.expires_at, "attempts_left": state.attempts_left(), "codes_left": (consent::MAX_CODES - state.codes_sent).max(0)}}),
+    )
 }

@@ -2,12 +2,12 @@
 
 use super::Res;
 use crate::audit::Action;
+use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
 use crate::customers::Customer;
-use crate::masking::{reveal_refusal, reveal_targets, revealed, RevealRequest, REVEALS_PER_WINDOW, REVEAL_WINDOW};
 use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
+use crate::masking::{reveal_refusal, reveal_targets, revealed, RevealRequest, REVEALS_PER_WINDOW, REVEAL_WINDOW};
 use crate::partners::{Ability, Actor};
-use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
 use crate::prerequisites::{check, report_with_input, PrerequisiteInput};
 use crate::worker::db;
 use crate::worker::http::{json, json_body, query, Ctx};
@@ -33,7 +33,13 @@ pub async fn prerequisite_input(ctx: &Ctx, actor: &Actor, customer: &Customer) -
         Vec::new()
     };
     let authorizations = db::grants::authorizations_for(&ctx.db, &c.id, Some(&actor.partner_id)).await?;
-    Ok(PrerequisiteInput { now: ctx.now, actor: actor.clone(), customer: c.clone(), distributor_permissions, authorizations })
+    Ok(PrerequisiteInput {
+        now: ctx.now,
+        actor: actor.clone(),
+        customer: c.clone(),
+        distributor_permissions,
+        authorizations,
+    })
 }
 
 /// `GET /v1/customers?<filters>&sort=&order=&limit=&cursor=`: Customer Management. The 12 filters,
@@ -42,7 +48,8 @@ pub async fn prerequisite_input(ctx: &Ctx, actor: &Actor, customer: &Customer) -
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let pairs: Vec<(String, String)> = req.url().map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()).unwrap_or_default();
+    let pairs: Vec<(String, String)> =
+        req.url().map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()).unwrap_or_default();
     let q = CustomerQuery::decode(&pairs)?;
     let compiled = crate::sql::customers::compile(&q, &actor, ctx.now);
     let page = db::customers::list_page(&ctx.db, &compiled, &actor).await?;
@@ -55,12 +62,15 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
         })
         .collect();
     let total = page.total;
-    json(200, &json!({
-        "customers": items,
-        "total": total,
-        "limit": q.limit,
-        "next_cursor": next.map(|c| encode_cursor(&q, &c)),
-    }))
+    json(
+        200,
+        &json!({
+            "customers": items,
+            "total": total,
+            "limit": q.limit,
+            "next_cursor": next.map(|c| encode_cursor(&q, &c)),
+        }),
+    )
 }
 
 /// `GET /v1/customers/{id}`: one customer, masked.
@@ -81,7 +91,11 @@ pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
         None => false,
         Some("input") => true,
         Some(_) => {
-            return Err(ApiError::validation(vec![crate::error::FieldError::new(crate::error::path(&["include"]), Code::InvalidValue, "Only `input` can be included.")]))
+            return Err(ApiError::validation(vec![crate::error::FieldError::new(
+                crate::error::path(&["include"]),
+                Code::InvalidValue,
+                "Only `input` can be included.",
+            )]))
         }
     };
     let input = prerequisite_input(ctx, &actor, &c).await?;
@@ -117,7 +131,18 @@ pub async fn reveal(ctx: &Ctx, req: &mut Request, id: Option<&str>) -> Res {
     let detail = json!({"fields": request.fields, "reason": request.reason});
     let events = visible
         .iter()
-        .map(|c| db::audit::append(&ctx.db, &ctx.partner_event(&actor, Some(&c.facts.id), Action::CustomerRevealed, c.facts.id.as_str(), detail.clone())))
+        .map(|c| {
+            db::audit::append(
+                &ctx.db,
+                &ctx.partner_event(
+                    &actor,
+                    Some(&c.facts.id),
+                    Action::CustomerRevealed,
+                    c.facts.id.as_str(),
+                    detail.clone(),
+                ),
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let ids: Vec<&str> = visible.iter().map(|c| c.facts.id.as_str()).collect();
     let since = ctx.now.plus(-REVEAL_WINDOW);

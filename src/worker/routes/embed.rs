@@ -20,24 +20,39 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
     let actor = auth.actor;
     let ask = MintRequest::decode(&json_body(req).await?)?;
     let subject = ask.subject(&actor)?;
-    let user = partners::user(&ctx.db, subject.as_str()).await?.filter(|u| u.partner_id == actor.partner_id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let user = partners::user(&ctx.db, subject.as_str())
+        .await?
+        .filter(|u| u.partner_id == actor.partner_id.as_str())
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     let secret = portal::token_secret(&random_bytes()?);
     let id = PortalTokenId::from_bytes(&random_bytes()?);
     let expires = ask.expires(ctx.now);
-    let ev = ctx.partner_event(&actor, None, Action::PortalTokenCreated, id.as_str(), json!({"user_id": user.id, "expires_at": expires}));
-    db::batch(&ctx.db, vec![
-        partners::insert_portal_token(&ctx.db, &partners::NewPortalToken {
-            id: id.as_str(),
-            hash: &portal::token_hash(&secret),
-            user_id: &user.id,
-            partner_id: actor.partner_id.as_str(),
-            created_by: actor.user_id.as_str(),
-            api_key_id: &auth.credential.id,
-            created_at: &ctx.now.to_string(),
-            expires_at: &expires.to_string(),
-        })?,
-        audit::append(&ctx.db, &ev)?,
-    ])
+    let ev = ctx.partner_event(
+        &actor,
+        None,
+        Action::PortalTokenCreated,
+        id.as_str(),
+        json!({"user_id": user.id, "expires_at": expires}),
+    );
+    db::batch(
+        &ctx.db,
+        vec![
+            partners::insert_portal_token(
+                &ctx.db,
+                &partners::NewPortalToken {
+                    id: id.as_str(),
+                    hash: &portal::token_hash(&secret),
+                    user_id: &user.id,
+                    partner_id: actor.partner_id.as_str(),
+                    created_by: actor.user_id.as_str(),
+                    api_key_id: &auth.credential.id,
+                    created_at: &ctx.now.to_string(),
+                    expires_at: &expires.to_string(),
+                },
+            )?,
+            audit::append(&ctx.db, &ev)?,
+        ],
+    )
     .await?;
     json(201, &json!({"id": id, "token": secret, "user_id": user.id, "expires_at": expires}))
 }
@@ -46,7 +61,9 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
 /// the token stops working at once, and the switch-role sessions it started end.
 pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.api_key_actor(req).await?;
-    let token = partners::portal_token(&ctx.db, actor.partner_id.as_str(), id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let token = partners::portal_token(&ctx.db, actor.partner_id.as_str(), id)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     portal::may_revoke_token(&actor, &token.user_id, &token.created_by)?;
     no_fields(&json_body(req).await?)?;
     if token.revoked_at.is_some() {
@@ -69,7 +86,8 @@ pub async fn set_origins(ctx: &Ctx, req: &mut Request) -> Res {
     let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
     let list = portal::decode_origins(&json_body(req).await?)?;
-    let ev = ctx.partner_event(&actor, None, Action::OriginsChanged, actor.partner_id.as_str(), json!({"origins": list}));
+    let ev =
+        ctx.partner_event(&actor, None, Action::OriginsChanged, actor.partner_id.as_str(), json!({"origins": list}));
     let mut stmts = partners::set_origins(&ctx.db, actor.partner_id.as_str(), &list)?;
     stmts.push(audit::append(&ctx.db, &ev)?);
     db::batch(&ctx.db, stmts).await?;

@@ -10,13 +10,18 @@ use worker::Request;
 
 /// `GET /v1/health`: liveness, version and mode; no authentication.
 pub fn health(ctx: &Ctx) -> Res {
-    json(200, &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "mode": if ctx.dev { "development" } else { "production" }, "time": ctx.now}))
+    json(
+        200,
+        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "mode": if ctx.dev { "development" } else { "production" }, "time": ctx.now}),
+    )
 }
 
 /// `GET /v1/me`: the user behind the key, its partner and what its role allows.
 pub async fn me(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
-    let user = db::partners::user(&ctx.db, actor.user_id.as_str()).await?.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+    let user = db::partners::user(&ctx.db, actor.user_id.as_str())
+        .await?
+        .ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
     let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
     json(200, &json!({"user": user, "partner": partner, "role": actor.role, "abilities": actor.abilities()}))
 }
@@ -57,7 +62,11 @@ pub async fn verify_audit(ctx: &Ctx, req: &Request) -> Res {
 
 /// `POST /v1/dev/ping` (dev mode): one trivial D1 insert, the baseline of the ordering benchmark.
 pub async fn ping(ctx: &Ctx) -> Res {
-    let st = db::stmt(&ctx.db, "INSERT INTO dev_pings (at, request_id) VALUES (?1, ?2)", crate::args![ctx.now.to_string(), ctx.request_id.as_str()])?;
+    let st = db::stmt(
+        &ctx.db,
+        "INSERT INTO dev_pings (at, request_id) VALUES (?1, ?2)",
+        crate::args![ctx.now.to_string(), ctx.request_id.as_str()],
+    )?;
     db::batch(&ctx.db, vec![st]).await?;
     json(201, &json!({"ok": true}))
 }

@@ -18,18 +18,30 @@ type Res = Result<Response, ApiError>;
 
 /// Revokes an API key or a portal token (`revoke`, a conditional update) with its audit event, and
 /// ends the sessions the credential started, in one batch: `already` when it was revoked before.
-async fn revoke_credential(ctx: &Ctx, id: &str, revoke: worker::D1PreparedStatement, event: &crate::audit::AuditEvent, already: Code) -> Res {
+async fn revoke_credential(
+    ctx: &Ctx,
+    id: &str,
+    revoke: worker::D1PreparedStatement,
+    event: &crate::audit::AuditEvent,
+    already: Code,
+) -> Res {
     use crate::worker::db::{self, audit, partners};
-    let changed = db::batch(&ctx.db, vec![
-        revoke,
-        audit::append_if_changed(&ctx.db, event)?,
-        partners::end_sessions_of_credential(&ctx.db, id, &ctx.now.to_string())?,
-    ])
+    let changed = db::batch(
+        &ctx.db,
+        vec![
+            revoke,
+            audit::append_if_changed(&ctx.db, event)?,
+            partners::end_sessions_of_credential(&ctx.db, id, &ctx.now.to_string())?,
+        ],
+    )
     .await?;
     if changed.first() != Some(&1) {
         return Err(ApiError::new(already));
     }
-    json(200, &serde_json::json!({"id": id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}))
+    json(
+        200,
+        &serde_json::json!({"id": id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}),
+    )
 }
 
 /// `method_not_allowed` naming the methods the route accepts (the worker sends them as `Allow`, RFC
@@ -42,7 +54,8 @@ fn not_allowed(methods: &[Method]) -> Res {
             names.push("HEAD");
         }
     }
-    Err(ApiError::with_message(Code::MethodNotAllowed, format!("This route accepts {}.", names.join(", "))).with_data(serde_json::json!({"allow": names})))
+    Err(ApiError::with_message(Code::MethodNotAllowed, format!("This route accepts {}.", names.join(", ")))
+        .with_data(serde_json::json!({"allow": names})))
 }
 
 /// Routes a request. Unknown paths are `route_not_found`; known paths with another method are
@@ -59,43 +72,109 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
     };
     use Method::{Delete, Get, Post, Put};
     match segs.as_slice() {
-        ["v1", "openapi.json"] => match m { Get => json(200, &crate::openapi::document()), _ => not_allowed(&[Get]) },
-        ["v1", "health"] => match m { Get => meta::health(ctx), _ => not_allowed(&[Get]) },
-        ["v1", "me"] => match m { Get => meta::me(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "audit"] => match m { Get => meta::audit(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "audit", "verify"] => match m { Get => meta::verify_audit(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "dev", "outbox"] if ctx.dev => match m { Get => meta::outbox(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "dev", "ping"] if ctx.dev => match m { Post => meta::ping(ctx).await, _ => not_allowed(&[Post]) },
-        ["v1", "dev", "tables"] if ctx.dev => match m { Get => meta::tables(ctx).await, _ => not_allowed(&[Get]) },
-        ["v1", "customers"] => match m { Get => customers::list(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "customers", "reveal"] => match m { Post => customers::reveal(ctx, req, None).await, _ => not_allowed(&[Post]) },
-        ["v1", "customers", id] => match m { Get => customers::show(ctx, req, id).await, _ => not_allowed(&[Get]) },
-        ["v1", "customers", id, "reveal"] => match m { Post => customers::reveal(ctx, req, Some(id)).await, _ => not_allowed(&[Post]) },
-        ["v1", "customers", id, "prerequisites"] => match m { Get => customers::prerequisites(ctx, req, id).await, _ => not_allowed(&[Get]) },
+        ["v1", "openapi.json"] => match m {
+            Get => json(200, &crate::openapi::document()),
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "health"] => match m {
+            Get => meta::health(ctx),
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "me"] => match m {
+            Get => meta::me(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "audit"] => match m {
+            Get => meta::audit(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "audit", "verify"] => match m {
+            Get => meta::verify_audit(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "dev", "outbox"] if ctx.dev => match m {
+            Get => meta::outbox(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "dev", "ping"] if ctx.dev => match m {
+            Post => meta::ping(ctx).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "dev", "tables"] if ctx.dev => match m {
+            Get => meta::tables(ctx).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "customers"] => match m {
+            Get => customers::list(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "customers", "reveal"] => match m {
+            Post => customers::reveal(ctx, req, None).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id] => match m {
+            Get => customers::show(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "customers", id, "reveal"] => match m {
+            Post => customers::reveal(ctx, req, Some(id)).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id, "prerequisites"] => match m {
+            Get => customers::prerequisites(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "customers", id, "authorizations"] => match m {
             Get => authorizations::list(ctx, req, id).await,
             Post => authorizations::create(ctx, req, id).await,
             _ => not_allowed(&[Get, Post]),
         },
-        ["v1", "authorizations", id, "withdraw"] => match m { Post => authorizations::withdraw(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "consent", token] => match m { Get => consent::show(ctx, token).await, _ => not_allowed(&[Get]) },
-        ["v1", "consent", token, "events"] => match m { Get => consent::events(ctx, token).await, _ => not_allowed(&[Get]) },
-        ["v1", "consent", token, action @ ("approve" | "reject" | "revoke" | "code")] => match m { Post => consent::act(ctx, req, token, action).await, _ => not_allowed(&[Post]) },
+        ["v1", "authorizations", id, "withdraw"] => match m {
+            Post => authorizations::withdraw(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "consent", token] => match m {
+            Get => consent::show(ctx, token).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "consent", token, "events"] => match m {
+            Get => consent::events(ctx, token).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "consent", token, action @ ("approve" | "reject" | "revoke" | "code")] => match m {
+            Post => consent::act(ctx, req, token, action).await,
+            _ => not_allowed(&[Post]),
+        },
         ["v1", "distributor-permissions"] => match m {
             Get => permissions::list(ctx, req).await,
             Post => permissions::grant(ctx, req).await,
             _ => not_allowed(&[Get, Post]),
         },
-        ["v1", "distributor-permissions", id, "revoke"] => match m { Post => permissions::revoke(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "resellers"] => match m { Get => permissions::resellers(ctx, req).await, _ => not_allowed(&[Get]) },
+        ["v1", "distributor-permissions", id, "revoke"] => match m {
+            Post => permissions::revoke(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "resellers"] => match m {
+            Get => permissions::resellers(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "api-keys"] => match m {
             Get => api_keys::list(ctx, req).await,
             Post => api_keys::create(ctx, req).await,
             _ => not_allowed(&[Get, Post]),
         },
-        ["v1", "api-keys", id, "revoke"] => match m { Post => api_keys::revoke(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "customers", id, "sessions"] => match m { Post => orders::start(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "customers", id, "resources"] => match m { Get => orders::list_resources(ctx, req, id).await, _ => not_allowed(&[Get]) },
+        ["v1", "api-keys", id, "revoke"] => match m {
+            Post => api_keys::revoke(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id, "sessions"] => match m {
+            Post => orders::start(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id, "resources"] => match m {
+            Get => orders::list_resources(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "sessions", "current"] => match m {
             Get => orders::current(ctx, req).await,
             Delete => orders::end(ctx, req).await,
@@ -106,21 +185,51 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Post => orders::place(ctx, req).await,
             _ => not_allowed(&[Get, Post]),
         },
-        ["v1", "ledger"] => match m { Get => orders::ledger(ctx, req).await, _ => not_allowed(&[Get]) },
-        ["v1", "orders", id, "pay"] => match m { Post => orders::pay(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "orders", id, "cancel"] => match m { Post => orders::cancel(ctx, req, id).await, _ => not_allowed(&[Post]) },
-        ["v1", "portal-tokens"] => match m { Post => embed::mint(ctx, req).await, _ => not_allowed(&[Post]) },
-        ["v1", "portal-tokens", id, "revoke"] => match m { Post => embed::revoke(ctx, req, id).await, _ => not_allowed(&[Post]) },
+        ["v1", "ledger"] => match m {
+            Get => orders::ledger(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "orders", id, "pay"] => match m {
+            Post => orders::pay(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "orders", id, "cancel"] => match m {
+            Post => orders::cancel(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "portal-tokens"] => match m {
+            Post => embed::mint(ctx, req).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "portal-tokens", id, "revoke"] => match m {
+            Post => embed::revoke(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
         ["v1", "cors-origins"] => match m {
             Get => embed::origins(ctx, req).await,
             Put => embed::set_origins(ctx, req).await,
             _ => not_allowed(&[Get, Put]),
         },
-        ["v1", "catalog"] => match m { Get => quotes::show_catalog(req).await, _ => not_allowed(&[Get]) },
-        ["v1", "drafts", "validate"] => match m { Post => quotes::validate_draft(ctx, req).await, _ => not_allowed(&[Post]) },
-        ["v1", "drafts", "payload"] => match m { Post => quotes::payload(ctx, req).await, _ => not_allowed(&[Post]) },
-        ["v1", "quotes"] => match m { Post => quotes::create(ctx, req).await, _ => not_allowed(&[Post]) },
-        ["v1", "quotes", id] => match m { Get => quotes::show(ctx, req, id).await, _ => not_allowed(&[Get]) },
+        ["v1", "catalog"] => match m {
+            Get => quotes::show_catalog(req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "drafts", "validate"] => match m {
+            Post => quotes::validate_draft(ctx, req).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "drafts", "payload"] => match m {
+            Post => quotes::payload(ctx, req).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "quotes"] => match m {
+            Post => quotes::create(ctx, req).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "quotes", id] => match m {
+            Get => quotes::show(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
         _ => Err(ApiError::new(Code::RouteNotFound)),
     }
 }

@@ -15,9 +15,9 @@ use crate::partners::{Ability, Actor};
 use crate::prerequisites::{check, Report};
 use crate::quotes::{quote, without_secrets, QuoteCustomer};
 use crate::sessions::{self, Session, StartRequest};
+use crate::sql;
 use crate::upstream::{Simulated, Upstream};
 use crate::worker::db::{self, audit, orders as store};
-use crate::sql;
 use crate::worker::http::{json, json_body, json_text, query, random_bytes, Ctx};
 use serde_json::{json, Value};
 use worker::Request;
@@ -40,14 +40,25 @@ pub async fn start(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let session = match Session::start(sid, &report, ask, auth.credential.clone(), auth.expires_at, ctx.now) {
         Ok(s) => s,
         Err(e) => {
-            let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionRefused, customer.facts.id.as_str(), json!({"blocking": report.blocking}));
+            let ev = ctx.partner_event(
+                &actor,
+                Some(&customer.facts.id),
+                Action::SessionRefused,
+                customer.facts.id.as_str(),
+                json!({"blocking": report.blocking}),
+            );
             db::batch(&ctx.db, vec![audit::append(&ctx.db, &ev)?]).await?;
             return Err(e);
         }
     };
     let token = sessions::token(&secret, &session.id).ok_or_else(|| db::fault("sessions", "unusable secret"))?;
-    let ev = ctx.partner_event(&actor, Some(&customer.facts.id), Action::SessionStarted, session.id.as_str(),
-        json!({"expires_at": session.expires_at, "relied_on": session.relied_on}));
+    let ev = ctx.partner_event(
+        &actor,
+        Some(&customer.facts.id),
+        Action::SessionStarted,
+        session.id.as_str(),
+        json!({"expires_at": session.expires_at, "relied_on": session.relied_on}),
+    );
     // The write holds what the check read: the credential still works, the customer is not frozen,
     // the grants relied on are not revoked.
     let mut guards = vec![sql::guards::credential_live(&auth.credential, ctx.now)];
@@ -87,7 +98,10 @@ pub async fn acting(ctx: &Ctx, req: &Request) -> Result<Acting, ApiError> {
     let rows = store::acting(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
     rows.session.check_live(ctx.now)?;
     let actor = rows.actor.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
-    let customer = rows.customer.filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let customer = rows
+        .customer
+        .filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     let permissions = if actor.needs_distributor_permission() { rows.permissions } else { Vec::new() };
     let report = check(&actor, &customer.facts, &permissions, &rows.authorizations, ctx.now);
     if !report.can_order {
@@ -108,8 +122,16 @@ pub async fn end(ctx: &Ctx, req: &mut Request) -> Res {
     let s = session_of(ctx, req).await?;
     s.check_live(ctx.now)?;
     no_fields(&json_body(req).await?)?;
-    let actor = db::partners::actor_by_user(&ctx.db, &s.source_user_id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
-    let ev = ctx.partner_event(&actor, Some(&s.customer_id), Action::SessionEnded, s.id.as_str(), json!({"reason": "switch_role"}));
+    let actor = db::partners::actor_by_user(&ctx.db, &s.source_user_id)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
+    let ev = ctx.partner_event(
+        &actor,
+        Some(&s.customer_id),
+        Action::SessionEnded,
+        s.id.as_str(),
+        json!({"reason": "switch_role"}),
+    );
     audit::change_once(&ctx.db, store::end_session(&ctx.db, &s.id, ctx.now)?, &ev, Code::SessionEnded).await?;
     let ended = store::session(&ctx.db, &s.id).await?.ok_or_else(|| ApiError::new(Code::SessionInvalid))?;
     json(200, &ended.view(ctx.now))
@@ -128,7 +150,9 @@ async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Op
     let parts = (|| {
         let mut o: Obj = d.object(body, Path::new())?;
         let draft = d.optional(&mut o, "draft").map(|(v, _)| v.clone());
-        let quote = d.optional(&mut o, "quote_id").and_then(|(v, p)| d.parsed(v, &p, "a quote id (qt_ and 24 hex digits)", QuoteId::parse));
+        let quote = d
+            .optional(&mut o, "quote_id")
+            .and_then(|(v, p)| d.parsed(v, &p, "a quote id (qt_ and 24 hex digits)", QuoteId::parse));
         let password = d.optional(&mut o, "password").and_then(|(v, p)| d.str(v, &p).map(str::to_string));
         let p = o.path().clone();
         d.close(o);
@@ -140,17 +164,26 @@ async fn order_body(ctx: &Ctx, actor: &Actor, body: &Value) -> Result<(Value, Op
     })();
     let (draft, quote_id, password) = d.finish(parts)?;
     let Some(qid) = quote_id else { return Ok((draft.unwrap_or(Value::Null), None)) };
-    let row = db::quotes::by_id(&ctx.db, actor.partner_id.as_str(), &qid).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let row = db::quotes::by_id(&ctx.db, actor.partner_id.as_str(), &qid)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     let expires = db::stored("quote expires_at", crate::time::Timestamp::parse(&row.expires_at))?;
     if ctx.now >= expires {
         return Err(ApiError::new(Code::QuoteExpired));
     }
     let q: Value = serde_json::from_str(&row.quote).map_err(|e| db::fault("stored quote", e))?;
-    let total = (|| Some(crate::money::Money::new(q["total"]["minor"].as_i64()?, crate::money::Currency::parse(q["total"]["currency"].as_str()?)?)))();
+    let total = (|| {
+        Some(crate::money::Money::new(
+            q["total"]["minor"].as_i64()?,
+            crate::money::Currency::parse(q["total"]["currency"].as_str()?)?,
+        ))
+    })();
     let total = db::stored("quote total", total)?;
     let mut dv: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
     // The stored draft has no password; a password login sends it again with the order.
-    if let (Some(pw), Some(login)) = (password, dv.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut)) {
+    if let (Some(pw), Some(login)) =
+        (password, dv.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut))
+    {
         login.insert("password".into(), Value::from(pw));
     }
     Ok((dv, Some(Cited { id: qid.as_str().to_string(), total })))
@@ -167,7 +200,9 @@ pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
     let (partner, customer) = (a.actor.partner_id.clone(), a.customer.facts.id.clone());
     let claimed = db::batch(&ctx.db, vec![store::claim_key(&ctx.db, &partner, &customer, &key, &fp, ctx.now)?]).await?;
     if claimed.first() != Some(&1) {
-        let stored = store::stored_key(&ctx.db, &partner, &customer, &key).await?.ok_or_else(|| ApiError::new(Code::IdempotencyKeyInFlight))?;
+        let stored = store::stored_key(&ctx.db, &partner, &customer, &key)
+            .await?
+            .ok_or_else(|| ApiError::new(Code::IdempotencyKeyInFlight))?;
         let Decision::Replay { status, body } = idempotency::decide(&stored, &fp)?;
         let mut r = json_text(status, body);
         let _ = r.headers_mut().set("Idempotency-Replayed", "true");
@@ -177,8 +212,18 @@ pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
         Ok(r) => Ok(r),
         Err(e) => {
             // Nothing was written: forget the key so a corrected request can use it, and audit the refusal.
-            let ev = ctx.partner_event(&a.actor, Some(&customer), Action::OrderRefused, &key, json!({"code": e.code, "session_id": a.session.id}));
-            db::batch(&ctx.db, vec![store::release_key(&ctx.db, &partner, &customer, &key)?, audit::append(&ctx.db, &ev)?]).await?;
+            let ev = ctx.partner_event(
+                &a.actor,
+                Some(&customer),
+                Action::OrderRefused,
+                &key,
+                json!({"code": e.code, "session_id": a.session.id}),
+            );
+            db::batch(
+                &ctx.db,
+                vec![store::release_key(&ctx.db, &partner, &customer, &key)?, audit::append(&ctx.db, &ev)?],
+            )
+            .await?;
             Err(e)
         }
     }
@@ -201,7 +246,13 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let token = format!("{}:{}:{key}:{}", a.actor.partner_id, facts.id, ctx.now);
     let answer = Simulated.send(&request, &token, ctx.now).await;
     let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
-    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: cited.map(|c| c.id) };
+    let p = Provenance {
+        partner_id: a.actor.partner_id.clone(),
+        placed_by: a.actor.user_id.clone(),
+        session_id: a.session.id.clone(),
+        relied_on: a.report.relied_on.clone(),
+        quote_id: cited.map(|c| c.id),
+    };
     let placed = placement(&draft, q.total, after, &p, request_json, &answer.body, ctx.now)?;
     // The write holds what the re-check read: the session is live, the customer not frozen, the
     // grants relied on not revoked, and the budget has room for the spend.
@@ -219,10 +270,20 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     }
     let ids: Vec<&str> = placed.resources.iter().map(|r| r.resource_id.as_str()).collect();
     let ev = match &placed.order {
-        Some(o) => ctx.partner_event(&a.actor, Some(&facts.id), Action::OrderPlaced, &o.order_id,
-            json!({"session_id": p.session_id, "status": o.status, "amount": o.amount, "relied_on": p.relied_on})),
-        None => ctx.partner_event(&a.actor, Some(&facts.id), Action::ResourcesEnabled, ids.first().copied().unwrap_or_default(),
-            json!({"session_id": p.session_id, "resources": ids, "hourly": q.hourly, "relied_on": p.relied_on})),
+        Some(o) => ctx.partner_event(
+            &a.actor,
+            Some(&facts.id),
+            Action::OrderPlaced,
+            &o.order_id,
+            json!({"session_id": p.session_id, "status": o.status, "amount": o.amount, "relied_on": p.relied_on}),
+        ),
+        None => ctx.partner_event(
+            &a.actor,
+            Some(&facts.id),
+            Action::ResourcesEnabled,
+            ids.first().copied().unwrap_or_default(),
+            json!({"session_id": p.session_id, "resources": ids, "hourly": q.hourly, "relied_on": p.relied_on}),
+        ),
     };
     stmts.push(audit::append(&ctx.db, &ev)?);
     let status = 201;
@@ -243,18 +304,36 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
 /// loses as a whole), the budget has room, the session and its grants still hold.
 pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let a = acting(ctx, req).await?;
-    let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let row = store::order(&ctx.db, &a.actor.partner_id, id)
+        .await?
+        .filter(|o| o.order.customer_id == a.customer.facts.id.as_str())
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     no_fields(&json_body(req).await?)?;
     let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
     let to = crate::orders::pay(from)?;
-    let amount = crate::money::Money::new(row.order.amount_minor, a.customer.facts.budget.as_ref().map_or(crate::money::Currency::USD, |b| b.amount.currency));
+    let amount = crate::money::Money::new(
+        row.order.amount_minor,
+        a.customer.facts.budget.as_ref().map_or(crate::money::Currency::USD, |b| b.amount.currency),
+    );
     let after = budget_gate(a.customer.facts.budget.as_ref(), amount)?;
     let draft_json: Value = serde_json::from_str(&row.draft).map_err(|e| db::fault("stored draft", e))?;
     let draft = validate(&draft_json, catalog()?).ok();
     let answer: Value = serde_json::from_str(&row.upstream).map_err(|e| db::fault("stored answer", e))?;
-    let p = Provenance { partner_id: a.actor.partner_id.clone(), placed_by: a.actor.user_id.clone(), session_id: a.session.id.clone(), relied_on: a.report.relied_on.clone(), quote_id: row.order.quote_id.clone() };
+    let p = Provenance {
+        partner_id: a.actor.partner_id.clone(),
+        placed_by: a.actor.user_id.clone(),
+        session_id: a.session.id.clone(),
+        relied_on: a.report.relied_on.clone(),
+        quote_id: row.order.quote_id.clone(),
+    };
     let rs = draft.map(|d| resources(&d, &answer, &p, Some(id), ctx.now)).unwrap_or_default();
-    let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderPaid, id, json!({"session_id": a.session.id, "amount": amount}));
+    let ev = ctx.partner_event(
+        &a.actor,
+        Some(&a.customer.facts.id),
+        Action::OrderPaid,
+        id,
+        json!({"session_id": a.session.id, "amount": amount}),
+    );
     let mut guards = vec![sql::guards::order_pending(id)];
     guards.extend(sql::guards::acting(&a.session.id, &a.customer.facts.id, &a.report.relied_on));
     guards.push(sql::guards::budget(&a.customer.facts.id, amount.minor));
@@ -277,14 +356,28 @@ pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
 /// happened first (and cancel is refused) or not at all.
 pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let a = acting(ctx, req).await?;
-    let row = store::order(&ctx.db, &a.actor.partner_id, id).await?.filter(|o| o.order.customer_id == a.customer.facts.id.as_str()).ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let row = store::order(&ctx.db, &a.actor.partner_id, id)
+        .await?
+        .filter(|o| o.order.customer_id == a.customer.facts.id.as_str())
+        .ok_or_else(|| ApiError::new(Code::NotFound))?;
     no_fields(&json_body(req).await?)?;
     let from = OrderStatus::from_code(row.order.status).ok_or_else(|| db::fault("order status", row.order.status))?;
     let to = crate::orders::cancel(from)?;
-    let ev = ctx.partner_event(&a.actor, Some(&a.customer.facts.id), Action::OrderCancelled, id, json!({"session_id": a.session.id}));
+    let ev = ctx.partner_event(
+        &a.actor,
+        Some(&a.customer.facts.id),
+        Action::OrderCancelled,
+        id,
+        json!({"session_id": a.session.id}),
+    );
     let mut guards = vec![sql::guards::order_pending(id)];
     guards.extend(sql::guards::acting(&a.session.id, &a.customer.facts.id, &a.report.relied_on));
-    db::guarded(&ctx.db, guards, vec![store::set_status(&ctx.db, id, from.code(), to.code(), None)?, audit::append(&ctx.db, &ev)?]).await?;
+    db::guarded(
+        &ctx.db,
+        guards,
+        vec![store::set_status(&ctx.db, id, from.code(), to.code(), None)?, audit::append(&ctx.db, &ev)?],
+    )
+    .await?;
     show(ctx, &a.actor, id).await
 }
 

@@ -24,8 +24,13 @@ pub async fn grant(ctx: &Ctx, req: &mut Request) -> Res {
     };
     let id = PermissionId::from_bytes(&random_bytes()?);
     let perm = authorize_grant(&actor, request, reseller.as_ref(), customer.as_ref(), id, ctx.now)?;
-    let event = ctx.partner_event(&actor, perm.customer_id.as_ref(), Action::PermissionGranted, perm.id.as_str(),
-        json!({"reseller_id": perm.reseller_id, "capabilities": perm.capabilities, "valid_until": perm.valid_until}));
+    let event = ctx.partner_event(
+        &actor,
+        perm.customer_id.as_ref(),
+        Action::PermissionGranted,
+        perm.id.as_str(),
+        json!({"reseller_id": perm.reseller_id, "capabilities": perm.capabilities, "valid_until": perm.valid_until}),
+    );
     db::batch(&ctx.db, vec![grants::insert_permission(&ctx.db, &perm)?, audit::append(&ctx.db, &event)?]).await?;
     json(201, &perm.view(ctx.now))
 }
@@ -35,8 +40,13 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
     let reseller = match query(req, "reseller_id") {
-        Some(s) => Some(PartnerId::parse(&s).ok_or_else(|| ApiError::validation(vec![crate::error::FieldError::new(
-            crate::error::path(&["reseller_id"]), Code::InvalidFormat, "Expected 32 lowercase hex digits.")]))?),
+        Some(s) => Some(PartnerId::parse(&s).ok_or_else(|| {
+            ApiError::validation(vec![crate::error::FieldError::new(
+                crate::error::path(&["reseller_id"]),
+                Code::InvalidFormat,
+                "Expected 32 lowercase hex digits.",
+            )])
+        })?),
         None => None,
     };
     let perms = grants::permissions_of(&ctx.db, &actor.partner_id, reseller.as_ref()).await?;
@@ -51,8 +61,13 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let perm = grants::permission(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     authorize_permission_revoke(&actor, &perm, ctx.now)?;
     let reason = decode_reason(&json_body(req).await?, false)?;
-    let event = ctx.partner_event(&actor, perm.customer_id.as_ref(), Action::PermissionRevoked, perm.id.as_str(),
-        json!({"reseller_id": perm.reseller_id, "reason": reason}));
+    let event = ctx.partner_event(
+        &actor,
+        perm.customer_id.as_ref(),
+        Action::PermissionRevoked,
+        perm.id.as_str(),
+        json!({"reseller_id": perm.reseller_id, "reason": reason}),
+    );
     let update = grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?;
     audit::change_once(&ctx.db, update, &event, Code::PermissionAlreadyRevoked).await?;
     let perm = grants::permission(&ctx.db, &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;

@@ -65,12 +65,22 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     let cat = catalog()?;
     let draft = validate(&body, cat)?;
     let customer = visible_customer(ctx, &actor, draft.customer_id.as_str()).await?;
-    let q = quote(&draft, cat, &QuoteCustomer { id: customer.facts.id.clone(), budget: customer.facts.budget.clone() })?;
+    let q =
+        quote(&draft, cat, &QuoteCustomer { id: customer.facts.id.clone(), budget: customer.facts.budget.clone() })?;
     let id = QuoteId::from_bytes(&random_bytes()?);
     let expires_at = ctx.now.plus(QUOTE_TTL);
     let hash = draft_sha256(&body);
     let stored = without_secrets(&body);
-    let new = quotes::NewQuote { id: &id, actor: &actor, customer: &customer.facts.id, draft: &stored, draft_sha256: &hash, quote: &q, created_at: ctx.now, expires_at };
+    let new = quotes::NewQuote {
+        id: &id,
+        actor: &actor,
+        customer: &customer.facts.id,
+        draft: &stored,
+        draft_sha256: &hash,
+        quote: &q,
+        created_at: ctx.now,
+        expires_at,
+    };
     let event = ctx.partner_event(&actor, Some(&customer.facts.id), Action::QuoteCreated, id.as_str(),
         json!({"service": q.service, "billing": q.billing, "total": q.total, "blocked": q.budget.as_ref().map(|b| b.blocked)}));
     db::batch(&ctx.db, vec![quotes::insert(&ctx.db, &new)?, audit::append(&ctx.db, &event)?]).await?;
@@ -83,7 +93,8 @@ pub async fn show(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
     let id = QuoteId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?;
-    let row = quotes::by_id(&ctx.db, actor.partner_id.as_str(), &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let row =
+        quotes::by_id(&ctx.db, actor.partner_id.as_str(), &id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
     let created = db::stored("quote created_at", crate::time::Timestamp::parse(&row.created_at))?;
     let expires = db::stored("quote expires_at", crate::time::Timestamp::parse(&row.expires_at))?;
     let q: Value = serde_json::from_str(&row.quote).map_err(|e| db::fault("stored quote", e))?;
