@@ -142,7 +142,10 @@ test: tools tools-browser tools-python
 	$(MAKE) test-http
 	$(MAKE) test-api-fuzz
 
+# The format gate first: rustfmt.toml is the one style (the rustfmt component ships with the toolchain).
 test-core:
+	cargo fmt --check
+	cd fuzz && cargo fmt --check
 	cargo test --locked
 
 test-wasm: | tools tools-browser
