@@ -41,7 +41,9 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
   const text = await r.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  record(method, path, r.status, json, r.headers);
+  // A 503 in plain text comes from the runtime (workerd restarting the isolate), not from the worker:
+  // it is not one of the API's answers, so it is not held against the API's document.
+  if (!(r.status === 503 && json === undefined)) record(method, path, r.status, json, r.headers);
   return { status: r.status, headers: r.headers, body: json, text };
 }
 

@@ -64,6 +64,18 @@ async function startSession(customerId, { rawKey, as = 'skyline-operator' } = {}
   return r.body;
 }
 
+/** Places an order as a careful client does: a 503 from the runtime ("worker restarted mid-request")
+ * is retried with the same Idempotency-Key, which can never yield a second order. */
+async function placeOrder(token, draft) {
+  const key = idem();
+  let r = await asSession(token, 'POST', '/v1/orders', { body: { draft }, idem: key });
+  for (let i = 0; i < 3 && r.status === 503 && !r.body; i += 1) {
+    tally.outcomes['runtime 503 retried'] = (tally.outcomes['runtime 503 retried'] ?? 0) + 1;
+    r = await asSession(token, 'POST', '/v1/orders', { body: { draft }, idem: key });
+  }
+  return r;
+}
+
 /** The audit seq of events, by action and target or session. */
 async function seqs(where) {
   return sql(`SELECT seq, action, target_id, json_extract(detail, '$.session_id') AS session_id FROM audit_events WHERE ${where} ORDER BY seq`);
@@ -225,7 +237,7 @@ test('orders ‖ revoking the authorization or the permission they rely on: noth
   for (let rep = 0; rep < REPEAT; rep += 1) {
     const byPermission = rep % 2 === 1;
     const s = await startSession(c);
-    const order = () => asSession(s.token, 'POST', '/v1/orders', { body: { draft: draftFor(c, 'evs-pay-per-use') }, idem: idem() });
+    const order = () => placeOrder(s.token, draftFor(c, 'evs-pay-per-use'));
     const revokedId = byPermission ? perm : authorization;
     const revoke = byPermission
       ? () => api('POST', `/v1/distributor-permissions/${perm}/revoke`, { as: 'northwind-admin', body: { reason: 'race' } })
@@ -279,7 +291,7 @@ test('orders ‖ revoking the API key or portal token that started the session: 
       revokedId = t.body.id;
     }
     const s = await startSession(c, { rawKey: credential });
-    const order = () => asSession(s.token, 'POST', '/v1/orders', { body: { draft: draftFor(c, 'evs-pay-per-use') }, idem: idem() });
+    const order = () => placeOrder(s.token, draftFor(c, 'evs-pay-per-use'));
     const rs = await race(rep % 2 ? 'orders ‖ portal token revoke' : 'orders ‖ API key revoke', [order, order, order, revoke, order, order, order], 60);
     assert.equal(rs[3].status, 200, rs[3].text);
     assert.equal(rs[3].body.sessions_ended, 1);
