@@ -45,16 +45,18 @@ impl Params {
 /// them to D1 (host tests only).
 #[cfg(test)]
 pub(crate) fn migrated() -> rusqlite::Connection {
+    // ok: test-only (cfg(test)); a missing migration or SQLite must fail the test loudly.
     let c = rusqlite::Connection::open_in_memory().expect("in-memory SQLite");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("migrations/")
+        .expect("migrations/") // ok: test-only, as above
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
         .collect();
     files.sort();
     assert!(files.len() >= 16);
     for f in files {
+        // ok: test-only, as above
         c.execute_batch(&std::fs::read_to_string(&f).expect("migration text"))
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }

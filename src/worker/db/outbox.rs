@@ -18,11 +18,7 @@ pub fn insert(
     m: &Message,
     request_id: &str,
 ) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        args![id.as_str(), at.to_string(), customer.as_str(), m.channel.as_str(), m.recipient.as_str(), m.subject.as_str(), m.body.as_str(), request_id],
-    )
+    record(db, id, at, customer, m, request_id, "")
 }
 
 /// Records a message only if the previous statement of the batch changed exactly one row (the
@@ -35,10 +31,35 @@ pub fn insert_if_changed(
     m: &Message,
     request_id: &str,
 ) -> Result<D1PreparedStatement, ApiError> {
+    record(db, id, at, customer, m, request_id, " WHERE changes() = 1")
+}
+
+/// The one INSERT of a message, with an optional condition on the batch's previous statement.
+fn record(
+    db: &D1Database,
+    id: &MessageId,
+    at: Timestamp,
+    customer: &CustomerId,
+    m: &Message,
+    request_id: &str,
+    condition: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    let sql = format!(
+        "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8{condition}"
+    );
     stmt(
         db,
-        "INSERT INTO outbox (id, created_at, customer_id, channel, recipient, subject, body, request_id) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE changes() = 1",
-        args![id.as_str(), at.to_string(), customer.as_str(), m.channel.as_str(), m.recipient.as_str(), m.subject.as_str(), m.body.as_str(), request_id],
+        &sql,
+        args![
+            id.as_str(),
+            at.to_string(),
+            customer.as_str(),
+            m.channel.as_str(),
+            m.recipient.as_str(),
+            m.subject.as_str(),
+            m.body.as_str(),
+            request_id
+        ],
     )
 }
 
