@@ -29,7 +29,7 @@ export CHROME_BIN := /usr/bin/chromium
 
 RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 
-.PHONY: help dev dev-reset test bench package tools tools-rust tools-js tools-browser tools-python tools-fuzz worker browser migrate-dev seed-dev \
+.PHONY: help dev dev-reset test lint bench package tools tools-rust tools-js tools-browser tools-python tools-fuzz worker browser migrate-dev seed-dev \
         test-core test-wasm test-http test-api-fuzz fuzz deploy-check clean
 
 help:
@@ -142,11 +142,19 @@ test: tools tools-browser tools-python
 	$(MAKE) test-http
 	$(MAKE) test-api-fuzz
 
-# The format gate first: rustfmt.toml is the one style (the rustfmt component ships with the toolchain).
-test-core:
+# The format and lint gates first: rustfmt.toml is the one style; clippy denies every warning for the
+# host build and tests, each wasm feature and the fuzz targets (rustfmt and clippy ship with the toolchain).
+test-core: lint
+	cargo test --locked
+
+lint:
 	cargo fmt --check
 	cd fuzz && cargo fmt --check
-	cargo test --locked
+	cargo clippy --locked --all-targets -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --lib --features worker -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --features browser --lib --test browser -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --lib --features boundary-bench -- -D warnings
+	cd fuzz && cargo clippy --locked -- -D warnings
 
 test-wasm: | tools tools-browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=120 \

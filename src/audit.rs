@@ -214,8 +214,8 @@ pub fn seal<'a>(links: impl IntoIterator<Item = &'a Link>, prev: &str) -> Vec<(i
         .into_iter()
         .map(|l| {
             let h = link_hash(&prev, l);
-            let out = (l.seq, std::mem::replace(&mut prev, h.clone()), h);
-            out
+
+            (l.seq, std::mem::replace(&mut prev, h.clone()), h)
         })
         .collect()
 }

@@ -171,8 +171,9 @@ pub struct ApiError {
     pub code: Code,
     pub message: String,
     pub details: Vec<FieldError>,
-    /// Extra machine-readable data (e.g. a prerequisite report); `null` when absent.
-    pub data: Option<serde_json::Value>,
+    /// Extra machine-readable data (e.g. a prerequisite report); `null` when absent. Boxed so that
+    /// an `ApiError` stays small: it is the `Err` of nearly every function, moved on every `?`.
+    pub data: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -199,7 +200,7 @@ impl ApiError {
 
     /// Attaches machine-readable data under `error.data`.
     pub fn with_data(mut self, data: serde_json::Value) -> Self {
-        self.data = Some(data);
+        self.data = Some(Box::new(data));
         self
     }
 
@@ -216,7 +217,7 @@ impl ApiError {
             "details": self.details,
         });
         if let (Some(d), Some(obj)) = (&self.data, e.as_object_mut()) {
-            obj.insert("data".into(), d.clone());
+            obj.insert("data".into(), (**d).clone());
         }
         serde_json::json!({ "error": e })
     }

@@ -196,7 +196,7 @@ pub fn decode_origins(v: &Value) -> Result<Vec<String>, ApiError> {
 
 /// Whether a browser request from `origin` may be served for a partner listing `allowed`.
 pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
-    self::origin(origin).is_some_and(|o| allowed.iter().any(|a| *a == o))
+    self::origin(origin).is_some_and(|o| allowed.contains(&o))
 }
 
 #[cfg(test)]

@@ -121,11 +121,11 @@ impl PrerequisiteInput {
             let actor = d.required(&mut o, "actor").and_then(|(v, p)| Actor::decode(&mut d, v, p));
             let customer = d.required(&mut o, "customer").and_then(|(v, p)| CustomerFacts::decode(&mut d, v, p));
             let perms = match d.optional(&mut o, "distributor_permissions") {
-                Some((v, p)) => d.array(v, &p, 1000, |d, x, p| DistributorPermission::decode(d, x, p)),
+                Some((v, p)) => d.array(v, &p, 1000, DistributorPermission::decode),
                 None => Some(Vec::new()),
             };
             let auths = match d.optional(&mut o, "authorizations") {
-                Some((v, p)) => d.array(v, &p, 1000, |d, x, p| CustomerAuthorization::decode(d, x, p)),
+                Some((v, p)) => d.array(v, &p, 1000, CustomerAuthorization::decode),
                 None => Some(Vec::new()),
             };
             d.close(o);

@@ -311,7 +311,7 @@ pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Resu
     }
     let total = Money::new(p.lines.iter().map(|l| l.amount.minor).sum(), currency);
     let pay_per_use = period.is_none();
-    let hourly = pay_per_use.then(|| UnitPrice { minor_e4: p.hourly as i64, currency, per: "hour" });
+    let hourly = pay_per_use.then_some(UnitPrice { minor_e4: p.hourly as i64, currency, per: "hour" });
     let budget = customer.budget.as_ref().map(|b| impact(b, total));
     Ok(Quote {
         customer_id: draft.customer_id.clone(),

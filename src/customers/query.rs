@@ -37,7 +37,7 @@ pub fn fold_char(c: char) -> char {
         0xC0..=0xDE if n != 0xD7 => n + 32,
         // Latin Extended-A: upper/lower pairs, even then odd, except 0x0138-0x0148 and 0x0179-0x017E
         // (odd then even), and Ÿ.
-        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 if n % 2 == 0 => n + 1,
+        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 if n.is_multiple_of(2) => n + 1,
         0x0139..=0x0148 | 0x0179..=0x017E if n % 2 == 1 => n + 1,
         0x0178 => 0xFF,
         // Greek.
@@ -554,7 +554,7 @@ pub fn pairs_from_json(v: &Value) -> Result<Vec<(String, String)>, ApiError> {
 pub fn filter_list_items(rows: &Value, params: &[(String, String)]) -> Result<Value, ApiError> {
     let q = CustomerQuery::decode(params)?;
     let mut d = Decoder::new();
-    let parsed = d.array(rows, &vec![PathSeg::Key("rows".into())], 1000, |d, x, p| row_from_list_item(d, x, p));
+    let parsed = d.array(rows, &vec![PathSeg::Key("rows".into())], 1000, row_from_list_item);
     let rows_parsed = d.finish(parsed)?;
     let server_only: Vec<&str> = SERVER_ONLY.iter().copied().filter(|k| params.iter().any(|(n, _)| n == k)).collect();
     let local = CustomerQuery { customer_name: None, account_name: None, mobile_keys: Vec::new(), cursor: None, ..q };

@@ -63,13 +63,14 @@ pub(crate) fn migrated() -> rusqlite::Connection {
     c
 }
 
+/// One statement's outcome in [`run_batch`]: rows changed, rows returned.
+#[cfg(test)]
+pub(crate) type BatchResult = (usize, Vec<Vec<rusqlite::types::Value>>);
+
 /// Runs `stmts` as one transaction, as a D1 batch does: all or nothing. Per statement, the rows it
 /// changed and the rows it returned (`RETURNING`); the error text on failure (host tests only).
 #[cfg(test)]
-pub(crate) fn run_batch(
-    c: &mut rusqlite::Connection,
-    stmts: &[Statement],
-) -> Result<Vec<(usize, Vec<Vec<rusqlite::types::Value>>)>, String> {
+pub(crate) fn run_batch(c: &mut rusqlite::Connection, stmts: &[Statement]) -> Result<Vec<BatchResult>, String> {
     let tx = c.transaction().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for s in stmts {

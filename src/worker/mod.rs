@@ -51,7 +51,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             worker::console_error!("{request_id}: internal error: {}", e.message);
         }
         let mut r = error_response(&e);
-        let data = e.data.as_ref();
+        let data = e.data.as_deref();
         // Every 429 says when to retry (RFC 6585); a code without its own figure says a minute.
         let retry =
             data.and_then(|d| d.get("retry_after")).and_then(|v| v.as_i64()).or((e.http_status() == 429).then_some(60));
