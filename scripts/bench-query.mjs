@@ -19,7 +19,13 @@ function sh(cmd, args) {
 }
 
 function freePort() {
-  return new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); }); });
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
 }
 
 // Loads a database of `n` generated customers once; later runs reuse it.
@@ -31,7 +37,22 @@ function database(n) {
     mkdirSync(dir, { recursive: true });
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     sh('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db]);
-    sh('cargo', ['run', '--quiet', '--release', '--bin', 'onbehalf-seed', '--', '--now', now, '--customers', String(n), '--sql', join(dir, 'seed.sql'), '--credentials', creds]);
+    sh('cargo', [
+      'run',
+      '--quiet',
+      '--release',
+      '--bin',
+      'onbehalf-seed',
+      '--',
+      '--now',
+      now,
+      '--customers',
+      String(n),
+      '--sql',
+      join(dir, 'seed.sql'),
+      '--credentials',
+      creds,
+    ]);
     const t0 = Date.now();
     sh('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')]);
     console.error(`loaded ${n} customers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -58,9 +79,19 @@ const cases = (d) => [
   ['11 budget usage', { budget_usage_min: '90' }],
   ['12 tag', { tag: 'gov' }],
   ['can order now', { can_order: 'true' }],
-  ['combo: reseller-mode, not frozen, budget >= 75 %', { association_type: '3', frozen: 'false', budget_usage_min: '75' }],
+  [
+    'combo: reseller-mode, not frozen, budget >= 75 %',
+    { association_type: '3', frozen: 'false', budget_usage_min: '75' },
+  ],
   ['combo: tag + name, by spend', { tag: 'vip', customer_name: 'trading', sort: 'mtd_spend', order: 'desc' }],
-  ['combo: expiring soon, can order, by expiry', { can_order: 'true', expiry_to: new Date(Date.now() + 90 * 864e5).toISOString().replace(/\.\d+Z$/, 'Z'), sort: 'earliest_expiry' }],
+  [
+    'combo: expiring soon, can order, by expiry',
+    {
+      can_order: 'true',
+      expiry_to: new Date(Date.now() + 90 * 864e5).toISOString().replace(/\.\d+Z$/, 'Z'),
+      sort: 'earliest_expiry',
+    },
+  ],
 ];
 
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -68,12 +99,31 @@ const results = {};
 for (const n of sizes) {
   const { db, creds } = database(n);
   const port = await freePort();
-  const server = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', db,
-    '--show-interactive-dev-session=false', '--log-level', 'error'], { cwd: root, detached: true, stdio: 'ignore' });
+  const server = spawn(
+    'wrangler',
+    [
+      'dev',
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      db,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'error',
+    ],
+    { cwd: root, detached: true, stdio: 'ignore' },
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; i < 240; i += 1) {
-      try { if ((await fetch(`${base}/v1/health`)).ok) break; } catch { /* starting */ }
+      try {
+        if ((await fetch(`${base}/v1/health`)).ok) break;
+      } catch {
+        /* starting */
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     const key = creds.users.find((u) => u.handle === 'northwind-admin').api_key;
@@ -98,20 +148,30 @@ for (const n of sizes) {
       results[n].push({ name, total: body.total, median: pct(times, 0.5), p95: pct(times, 0.95) });
     }
   } finally {
-    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
     await new Promise((r) => setTimeout(r, 3000));
   }
 }
 
 const fmt = (x) => x.toFixed(1);
 const [small, large] = sizes;
-console.log(`\nCustomer Management through the worker (wrangler dev + local D1), distributor view, ${runs} runs each, ms:`);
-console.log(`| query | rows @${small} | median @${small} | p95 @${small} |${large ? ` rows @${large} | median @${large} | p95 @${large} | p95 growth | vs unfiltered @${large} |` : ''}`);
+console.log(
+  `\nCustomer Management through the worker (wrangler dev + local D1), distributor view, ${runs} runs each, ms:`,
+);
+console.log(
+  `| query | rows @${small} | median @${small} | p95 @${small} |${large ? ` rows @${large} | median @${large} | p95 @${large} | p95 growth | vs unfiltered @${large} |` : ''}`,
+);
 console.log(`|---|---|---|---|${large ? '---|---|---|---|---|' : ''}`);
 const base0 = large ? results[large][0].p95 : results[small][0].p95;
 results[small].forEach((a, i) => {
   const b = large ? results[large][i] : null;
-  const extra = b ? ` ${b.total} | ${fmt(b.median)} | ${fmt(b.p95)} | ${(b.p95 / a.p95).toFixed(2)}x | ${(b.p95 / base0).toFixed(2)}x |` : '';
+  const extra = b
+    ? ` ${b.total} | ${fmt(b.median)} | ${fmt(b.p95)} | ${(b.p95 / a.p95).toFixed(2)}x | ${(b.p95 / base0).toFixed(2)}x |`
+    : '';
   console.log(`| ${a.name} | ${a.total} | ${fmt(a.median)} | ${fmt(a.p95)} |${extra}`);
 });
 writeFileSync(join(state, 'bench-query.json'), JSON.stringify(results, null, 1));

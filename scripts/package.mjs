@@ -14,7 +14,8 @@ for (const f of files) copyFileSync(join(root, 'www', 'pkg', f), join(out, f));
 const pkg = {
   name: 'onbehalf-browser',
   version,
-  description: 'Check order-on-behalf prerequisites, filter customers, and validate, build and price Huawei Cloud orders in the browser, with the same rules and error codes as the onbehalf API.',
+  description:
+    'Check order-on-behalf prerequisites, filter customers, and validate, build and price Huawei Cloud orders in the browser, with the same rules and error codes as the onbehalf API.',
   license: 'Apache-2.0',
   type: 'module',
   main: './onbehalf.js',
@@ -30,7 +31,9 @@ const pkg = {
   sideEffects: false,
 };
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-writeFileSync(join(out, 'README.md'), `# onbehalf-browser ${version}
+writeFileSync(
+  join(out, 'README.md'),
+  `# onbehalf-browser ${version}
 
 The onbehalf browser module: the same Rust core as the onbehalf API, compiled to WebAssembly.
 
@@ -47,7 +50,11 @@ The onbehalf browser module: the same Rust core as the onbehalf API, compiled to
 In a bundler: \`import init from 'onbehalf-browser'\` and let it copy \`onbehalf-browser/onbehalf_bg.wasm\`.
 In a Worker: \`import { initSync } from 'onbehalf-browser'; import wasm from 'onbehalf-browser/onbehalf_bg.wasm'; initSync({ module: wasm });\`.
 Every export returns plain objects and never throws; failures are \`{ error: { code, message, details } }\`.
-`);
+`,
+);
 const r = spawnSync('npm', ['pack', '--pack-destination', join(root, 'dist')], { cwd: out, encoding: 'utf8' });
-if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
+if (r.status !== 0) {
+  console.error(r.stderr);
+  process.exit(1);
+}
 console.log(`dist/${r.stdout.trim().split('\n').pop()}`);

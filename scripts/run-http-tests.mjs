@@ -10,12 +10,23 @@ const w = await startWorker({ port: process.env.ONBEHALF_TEST_PORT });
 let code = 1;
 try {
   const files = ['tests/http', 'tests/page'].flatMap((d) =>
-    readdirSync(join(root, d)).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(d, f)));
+    readdirSync(join(root, d))
+      .filter((f) => f.endsWith('.test.mjs'))
+      .sort()
+      .map((f) => join(d, f)),
+  );
   const picks = process.env.ONBEHALF_TESTS?.split(',').filter(Boolean);
   const only = picks ? files.filter((f) => picks.some((p) => f.includes(p))) : files;
   const r = spawnSync('node', ['--test', '--test-concurrency=1', ...only], {
-    cwd: root, stdio: 'inherit',
-    env: { ...process.env, ONBEHALF_URL: w.base, ONBEHALF_DEMO: w.demoPath, ONBEHALF_DB: w.db, ONBEHALF_RECORD: join(w.dir, 'responses.jsonl') },
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      ONBEHALF_URL: w.base,
+      ONBEHALF_DEMO: w.demoPath,
+      ONBEHALF_DB: w.db,
+      ONBEHALF_RECORD: join(w.dir, 'responses.jsonl'),
+    },
   });
   code = r.status ?? 1;
 } catch (e) {

@@ -17,16 +17,47 @@ try {
   const report = join(w.dir, 'schemathesis');
   const operator = demo.users.find((u) => u.handle === 'skyline-operator').api_key;
   const session = async () => {
-    const r = await fetch(`${w.base}/v1/customers/${demo.customers.ready}/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'application/json' }, body: '{"minutes": 60}' });
+    const r = await fetch(`${w.base}/v1/customers/${demo.customers.ready}/sessions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'application/json' },
+      body: '{"minutes": 60}',
+    });
     if (r.status !== 201) throw new Error(`session: ${r.status} ${await r.text()}`);
     return (await r.json()).token;
   };
   const tokens = { ONBEHALF_SESSION_TOKEN: await session(), ONBEHALF_SESSION_TOKEN_END: await session() };
-  const r = spawnSync(st, ['--config-file', join(root, 'tests', 'schemathesis', 'schemathesis.toml'), 'run', `${w.base}/v1/openapi.json`,
-    '--url', w.base, '--header', `Authorization: Bearer ${admin}`, '--checks', 'all', '--seed', '20261130', '--max-time', seconds,
-    '--workers', '1', '--generation-database', 'none', '--request-timeout', '10', '--report', 'junit', '--report-junit-path', join(report, 'junit.xml'),
-    '--exclude-path', '/v1/api-keys/{id}/revoke'],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, ...tokens } });
+  const r = spawnSync(
+    st,
+    [
+      '--config-file',
+      join(root, 'tests', 'schemathesis', 'schemathesis.toml'),
+      'run',
+      `${w.base}/v1/openapi.json`,
+      '--url',
+      w.base,
+      '--header',
+      `Authorization: Bearer ${admin}`,
+      '--checks',
+      'all',
+      '--seed',
+      '20261130',
+      '--max-time',
+      seconds,
+      '--workers',
+      '1',
+      '--generation-database',
+      'none',
+      '--request-timeout',
+      '10',
+      '--report',
+      'junit',
+      '--report-junit-path',
+      join(report, 'junit.xml'),
+      '--exclude-path',
+      '/v1/api-keys/{id}/revoke',
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...tokens } },
+  );
   code = r.status ?? 1;
   const junit = join(report, 'junit.xml');
   if (existsSync(junit)) {

@@ -8,5 +8,7 @@ console.log('artifact                          raw         gzip -9     brotli 11
 for (const f of process.argv.slice(2)) {
   const b = readFileSync(f);
   const br = brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-  console.log(`${f.padEnd(34)}${kib(b.length).padEnd(12)}${kib(gzipSync(b, { level: 9 }).length).padEnd(12)}${kib(br.length)}`);
+  console.log(
+    `${f.padEnd(34)}${kib(b.length).padEnd(12)}${kib(gzipSync(b, { level: 9 }).length).padEnd(12)}${kib(br.length)}`,
+  );
 }

@@ -32,10 +32,15 @@ table.addEventListener('onbehalf:loaded', () => {
 table.addEventListener('onbehalf:place-order', async (ev) => {
   const c = ev.detail.customer;
   // The confirm dialog, then a session acting as the customer, then Select Products.
-  if (await switchInto(apiKey, c.id, `${c.real_name} (${c.id.slice(0, 8)}…)`)) location.href = `/order.html?customer=${c.id}`;
+  if (await switchInto(apiKey, c.id, `${c.real_name} (${c.id.slice(0, 8)}…)`))
+    location.href = `/order.html?customer=${c.id}`;
 });
-table.addEventListener('onbehalf:view-orders', (ev) => { location.href = `/orders.html?customer=${ev.detail.customer.id}#orders`; });
-table.addEventListener('onbehalf:view-resources', (ev) => { location.href = `/orders.html?customer=${ev.detail.customer.id}#resources`; });
+table.addEventListener('onbehalf:view-orders', (ev) => {
+  location.href = `/orders.html?customer=${ev.detail.customer.id}#orders`;
+});
+table.addEventListener('onbehalf:view-resources', (ev) => {
+  location.href = `/orders.html?customer=${ev.detail.customer.id}#resources`;
+});
 
 async function start() {
   if (!apiKey) return showSignIn();

@@ -3,7 +3,15 @@ const params = new URLSearchParams(location.hash.slice(1));
 const prereq = document.querySelector('#prereq');
 document.querySelector('#customer-id').textContent = params.get('customer') ?? '';
 window.hostEvents = [];
-for (const name of ['onbehalf:prerequisites', 'onbehalf:error', 'onbehalf:session-ended', 'onbehalf:order-placed', 'onbehalf:order-refused', 'onbehalf:place-order', 'onbehalf:loaded']) {
+for (const name of [
+  'onbehalf:prerequisites',
+  'onbehalf:error',
+  'onbehalf:session-ended',
+  'onbehalf:order-placed',
+  'onbehalf:order-refused',
+  'onbehalf:place-order',
+  'onbehalf:loaded',
+]) {
   document.addEventListener(name, (ev) => {
     window.hostEvents.push({ type: ev.type, detail: ev.detail });
     const li = document.createElement('li');
@@ -36,9 +44,16 @@ if (params.get('customer')) {
   table.addEventListener('onbehalf:place-order', async (ev) => {
     const c = ev.detail.customer;
     if (!document.querySelector('#confirm-switch').checked) return;
-    const r = await fetch(`/v1/customers/${c.id}/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const r = await fetch(`/v1/customers/${c.id}/sessions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     const s = await r.json();
-    if (r.status !== 201) { window.hostEvents.push({ type: 'host:session-refused', detail: s }); return; }
+    if (r.status !== 201) {
+      window.hostEvents.push({ type: 'host:session-refused', detail: s });
+      return;
+    }
     document.querySelector('#customer-id').textContent = c.id;
     banner.setAttribute('customer-label', c.real_name);
     banner.token = s.token;
@@ -50,5 +65,7 @@ if (params.get('customer')) {
     fresh.setAttribute('customer-id', c.id);
     form.replaceWith(fresh);
   });
-  document.addEventListener('onbehalf:session-ended', () => { document.querySelector('#order-form').sessionToken = ''; });
+  document.addEventListener('onbehalf:session-ended', () => {
+    document.querySelector('#order-form').sessionToken = '';
+  });
 }

@@ -30,10 +30,20 @@ async function start() {
   form.addEventListener('onbehalf:error', (ev) => fail(ev.detail?.message ?? 'Customer not found.'));
   form.setAttribute('customer-id', customerId);
   $('#order').hidden = false;
-  window.onbehalfOrder = { draft: () => form.draft, get lastResponse() { return form.lastResponse; } };
+  window.onbehalfOrder = {
+    draft: () => form.draft,
+    get lastResponse() {
+      return form.lastResponse;
+    },
+  };
   await new Promise((ok) => {
     if (form.dataset.ready) return ok();
-    new MutationObserver((_, o) => { if (form.dataset.ready) { o.disconnect(); ok(); } }).observe(form, { attributes: true });
+    new MutationObserver((_, o) => {
+      if (form.dataset.ready) {
+        o.disconnect();
+        ok();
+      }
+    }).observe(form, { attributes: true });
   });
   document.body.dataset.ready = 'true';
 }

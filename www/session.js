@@ -5,10 +5,16 @@ const KEY = 'onbehalf.session';
 
 /** The stored session ({token, id, customer_id, customer_label, expires_at}) or null. */
 export function current() {
-  try { return JSON.parse(sessionStorage.getItem(KEY) ?? 'null'); } catch { return null; }
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
+  } catch {
+    return null;
+  }
 }
 
-function forget() { sessionStorage.removeItem(KEY); }
+function forget() {
+  sessionStorage.removeItem(KEY);
+}
 
 /** Calls the API with the session token. */
 export async function sessionApi(method, path, body, headers = {}) {
@@ -25,7 +31,8 @@ export async function sessionApi(method, path, body, headers = {}) {
  * the re-check (a grant revoked, the customer frozen). */
 export function onSessionAnswer(status, json) {
   if (status === 401) ended(json.error?.message ?? 'The session has ended.');
-  else if (status === 403 && json.error?.data?.can_order === false) ended(`You can no longer act for this customer: ${json.error.message}`);
+  else if (status === 403 && json.error?.data?.can_order === false)
+    ended(`You can no longer act for this customer: ${json.error.message}`);
 }
 
 /** Asks for confirmation, then starts a session for `customer` with the partner key. */
@@ -35,13 +42,21 @@ export async function switchInto(apiKey, customer, label) {
   dialog.querySelector('#switch-error').textContent = '';
   dialog.showModal();
   const ok = await new Promise((resolve) => {
-    dialog.querySelector('#switch-cancel').onclick = () => { dialog.close(); resolve(false); };
-    dialog.querySelector('#switch-form').onsubmit = (ev) => { ev.preventDefault(); resolve(true); };
+    dialog.querySelector('#switch-cancel').onclick = () => {
+      dialog.close();
+      resolve(false);
+    };
+    dialog.querySelector('#switch-form').onsubmit = (ev) => {
+      ev.preventDefault();
+      resolve(true);
+    };
   });
   if (!ok) return false;
   const minutes = Number(dialog.querySelector('#switch-minutes').value || 30);
   const r = await fetch(`/v1/customers/${customer}/sessions`, {
-    method: 'POST', headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes }),
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ minutes }),
   });
   const body = await r.json().catch(() => ({}));
   if (r.status !== 201) {
@@ -49,7 +64,16 @@ export async function switchInto(apiKey, customer, label) {
     return false;
   }
   dialog.close();
-  sessionStorage.setItem(KEY, JSON.stringify({ token: body.token, id: body.id, customer_id: body.customer_id, customer_label: label, expires_at: body.expires_at }));
+  sessionStorage.setItem(
+    KEY,
+    JSON.stringify({
+      token: body.token,
+      id: body.id,
+      customer_id: body.customer_id,
+      customer_label: label,
+      expires_at: body.expires_at,
+    }),
+  );
   return true;
 }
 
@@ -69,9 +93,15 @@ function ended(message) {
     b.hidden = false;
     b.className = 'session-banner ended';
     b.dataset.state = 'ended';
-    b.replaceChildren(`${message} Returning to the partner view… `, Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }));
+    b.replaceChildren(
+      `${message} Returning to the partner view… `,
+      Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }),
+    );
   }
-  if (location.pathname !== '/') setTimeout(() => { location.href = '/'; }, 2500);
+  if (location.pathname !== '/')
+    setTimeout(() => {
+      location.href = '/';
+    }, 2500);
 }
 
 /** On the partner view: the reason the last session ended, once. */
@@ -89,22 +119,33 @@ function notice(b) {
 export function mountBanner() {
   const b = document.querySelector('#session-banner');
   const s = current();
-  if (!s) { notice(b); return null; }
+  if (!s) {
+    notice(b);
+    return null;
+  }
   if (!b) return null;
   const left = () => Math.max(0, Math.floor((Date.parse(s.expires_at) - Date.now()) / 1000));
   const render = () => {
     const n = left();
     if (n === 0) return ended('The session has expired.');
-    b.querySelector('#session-countdown').textContent = `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+    b.querySelector('#session-countdown').textContent =
+      `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
   };
   b.hidden = false;
   b.className = 'session-banner';
   b.dataset.state = 'live';
   b.replaceChildren(
-    'Acting as ', Object.assign(document.createElement('strong'), { textContent: s.customer_label }),
-    ' · ends in ', Object.assign(document.createElement('span'), { id: 'session-countdown' }), ' · ',
+    'Acting as ',
+    Object.assign(document.createElement('strong'), { textContent: s.customer_label }),
+    ' · ends in ',
+    Object.assign(document.createElement('span'), { id: 'session-countdown' }),
+    ' · ',
   );
-  const sw = Object.assign(document.createElement('button'), { type: 'button', id: 'switch-role', textContent: 'Switch Role' });
+  const sw = Object.assign(document.createElement('button'), {
+    type: 'button',
+    id: 'switch-role',
+    textContent: 'Switch Role',
+  });
   sw.addEventListener('click', async () => {
     await sessionApi('DELETE', '/v1/sessions/current');
     forget();

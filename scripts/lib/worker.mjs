@@ -14,7 +14,10 @@ export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
   });
 }
 
@@ -25,36 +28,89 @@ function run(cmd, args, opts = {}) {
 
 /** A seeded worker: `{base, dir, db, demo, stop(keep), log()}`. */
 export async function startWorker({ name = `test-${process.pid}`, customers = 200, port } = {}) {
-  port = Number(port || await freePort());
+  port = Number(port || (await freePort()));
   const dir = join(state, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const db = join(dir, 'd1');
   const base = `http://127.0.0.1:${port}`;
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], { stdio: ['ignore', 'ignore', 'inherit'] });
-  run('cargo', ['run', '--quiet', '--bin', 'onbehalf-seed', '--', '--now', now, '--customers', String(customers), '--origin', base,
-    '--sql', join(dir, 'seed.sql'), '--credentials', join(dir, 'demo.json')]);
-  run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  run('cargo', [
+    'run',
+    '--quiet',
+    '--bin',
+    'onbehalf-seed',
+    '--',
+    '--now',
+    now,
+    '--customers',
+    String(customers),
+    '--origin',
+    base,
+    '--sql',
+    join(dir, 'seed.sql'),
+    '--credentials',
+    join(dir, 'demo.json'),
+  ]);
+  run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   // The worker is already built by make; wrangler's own build step then finds it up to date.
-  const server = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', db,
-    '--var', 'MODE:development', '--var', `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
-    '--show-interactive-dev-session=false', '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn'],
-  { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(
+    'wrangler',
+    [
+      'dev',
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      db,
+      '--var',
+      'MODE:development',
+      '--var',
+      `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      process.env.WRANGLER_LOG_LEVEL ?? 'warn',
+    ],
+    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
-  server.stdout.on('data', (d) => { log += d; });
-  server.stderr.on('data', (d) => { log += d; });
-  const kill = (sig) => { try { process.kill(-server.pid, sig); } catch { /* gone */ } };
+  server.stdout.on('data', (d) => {
+    log += d;
+  });
+  server.stderr.on('data', (d) => {
+    log += d;
+  });
+  const kill = (sig) => {
+    try {
+      process.kill(-server.pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
   process.on('exit', () => kill('SIGTERM'));
-  process.on('SIGINT', () => { kill('SIGTERM'); process.exit(130); });
+  process.on('SIGINT', () => {
+    kill('SIGTERM');
+    process.exit(130);
+  });
 
   async function stop(keep = false) {
     kill('SIGTERM');
     // workerd needs a moment to exit after its process group is signalled.
     const until = Date.now() + 5000;
     while (Date.now() < until) {
-      try { process.kill(-server.pid, 0); } catch { break; }
+      try {
+        process.kill(-server.pid, 0);
+      } catch {
+        break;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     kill('SIGKILL');
@@ -63,7 +119,12 @@ export async function startWorker({ name = `test-${process.pid}`, customers = 20
 
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    try { if ((await fetch(`${base}/v1/health`)).ok) return { base, dir, db, demoPath: join(dir, 'demo.json'), stop, log: () => log }; } catch { /* not yet */ }
+    try {
+      if ((await fetch(`${base}/v1/health`)).ok)
+        return { base, dir, db, demoPath: join(dir, 'demo.json'), stop, log: () => log };
+    } catch {
+      /* not yet */
+    }
     if (server.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 250));
   }

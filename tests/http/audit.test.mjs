@@ -4,12 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, sql } from './helpers.mjs';
 
-
 test('the audit chain verifies, and a row changed in the database is found', async () => {
   // Writes, so that there are fresh events to seal.
   const user = (await api('GET', '/v1/me', { as: 'skyline-viewer' })).body.user.id;
   for (let i = 0; i < 4; i += 1) {
-    const k = await api('POST', '/v1/api-keys', { as: 'skyline-admin', body: { user_id: user, label: `audit test ${i}` } });
+    const k = await api('POST', '/v1/api-keys', {
+      as: 'skyline-admin',
+      body: { user_id: user, label: `audit test ${i}` },
+    });
     assert.equal(k.status, 201, k.text);
   }
   const ok = await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' });
@@ -21,7 +23,9 @@ test('the audit chain verifies, and a row changed in the database is found', asy
   assert.match(events.body.events[0].hash, /^[0-9a-f]{64}$/);
 
   // Change one sealed event's detail directly in D1, then put it back.
-  const [row] = await sql('SELECT seq, detail FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1 OFFSET 2');
+  const [row] = await sql(
+    'SELECT seq, detail FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1 OFFSET 2',
+  );
   await sql(`UPDATE audit_events SET detail = '{"tampered":true}' WHERE seq = ${row.seq}`);
   const bad = await api('GET', '/v1/audit/verify', { as: 'skyline-viewer' });
   assert.equal(bad.body.ok, false);

@@ -9,15 +9,45 @@ test('request rules: roles, reseller mode only, one pending request at a time, w
   const c = await healthyCustomer('skyline-operator', R, 2);
   const path = `/v1/customers/${c.id}/authorizations`;
   const before = await tables();
-  assertError(await api('POST', path, { as: 'skyline-viewer', body: { capabilities: ['order'] } }), 403, 'forbidden_role');
-  assertError(await api('POST', `/v1/customers/${demo.customers.referral}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order'] } }), 422, 'customer_not_reseller_mode');
-  assertError(await api('POST', `/v1/customers/${demo.customers.foreign}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order'] } }), 404, 'not_found');
-  assertError(await api('POST', path, { as: 'skyline-operator', body: { capabilities: [], valid_days: 0, why: 'x' } }), 400, 'validation_failed', [['capabilities'], ['valid_days'], ['why']]);
-  assertError(await api('POST', path, { as: 'skyline-operator', body: { capabilities: ['order'], valid_days: 366 } }), 400, 'validation_failed', [['valid_days']]);
+  assertError(
+    await api('POST', path, { as: 'skyline-viewer', body: { capabilities: ['order'] } }),
+    403,
+    'forbidden_role',
+  );
+  assertError(
+    await api('POST', `/v1/customers/${demo.customers.referral}/authorizations`, {
+      as: 'skyline-operator',
+      body: { capabilities: ['order'] },
+    }),
+    422,
+    'customer_not_reseller_mode',
+  );
+  assertError(
+    await api('POST', `/v1/customers/${demo.customers.foreign}/authorizations`, {
+      as: 'skyline-operator',
+      body: { capabilities: ['order'] },
+    }),
+    404,
+    'not_found',
+  );
+  assertError(
+    await api('POST', path, { as: 'skyline-operator', body: { capabilities: [], valid_days: 0, why: 'x' } }),
+    400,
+    'validation_failed',
+    [['capabilities'], ['valid_days'], ['why']],
+  );
+  assertError(
+    await api('POST', path, { as: 'skyline-operator', body: { capabilities: ['order'], valid_days: 366 } }),
+    400,
+    'validation_failed',
+    [['valid_days']],
+  );
   assert.deepEqual(await tables(), before, 'refused requests write nothing');
 
   // Three concurrent requests: exactly one becomes the pending request.
-  const racers = await Promise.all([1, 2, 3].map(() => api('POST', path, { as: 'skyline-operator', body: { capabilities: ['order'] } })));
+  const racers = await Promise.all(
+    [1, 2, 3].map(() => api('POST', path, { as: 'skyline-operator', body: { capabilities: ['order'] } })),
+  );
   assert.deepEqual(racers.map((r) => r.status).sort(), [201, 409, 409], racers.map((r) => r.text).join('\n'));
   const first = racers.find((r) => r.status === 201);
   assert.equal(first.body.valid_days, 180, 'default validity');
@@ -25,14 +55,33 @@ test('request rules: roles, reseller mode only, one pending request at a time, w
   assert.equal(after.authorizations, before.authorizations + 1);
   assert.equal(after.outbox, before.outbox + 2, 'an email with the link and an SMS with the code');
   assert.equal(after.audit_events, before.audit_events + 1);
-  assertError(await api('POST', path, { as: 'skyline-admin', body: { capabilities: ['om'] } }), 409, 'authorization_request_pending');
+  assertError(
+    await api('POST', path, { as: 'skyline-admin', body: { capabilities: ['om'] } }),
+    409,
+    'authorization_request_pending',
+  );
 
-  assertError(await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'harbor-operator' }), 404, 'not_found');
-  assertError(await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'skyline-viewer' }), 403, 'forbidden_role');
-  const w = await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'skyline-admin', body: { reason: 'sent by mistake' } });
+  assertError(
+    await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'harbor-operator' }),
+    404,
+    'not_found',
+  );
+  assertError(
+    await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'skyline-viewer' }),
+    403,
+    'forbidden_role',
+  );
+  const w = await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, {
+    as: 'skyline-admin',
+    body: { reason: 'sent by mistake' },
+  });
   assert.equal(w.status, 200, w.text);
   assert.equal(w.body.state, 'withdrawn');
-  assertError(await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'skyline-admin' }), 409, 'authorization_not_pending');
+  assertError(
+    await api('POST', `/v1/authorizations/${first.body.id}/withdraw`, { as: 'skyline-admin' }),
+    409,
+    'authorization_not_pending',
+  );
 
   // A withdrawn request's link no longer decides anything.
   const { token, code } = await latestConsent(c.id);
@@ -40,12 +89,18 @@ test('request rules: roles, reseller mode only, one pending request at a time, w
 
   const list = await api('GET', path, { as: 'skyline-viewer' });
   assert.equal(list.status, 200);
-  assert.deepEqual(list.body.authorizations.map((a) => a.state), ['withdrawn']);
+  assert.deepEqual(
+    list.body.authorizations.map((a) => a.state),
+    ['withdrawn'],
+  );
 });
 
 test('consent link: wrong codes lock, a new code unlocks, narrowing and rejecting', async () => {
   const c = await healthyCustomer('skyline-operator', R, 3);
-  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order', 'om'], valid_days: 7 } });
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order', 'om'], valid_days: 7 },
+  });
   assert.equal(req.status, 201, req.text);
   const { token, code } = await latestConsent(c.id);
   const wrong = code === '111111' ? '222222' : '111111';
@@ -54,13 +109,27 @@ test('consent link: wrong codes lock, a new code unlocks, narrowing and rejectin
     assertError(r, 422, 'verification_code_invalid');
     assert.equal(r.body.error.data.attempts_left, left);
   }
-  assertError(await api('POST', `/v1/consent/${token}/approve`, { body: { code: wrong } }), 429, 'verification_code_locked');
-  assertError(await api('POST', `/v1/consent/${token}/approve`, { body: { code } }), 429, 'verification_code_locked', []);
+  assertError(
+    await api('POST', `/v1/consent/${token}/approve`, { body: { code: wrong } }),
+    429,
+    'verification_code_locked',
+  );
+  assertError(
+    await api('POST', `/v1/consent/${token}/approve`, { body: { code } }),
+    429,
+    'verification_code_locked',
+    [],
+  );
   // Resending is allowed a minute after the previous code; the seeded request's code is older than
   // that only in the demo, so here the limit answers.
   assertError(await api('POST', `/v1/consent/${token}/code`, {}), 429, 'rate_limited');
   // Bad approve bodies are validated with paths.
-  assertError(await api('POST', `/v1/consent/${token}/approve`, { body: { code: '12', capabilities: ['order', 'fly'] } }), 400, 'validation_failed', [['code'], ['capabilities', 1]]);
+  assertError(
+    await api('POST', `/v1/consent/${token}/approve`, { body: { code: '12', capabilities: ['order', 'fly'] } }),
+    400,
+    'validation_failed',
+    [['code'], ['capabilities', 1]],
+  );
 
   // Unknown and malformed tokens are 404; unknown actions too.
   assertError(await api('GET', `/v1/consent/ct_${'0'.repeat(64)}`), 404, 'not_found');
@@ -80,8 +149,17 @@ test('the demo consent link approves with narrowed capabilities', async () => {
   const view = await api('GET', `/v1/consent/${demoConsent.token}`);
   assert.equal(view.status, 200, view.text);
   assert.deepEqual(view.body.authorization.capabilities, ['order', 'om']);
-  assertError(await api('POST', `/v1/consent/${demoConsent.token}/approve`, { body: { code: demoConsent.code, capabilities: ['om', 'om'] } }), 400, 'validation_failed', [['capabilities']]);
-  const ok = await api('POST', `/v1/consent/${demoConsent.token}/approve`, { body: { code: demoConsent.code, capabilities: ['order'] } });
+  assertError(
+    await api('POST', `/v1/consent/${demoConsent.token}/approve`, {
+      body: { code: demoConsent.code, capabilities: ['om', 'om'] },
+    }),
+    400,
+    'validation_failed',
+    [['capabilities']],
+  );
+  const ok = await api('POST', `/v1/consent/${demoConsent.token}/approve`, {
+    body: { code: demoConsent.code, capabilities: ['order'] },
+  });
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.body.capabilities, ['order']);
   const report = await api('GET', `/v1/customers/${demoConsent.customer_id}/prerequisites`, { as: 'skyline-operator' });
@@ -90,13 +168,19 @@ test('the demo consent link approves with narrowed capabilities', async () => {
 
 test('the customer sees what partners did on its account through its consent link', async () => {
   const c = await healthyCustomer('skyline-operator', R, 3);
-  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order'] } });
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order'] },
+  });
   assert.equal(req.status, 201, req.text);
   const { token } = await latestConsent(c.id);
   const r = await api('GET', `/v1/consent/${token}/events`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.customer_id, c.id);
   assert.ok(r.body.events.some((e) => e.action === 'authorization.requested' && e.customer_id === c.id));
-  assert.ok(r.body.events.every((e) => e.customer_id === c.id), 'only this customer\'s events');
+  assert.ok(
+    r.body.events.every((e) => e.customer_id === c.id),
+    "only this customer's events",
+  );
   assertError(await api('GET', `/v1/consent/ct_${'0'.repeat(64)}/events`), 404, 'not_found');
 });

@@ -40,11 +40,17 @@ async function all(params, who = as) {
 test('each filter alone returns exactly the matching rows', async () => {
   const everyone = await all({});
   assert.ok(everyone.length > 50);
-  assert.ok(everyone.every((c) => c.association.partner_id === R), 'a reseller sees only its customers');
+  assert.ok(
+    everyone.every((c) => c.association.partner_id === R),
+    'a reseller sees only its customers',
+  );
 
   const check = async (params, pred, label) => {
     const rows = await all(params);
-    const expected = everyone.filter(pred).map((c) => c.id).sort();
+    const expected = everyone
+      .filter(pred)
+      .map((c) => c.id)
+      .sort();
     assert.deepEqual(rows.map((c) => c.id).sort(), expected, label);
     return rows;
   };
@@ -55,11 +61,26 @@ test('each filter alone returns exactly the matching rows', async () => {
   const mid = everyone.map((c) => c.association.associated_on).sort()[Math.floor(everyone.length / 2)];
   await check({ associated_from: mid }, (c) => c.association.associated_on >= mid, 'associated from');
   await check({ associated_to: mid }, (c) => c.association.associated_on <= mid, 'associated to');
-  await check({ account_manager: 'ZHANG' }, (c) => (c.account_manager ?? '').toLowerCase().includes('zhang'), 'manager contains, any case');
-  await check({ spend_min: '100000', spend_max: '300000' }, (c) => c.month_to_date_spend.minor >= 100000 && c.month_to_date_spend.minor <= 300000, 'spend range');
-  const exp = everyone.map((c) => c.earliest_expiry).filter(Boolean).sort()[10];
+  await check(
+    { account_manager: 'ZHANG' },
+    (c) => (c.account_manager ?? '').toLowerCase().includes('zhang'),
+    'manager contains, any case',
+  );
+  await check(
+    { spend_min: '100000', spend_max: '300000' },
+    (c) => c.month_to_date_spend.minor >= 100000 && c.month_to_date_spend.minor <= 300000,
+    'spend range',
+  );
+  const exp = everyone
+    .map((c) => c.earliest_expiry)
+    .filter(Boolean)
+    .sort()[10];
   await check({ expiry_to: exp }, (c) => c.earliest_expiry !== null && c.earliest_expiry <= exp, 'expiry before');
-  await check({ budget_usage_min: '75', budget_usage_max: '99' }, (c) => c.budget && c.budget.usage_percent >= 75 && c.budget.usage_percent <= 99, 'budget 75-99 %');
+  await check(
+    { budget_usage_min: '75', budget_usage_max: '99' },
+    (c) => c.budget && c.budget.usage_percent >= 75 && c.budget.usage_percent <= 99,
+    'budget 75-99 %',
+  );
   await check({ tag: 'vip' }, (c) => c.tags.includes('vip'), 'one tag');
   await check({ tag: ['vip', 'gov'] }, (c) => c.tags.includes('vip') || c.tags.includes('gov'), 'any of two tags');
   await check({ can_order: 'true' }, (c) => c.can_order, 'can order now');
@@ -68,7 +89,10 @@ test('each filter alone returns exactly the matching rows', async () => {
   await check({ customer_id: demo.customers.ready }, (c) => c.id === demo.customers.ready, 'id');
 
   const ready = await all({ can_order: 'true' });
-  assert.ok(ready.some((c) => c.id === demo.customers.ready), 'the ready customer can order');
+  assert.ok(
+    ready.some((c) => c.id === demo.customers.ready),
+    'the ready customer can order',
+  );
   assert.ok(ready.every((c) => c.blocking.length === 0));
 });
 
@@ -87,11 +111,22 @@ test('name, account and mobile search find customers without revealing them', as
     [{ mobile: `${consent.country_code}${consent.mobile}` }, demo.customers.consent],
   ]) {
     const page = await list(params);
-    assert.ok(page.customers.some((c) => c.id === id), JSON.stringify(params));
-    assert.ok(!JSON.stringify(page).includes(ready.mobile) && !JSON.stringify(page).includes(consent.mobile), 'the number never comes back');
+    assert.ok(
+      page.customers.some((c) => c.id === id),
+      JSON.stringify(params),
+    );
+    assert.ok(
+      !JSON.stringify(page).includes(ready.mobile) && !JSON.stringify(page).includes(consent.mobile),
+      'the number never comes back',
+    );
     assert.ok(!JSON.stringify(page).includes(ready.real_name));
   }
-  assert.equal((await list({ mobile: ready.mobile.replace(/.$/, (d) => String((Number(d) + 1) % 10)) })).customers.some((c) => c.id === demo.customers.ready), false);
+  assert.equal(
+    (await list({ mobile: ready.mobile.replace(/.$/, (d) => String((Number(d) + 1) % 10)) })).customers.some(
+      (c) => c.id === demo.customers.ready,
+    ),
+    false,
+  );
   assert.equal((await list({ customer_name: 'no such name anywhere' })).total, 0);
 });
 
@@ -109,7 +144,10 @@ test('sorting by each sortable column, both ways, is monotonic with ties broken 
       const rows = await all({ sort, order });
       for (let i = 1; i < rows.length; i += 1) {
         const [a, b] = [key(rows[i - 1]), key(rows[i])];
-        const ok = order === 'asc' ? (a < b || (a === b && rows[i - 1].id < rows[i].id)) : (a > b || (a === b && rows[i - 1].id > rows[i].id));
+        const ok =
+          order === 'asc'
+            ? a < b || (a === b && rows[i - 1].id < rows[i].id)
+            : a > b || (a === b && rows[i - 1].id > rows[i].id);
         assert.ok(ok, `${sort} ${order} at ${i}: ${a} then ${b}`);
       }
     }
@@ -121,8 +159,13 @@ test('a row inserted between two pages neither repeats nor vanishes', async () =
   const lastSpend = first.customers.at(-1).month_to_date_spend.minor;
   // Insert, behind the worker's back, one customer that sorts before the cursor and one after it.
   const id = (n) => `${'e'.repeat(31)}${n}`;
-  const row = (n, spend) => `('${id(n)}', '${R}', '3', '2026-01-01T00:00:00Z', 'inserted${n}', 'Inserted ${n}', '0086', '1300000000${n}', 'i${n}@x.example', 1, 2, 1, 'V1', 0, 0, 'USD', ${spend}, '2026-01-01T00:00:00Z')`;
-  const insert = `INSERT INTO customers (id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, account_manager, verified_status, customer_type, level, frozen, auto_frozen, currency, mtd_spend_minor, created_at) VALUES ${row(1, 999_999_999)}, ${row(2, Math.max(lastSpend - 1, 0))}`.replace(", 1, 2, 1, 'V1'", ", NULL, 2, 1, 'V1'");
+  const row = (n, spend) =>
+    `('${id(n)}', '${R}', '3', '2026-01-01T00:00:00Z', 'inserted${n}', 'Inserted ${n}', '0086', '1300000000${n}', 'i${n}@x.example', 1, 2, 1, 'V1', 0, 0, 'USD', ${spend}, '2026-01-01T00:00:00Z')`;
+  const insert =
+    `INSERT INTO customers (id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, account_manager, verified_status, customer_type, level, frozen, auto_frozen, currency, mtd_spend_minor, created_at) VALUES ${row(1, 999_999_999)}, ${row(2, Math.max(lastSpend - 1, 0))}`.replace(
+      ", 1, 2, 1, 'V1'",
+      ", NULL, 2, 1, 'V1'",
+    );
   await sql(insert);
   const rest = [];
   let cursor = first.next_cursor;
@@ -136,7 +179,11 @@ test('a row inserted between two pages neither repeats nor vanishes', async () =
   assert.ok(!seen.includes(id(1)), 'a row that sorts before the cursor is not pulled into later pages');
   assert.ok(seen.includes(id(2)), 'a row that sorts after the cursor appears');
   const before = (await all({ sort: 'mtd_spend', order: 'desc' })).map((c) => c.id);
-  assert.deepEqual(seen, before.filter((x) => x !== id(1)), 'nothing vanished');
+  assert.deepEqual(
+    seen,
+    before.filter((x) => x !== id(1)),
+    'nothing vanished',
+  );
 });
 
 test('invalid filters are 400 with a field error naming the parameter', async () => {
@@ -145,7 +192,11 @@ test('invalid filters are 400 with a field error naming the parameter', async ()
     [{ limit: '1000' }, ['limit'], 'out_of_range'],
     [{ cursor: 'not-a-cursor' }, ['cursor'], 'invalid_format'],
     [{ spend_min: '10', spend_max: '5' }, ['spend_max'], 'out_of_range'],
-    [{ associated_from: '2026-02-01T00:00:00Z', associated_to: '2026-01-01T00:00:00Z' }, ['associated_to'], 'out_of_range'],
+    [
+      { associated_from: '2026-02-01T00:00:00Z', associated_to: '2026-01-01T00:00:00Z' },
+      ['associated_to'],
+      'out_of_range',
+    ],
     [{ frozen: 'maybe' }, ['frozen'], 'invalid_value'],
     [{ colour: 'red' }, ['colour'], 'unknown_field'],
     [{ sort: 'real_name' }, ['sort'], 'invalid_value'],
@@ -154,21 +205,33 @@ test('invalid filters are 400 with a field error naming the parameter', async ()
   ]) {
     const r = await api('GET', `/v1/customers?${qs(params)}`, { as });
     assertError(r, 400, 'validation_failed', [path]);
-    assert.equal(r.body.error.details.find((d) => JSON.stringify(d.path) === JSON.stringify(path)).code, code, JSON.stringify(params));
+    assert.equal(
+      r.body.error.details.find((d) => JSON.stringify(d.path) === JSON.stringify(path)).code,
+      code,
+      JSON.stringify(params),
+    );
   }
   // A cursor from one query is refused on another.
   const page = await list({ sort: 'mtd_spend', limit: '5' });
-  assertError(await api('GET', `/v1/customers?sort=budget_usage&limit=5&cursor=${page.next_cursor}`, { as }), 400, 'validation_failed', [['cursor']]);
+  assertError(
+    await api('GET', `/v1/customers?sort=budget_usage&limit=5&cursor=${page.next_cursor}`, { as }),
+    400,
+    'validation_failed',
+    [['cursor']],
+  );
 });
 
-test('isolation: resellers see their own, distributors their resellers\' (and can narrow to one)', async () => {
+test("isolation: resellers see their own, distributors their resellers' (and can narrow to one)", async () => {
   const delta = await all({}, 'delta-operator');
   assert.ok(delta.every((c) => c.association.partner_id === demo.partners.other_reseller));
   const skyline = await all({});
   assert.ok(!skyline.some((c) => delta.some((d) => d.id === c.id)));
   const dist = await all({}, 'northwind-viewer');
   const partners = new Set(dist.map((c) => c.association.partner_id));
-  assert.deepEqual([...partners].sort(), [demo.partners.distributor, demo.partners.reseller, demo.partners.reseller2].sort());
+  assert.deepEqual(
+    [...partners].sort(),
+    [demo.partners.distributor, demo.partners.reseller, demo.partners.reseller2].sort(),
+  );
   const onlySkyline = await all({ reseller_id: R }, 'northwind-viewer');
   assert.deepEqual(onlySkyline.map((c) => c.id).sort(), skyline.map((c) => c.id).sort());
   // A reseller naming someone else's reseller gets nothing, not their customers.

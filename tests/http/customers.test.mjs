@@ -12,7 +12,8 @@ test('a customer is masked in detail and list responses', async () => {
   assert.equal(r.body.email, 'a***@mail.example');
   assert.deepEqual(r.body.masked, ['account_name', 'real_name', 'mobile', 'email']);
   // Clear values never appear anywhere in the body.
-  for (const clear of ['Acme Trading Ltd.', 'acme_trading', 'acme_trading@mail.example']) assert.ok(!r.text.includes(clear), clear);
+  for (const clear of ['Acme Trading Ltd.', 'acme_trading', 'acme_trading@mail.example'])
+    assert.ok(!r.text.includes(clear), clear);
 
   const list = await customers('skyline-operator');
   assert.ok(list.length > 10);
@@ -23,7 +24,7 @@ test('a customer is masked in detail and list responses', async () => {
   assert.ok(!JSON.stringify(list).includes('示例科技有限公司'));
 });
 
-test('customers of other partners are 404, existence not leaked; distributors see their resellers\' customers', async () => {
+test("customers of other partners are 404, existence not leaked; distributors see their resellers' customers", async () => {
   const foreign = demo.customers.foreign;
   const missing = '0'.repeat(32);
   for (const id of [foreign, missing]) {
@@ -32,7 +33,8 @@ test('customers of other partners are 404, existence not leaked; distributors se
     assertError(await api('GET', `/v1/customers/${id}/authorizations`, { as: 'skyline-operator' }), 404, 'not_found');
   }
   // Bad ids are 404 too, never 500.
-  for (const id of ['XYZ', 'a'.repeat(33), '%27%20OR%201%3D1']) assertError(await api('GET', `/v1/customers/${id}`, { as: 'skyline-admin' }), 404, 'not_found');
+  for (const id of ['XYZ', 'a'.repeat(33), '%27%20OR%201%3D1'])
+    assertError(await api('GET', `/v1/customers/${id}`, { as: 'skyline-admin' }), 404, 'not_found');
   // Harbor (same distributor, other reseller) cannot see Skyline's customers.
   assertError(await api('GET', `/v1/customers/${demo.customers.ready}`, { as: 'harbor-operator' }), 404, 'not_found');
   // Northwind (the distributor) can.
@@ -48,7 +50,9 @@ test('customers of other partners are 404, existence not leaked; distributors se
 });
 
 test('prerequisite reports name each unmet condition with its code', async () => {
-  const referral = await api('GET', `/v1/customers/${demo.customers.referral}/prerequisites`, { as: 'skyline-operator' });
+  const referral = await api('GET', `/v1/customers/${demo.customers.referral}/prerequisites`, {
+    as: 'skyline-operator',
+  });
   assert.ok(referral.body.blocking.includes('association_not_reseller_mode'));
   const viewer = await api('GET', `/v1/customers/${demo.customers.ready}/prerequisites`, { as: 'skyline-viewer' });
   assert.deepEqual(viewer.body.blocking, ['role_cannot_order'], 'a viewer may read the report but not order');
@@ -75,7 +79,9 @@ test('prerequisite reports name each unmet condition with its code', async () =>
     assert.ok(r.body.blocking.includes(code), `${code} in ${r.body.blocking}`);
   }
   assert.ok(seen >= 3, 'the demo data covers most blocked states');
-  const warn = pick((c) => c.budget && c.budget.usage_percent >= 75 && c.budget.usage_percent < 100 && !c.frozen.frozen);
+  const warn = pick(
+    (c) => c.budget && c.budget.usage_percent >= 75 && c.budget.usage_percent < 100 && !c.frozen.frozen,
+  );
   if (warn) {
     const r = await api('GET', `/v1/customers/${warn.id}/prerequisites`, { as: 'skyline-operator' });
     const b = r.body.checks.find((c) => c.check === 'budget');

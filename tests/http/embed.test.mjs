@@ -15,41 +15,95 @@ test('a portal token acts for one user, briefly, and cannot mint tokens or manag
   assert.equal((await api('GET', `/v1/customers/${demo.customers.ready}`, { rawKey: t.body.token })).status, 200);
   assertError(await api('POST', '/v1/portal-tokens', { rawKey: t.body.token, body: {} }), 403, 'forbidden_credential');
   assertError(await api('GET', '/v1/api-keys', { rawKey: t.body.token }), 403, 'forbidden_credential');
-  assertError(await api('PUT', '/v1/cors-origins', { rawKey: t.body.token, body: { origins: [] } }), 403, 'forbidden_credential');
+  assertError(
+    await api('PUT', '/v1/cors-origins', { rawKey: t.body.token, body: { origins: [] } }),
+    403,
+    'forbidden_credential',
+  );
   // Minting for someone else: admins only, and only their own partner's users.
-  assertError(await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: { user_id: user('skyline-viewer').user_id } }), 403, 'forbidden_role');
-  const forViewer = await api('POST', '/v1/portal-tokens', { as: 'skyline-admin', body: { user_id: user('skyline-viewer').user_id, minutes: 5 } });
+  assertError(
+    await api('POST', '/v1/portal-tokens', {
+      as: 'skyline-operator',
+      body: { user_id: user('skyline-viewer').user_id },
+    }),
+    403,
+    'forbidden_role',
+  );
+  const forViewer = await api('POST', '/v1/portal-tokens', {
+    as: 'skyline-admin',
+    body: { user_id: user('skyline-viewer').user_id, minutes: 5 },
+  });
   assert.equal(forViewer.status, 201, forViewer.text);
-  assertError(await api('POST', '/v1/portal-tokens', { as: 'skyline-admin', body: { user_id: user('delta-operator').user_id } }), 404, 'not_found');
-  assertError(await api('POST', '/v1/portal-tokens', { as: 'skyline-admin', body: { minutes: 61 } }), 400, 'validation_failed', [['minutes']]);
+  assertError(
+    await api('POST', '/v1/portal-tokens', { as: 'skyline-admin', body: { user_id: user('delta-operator').user_id } }),
+    404,
+    'not_found',
+  );
+  assertError(
+    await api('POST', '/v1/portal-tokens', { as: 'skyline-admin', body: { minutes: 61 } }),
+    400,
+    'validation_failed',
+    [['minutes']],
+  );
   assertError(await api('GET', '/v1/me', { rawKey: `obp_${'0'.repeat(40)}` }), 401, 'unauthenticated');
 });
 
 test('CORS: only the origins a partner lists, and only for that partner', async () => {
   const mine = 'https://portal.skyline.example';
   const theirs = 'https://portal.delta.example';
-  assertError(await api('PUT', '/v1/cors-origins', { as: 'skyline-admin', body: { origins: ['not an origin'] } }), 400, 'validation_failed', [['origins', 0]]);
-  assertError(await api('PUT', '/v1/cors-origins', { as: 'skyline-operator', body: { origins: [mine] } }), 403, 'forbidden_role');
+  assertError(
+    await api('PUT', '/v1/cors-origins', { as: 'skyline-admin', body: { origins: ['not an origin'] } }),
+    400,
+    'validation_failed',
+    [['origins', 0]],
+  );
+  assertError(
+    await api('PUT', '/v1/cors-origins', { as: 'skyline-operator', body: { origins: [mine] } }),
+    403,
+    'forbidden_role',
+  );
   const set = await api('PUT', '/v1/cors-origins', { as: 'skyline-admin', body: { origins: [mine, `${mine}/`] } });
   assert.deepEqual(set.body.origins, [mine]);
-  assert.equal((await api('PUT', '/v1/cors-origins', { as: 'delta-operator', body: { origins: [theirs] } })).status, 403, 'operators may not');
-  const pre = await fetch(`${BASE}/v1/customers`, { method: 'OPTIONS', headers: { Origin: mine, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+  assert.equal(
+    (await api('PUT', '/v1/cors-origins', { as: 'delta-operator', body: { origins: [theirs] } })).status,
+    403,
+    'operators may not',
+  );
+  const pre = await fetch(`${BASE}/v1/customers`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: mine,
+      'Access-Control-Request-Method': 'GET',
+      'Access-Control-Request-Headers': 'authorization',
+    },
+  });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get('access-control-allow-origin'), mine);
   assert.match(pre.headers.get('access-control-allow-headers'), /Authorization/);
-  const unknown = await fetch(`${BASE}/v1/customers`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } });
+  const unknown = await fetch(`${BASE}/v1/customers`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+  });
   assert.equal(unknown.status, 403);
   assert.equal(unknown.headers.get('access-control-allow-origin'), null);
   const t = (await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: {} })).body.token;
   const ok = await api('GET', '/v1/customers?limit=1', { rawKey: t, headers: { Origin: mine } });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.headers.get('access-control-allow-origin'), mine);
-  assertError(await api('GET', '/v1/customers?limit=1', { rawKey: t, headers: { Origin: 'https://evil.example' } }), 403, 'origin_not_allowed');
+  assertError(
+    await api('GET', '/v1/customers?limit=1', { rawKey: t, headers: { Origin: 'https://evil.example' } }),
+    403,
+    'origin_not_allowed',
+  );
   assert.equal((await api('GET', '/v1/cors-origins', { as: 'skyline-viewer' })).body.origins[0], mine);
   // Another partner's listed origin does not open Skyline's data.
   const d = await api('PUT', '/v1/cors-origins', { as: 'southgate-admin', body: { origins: [theirs] } });
   assert.equal(d.status, 200, d.text);
-  assertError(await api('GET', '/v1/customers?limit=1', { rawKey: t, headers: { Origin: theirs } }), 403, 'origin_not_allowed');
+  assertError(
+    await api('GET', '/v1/customers?limit=1', { rawKey: t, headers: { Origin: theirs } }),
+    403,
+    'origin_not_allowed',
+  );
 });
 
 test('security headers: the API and the portal pages', async () => {

@@ -21,8 +21,13 @@ export function user(handle) {
  * (and against the protocol rules: Content-Type, Retry-After on 429, Allow on 405). */
 export function record(method, path, status, body, headers) {
   if (process.env.ONBEHALF_RECORD && method !== 'HEAD' && path.startsWith('/v1/') && !path.startsWith('/v1/dev/')) {
-    const h = headers ? Object.fromEntries(['content-type', 'retry-after', 'allow'].map((n) => [n, headers.get(n)])) : undefined;
-    appendFileSync(process.env.ONBEHALF_RECORD, `${JSON.stringify({ method, path: path.split('?')[0], status, body, headers: h })}\n`);
+    const h = headers
+      ? Object.fromEntries(['content-type', 'retry-after', 'allow'].map((n) => [n, headers.get(n)]))
+      : undefined;
+    appendFileSync(
+      process.env.ONBEHALF_RECORD,
+      `${JSON.stringify({ method, path: path.split('?')[0], status, body, headers: h })}\n`,
+    );
   }
 }
 
@@ -40,7 +45,11 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
   const r = await fetch(BASE + path, { method, headers: h, body: payload });
   const text = await r.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   // A 503 in plain text comes from the runtime (workerd restarting the isolate), not from the worker:
   // it is not one of the API's answers, so it is not held against the API's document.
   if (!(r.status === 503 && json === undefined)) record(method, path, r.status, json, r.headers);
@@ -62,15 +71,33 @@ export const idem = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()
  * 5 s), and the next request would go out on a dead socket. */
 export function sql(command) {
   return new Promise((resolve, reject) => {
-    const child = spawn('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', process.env.ONBEHALF_DB, '--json', '--command', command]);
+    const child = spawn('wrangler', [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      process.env.ONBEHALF_DB,
+      '--json',
+      '--command',
+      command,
+    ]);
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`wrangler d1 execute exited with ${code}: ${err}`));
-      try { resolve(JSON.parse(out)[0]?.results ?? []); } catch (e) { reject(e); }
+      try {
+        resolve(JSON.parse(out)[0]?.results ?? []);
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }
@@ -122,8 +149,15 @@ export async function customers(as) {
 export async function healthyCustomer(as, partnerId, nth = 0) {
   const list = await customers(as);
   const named = Object.values(demo.customers);
-  const healthy = list.filter((x) => x.association.partner_id === partnerId && x.association.type === '3' && x.verified_status === 2
-    && !x.frozen.frozen && (x.budget === null || x.budget.usage_percent < 75) && !named.includes(x.id));
+  const healthy = list.filter(
+    (x) =>
+      x.association.partner_id === partnerId &&
+      x.association.type === '3' &&
+      x.verified_status === 2 &&
+      !x.frozen.frozen &&
+      (x.budget === null || x.budget.usage_percent < 75) &&
+      !named.includes(x.id),
+  );
   assert.ok(healthy.length > nth, `at least ${nth + 1} healthy generated customers exist`);
   return healthy[nth];
 }

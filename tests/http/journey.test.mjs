@@ -22,7 +22,10 @@ test('reseller journey: request, blocked without distributor permission, grant, 
   assert.match(perm.remedy, /distributor/i);
 
   // The reseller asks the customer for authorization.
-  const req = await api('POST', `/v1/customers/${C}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order', 'om'], valid_days: 30 } });
+  const req = await api('POST', `/v1/customers/${C}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order', 'om'], valid_days: 30 },
+  });
   assert.equal(req.status, 201, req.text);
   assert.equal(req.body.state, 'pending');
   assert.equal(req.body.partner_id, R);
@@ -34,7 +37,10 @@ test('reseller journey: request, blocked without distributor permission, grant, 
   assert.deepEqual(report.blocking, ['distributor_permission_missing', 'authorization_pending']);
 
   // The distributor grants order placement and O&M for this customer.
-  const grant = await api('POST', '/v1/distributor-permissions', { as: 'northwind-admin', body: { reseller_id: R, customer_id: C, capabilities: ['order', 'om'] } });
+  const grant = await api('POST', '/v1/distributor-permissions', {
+    as: 'northwind-admin',
+    body: { reseller_id: R, customer_id: C, capabilities: ['order', 'om'] },
+  });
   assert.equal(grant.status, 201, grant.text);
   assert.equal(grant.body.state, 'active');
   assert.equal(grant.body.scope, 'customer');
@@ -77,24 +83,38 @@ test('reseller journey: request, blocked without distributor permission, grant, 
   assert.equal(revoked.body.state, 'revoked');
   report = await blocking();
   assert.deepEqual(report.blocking, ['authorization_revoked']);
-  assertError(await api('POST', `/v1/consent/${token}/revoke`, { body: { reason: 'again please' } }), 409, 'authorization_not_active');
+  assertError(
+    await api('POST', `/v1/consent/${token}/revoke`, { body: { reason: 'again please' } }),
+    409,
+    'authorization_not_active',
+  );
 
   // Every step is in the audit trail, with who, customer and request id.
   const audit = await api('GET', `/v1/audit?customer_id=${C}`, { as: 'skyline-viewer' });
   assert.equal(audit.status, 200, audit.text);
   const actions = audit.body.events.map((e) => e.action).reverse();
-  assert.deepEqual(actions, ['authorization.requested', 'consent.code_failed', 'authorization.approved', 'authorization.revoked']);
+  assert.deepEqual(actions, [
+    'authorization.requested',
+    'consent.code_failed',
+    'authorization.approved',
+    'authorization.revoked',
+  ]);
   const requested = audit.body.events.find((e) => e.action === 'authorization.requested');
   assert.equal(requested.actor_user_id, user('skyline-operator').user_id);
   assert.equal(requested.actor_kind, 'partner_user');
   assert.match(requested.request_id, /^req_/);
   assert.equal(audit.body.events.find((e) => e.action === 'authorization.revoked').actor_kind, 'customer');
   const distAudit = await api('GET', `/v1/audit?customer_id=${C}`, { as: 'northwind-admin' });
-  assert.deepEqual(distAudit.body.events.map((e) => e.action), ['permission.granted']);
+  assert.deepEqual(
+    distAudit.body.events.map((e) => e.action),
+    ['permission.granted'],
+  );
 });
 
 test('the report with include=input carries the exact input of the check', async () => {
-  const r = await api('GET', `/v1/customers/${demo.customers.ready}/prerequisites?include=input`, { as: 'skyline-operator' });
+  const r = await api('GET', `/v1/customers/${demo.customers.ready}/prerequisites?include=input`, {
+    as: 'skyline-operator',
+  });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.can_order, true);
   assert.equal(r.body.input.customer.id, demo.customers.ready);

@@ -25,15 +25,43 @@ test('no key, malformed key, unknown key: 401 with a code', async () => {
 test('unknown routes are 404 and wrong methods 405, both as JSON errors', async () => {
   assertError(await api('GET', '/v1/nope'), 404, 'route_not_found');
   assertError(await api('DELETE', '/v1/health'), 405, 'method_not_allowed');
-  assertError(await api('PUT', `/v1/customers/${demo.customers.ready}`, { as: 'skyline-admin', body: {} }), 405, 'method_not_allowed');
+  assertError(
+    await api('PUT', `/v1/customers/${demo.customers.ready}`, { as: 'skyline-admin', body: {} }),
+    405,
+    'method_not_allowed',
+  );
 });
 
 test('me tells each role what it may do', async () => {
   const expect = {
-    'northwind-admin': { role: 'admin', kind: 'distributor', manage_permissions: true, place_order: true, manage_api_keys: true },
-    'northwind-viewer': { role: 'viewer', kind: 'distributor', manage_permissions: false, place_order: false, manage_api_keys: false },
-    'skyline-admin': { role: 'admin', kind: 'reseller', manage_permissions: false, place_order: true, manage_api_keys: true },
-    'skyline-operator': { role: 'operator', kind: 'reseller', manage_permissions: false, place_order: true, manage_api_keys: false },
+    'northwind-admin': {
+      role: 'admin',
+      kind: 'distributor',
+      manage_permissions: true,
+      place_order: true,
+      manage_api_keys: true,
+    },
+    'northwind-viewer': {
+      role: 'viewer',
+      kind: 'distributor',
+      manage_permissions: false,
+      place_order: false,
+      manage_api_keys: false,
+    },
+    'skyline-admin': {
+      role: 'admin',
+      kind: 'reseller',
+      manage_permissions: false,
+      place_order: true,
+      manage_api_keys: true,
+    },
+    'skyline-operator': {
+      role: 'operator',
+      kind: 'reseller',
+      manage_permissions: false,
+      place_order: true,
+      manage_api_keys: false,
+    },
   };
   for (const [handle, e] of Object.entries(expect)) {
     const r = await api('GET', '/v1/me', { as: handle });
@@ -41,6 +69,7 @@ test('me tells each role what it may do', async () => {
     assert.equal(r.body.role, e.role, handle);
     assert.equal(r.body.partner.kind, e.kind, handle);
     assert.equal(r.body.user.id, user(handle).user_id);
-    for (const a of ['manage_permissions', 'place_order', 'manage_api_keys']) assert.equal(r.body.abilities[a], e[a], `${handle} ${a}`);
+    for (const a of ['manage_permissions', 'place_order', 'manage_api_keys'])
+      assert.equal(r.body.abilities[a], e[a], `${handle} ${a}`);
   }
 });

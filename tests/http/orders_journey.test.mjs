@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { api, asSession, assertError, demo, sql, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
-const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures.filter((f) => !f.name.startsWith('invalid-'));
-
+const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures.filter(
+  (f) => !f.name.startsWith('invalid-'),
+);
 
 async function session() {
   const r = await api('POST', `/v1/customers/${C}/sessions`, { as: 'skyline-operator', body: {} });
@@ -42,13 +43,23 @@ test('every service and billing mode: placed when the quote fits the budget, ref
     if (ym) {
       assert.equal(r.body.order.status, f.draft.billing.auto_pay ? 5 : 6, f.name);
       assert.deepEqual(r.body.order.amount, q.body.quote.total, `${f.name}: charged the quoted total`);
-      assert.deepEqual(r.body.order.request, (await api('POST', '/v1/drafts/payload', { as: 'skyline-operator', body: { draft: f.draft, project_id: r.body.order.request.path.split('/')[2] } })).body, `${f.name}: the exact payload`);
+      assert.deepEqual(
+        r.body.order.request,
+        (
+          await api('POST', '/v1/drafts/payload', {
+            as: 'skyline-operator',
+            body: { draft: f.draft, project_id: r.body.order.request.path.split('/')[2] },
+          })
+        ).body,
+        `${f.name}: the exact payload`,
+      );
     } else {
       const count = f.draft.ecs?.count ?? f.draft.evs?.count ?? 1;
       assert.equal(r.body.resources.length, count, f.name);
     }
   }
-  for (const s of ['ecs', 'evs', 'eip']) for (const b of ['yearly_monthly', 'pay_per_use']) assert.ok(seen.has(`${s}/${b}`), `${s} ${b} placed`);
+  for (const s of ['ecs', 'evs', 'eip'])
+    for (const b of ['yearly_monthly', 'pay_per_use']) assert.ok(seen.has(`${s}/${b}`), `${s} ${b} placed`);
   await sql(`UPDATE customers SET budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
 });
 
@@ -68,7 +79,9 @@ test('an order that uses the budget up exactly freezes the customer automaticall
   const draft = fixtures.find((f) => f.name === 'evs-monthly').draft;
   const q = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: draft });
   const total = q.body.quote.total.minor;
-  await sql(`UPDATE customers SET budget_amount_minor = budget_used_minor + ${total}, budget_auto_freeze = 1 WHERE id = '${C}'`);
+  await sql(
+    `UPDATE customers SET budget_amount_minor = budget_used_minor + ${total}, budget_auto_freeze = 1 WHERE id = '${C}'`,
+  );
   const token = await session();
   const r = await order(token, draft);
   assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -78,7 +91,9 @@ test('an order that uses the budget up exactly freezes the customer automaticall
   const next = await order(token, draft);
   assert.equal(next.status, 403);
   assert.equal(next.body.error.code, 'customer_auto_frozen');
-  await sql(`UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL, budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`);
+  await sql(
+    `UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL, budget_amount_minor = 150000, budget_used_minor = 10000 WHERE id = '${C}'`,
+  );
 });
 
 test('a key whose request died in flight can be used again after five minutes, and yields one order', async () => {

@@ -15,7 +15,10 @@ test('the catalog is public reference data, whole or per region', async () => {
   assert.equal(whole.status, 200, whole.text);
   assert.ok(whole.body.regions.length >= 3 && whole.body.flavors.length >= 12 && whole.body.images.length >= 6);
   const bkk = await api('GET', '/v1/catalog?region=ap-southeast-2');
-  assert.deepEqual(bkk.body.regions.map((r) => r.id), ['ap-southeast-2']);
+  assert.deepEqual(
+    bkk.body.regions.map((r) => r.id),
+    ['ap-southeast-2'],
+  );
   assert.ok(bkk.body.flavors.every((f) => Object.keys(f.prices).join() === 'ap-southeast-2'));
   assert.ok(!bkk.body.flavors.some((f) => f.family === 'm7'), 'm7 is not sold in Bangkok');
   assertError(await api('GET', '/v1/catalog?region=mars-1'), 400, 'validation_failed', [['region']]);
@@ -25,7 +28,10 @@ test('every fixture: the API builds the golden Huawei payload or returns the gol
   for (const f of all.fixtures) {
     const g = golden(f.name);
     const v = await api('POST', '/v1/drafts/validate', { as: 'skyline-viewer', body: f.draft });
-    const p = await api('POST', '/v1/drafts/payload', { as: 'skyline-viewer', body: { draft: f.draft, project_id: f.project_id } });
+    const p = await api('POST', '/v1/drafts/payload', {
+      as: 'skyline-viewer',
+      body: { draft: f.draft, project_id: f.project_id },
+    });
     if (g.error) {
       assert.equal(v.status, 400, `${f.name}: ${v.text}`);
       assert.deepEqual(v.body.error, g.error, `${f.name}: every error, same codes and paths`);
@@ -40,12 +46,22 @@ test('every fixture: the API builds the golden Huawei payload or returns the gol
 
 test('payload needs a project id of 32 hex digits, and a key', async () => {
   const f = valid[0];
-  assertError(await api('POST', '/v1/drafts/payload', { as: 'skyline-viewer', body: { draft: f.draft, project_id: 'x' } }), 400, 'validation_failed', [['project_id']]);
-  assertError(await api('POST', '/v1/drafts/payload', { as: 'skyline-viewer', body: { draft: f.draft } }), 400, 'validation_failed', [['project_id']]);
+  assertError(
+    await api('POST', '/v1/drafts/payload', { as: 'skyline-viewer', body: { draft: f.draft, project_id: 'x' } }),
+    400,
+    'validation_failed',
+    [['project_id']],
+  );
+  assertError(
+    await api('POST', '/v1/drafts/payload', { as: 'skyline-viewer', body: { draft: f.draft } }),
+    400,
+    'validation_failed',
+    [['project_id']],
+  );
   assertError(await api('POST', '/v1/drafts/validate', { body: f.draft }), 401, 'unauthenticated');
 });
 
-test('a quote is priced from the catalog for the customer\'s budget, stored for 15 minutes and audited', async () => {
+test("a quote is priced from the catalog for the customer's budget, stored for 15 minutes and audited", async () => {
   const customer = (await api('GET', `/v1/customers/${demo.customers.ready}`, { as: 'skyline-operator' })).body;
   for (const f of valid) {
     const r = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: f.draft });
@@ -76,7 +92,11 @@ test('a quote never stores the login password', async () => {
   const stored = await api('GET', `/v1/quotes/${r.body.id}`, { as: 'skyline-operator' });
   assert.ok(!stored.text.includes(f.draft.ecs.login.password), 'no password in the stored quote');
   const { password, ...login } = f.draft.ecs.login;
-  assert.deepEqual(stored.body.draft, { ...f.draft, ecs: { ...f.draft.ecs, login } }, 'everything else of the draft is kept');
+  assert.deepEqual(
+    stored.body.draft,
+    { ...f.draft, ecs: { ...f.draft.ecs, login } },
+    'everything else of the draft is kept',
+  );
 });
 
 test('quotes: role, visibility, bad drafts change nothing', async () => {
@@ -90,7 +110,15 @@ test('quotes: role, visibility, bad drafts change nothing', async () => {
     assert.equal(r.status, 400, r.text);
     assert.deepEqual(r.body.error, golden(b.name).error, b.name);
   }
-  assertError(await api('POST', '/v1/quotes', { as: 'skyline-operator', rawBody: '{', headers: { 'Content-Type': 'application/json' } }), 400, 'malformed_json');
+  assertError(
+    await api('POST', '/v1/quotes', {
+      as: 'skyline-operator',
+      rawBody: '{',
+      headers: { 'Content-Type': 'application/json' },
+    }),
+    400,
+    'malformed_json',
+  );
   const after = await tables();
   assert.equal(after.quotes, before.quotes, 'no quote row');
   assert.equal(after.audit_events, before.audit_events, 'no audit event');

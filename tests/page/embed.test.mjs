@@ -11,9 +11,14 @@ const ARTIFACTS = 'tests/artifacts';
 let browser;
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 test('the embed demo: prerequisites component with a portal token, events, theming', async () => {
   const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: { minutes: 10 } });
@@ -21,8 +26,13 @@ test('the embed demo: prerequisites component with a portal token, events, themi
   const p = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  for (const [customer, can] of [[demo.customers.ready, true], [demo.customers.referral, false]]) {
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  for (const [customer, can] of [
+    [demo.customers.ready, true],
+    [demo.customers.referral, false],
+  ]) {
     await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${customer}`);
     await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:prerequisites'));
     const ev = await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:prerequisites').detail);
@@ -42,23 +52,42 @@ test('the embed demo: prerequisites component with a portal token, events, themi
   assert.equal(style.transform, 'uppercase', '::part(verdict) from the host');
   assert.equal(style.radius, '14px');
   // The verdict is announced (role=status) and the element has no focus trap: Tab moves on.
-  assert.equal(await p.$eval('#prereq', (el) => el.shadowRoot.querySelector('[part~="verdict"]').getAttribute('role')), 'status');
+  assert.equal(
+    await p.$eval('#prereq', (el) => el.shadowRoot.querySelector('[part~="verdict"]').getAttribute('role')),
+    'status',
+  );
   await p.screenshot({ path: `${ARTIFACTS}/embed-demo.png`, fullPage: true });
   // A token from another partner's portal cannot read this customer.
   const other = await api('POST', '/v1/portal-tokens', { as: 'delta-operator', body: {} });
   await p.goto(`${BASE}/embed-demo.html#token=${other.body.token}&customer=${demo.customers.ready}`);
   await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:error'));
-  assert.equal(await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:error').detail.code), 'not_found');
-  assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
+  assert.equal(
+    await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:error').detail.code),
+    'not_found',
+  );
+  assert.deepEqual(
+    errors.filter((e) => !e.includes('404')),
+    [],
+  );
 });
 
 test('the session banner component: countdown, Switch Role from the keyboard, the event reaches the host', async () => {
-  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, { as: 'skyline-operator', body: { minutes: 10 } });
+  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, {
+    as: 'skyline-operator',
+    body: { minutes: 10 },
+  });
   assert.equal(s.status, 201, s.text);
   const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: {} });
   const p = await (await browser.newContext()).newPage();
-  await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`);
-  await p.waitForFunction(() => document.querySelector('#banner').shadowRoot.querySelector('[part~="countdown"]')?.textContent.match(/^(09|10):\d\d$/));
+  await p.goto(
+    `${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`,
+  );
+  await p.waitForFunction(() =>
+    document
+      .querySelector('#banner')
+      .shadowRoot.querySelector('[part~="countdown"]')
+      ?.textContent.match(/^(09|10):\d\d$/),
+  );
   assert.match(await p.$eval('#banner', (el) => el.shadowRoot.textContent), /Acting as this customer · ends in/);
   // Keyboard only: Tab reaches the Switch Role button inside the shadow root; Enter presses it.
   let focused = '';
@@ -69,22 +98,31 @@ test('the session banner component: countdown, Switch Role from the keyboard, th
   assert.equal(focused, 'Switch Role');
   await p.keyboard.press('Enter');
   await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:session-ended'));
-  assert.equal(await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:session-ended').detail.reason), 'switch_role');
+  assert.equal(
+    await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:session-ended').detail.reason),
+    'switch_role',
+  );
   const after = await fetch(`${BASE}/v1/sessions/current`, { headers: { Authorization: `Bearer ${s.body.token}` } });
   assert.equal(after.status, 401);
 });
 
 test('the order form component from the keyboard alone: EVS, placed, the host sees onbehalf:order-placed', async () => {
-  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, { as: 'skyline-operator', body: { minutes: 10 } });
+  const s = await api('POST', `/v1/customers/${demo.customers.ready}/sessions`, {
+    as: 'skyline-operator',
+    body: { minutes: 10 },
+  });
   const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: {} });
   const p = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
-  await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`);
+  await p.goto(
+    `${BASE}/embed-demo.html#token=${t.body.token}&customer=${demo.customers.ready}&session=${s.body.token}`,
+  );
   await p.waitForSelector('#order-form[data-ready="true"]');
-  const deep = () => p.evaluate(() => {
-    let a = document.activeElement;
-    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-    return { id: a?.id ?? '', name: a?.getAttribute?.('name') ?? '', value: a?.value ?? '' };
-  });
+  const deep = () =>
+    p.evaluate(() => {
+      let a = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return { id: a?.id ?? '', name: a?.getAttribute?.('name') ?? '', value: a?.value ?? '' };
+    });
   // Tab to the product radios, then the arrow key picks EVS.
   for (let i = 0; i < 60; i += 1) {
     await p.keyboard.press('Tab');
@@ -105,11 +143,18 @@ test('the order form component from the keyboard alone: EVS, placed, the host se
   assert.equal(placed.order.status, 5);
   assert.equal(placed.resources[0].resource_type_code, 'hws.resource.type.volume');
   // Theming reached the part.
-  assert.equal(await p.$eval('#order-form', (el) => getComputedStyle(el.shadowRoot.querySelector('#place-order')).textTransform), 'uppercase');
+  assert.equal(
+    await p.$eval('#order-form', (el) => getComputedStyle(el.shadowRoot.querySelector('#place-order')).textTransform),
+    'uppercase',
+  );
   // Labels: every visible form control has an accessible name.
-  const unnamed = await p.$eval('#order-form', (el) => [...el.shadowRoot.querySelectorAll('input, select, button')]
-    .filter((c) => c.offsetParent !== null && !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
-    .map((c) => c.id || c.outerHTML.slice(0, 60)));
+  const unnamed = await p.$eval('#order-form', (el) =>
+    [...el.shadowRoot.querySelectorAll('input, select, button')]
+      .filter(
+        (c) => c.offsetParent !== null && !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()),
+      )
+      .map((c) => c.id || c.outerHTML.slice(0, 60)),
+  );
   assert.deepEqual(unnamed, []);
   await p.screenshot({ path: `${ARTIFACTS}/embed-order-form.png`, fullPage: true });
 });
@@ -125,7 +170,9 @@ test('the whole journey through the components in the foreign portal: table, pla
   await p.fill('#f-id', C);
   await p.click('#filters button[type="submit"]');
   await p.waitForSelector(`tr[data-customer-id="${C}"]`);
-  await p.waitForFunction(() => document.querySelector('#table').shadowRoot.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(
+    () => document.querySelector('#table').shadowRoot.querySelector('#total').dataset.total === '1',
+  );
   // Table cells stay masked in the host page too.
   assert.match(await p.textContent(`tr[data-customer-id="${C}"] td[data-field="real_name"]`), /\*\*\*/);
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
@@ -144,11 +191,24 @@ test('the whole journey through the components in the foreign portal: table, pla
   await p.click('#banner >> text=Switch Role');
   await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:session-ended'));
   // Without a session the form can no longer place orders.
-  await p.waitForFunction(() => document.querySelector('#order-form').shadowRoot.querySelector('#place-order').disabled === true);
+  await p.waitForFunction(
+    () => document.querySelector('#order-form').shadowRoot.querySelector('#place-order').disabled === true,
+  );
   // Every visible control of the table has an accessible name.
-  const unnamed = await p.$eval('#table', (el) => [...el.shadowRoot.querySelectorAll('input, select, button')]
-    .filter((c) => c.offsetParent !== null && !(c.labels?.length || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.textContent.trim()))
-    .map((c) => c.id || c.outerHTML.slice(0, 80)));
+  const unnamed = await p.$eval('#table', (el) =>
+    [...el.shadowRoot.querySelectorAll('input, select, button')]
+      .filter(
+        (c) =>
+          c.offsetParent !== null &&
+          !(
+            c.labels?.length ||
+            c.getAttribute('aria-label') ||
+            c.getAttribute('aria-labelledby') ||
+            c.textContent.trim()
+          ),
+      )
+      .map((c) => c.id || c.outerHTML.slice(0, 80)),
+  );
   assert.deepEqual(unnamed, []);
   assert.deepEqual(errors, []);
 });

@@ -11,11 +11,16 @@ const ARTIFACTS = 'tests/artifacts';
 let browser;
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
+  });
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
-test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
+test("order on a customer's behalf, end to end, and Switch Role", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const p = await ctx.newPage();
   const errors = [];
@@ -26,7 +31,9 @@ test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
   assert.equal(await p.isHidden('#session-banner'), true, 'no banner before switching');
   await p.fill('#f-id', C);
   await p.click('#filters button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(
+    () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1',
+  );
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
   await p.waitForSelector('#switch-dialog[open]');
@@ -55,16 +62,25 @@ test('order on a customer\'s behalf, end to end, and Switch Role', async () => {
   // Without auto-pay: pending payment, then paid.
   await p.uncheck('#auto-pay');
   await p.click('#place-order');
-  await p.waitForFunction((f) => document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderId !== f, first);
+  await p.waitForFunction(
+    (f) =>
+      document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderId !== f,
+    first,
+  );
   assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '6');
   await p.click('#pay-order');
-  await p.waitForFunction(() => document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderStatus === '5');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-order-form').shadowRoot.querySelector('#order-result').dataset.orderStatus ===
+      '5',
+  );
   const second = await p.getAttribute('#order-result', 'data-order-id');
 
   // Customer Orders and View Resources.
   await p.goto(`${BASE}/orders.html?customer=${C}#resources`);
   await p.waitForSelector('body[data-ready="true"]');
-  for (const id of [first, second]) assert.ok(await p.$(`#orders-table tr[data-order-id="${id}"]`), `order ${id} listed`);
+  for (const id of [first, second])
+    assert.ok(await p.$(`#orders-table tr[data-order-id="${id}"]`), `order ${id} listed`);
   assert.ok(Number(await p.getAttribute('#resources-table', 'data-count')) >= 2);
   assert.equal(await p.getAttribute('#session-banner', 'data-state'), 'live', 'the banner follows every page');
   await p.screenshot({ path: `${ARTIFACTS}/customer-orders.png`, fullPage: true });
@@ -89,7 +105,9 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   await p.waitForSelector('body[data-ready="true"]');
   await p.fill('#f-id', C);
   await p.click('#filters button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(
+    () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1',
+  );
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
   await p.click('#switch-ok');
@@ -97,9 +115,18 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   await p.waitForSelector('#session-banner[data-state="live"]');
   // The distributor revokes its permission while the reseller acts for the customer.
   const admin = { Authorization: `Bearer ${key('northwind-admin')}`, 'Content-Type': 'application/json' };
-  const perms = await (await fetch(`${BASE}/v1/distributor-permissions?reseller_id=${demo.partners.reseller}`, { headers: admin })).json();
-  const covering = perms.permissions.filter((x) => x.state === 'active' && (x.customer_id === C || x.customer_id === null));
-  for (const x of covering) await fetch(`${BASE}/v1/distributor-permissions/${x.id}/revoke`, { method: 'POST', headers: admin, body: JSON.stringify({ reason: 'page test' }) });
+  const perms = await (
+    await fetch(`${BASE}/v1/distributor-permissions?reseller_id=${demo.partners.reseller}`, { headers: admin })
+  ).json();
+  const covering = perms.permissions.filter(
+    (x) => x.state === 'active' && (x.customer_id === C || x.customer_id === null),
+  );
+  for (const x of covering)
+    await fetch(`${BASE}/v1/distributor-permissions/${x.id}/revoke`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ reason: 'page test' }),
+    });
   await p.check('input[name="service"][value="evs"]');
   await p.click('#place-order');
   await p.waitForSelector('#session-banner[data-state="ended"]');
@@ -109,6 +136,10 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   assert.match(await p.textContent('#session-banner'), /back in the partner view/);
   await p.screenshot({ path: `${ARTIFACTS}/session-revoked.png` });
   // Grant again for whatever runs next.
-  const g = await fetch(`${BASE}/v1/distributor-permissions`, { method: 'POST', headers: admin, body: JSON.stringify({ reseller_id: demo.partners.reseller, customer_id: C, capabilities: ['order', 'om'] }) });
+  const g = await fetch(`${BASE}/v1/distributor-permissions`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ reseller_id: demo.partners.reseller, customer_id: C, capabilities: ['order', 'om'] }),
+  });
   assert.equal(g.status, 201);
 });

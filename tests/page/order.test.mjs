@@ -15,17 +15,29 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 async function orderPage(as = 'skyline-operator', customer = demo.customers.ready) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const p = await ctx.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await p.goto(`${BASE}/#key=${key(as)}`);
   await p.waitForSelector('body[data-ready="true"]');
   await p.goto(`${BASE}/order.html?customer=${customer}`);
@@ -43,14 +55,17 @@ test('ECS form: valid by default, payload panel is what the API builds, errors a
   assert.equal(await valid(p), 'true', await p.textContent('#other-errors'));
   // The payload panel shows exactly what POST /v1/drafts/payload returns for the same draft.
   const d = await draftOf(p);
-  const server = await api('POST', '/v1/drafts/payload', { as: 'skyline-operator', body: { draft: d, project_id: await p.inputValue('#project') } });
+  const server = await api('POST', '/v1/drafts/payload', {
+    as: 'skyline-operator',
+    body: { draft: d, project_id: await p.inputValue('#project') },
+  });
   assert.equal(server.status, 200, server.text);
   const panel = await p.textContent('#payload');
   assert.equal(panel, `${server.body.method} ${server.body.path}\n${JSON.stringify(server.body.body, null, 2)}`);
   assert.match(panel, /"isAutoPay": "true"/, 'ECS flags are strings');
   // The quote shows the budget impact of the real customer.
   assert.match(await p.textContent('[data-testid="total"]'), /Total: [\d,.]+ USD/);
-  assert.ok(await p.getAttribute('[data-testid="budget-impact"]', 'data-level') !== null);
+  assert.ok((await p.getAttribute('[data-testid="budget-impact"]', 'data-level')) !== null);
   await p.screenshot({ path: `${ARTIFACTS}/order-ecs-valid.png`, fullPage: true });
 
   // Provoke errors as a user would: they appear as you type, next to the field, by path.
@@ -69,7 +84,9 @@ test('ECS form: valid by default, payload panel is what the API builds, errors a
   assert.equal(await p.textContent('#payload'), '', 'no payload while the draft is invalid');
   // The API says the same about the same draft: every error the page shows, and no other.
   const same = await api('POST', '/v1/drafts/validate', { as: 'skyline-operator', body: await draftOf(p) });
-  const shown = await p.$$eval('[data-path^="error:"]', (els) => els.map((e) => `${e.dataset.path.slice(6)} ${e.dataset.code}`).sort());
+  const shown = await p.$$eval('[data-path^="error:"]', (els) =>
+    els.map((e) => `${e.dataset.path.slice(6)} ${e.dataset.code}`).sort(),
+  );
   assert.deepEqual(shown, same.body.error.details.map((x) => `${x.path.join('.')} ${x.code}`).sort());
   await p.screenshot({ path: `${ARTIFACTS}/order-ecs-errors.png`, fullPage: true });
 
@@ -99,7 +116,10 @@ test('ECS form: valid by default, payload panel is what the API builds, errors a
   assert.equal(await p.getAttribute('#quote-result', 'data-status'), '201', await p.textContent('#quote-result'));
   assert.match(await p.textContent('#quote-result'), /Quote qt_[0-9a-f]{24}/);
   const shownTotal = (await p.textContent('[data-testid="total"] strong')).trim();
-  assert.ok((await p.textContent('#quote-result')).includes(shownTotal), 'the stored quote has the total the page showed');
+  assert.ok(
+    (await p.textContent('#quote-result')).includes(shownTotal),
+    'the stored quote has the total the page showed',
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -141,21 +161,27 @@ test('EVS and EIP forms build their Huawei payloads; errors by path', async () =
 test('same fixtures, same answers: the browser module in Chromium and the API agree on every draft', async () => {
   const { p } = await orderPage();
   const customer = (await api('GET', `/v1/customers/${demo.customers.ready}`, { as: 'skyline-operator' })).body;
-  const local = await p.evaluate(async ({ list, customer }) => {
-    const m = await import('/pkg/onbehalf.js');
-    await m.default();
-    return list.map((f) => ({
-      name: f.name,
-      validate: m.validateOrder(f.draft),
-      payload: m.buildOrderPayload(f.draft, f.project_id),
-      quote: m.quoteOrder(f.draft, { id: customer.id, budget: customer.budget }),
-    }));
-  }, { list: fixtures.fixtures, customer });
+  const local = await p.evaluate(
+    async ({ list, customer }) => {
+      const m = await import('/pkg/onbehalf.js');
+      await m.default();
+      return list.map((f) => ({
+        name: f.name,
+        validate: m.validateOrder(f.draft),
+        payload: m.buildOrderPayload(f.draft, f.project_id),
+        quote: m.quoteOrder(f.draft, { id: customer.id, budget: customer.budget }),
+      }));
+    },
+    { list: fixtures.fixtures, customer },
+  );
   assert.equal(local.length, fixtures.fixtures.length);
   for (const [i, f] of fixtures.fixtures.entries()) {
     const b = local[i];
     const v = await api('POST', '/v1/drafts/validate', { as: 'skyline-operator', body: f.draft });
-    const pl = await api('POST', '/v1/drafts/payload', { as: 'skyline-operator', body: { draft: f.draft, project_id: f.project_id } });
+    const pl = await api('POST', '/v1/drafts/payload', {
+      as: 'skyline-operator',
+      body: { draft: f.draft, project_id: f.project_id },
+    });
     const q = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: f.draft });
     assert.deepEqual(b.validate, v.body, `${f.name}: validate`);
     assert.deepEqual(b.payload, pl.body, `${f.name}: payload`);

@@ -16,7 +16,10 @@ test('the package installs from its tarball and works in a plain page', async ()
   assert.ok(tarball, 'make package made a tarball');
   const dir = mkdtempSync(join(tmpdir(), 'onbehalf-pkg-'));
   writeFileSync(join(dir, 'package.json'), '{"name":"scratch","private":true}');
-  const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(root, 'dist', tarball)], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(root, 'dist', tarball)], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   const pkgDir = join(dir, 'node_modules', 'onbehalf-browser');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
@@ -24,32 +27,61 @@ test('the package installs from its tarball and works in a plain page', async ()
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.exports['.'].types, './onbehalf.d.ts');
   const dts = readFileSync(join(pkgDir, 'onbehalf.d.ts'), 'utf8');
-  for (const s of ['export function prepareOrder(', 'export function validateOrder(', 'export interface OrderDraft', 'export interface Quote', 'export interface HuaweiRequest']) {
+  for (const s of [
+    'export function prepareOrder(',
+    'export function validateOrder(',
+    'export interface OrderDraft',
+    'export interface Quote',
+    'export interface HuaweiRequest',
+  ]) {
     assert.ok(dts.includes(s), `types: ${s}`);
   }
   // A bundler resolves the package through its `exports` (esbuild, as wrangler ships it); the wasm file
   // is copied next to the bundle, as the package README says.
-  writeFileSync(join(dir, 'entry.mjs'), "import init, { validateOrder } from 'onbehalf-browser';\nawait init();\nwindow.bundled = validateOrder;\n");
+  writeFileSync(
+    join(dir, 'entry.mjs'),
+    "import init, { validateOrder } from 'onbehalf-browser';\nawait init();\nwindow.bundled = validateOrder;\n",
+  );
   const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
-  const b = spawnSync(esbuild, ['entry.mjs', '--bundle', '--format=esm', '--outfile=bundle/app.js'], { cwd: dir, encoding: 'utf8' });
+  const b = spawnSync(esbuild, ['entry.mjs', '--bundle', '--format=esm', '--outfile=bundle/app.js'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.equal(b.status, 0, b.stderr);
   copyFileSync(join(pkgDir, 'onbehalf_bg.wasm'), join(dir, 'bundle', 'onbehalf_bg.wasm'));
-  writeFileSync(join(dir, 'bundled.html'), '<!doctype html><title>bundled</title><script type="module" src="/bundle/app.js"></script>');
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><title>host</title><script type="module">
+  writeFileSync(
+    join(dir, 'bundled.html'),
+    '<!doctype html><title>bundled</title><script type="module" src="/bundle/app.js"></script>',
+  );
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><title>host</title><script type="module">
     import init, { validateOrder, prepareOrder, version } from './node_modules/onbehalf-browser/onbehalf.js';
     await init();
     window.onbehalfPkg = { validateOrder, prepareOrder, version };
     document.title = 'ready';
-  </script>`);
-  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
+  </script>`,
+  );
+  const types = {
+    '.js': 'text/javascript',
+    '.wasm': 'application/wasm',
+    '.html': 'text/html',
+    '.json': 'application/json',
+  };
   const server = createServer((req, res) => {
     const f = join(dir, req.url === '/' ? 'index.html' : req.url.split('?')[0]);
-    if (!f.startsWith(dir) || !existsSync(f)) { res.statusCode = 404; return res.end(); }
+    if (!f.startsWith(dir) || !existsSync(f)) {
+      res.statusCode = 404;
+      return res.end();
+    }
     res.setHeader('Content-Type', types[extname(f)] ?? 'application/octet-stream');
     res.end(readFileSync(f));
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
@@ -57,18 +89,25 @@ test('the package installs from its tarball and works in a plain page', async ()
     const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
     const f = fixtures.fixtures[0];
     const golden = JSON.parse(readFileSync(join(root, 'tests/golden', `${f.name}.json`), 'utf8'));
-    const got = await page.evaluate(({ f, customer }) => ({
-      version: window.onbehalfPkg.version(),
-      valid: window.onbehalfPkg.validateOrder(f.draft),
-      prepared: window.onbehalfPkg.prepareOrder(f.draft, f.project_id, customer),
-    }), { f, customer: fixtures.customer });
+    const got = await page.evaluate(
+      ({ f, customer }) => ({
+        version: window.onbehalfPkg.version(),
+        valid: window.onbehalfPkg.validateOrder(f.draft),
+        prepared: window.onbehalfPkg.prepareOrder(f.draft, f.project_id, customer),
+      }),
+      { f, customer: fixtures.customer },
+    );
     assert.equal(got.version, pkg.version);
     assert.deepEqual(got.valid, { valid: true });
     assert.deepEqual(got.prepared, golden, 'the packaged module gives the golden answer');
     const bundled = await browser.newPage();
     await bundled.goto(`http://127.0.0.1:${server.address().port}/bundled.html`);
     await bundled.waitForFunction(() => typeof window.bundled === 'function');
-    assert.deepEqual(await bundled.evaluate((d) => window.bundled(d), f.draft), { valid: true }, 'the bundled package works');
+    assert.deepEqual(
+      await bundled.evaluate((d) => window.bundled(d), f.draft),
+      { valid: true },
+      'the bundled package works',
+    );
   } finally {
     await browser.close();
     server.close();

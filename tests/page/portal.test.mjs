@@ -12,19 +12,33 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 async function page() {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const p = await ctx.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  p.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/v1/')) errors.push(`${r.status()} ${r.url()}`); });
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  p.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().includes('/v1/')) errors.push(`${r.status()} ${r.url()}`);
+  });
   return { p, errors };
 }
 
@@ -33,14 +47,24 @@ async function openPrerequisites(p, id) {
   await p.fill('#f-id', id);
   await p.click('#filters button[type="submit"]');
   await p.waitForSelector(`tr[data-customer-id="${id}"]`);
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(
+    () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1',
+  );
   await p.click(`tr[data-customer-id="${id}"] details.more summary`);
   await p.click(`tr[data-customer-id="${id}"] details.more button:has-text("Prerequisites")`);
-  await p.waitForFunction((want) => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match !== undefined
-    && document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#detail-title').textContent.includes(want), id);
+  await p.waitForFunction(
+    (want) =>
+      document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match !==
+        undefined &&
+      document
+        .querySelector('onbehalf-customer-table')
+        .shadowRoot.querySelector('#detail-title')
+        .textContent.includes(want),
+    id,
+  );
 }
 
-test('the prerequisite view shows the API report next to the browser module\'s, identical', async () => {
+test("the prerequisite view shows the API report next to the browser module's, identical", async () => {
   const { p, errors } = await page();
   await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
   await p.waitForSelector('body[data-ready="true"]');
@@ -51,7 +75,10 @@ test('the prerequisite view shows the API report next to the browser module\'s, 
   const table = await p.textContent('#customer-table');
   assert.ok(!table.includes('Acme Trading Ltd.') && table.includes('***'));
 
-  for (const [id, can] of [[demo.customers.ready, true], [demo.customers.referral, false]]) {
+  for (const [id, can] of [
+    [demo.customers.ready, true],
+    [demo.customers.referral, false],
+  ]) {
     await openPrerequisites(p, id);
     assert.equal(await p.getAttribute('#agreement', 'data-match'), 'true', 'browser and API agree');
     const apiText = await p.textContent('#api-verdict');
@@ -74,12 +101,21 @@ test('the prerequisite view shows the API report next to the browser module\'s, 
   const got = await p.evaluate(async (fx) => {
     const mod = await import('/pkg/onbehalf.js');
     return {
-      cases: fx.cases.map((c) => { const r = mod.checkPrerequisites(c.input); return { can_order: r.can_order, blocking: r.blocking, warnings: r.warnings }; }),
+      cases: fx.cases.map((c) => {
+        const r = mod.checkPrerequisites(c.input);
+        return { can_order: r.can_order, blocking: r.blocking, warnings: r.warnings };
+      }),
       errors: fx.errors.map((c) => mod.checkPrerequisites(c.input).error.code),
     };
   }, fixtures);
-  assert.deepEqual(got.cases, fixtures.cases.map((c) => c.expect));
-  assert.deepEqual(got.errors, fixtures.errors.map((c) => c.expect_error.code));
+  assert.deepEqual(
+    got.cases,
+    fixtures.cases.map((c) => c.expect),
+  );
+  assert.deepEqual(
+    got.errors,
+    fixtures.errors.map((c) => c.expect_error.code),
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -108,11 +144,15 @@ test('Customer Management: filter, sort, page, reveal a column with a reason', a
   before = await loads();
   await p.click('#filters button[type="reset"]');
   await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
-  const firstPage = await p.locator('#customer-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
+  const firstPage = await p
+    .locator('#customer-table tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
   before = await loads();
   await p.click('#next');
   await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
-  const second = await p.locator('#customer-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
+  const second = await p
+    .locator('#customer-table tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.dataset.customerId));
   assert.equal(second.filter((id) => firstPage.includes(id)).length, 0, 'page 2 repeats nothing of page 1');
   assert.match(await p.textContent('#pageinfo'), /page 2 of/);
 
@@ -123,30 +163,45 @@ test('Customer Management: filter, sort, page, reveal a column with a reason', a
   assert.equal(await p.isVisible('#reveal-dialog'), true, 'a 2-character reason is refused by the form');
   await p.fill('#reveal-reason', 'quarterly review with the account manager');
   await p.click('#reveal-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelectorAll('td.revealed[data-field="real_name"]').length > 0);
+  await p.waitForFunction(
+    () =>
+      document
+        .querySelector('onbehalf-customer-table')
+        .shadowRoot.querySelectorAll('td.revealed[data-field="real_name"]').length > 0,
+  );
   const names = await p.locator('td[data-field="real_name"]').allTextContents();
-  assert.ok(names.every((n) => !n.includes('***')), names.join('|'));
-  assert.ok(await p.locator('td[data-field="mobile"].masked').count() > 0, 'other columns stay masked');
+  assert.ok(
+    names.every((n) => !n.includes('***')),
+    names.join('|'),
+  );
+  assert.ok((await p.locator('td[data-field="mobile"].masked').count()) > 0, 'other columns stay masked');
   await p.screenshot({ path: `${ARTIFACTS}/customer-management.png`, fullPage: true });
   const audit = await api('GET', '/v1/audit?limit=100', { as: 'skyline-admin' });
-  const events = audit.body.events.filter((e) => e.action === 'customer.revealed' && e.detail.reason === 'quarterly review with the account manager');
+  const events = audit.body.events.filter(
+    (e) => e.action === 'customer.revealed' && e.detail.reason === 'quarterly review with the account manager',
+  );
   assert.equal(events.length, second.length, 'one audit event per revealed customer');
   assert.deepEqual(errors, []);
 });
 
-test('a distributor sees its resellers\' customers with a Reseller column and can narrow to one reseller', async () => {
+test("a distributor sees its resellers' customers with a Reseller column and can narrow to one reseller", async () => {
   const { p, errors } = await page();
   await p.goto(`${BASE}/#key=${key('northwind-viewer')}`);
   await p.waitForSelector('body[data-ready="true"]');
   assert.equal(await p.isVisible('th.partner-col'), true);
   const names = new Set(await p.locator('td.partner-col').allTextContents());
-  assert.ok([...names].every((n) => n !== ''), 'every row names its partner');
+  assert.ok(
+    [...names].every((n) => n !== ''),
+    'every row names its partner',
+  );
   const before = Number(await p.getAttribute('body', 'data-loads'));
   await p.selectOption('#f-reseller', demo.partners.reseller);
   await p.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
   const after = new Set(await p.locator('td.partner-col').allTextContents());
   assert.deepEqual([...after], ['Skyline Cloud']);
-  const total = await api('GET', `/v1/customers?reseller_id=${demo.partners.reseller}&limit=1`, { as: 'northwind-viewer' });
+  const total = await api('GET', `/v1/customers?reseller_id=${demo.partners.reseller}&limit=1`, {
+    as: 'northwind-viewer',
+  });
   assert.equal(await p.getAttribute('#total', 'data-total'), String(total.body.total));
   assert.deepEqual(errors, []);
 });
@@ -157,33 +212,52 @@ test('keyboard: the More menu opens and acts with Enter', async () => {
   await p.waitForSelector('body[data-ready="true"]');
   await p.fill('#f-id', demo.customers.ready);
   await p.press('#f-id', 'Enter');
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1');
+  await p.waitForFunction(
+    () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1',
+  );
   await p.focus(`tr[data-customer-id="${demo.customers.ready}"] details.more summary`);
   await p.keyboard.press('Enter');
-  const prereq = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Prerequisites")`);
+  const prereq = p.locator(
+    `tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Prerequisites")`,
+  );
   await prereq.focus();
   await p.keyboard.press('Enter');
-  await p.waitForFunction(() => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match === 'true');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match ===
+      'true',
+  );
   assert.match(await p.textContent('#api-verdict'), /role_cannot_order/);
   assert.equal(await p.isVisible('th button.eye'), false, 'a viewer sees no eye icons');
-  const request = p.locator(`tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Request authorization")`);
+  const request = p.locator(
+    `tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Request authorization")`,
+  );
   assert.equal(await request.isDisabled(), true, 'a viewer cannot request authorization');
 });
 
 test('a customer approves a request on the consent page with the SMS code', async () => {
   const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 4);
-  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator', body: { capabilities: ['order', 'om'], valid_days: 60 } });
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order', 'om'], valid_days: 60 },
+  });
   assert.equal(req.status, 201, req.text);
   const { token, code } = await latestConsent(c.id);
   const { p, errors } = await page();
   await p.goto(`${BASE}/consent.html#token=${token}`);
-  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'pending');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'pending',
+  );
   assert.match(await p.textContent('#consent-title'), /Skyline Cloud asks/);
   // Narrow to O&M only, then approve with the code.
   await p.uncheck('input[value="order"]');
   await p.fill('#code', code);
   await p.click('#approve-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'active');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'active',
+  );
   // The customer's own view of the audit trail: the request, then its approval.
   await p.waitForSelector('#activity li[data-action="authorization.approved"]');
   assert.ok(await p.$('#activity li[data-action="authorization.requested"]'));
@@ -196,7 +270,10 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   // Revoke from the same page.
   await p.fill('#reason', 'changed my mind');
   await p.click('#revoke-form button[type="submit"]');
-  await p.waitForFunction(() => document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'revoked');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'revoked',
+  );
   assert.deepEqual(errors, []);
 });
 

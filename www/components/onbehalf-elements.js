@@ -40,16 +40,27 @@ class OnbehalfElement extends OnbehalfBase {
     super();
     this.shadowRoot.adoptedStyleSheets = [sheet];
   }
-  set token(v) { this._token = v; this.refresh?.(); }
-  get token() { return super.token; }
-  node(tag, attrs, ...kids) { return el(tag, attrs, ...kids); }
+  set token(v) {
+    this._token = v;
+    this.refresh?.();
+  }
+  get token() {
+    return super.token;
+  }
+  node(tag, attrs, ...kids) {
+    return el(tag, attrs, ...kids);
+  }
 }
 
 /** The order-on-behalf prerequisite report for `customer-id`: the API's, checked again in this page. */
 class OnbehalfPrerequisites extends OnbehalfElement {
   static observedAttributes = ['customer-id', 'token'];
-  attributeChangedCallback() { if (this.isConnected) this.refresh(); }
-  connectedCallback() { this.refresh(); }
+  attributeChangedCallback() {
+    if (this.isConnected) this.refresh();
+  }
+  connectedCallback() {
+    this.refresh();
+  }
   async refresh() {
     const id = this.getAttribute('customer-id');
     if (!id || !this.token) return;
@@ -58,7 +69,14 @@ class OnbehalfPrerequisites extends OnbehalfElement {
     const r = await this.api('GET', `/v1/customers/${id}/prerequisites?include=input`);
     const root = this.shadowRoot;
     if (r.status !== 200) {
-      root.replaceChildren(this.node('p', { part: 'verdict', class: 'no', role: 'alert', text: `${r.body.error?.code}: ${r.body.error?.message}` }));
+      root.replaceChildren(
+        this.node('p', {
+          part: 'verdict',
+          class: 'no',
+          role: 'alert',
+          text: `${r.body.error?.code}: ${r.body.error?.message}`,
+        }),
+      );
       this.removeAttribute('aria-busy');
       this.emit('onbehalf:error', r.body.error);
       return;
@@ -66,14 +84,26 @@ class OnbehalfPrerequisites extends OnbehalfElement {
     const { input, ...report } = r.body;
     const local = checkPrerequisites(input);
     const agree = JSON.stringify(local) === JSON.stringify(report);
-    const verdict = this.node('p', { part: 'verdict', class: report.can_order ? 'yes' : 'no', role: 'status',
-      text: report.can_order ? 'Can order on behalf' : `Cannot order: ${report.blocking.join(', ')}` });
-    const list = this.node('ol', { 'aria-label': 'Prerequisite checks' }, ...report.checks.map((c) => {
-      const li = this.node('li', { part: `check ${c.status}`, 'data-check': c.check, 'data-status': c.status },
-        this.node('span', { class: `status ${c.status}`, text: c.status }), ` ${c.message}`);
-      if (c.remedy) li.append(this.node('span', { part: 'remedy', text: `→ ${c.remedy}` }));
-      return li;
-    }));
+    const verdict = this.node('p', {
+      part: 'verdict',
+      class: report.can_order ? 'yes' : 'no',
+      role: 'status',
+      text: report.can_order ? 'Can order on behalf' : `Cannot order: ${report.blocking.join(', ')}`,
+    });
+    const list = this.node(
+      'ol',
+      { 'aria-label': 'Prerequisite checks' },
+      ...report.checks.map((c) => {
+        const li = this.node(
+          'li',
+          { part: `check ${c.status}`, 'data-check': c.check, 'data-status': c.status },
+          this.node('span', { class: `status ${c.status}`, text: c.status }),
+          ` ${c.message}`,
+        );
+        if (c.remedy) li.append(this.node('span', { part: 'remedy', text: `→ ${c.remedy}` }));
+        return li;
+      }),
+    );
     root.replaceChildren(verdict, list);
     this.removeAttribute('aria-busy');
     this.dataset.canOrder = String(report.can_order);
@@ -83,8 +113,12 @@ class OnbehalfPrerequisites extends OnbehalfElement {
 
 /** The acting-as banner of a switch-role session (`token` = the session token obs_…). */
 class OnbehalfSessionBanner extends OnbehalfElement {
-  connectedCallback() { this.refresh(); }
-  disconnectedCallback() { clearInterval(this.timer); }
+  connectedCallback() {
+    this.refresh();
+  }
+  disconnectedCallback() {
+    clearInterval(this.timer);
+  }
   async refresh() {
     clearInterval(this.timer);
     if (!this.token) return;
@@ -93,9 +127,22 @@ class OnbehalfSessionBanner extends OnbehalfElement {
     const s = r.body;
     const count = this.node('span', { part: 'countdown', 'aria-live': 'off' });
     const button = this.node('button', { part: 'button', type: 'button', text: 'Switch Role' });
-    button.addEventListener('click', async () => { await this.api('DELETE', '/v1/sessions/current'); this.end('switch_role'); });
-    this.shadowRoot.replaceChildren(this.node('div', { part: 'banner', role: 'status' },
-      'Acting as ', this.node('strong', { text: this.getAttribute('customer-label') ?? s.customer_id }), ' · ends in ', count, ' · ', button));
+    button.addEventListener('click', async () => {
+      await this.api('DELETE', '/v1/sessions/current');
+      this.end('switch_role');
+    });
+    this.shadowRoot.replaceChildren(
+      this.node(
+        'div',
+        { part: 'banner', role: 'status' },
+        'Acting as ',
+        this.node('strong', { text: this.getAttribute('customer-label') ?? s.customer_id }),
+        ' · ends in ',
+        count,
+        ' · ',
+        button,
+      ),
+    );
     const deadline = Date.now() + s.remaining_seconds * 1000;
     const tick = () => {
       const n = Math.max(0, Math.round((deadline - Date.now()) / 1000));
@@ -107,7 +154,9 @@ class OnbehalfSessionBanner extends OnbehalfElement {
   }
   end(reason) {
     clearInterval(this.timer);
-    this.shadowRoot.replaceChildren(this.node('div', { part: 'banner', role: 'status', text: 'You are back in the partner view.' }));
+    this.shadowRoot.replaceChildren(
+      this.node('div', { part: 'banner', role: 'status', text: 'You are back in the partner view.' }),
+    );
     this.emit('onbehalf:session-ended', { reason });
   }
 }
