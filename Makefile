@@ -142,12 +142,14 @@ test: tools tools-browser tools-python
 	$(MAKE) test-http
 	$(MAKE) test-api-fuzz
 
-# The format and lint gates first: rustfmt.toml is the one style; clippy denies every warning for the
-# host build and tests, each wasm feature and the fuzz targets (rustfmt and clippy ship with the toolchain).
+# The format and lint gates first. JS and CSS (www/, scripts/, tests/): Biome, pinned in package.json,
+# configured in biome.json. Rust: rustfmt.toml is the one style; clippy denies every warning for the host
+# build and tests, each wasm feature and the fuzz targets (rustfmt and clippy ship with the toolchain).
 test-core: lint
 	cargo test --locked
 
-lint:
+lint: | tools-js
+	biome ci --error-on-warnings
 	cargo fmt --check
 	cd fuzz && cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings

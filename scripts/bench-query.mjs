@@ -2,7 +2,7 @@
 // customers: each filter alone, three typical combinations, and the unfiltered first page.
 // Usage: node scripts/bench-query.mjs [sizes=10000,100000] [runs=40]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 

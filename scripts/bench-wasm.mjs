@@ -1,8 +1,9 @@
 // The browser module's speed in headless Chromium: validate + build + quote of a typical ECS draft
 // (per call, median over batches), next to JSON.parse(JSON.stringify(draft)) of the same draft in the
 // same run. Usage: node scripts/bench-wasm.mjs [calls=20000]
+
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 

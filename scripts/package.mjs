@@ -1,7 +1,8 @@
 // `make package`: the browser module as an installable npm package, assembled from the very files the
 // portal uses (www/pkg, built by `make browser`), into dist/onbehalf-browser/ and a tarball (npm pack).
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');

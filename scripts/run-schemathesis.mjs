@@ -2,7 +2,7 @@
 // venv) against GET /v1/openapi.json of a fresh seeded worker under `wrangler dev`, with every check
 // on, a fixed seed and a time budget (SCHEMATHESIS_SECONDS, default 60). Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startWorker } from './lib/worker.mjs';
 

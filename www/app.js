@@ -1,7 +1,8 @@
 // Customer Management in the portal: sign-in with an API key, then the <onbehalf-customer-table>
 // element; More > Place order on customer's behalf opens the confirm dialog and a switch-role session.
-import { mountBanner, switchInto } from './session.js';
+
 import { $ } from './dom.js';
+import { mountBanner, switchInto } from './session.js';
 
 // A key in the URL fragment (#key=obk_...) is moved to sessionStorage and removed from the address bar.
 const fragKey = new URLSearchParams(location.hash.slice(1)).get('key');

@@ -1,7 +1,8 @@
 // Select Products in the portal: the <onbehalf-order-form> element, given the partner's key for the
 // customer and quotes, and the switch-role session (if it acts for this customer) for ordering.
-import { current as currentSession, mountBanner, onSessionAnswer } from './session.js';
+
 import { $, el } from './dom.js';
+import { current as currentSession, mountBanner, onSessionAnswer } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customerId = new URLSearchParams(location.search).get('customer');

@@ -1,7 +1,8 @@
 // Customer Orders (yearly/monthly orders placed on behalf) and View Resources (what was provisioned
 // for one customer), read with the partner's key.
-import { mountBanner } from './session.js';
+
 import { $, el } from './dom.js';
+import { mountBanner } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customer = new URLSearchParams(location.search).get('customer');

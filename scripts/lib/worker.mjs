@@ -1,8 +1,9 @@
 // Starts the real worker under `wrangler dev` (workerd) on a free port with a fresh local D1,
 // migrated and seeded; used by the HTTP/page tests and by the ordering benchmark.
-import { randomBytes } from 'node:crypto';
+
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 

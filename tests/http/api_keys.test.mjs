@@ -1,6 +1,7 @@
 // API keys: created by admins, shown once, stored only as a hash, revocable with immediate effect.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, tables, user } from './helpers.mjs';
 
 test('an admin creates a key for a user, it works, and stops working once revoked', async () => {

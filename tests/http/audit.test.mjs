@@ -1,7 +1,8 @@
 // The audit trail as a hash chain: every write seals its events; the verify endpoint recomputes the
 // chain and names the first event changed behind the worker's back.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, sql } from './helpers.mjs';
 
 test('the audit chain verifies, and a row changed in the database is found', async () => {

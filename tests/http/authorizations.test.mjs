@@ -1,6 +1,7 @@
 // Customer authorizations: request rules, withdraw, and the consent link's edge cases.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, healthyCustomer, latestConsent, tables } from './helpers.mjs';
 
 const R = demo.partners.reseller;

@@ -1,6 +1,7 @@
 // Customer Management's query over HTTP: each filter, combinations, sorting, paging, errors, isolation.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, sql } from './helpers.mjs';
 
 const R = demo.partners.reseller;

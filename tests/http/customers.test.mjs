@@ -1,6 +1,7 @@
 // Customers: masked by the server, visible only within the partner tree, and their prerequisite reports.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, customers, demo } from './helpers.mjs';
 
 test('a customer is masked in detail and list responses', async () => {

@@ -1,7 +1,8 @@
 // Embedding: portal tokens (minted server side, limited in the browser), per-partner CORS origins,
 // and the browser security headers.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, BASE, demo, user } from './helpers.mjs';
 
 test('a portal token acts for one user, briefly, and cannot mint tokens or manage keys', async () => {

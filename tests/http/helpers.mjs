@@ -1,7 +1,8 @@
 // Shared helpers for the HTTP tests: a tiny client and the seeded demo credentials.
-import { appendFileSync, readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
 
 export const BASE = process.env.ONBEHALF_URL ?? 'http://127.0.0.1:8787';
 export const demo = JSON.parse(readFileSync(process.env.ONBEHALF_DEMO ?? '.state/demo.json', 'utf8'));

@@ -1,6 +1,7 @@
 // The whole order-on-behalf prerequisite journey against the real worker and a real local D1.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, latestConsent, user } from './helpers.mjs';
 
 const C = demo.customers.journey;

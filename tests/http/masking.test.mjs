@@ -1,6 +1,7 @@
 // Masking: no endpoint returns a clear name, account, mobile or email without an audited reveal.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, latestConsent } from './helpers.mjs';
 
 const details = demo.customer_details;

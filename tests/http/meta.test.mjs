@@ -1,6 +1,7 @@
 // Health, authentication, routing and identity.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, user } from './helpers.mjs';
 
 test('health answers without a key and every response has a request id', async () => {

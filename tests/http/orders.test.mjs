@@ -1,9 +1,10 @@
 // Switch role and ordering on behalf: sessions, idempotent orders, the order lifecycle, Customer
 // Orders and View Resources, with refusals that write nothing.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { api, asSession, assertError, BASE, demo, idem, key, tables } from './helpers.mjs';
+import { test } from 'node:test';
+import { api, asSession, assertError, demo, idem, key, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
 const fixtures = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures;

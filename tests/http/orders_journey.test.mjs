@@ -1,8 +1,9 @@
 // Every service and billing mode through a session, against the quote's verdict; a customer frozen
 // mid-session; the budget reaching exactly 100 % with auto-freeze on.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { api, asSession, assertError, demo, sql, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;

@@ -1,6 +1,7 @@
 // Distributor permissions: granted by a distributor admin to its own resellers, immutable, revocable.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { api, assertError, demo, healthyCustomer, tables } from './helpers.mjs';
 
 const R = demo.partners.reseller;

@@ -1,8 +1,9 @@
 // The protocol edges: authentication before anything else, visibility before role, bodies of
 // bodiless actions, duplicate keys, 405 with Allow, HEAD, and one Content-Type for every JSON answer.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { api, assertError, asSession, demo, healthyCustomer, idem, tables } from './helpers.mjs';
+import { test } from 'node:test';
+import { api, asSession, assertError, demo, healthyCustomer, idem, tables } from './helpers.mjs';
 
 const C = demo.customers.ready;
 

@@ -1,8 +1,9 @@
 // Catalog, draft checks, Huawei payloads and stored quotes, against the shared draft fixtures and
 // their reviewed golden files (the host tests and the browser module check the same files).
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { api, assertError, demo, tables } from './helpers.mjs';
 
 const all = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8'));

@@ -3,9 +3,10 @@
 // without a paid order, at most 5 guesses per code and 10 per consent request, at most 30 customers
 // revealed per user and minute, no write relying on a revoked grant or credential, one winner per
 // decision, an audit chain that verifies. RACE_REPEAT (default 8) sets the repetitions.
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
 import { api, asSession, demo, healthyCustomer, idem, latestConsent, outbox, sql } from './helpers.mjs';
 
 const R = demo.partners.reseller;
@@ -38,7 +39,8 @@ async function race(name, calls, jitter = 0) {
   const results = await Promise.all(
     calls.map((f) => new Promise((ok) => setTimeout(ok, Math.random() * jitter)).then(f)),
   );
-  const seen = (tally.outcomes[name] ??= {});
+  tally.outcomes[name] ??= {};
+  const seen = tally.outcomes[name];
   for (const r of results) seen[r.status] = (seen[r.status] ?? 0) + 1;
   return results;
 }

@@ -1,8 +1,9 @@
 // The OpenAPI document against reality: every response the HTTP suite recorded (helpers.mjs `api`)
 // must be described by GET /v1/openapi.json: its path and method, its status, and its body's schema.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { BASE } from './helpers.mjs';
 
 /** A JSON Schema subset: $ref, type (or list), enum, properties, required, additionalProperties, items, oneOf. */
@@ -42,7 +43,9 @@ function check(doc, schema, v, at, errs) {
       else if (schema.additionalProperties === false) errs.push(`${at}: unexpected key ${k}`);
     }
   }
-  if (t === 'array' && schema.items) v.forEach((x, i) => check(doc, schema.items, x, `${at}[${i}]`, errs));
+  if (t === 'array' && schema.items) {
+    for (const [i, x] of v.entries()) check(doc, schema.items, x, `${at}[${i}]`, errs);
+  }
 }
 
 test('every response recorded by the HTTP suite matches the OpenAPI document', async () => {

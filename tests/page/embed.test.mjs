@@ -1,9 +1,10 @@
 // www/embed-demo.html: a foreign-looking partner portal embedding onbehalf's custom elements with a
 // portal token minted server side: the report renders, the host page observes the events, its theme
 // applies through custom properties and parts, and the element works from the keyboard.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { api, BASE, demo } from '../http/helpers.mjs';
 

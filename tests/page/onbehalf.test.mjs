@@ -1,9 +1,10 @@
 // The whole journey in Chromium: Customer Management > More > Place order on customer's behalf >
 // confirm > the acting-as banner > Select Products > place an order > pay a pending one > Customer
 // Orders and View Resources > Switch Role back to the partner view. Screenshots in tests/artifacts/.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { BASE, demo, key } from '../http/helpers.mjs';
 

@@ -1,9 +1,10 @@
 // Select Products (www/order.html) in Debian's headless Chromium, and the "same fixtures, same
 // answers" check: every shared draft fixture through the browser module in this Chromium and
 // through the API, compared as JSON (errors, payloads and quotes for the same customer).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { api, BASE, demo, key } from '../http/helpers.mjs';
 

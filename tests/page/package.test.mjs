@@ -1,12 +1,13 @@
 // The npm package (make package): the tarball installs into a scratch folder and a plain page imports
 // it with <script type="module">, in Chromium, and gets the API's answers.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');

@@ -1,7 +1,8 @@
 // Page tests of www/ in Debian's headless Chromium (playwright-core; no browser download).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { api, BASE, demo, healthyCustomer, key, latestConsent } from '../http/helpers.mjs';
 

@@ -6,7 +6,7 @@
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
 // {customer}. Theming: the --ob-* custom properties; parts: filters, table.
 import init, { checkPrerequisites, filterCustomers } from '../pkg/onbehalf.js';
-import { OnbehalfBase, el, styled } from './base.js';
+import { el, OnbehalfBase, styled } from './base.js';
 
 const ready = init();
 

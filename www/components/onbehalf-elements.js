@@ -8,7 +8,7 @@
 // --onbehalf-radius) and parts (::part(verdict), ::part(check), ::part(remedy), ::part(banner),
 // ::part(button)). Events bubble out of the shadow DOM: onbehalf:prerequisites, onbehalf:session-ended.
 import init, { checkPrerequisites } from '../pkg/onbehalf.js';
-import { OnbehalfBase, el } from './base.js';
+import { el, OnbehalfBase } from './base.js';
 
 const ready = init();
 

@@ -7,7 +7,7 @@
 // {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, …}, onbehalf:order-refused
 // {status, error}. Theming: the --ob-* custom properties (www/style.css); parts: form, quote, payload, place.
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
-import { OnbehalfBase, el, styled } from './base.js';
+import { el, OnbehalfBase, styled } from './base.js';
 
 const ready = init();
 
