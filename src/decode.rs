@@ -200,6 +200,14 @@ impl Decoder {
         self.errors.is_empty()
     }
 
+    /// Runs `read` with a fresh decoder and ends it: `read`'s value when no error was recorded, else
+    /// `validation_failed` with every error.
+    pub fn run<T>(read: impl FnOnce(&mut Decoder) -> Option<T>) -> Result<T, ApiError> {
+        let mut d = Decoder::new();
+        let value = read(&mut d);
+        d.finish(value)
+    }
+
     /// Ends decoding: the value when no error was recorded, else `validation_failed` with all errors.
     pub fn finish<T>(self, value: Option<T>) -> Result<T, ApiError> {
         match value {
@@ -253,6 +261,20 @@ impl Decoder {
         match o.map.get(key) {
             None | Some(Value::Null) => None,
             Some(v) => Some((v, field(&o.path, key))),
+        }
+    }
+
+    /// A field that may be absent or null (then `default`), read by `read` when present.
+    pub fn optional_or<'v, T>(
+        &mut self,
+        o: &mut Obj<'v>,
+        key: &'static str,
+        default: T,
+        read: impl FnOnce(&mut Self, &'v Value, Path) -> Option<T>,
+    ) -> Option<T> {
+        match self.optional(o, key) {
+            Some((v, p)) => read(self, v, p),
+            None => Some(default),
         }
     }
 

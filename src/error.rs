@@ -223,6 +223,23 @@ impl ApiError {
     }
 }
 
+/// `None` as an error: `option.or_not_found()?`, `option.or_code(Code::SessionInvalid)?`.
+pub trait OrCode<T> {
+    /// The value, or an error with `code` and its default message.
+    fn or_code(self, code: Code) -> Result<T, ApiError>;
+    /// The value, or `not_found`.
+    fn or_not_found(self) -> Result<T, ApiError>;
+}
+
+impl<T> OrCode<T> for Option<T> {
+    fn or_code(self, code: Code) -> Result<T, ApiError> {
+        self.ok_or_else(|| ApiError::new(code))
+    }
+    fn or_not_found(self) -> Result<T, ApiError> {
+        self.or_code(Code::NotFound)
+    }
+}
+
 impl From<Vec<FieldError>> for ApiError {
     fn from(details: Vec<FieldError>) -> Self {
         ApiError::validation(details)

@@ -4,12 +4,16 @@
 //! is checked before anything is written: past 100 % is refused, reaching 100 % with auto-freeze on
 //! freezes the customer.
 
+use crate::catalog::Catalog;
 use crate::customers::Budget;
+use crate::decode::Decoder;
 use crate::drafts::{Billing, Draft, PeriodType, Spec};
-use crate::error::{ApiError, Code};
-use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
+use crate::error::{path, ApiError, Code, OrCode, Path};
+use crate::ids::{CustomerId, PartnerId, QuoteId, SessionId, UserId};
 use crate::money::Money;
+use crate::payloads::HuaweiRequest;
 use crate::prerequisites::ReliedOn;
+use crate::quotes::{Quote, QuoteCustomer, StoredQuote};
 use crate::time::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -68,10 +72,12 @@ pub fn project_id(customer: &CustomerId, region: &str) -> String {
     crate::ids::hex(&Sha256::digest(format!("project:{}:{region}", customer.as_str()).as_bytes())[..16])
 }
 
-/// The budget after spending `amount`: `budget_would_be_exceeded` (403) past 100 %; otherwise the new
+/// The budget after spending `amount`: `currency_mismatch` when the budget is kept in another
+/// currency than the amount; `budget_would_be_exceeded` (403) past 100 %; otherwise the new
 /// used amount and whether the customer freezes (reaching 100 % with auto-freeze on). No budget: no limit.
 pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Money, bool)>, ApiError> {
     let Some(b) = budget else { return Ok(None) };
+    crate::quotes::same_currency(Some(b), amount.currency)?;
     let impact = crate::quotes::impact(b, amount);
     if impact.blocked {
         return Err(ApiError::with_message(
@@ -86,19 +92,28 @@ pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Mon
     Ok(Some((impact.used_after, freeze)))
 }
 
-/// An order (yearly/monthly) as stored and listed.
+/// Huawei `source_type` 2 and how Customer Orders names it: placed by the partner on the
+/// customer's behalf (every order this product records).
+pub const SOURCE_TYPE_PARTNER: i64 = 2;
+pub const SOURCE_PARTNER: &str = "placed by partner";
+
+/// An order (yearly/monthly) as every route answers it: `POST /v1/orders`, pay, cancel,
+/// `GET /v1/orders` and the ledger. Huawei's customer order fields plus who placed it, under which
+/// session and grants, from which quote.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Order {
+pub struct OrderView {
     pub order_id: String,
     pub customer_id: CustomerId,
     pub partner_id: PartnerId,
-    pub service_type_code: &'static str,
+    pub service_type_code: String,
     pub region: String,
-    /// Huawei `source_type` 2: placed by the partner on the customer's behalf.
+    /// Always [`SOURCE_TYPE_PARTNER`].
     pub source_type: i64,
+    /// Always [`SOURCE_PARTNER`].
+    pub source: &'static str,
     pub status: OrderStatus,
     pub amount: Money,
-    pub period_type: &'static str,
+    pub period_type: String,
     pub period_num: i64,
     pub placed_by: UserId,
     pub session_id: SessionId,
@@ -106,7 +121,12 @@ pub struct Order {
     pub quote_id: Option<String>,
     pub created_at: Timestamp,
     pub payment_time: Option<Timestamp>,
-    /// The exact request sent upstream and its answer.
+}
+
+/// An order as stored: its view, the exact request sent upstream and upstream's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub view: OrderView,
     pub request: Value,
     pub upstream: Value,
 }
@@ -133,16 +153,17 @@ pub fn new_order(
     now: Timestamp,
 ) -> Option<Order> {
     let Billing::YearlyMonthly { period_type, period_num, auto_pay, .. } = draft.billing else { return None };
-    Some(Order {
+    let view = OrderView {
         order_id,
         customer_id: draft.customer_id.clone(),
         partner_id: p.partner_id.clone(),
-        service_type_code: service_type_code(draft),
+        service_type_code: service_type_code(draft).to_string(),
         region: draft.region.clone(),
-        source_type: 2,
+        source_type: SOURCE_TYPE_PARTNER,
+        source: SOURCE_PARTNER,
         status: if auto_pay { OrderStatus::Completed } else { OrderStatus::PendingPayment },
         amount: total,
-        period_type: period_type.as_str(),
+        period_type: period_type.as_str().to_string(),
         period_num,
         placed_by: p.placed_by.clone(),
         session_id: p.session_id.clone(),
@@ -150,9 +171,8 @@ pub fn new_order(
         quote_id: p.quote_id.clone(),
         created_at: now,
         payment_time: auto_pay.then_some(now),
-        request,
-        upstream,
-    })
+    };
+    Some(Order { view, request, upstream })
 }
 
 /// Pays an order pending payment (it completes: the simulation provisions at once); else
@@ -172,7 +192,8 @@ pub fn cancel(status: OrderStatus) -> Result<OrderStatus, ApiError> {
     }
 }
 
-/// A resource provisioned on behalf (Huawei's on-demand and subscription resource lists).
+/// A resource provisioned on behalf (Huawei's on-demand and subscription resource lists), as
+/// `POST /v1/orders`, pay and View Resources answer it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
     pub resource_id: String,
@@ -180,11 +201,11 @@ pub struct Resource {
     pub resource_name: String,
     pub region_code: String,
     pub availability_zone_code: Option<String>,
-    pub service_type_code: &'static str,
-    pub resource_type_code: &'static str,
+    pub service_type_code: String,
+    pub resource_type_code: String,
     pub resource_spec_code: String,
     /// `pay_per_use` or `yearly_monthly`.
-    pub billing: &'static str,
+    pub billing: String,
     pub order_id: Option<String>,
     pub effective_time: Timestamp,
     pub expire_time: Option<Timestamp>,
@@ -226,10 +247,10 @@ pub fn resources(
         resource_name: name,
         region_code: draft.region.clone(),
         availability_zone_code: draft.availability_zone.clone(),
-        service_type_code: service_type_code(draft),
-        resource_type_code: rtype,
+        service_type_code: service_type_code(draft).to_string(),
+        resource_type_code: rtype.to_string(),
         resource_spec_code: spec,
-        billing,
+        billing: billing.to_string(),
         order_id: order_id.map(str::to_string),
         effective_time: now,
         expire_time: expire,
@@ -297,8 +318,8 @@ pub fn placement(
                 .get("order_id")
                 .and_then(Value::as_str)
                 .ok_or_else(|| ApiError::with_message(Code::Internal, "Upstream answered without an order id."))?;
-            let order = new_order(draft, total, p, oid.to_string(), request, answer.clone(), now)
-                .ok_or_else(|| ApiError::new(Code::Internal))?;
+            let order =
+                new_order(draft, total, p, oid.to_string(), request, answer.clone(), now).or_code(Code::Internal)?;
             let resources = if auto_pay { resources(draft, answer, p, Some(oid), now) } else { Vec::new() };
             let spend = auto_pay.then(|| (total, after.is_some_and(|(_, freeze)| freeze)));
             Ok(Placement { order: Some(order), resources, spend })
@@ -311,13 +332,134 @@ pub fn require_customer(draft: &Draft, customer: &CustomerId) -> Result<(), ApiE
     if draft.customer_id == *customer {
         return Ok(());
     }
-    let mut d = crate::decode::Decoder::new();
-    d.error(
-        crate::error::path(&["draft", "customer_id"]),
-        Code::InvalidValue,
-        "The session acts for another customer.",
-    );
+    let mut d = Decoder::new();
+    d.error(path(&["draft", "customer_id"]), Code::InvalidValue, "The session acts for another customer.");
     Err(ApiError::validation(d.into_errors()))
+}
+
+/// The body of `POST /v1/orders`: a draft, or a stored quote cited by id (its draft is ordered at
+/// its price; a password login sends the password again, as quotes never store it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderRequest {
+    Draft(Value),
+    Quoted { quote_id: QuoteId, password: Option<String> },
+}
+
+impl OrderRequest {
+    /// Reads `{"draft": …}` or `{"quote_id": …, "password"?: …}`; `validation_failed` with every
+    /// field error otherwise (`required` at the root when neither or both are sent).
+    pub fn decode(body: &Value) -> Result<Self, ApiError> {
+        Decoder::run(|d| {
+            let mut o = d.object(body, Path::new())?;
+            // A malformed `quote_id` is reported where it is, not also as missing.
+            let quote_sent = o.get("quote_id").is_some_and(|v| !v.is_null());
+            let draft = d.optional(&mut o, "draft").map(|(v, _)| v.clone());
+            let quote = d
+                .optional(&mut o, "quote_id")
+                .and_then(|(v, p)| d.parsed(v, &p, "a quote id (qt_ and 24 hex digits)", QuoteId::parse));
+            let password = d.optional(&mut o, "password").and_then(|(v, p)| d.str(v, &p).map(str::to_string));
+            let at = o.path().clone();
+            d.close(o);
+            match (draft, quote) {
+                (Some(draft), None) if password.is_none() => Some(OrderRequest::Draft(draft)),
+                (Some(_), None) => {
+                    d.error(
+                        path(&["password"]),
+                        Code::NotApplicable,
+                        "A password goes with `quote_id`; put it in the draft.",
+                    );
+                    None
+                }
+                (None, Some(quote_id)) => Some(OrderRequest::Quoted { quote_id, password }),
+                (None, None) if quote_sent => None,
+                _ => {
+                    d.error(at, Code::Required, "Send either `draft` or `quote_id`.");
+                    None
+                }
+            }
+        })
+    }
+}
+
+/// A draft checked, priced and ready to send: what the order route sends and what the browser
+/// module's `prepareOrder` previews.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub draft: Draft,
+    pub quote: Quote,
+}
+
+impl Prepared {
+    /// The exact Huawei Cloud request for the customer's project `project_id`.
+    pub fn request(&self, project_id: &str) -> Result<HuaweiRequest<'_>, ApiError> {
+        crate::payloads::build(&self.draft, project_id)
+    }
+}
+
+/// Validate, then price: every field error of the draft (`validation_failed`), a draft for another
+/// customer than `customer` (`validation_failed` at `["draft", "customer_id"]`), a budget in another
+/// currency (`currency_mismatch`). A cited quote (`locked`, still valid) fixes the total at its price.
+pub fn prepare(
+    draft: &Value,
+    catalog: &Catalog,
+    customer: &QuoteCustomer,
+    locked: Option<&StoredQuote>,
+) -> Result<Prepared, ApiError> {
+    let d = crate::drafts::validate(draft, catalog)?;
+    require_customer(&d, &customer.id)?;
+    let mut quote = crate::quotes::quote(&d, catalog, customer)?;
+    if let Some(q) = locked {
+        // The quote locked its price for 15 minutes: the order costs what was quoted.
+        quote.total = q.total;
+    }
+    Ok(Prepared { draft: d, quote })
+}
+
+/// One pay-per-use enablement in the ledger: the resources one request provisioned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Enablement {
+    pub customer_id: CustomerId,
+    pub service_type_code: String,
+    pub resource_ids: Vec<String>,
+    pub placed_by: UserId,
+    pub session_id: SessionId,
+}
+
+/// An entry of `GET /v1/ledger`: an order (the [`OrderView`]) or a pay-per-use enablement, with
+/// when it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LedgerEntry {
+    Order {
+        at: Timestamp,
+        #[serde(flatten)]
+        order: Box<OrderView>,
+    },
+    PayPerUse {
+        at: Timestamp,
+        #[serde(flatten)]
+        enablement: Enablement,
+    },
+}
+
+impl LedgerEntry {
+    fn at(&self) -> Timestamp {
+        match self {
+            LedgerEntry::Order { at, .. } | LedgerEntry::PayPerUse { at, .. } => *at,
+        }
+    }
+}
+
+/// Orders and enablements in one list, newest first, at most `limit`.
+pub fn ledger(orders: Vec<OrderView>, enablements: Vec<(Timestamp, Enablement)>, limit: usize) -> Vec<LedgerEntry> {
+    let mut entries: Vec<LedgerEntry> = orders
+        .into_iter()
+        .map(|o| LedgerEntry::Order { at: o.created_at, order: Box::new(o) })
+        .chain(enablements.into_iter().map(|(at, enablement)| LedgerEntry::PayPerUse { at, enablement }))
+        .collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
+    entries.truncate(limit);
+    entries
 }
 
 #[cfg(test)]

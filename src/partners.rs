@@ -217,17 +217,5 @@ pub fn api_key_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-/// Extracts the key from an `Authorization: Bearer obk_...` header value; `None` if malformed.
-pub fn bearer_key(header: Option<&str>) -> Option<&str> {
-    let h = header?.trim();
-    let (scheme, key) = h.split_once(' ')?;
-    let key = key.trim();
-    let well_formed = scheme.eq_ignore_ascii_case("bearer")
-        && key.len() == API_KEY_PREFIX.len() + 40
-        && key.starts_with(API_KEY_PREFIX)
-        && key[API_KEY_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit());
-    well_formed.then_some(key)
-}
-
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,9 @@ use crate::customers::Budget;
 use crate::decode::Decoder;
 use crate::drafts::{Bandwidth, Billing, ChargeBy, Disk, Draft, NewEip, Spec};
 use crate::error::{ApiError, Code, Path};
-use crate::ids::CustomerId;
+use crate::ids::{CustomerId, QuoteId};
 use crate::money::{Currency, Money};
+use crate::time::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -257,18 +258,7 @@ pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Resu
         return Err(ApiError::validation(d.into_errors()));
     }
     let currency = catalog.currency;
-    if let Some(b) = &customer.budget {
-        if b.amount.currency != currency {
-            return Err(ApiError::with_message(
-                Code::CurrencyMismatch,
-                format!(
-                    "The customer's budget is in {}, the catalog's prices in {}.",
-                    b.amount.currency.as_str(),
-                    currency.as_str()
-                ),
-            ));
-        }
-    }
+    same_currency(customer.budget.as_ref(), currency)?;
     let period = match draft.billing {
         Billing::PayPerUse => None,
         Billing::YearlyMonthly { period_type, period_num, .. } => {
@@ -375,26 +365,76 @@ pub fn draft_sha256(draft: &Value) -> String {
     crate::ids::hex(&Sha256::digest(draft.to_string().as_bytes()))
 }
 
-/// A stored quote as `POST /v1/quotes` and `GET /v1/quotes/{id}` return it: `draft` is the stored
-/// draft (no password).
-pub fn view(
-    id: &crate::ids::QuoteId,
-    created_at: crate::time::Timestamp,
-    expires_at: crate::time::Timestamp,
-    now: crate::time::Timestamp,
-    draft_sha256: &str,
-    draft: &Value,
-    quote: &Value,
-) -> Value {
-    serde_json::json!({
-        "id": id,
-        "created_at": created_at,
-        "expires_at": expires_at,
-        "valid": now < expires_at,
-        "draft_sha256": draft_sha256,
-        "draft": draft,
-        "quote": quote,
-    })
+/// The currency rule: a budget counts amounts in its own currency only; `currency_mismatch`
+/// when `currency` (of prices or of an order) is another. No budget: any currency.
+pub fn same_currency(budget: Option<&Budget>, currency: Currency) -> Result<(), ApiError> {
+    match budget {
+        Some(b) if b.amount.currency != currency => Err(ApiError::with_message(
+            Code::CurrencyMismatch,
+            format!("The customer's budget is in {}, the amount in {}.", b.amount.currency.as_str(), currency.as_str()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A quote as stored for 15 minutes ([`QUOTE_TTL`]) and cited by an order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredQuote {
+    pub id: QuoteId,
+    pub customer_id: CustomerId,
+    /// The draft without the login password ([`without_secrets`]).
+    pub draft: Value,
+    pub draft_sha256: String,
+    /// The quote as it was answered.
+    pub quote: Value,
+    /// The price it locked.
+    pub total: Money,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl StoredQuote {
+    /// A new quote of `draft` (as received), priced `quote`, valid from `now` for [`QUOTE_TTL`].
+    pub fn new(id: QuoteId, draft: &Value, quote: &Quote, now: Timestamp) -> Result<Self, ApiError> {
+        Ok(StoredQuote {
+            id,
+            customer_id: quote.customer_id.clone(),
+            draft: without_secrets(draft),
+            draft_sha256: draft_sha256(draft),
+            quote: serde_json::to_value(quote).map_err(|_| ApiError::new(Code::Internal))?,
+            total: quote.total,
+            created_at: now,
+            expires_at: now.plus(QUOTE_TTL),
+        })
+    }
+
+    /// The draft an order citing this quote places: `quote_expired` once the 15 minutes are over;
+    /// a password login gets `password` (sent again with the order) back into the draft.
+    pub fn draft_to_order(&self, password: Option<String>, now: Timestamp) -> Result<Value, ApiError> {
+        if now >= self.expires_at {
+            return Err(ApiError::new(Code::QuoteExpired));
+        }
+        let mut draft = self.draft.clone();
+        if let (Some(pw), Some(login)) =
+            (password, draft.get_mut("ecs").and_then(|e| e.get_mut("login")).and_then(Value::as_object_mut))
+        {
+            login.insert("password".into(), Value::from(pw));
+        }
+        Ok(draft)
+    }
+
+    /// As `POST /v1/quotes` and `GET /v1/quotes/{id}` answer it, `valid` false once expired.
+    pub fn view(&self, now: Timestamp) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "valid": now < self.expires_at,
+            "draft_sha256": self.draft_sha256,
+            "draft": self.draft,
+            "quote": self.quote,
+        })
+    }
 }
 
 #[cfg(test)]

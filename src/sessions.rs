@@ -193,13 +193,6 @@ pub fn verify(secret: &[u8], token: &str) -> Result<SessionId, ApiError> {
     Ok(id)
 }
 
-/// The session token of an `Authorization: Bearer obs_…` header.
-pub fn bearer(header: Option<&str>) -> Option<&str> {
-    let (scheme, token) = header?.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(TOKEN_PREFIX)).then_some(token)
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() != 64 {
         return None;

@@ -12,9 +12,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(id) = onbehalf::sessions::verify(SECRET, s) {
         assert_eq!(onbehalf::sessions::token(SECRET, &id).as_deref(), Some(s), "only the exact token verifies");
     }
-    let _ = onbehalf::sessions::bearer(Some(&header));
-    let _ = onbehalf::sessions::bearer(Some(s));
-    let _ = onbehalf::portal::bearer(Some(&header));
+    // The one Authorization parser: what it accepts is the token sent, whatever its kind.
+    match onbehalf::portal::bearer(Some(&header)) {
+        Some(onbehalf::portal::Bearer::Credential(_, t) | onbehalf::portal::Bearer::Session(t)) => {
+            assert_eq!(t, s.trim())
+        }
+        None => {}
+    }
+    let _ = onbehalf::portal::bearer(Some(s));
     let _ = onbehalf::portal::origin(s);
     let _ = onbehalf::consent::is_token(s);
     if let Ok(k) = onbehalf::idempotency::key(Some(s)) {

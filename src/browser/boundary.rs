@@ -2,25 +2,11 @@
 //! with two other ways of crossing the JS/wasm boundary, so that the shipped choice is decided by
 //! numbers. Not part of the published module.
 
-use super::{error_js, Prepared};
+use super::{error_js, prepared};
 use crate::error::{ApiError, Code};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-
-fn prepare(
-    draft: &Value,
-    project_id: &str,
-    customer: &Value,
-    out: impl FnOnce(&Prepared<'_>) -> Result<JsValue, ApiError>,
-) -> Result<JsValue, ApiError> {
-    let cat = crate::catalog::catalog()?;
-    let d = crate::drafts::validate(draft, cat)?;
-    let payload = crate::payloads::build(&d, project_id)?;
-    let c = crate::quotes::QuoteCustomer::decode(customer)?;
-    let quote = crate::quotes::quote(&d, cat, &c)?;
-    out(&Prepared { payload, quote })
-}
 
 /// serde-wasm-bindgen both ways: JS objects walked from Rust on the way in, built from Rust with
 /// `Serializer::json_compatible()` (plain objects, not `Map`s; integers as numbers) on the way out.
@@ -30,7 +16,7 @@ pub fn prepare_order_swb(draft: JsValue, project_id: &str, customer: JsValue) ->
         |v: JsValue| serde_wasm_bindgen::from_value::<Value>(v).map_err(|_| ApiError::new(Code::ValidationFailed));
     let run = || {
         let (d, c) = (read(draft)?, read(customer)?);
-        prepare(&d, project_id, &c, |p| {
+        prepared(&d, project_id, &c, |p| {
             p.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|_| ApiError::new(Code::Internal))
         })
     };
@@ -44,12 +30,7 @@ pub fn prepare_order_text(draft: &str, project_id: &str, customer: &str) -> Stri
     let run = || -> Result<String, ApiError> {
         let parse = |t: &str| serde_json::from_str::<Value>(t).map_err(|_| ApiError::new(Code::MalformedJson));
         let (d, c) = (parse(draft)?, parse(customer)?);
-        let mut text = String::new();
-        prepare(&d, project_id, &c, |p| {
-            text = serde_json::to_string(p).map_err(|_| ApiError::new(Code::Internal))?;
-            Ok(JsValue::NULL)
-        })?;
-        Ok(text)
+        prepared(&d, project_id, &c, |p| serde_json::to_string(p).map_err(|_| ApiError::new(Code::Internal)))
     };
     run().unwrap_or_else(|e| e.to_body().to_string())
 }

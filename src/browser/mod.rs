@@ -120,15 +120,23 @@ pub fn prepare_order(
     #[wasm_bindgen(unchecked_param_type = "QuoteCustomer")] customer: JsValue,
 ) -> JsValue {
     let run = || -> Result<JsValue, ApiError> {
-        let cat = crate::catalog::catalog()?;
-        let d = crate::drafts::validate(&from_js(&draft)?, cat)?;
-        let payload = crate::payloads::build(&d, project_id)?;
-        let c = crate::quotes::QuoteCustomer::decode(&from_js(&customer)?)?;
-        let quote = crate::quotes::quote(&d, cat, &c)?;
-        // Serialized in one pass straight from the typed values (no intermediate `Value`).
-        Ok(to_js(&Prepared { payload, quote }))
+        let (draft, customer) = (from_js(&draft)?, from_js(&customer)?);
+        prepared(&draft, project_id, &customer, |p| Ok(to_js(p)))
     };
     run().unwrap_or_else(|e| error_js(&e))
+}
+
+/// The core's [`crate::orders::prepare`] (validate, check the customer, price) and the Huawei
+/// request, handed to `out` as `{payload, quote}` (serialized straight from the typed values).
+pub(crate) fn prepared<T>(
+    draft: &serde_json::Value,
+    project_id: &str,
+    customer: &serde_json::Value,
+    out: impl FnOnce(&Prepared<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let customer = crate::quotes::QuoteCustomer::decode(customer)?;
+    let p = crate::orders::prepare(draft, crate::catalog::catalog()?, &customer, None)?;
+    out(&Prepared { payload: p.request(project_id)?, quote: &p.quote })
 }
 
 /// The customer's project id in `region`, as the order endpoint computes it for the payload's path
@@ -152,7 +160,7 @@ pub fn catalog_view(region: Option<String>) -> JsValue {
 #[derive(Serialize)]
 pub(crate) struct Prepared<'a> {
     pub(crate) payload: crate::payloads::HuaweiRequest<'a>,
-    pub(crate) quote: crate::quotes::Quote,
+    pub(crate) quote: &'a crate::quotes::Quote,
 }
 
 fn respond<T: Serialize>(r: Result<T, ApiError>) -> JsValue {

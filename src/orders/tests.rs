@@ -106,7 +106,7 @@ fn placement_decides_order_resources_and_spend() {
     let d = draft("evs-monthly", monthly(true));
     let pl = placement(&d, total, Some((usd(1650), true)), &p, Value::Null, &answer(&d), now)
         .unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(pl.order.as_ref().map(|o| o.status), Some(OrderStatus::Completed));
+    assert_eq!(pl.order.as_ref().map(|o| o.view.status), Some(OrderStatus::Completed));
     assert_eq!(
         (pl.resources.len(), pl.spend),
         (1, Some((total, true))),
@@ -116,7 +116,10 @@ fn placement_decides_order_resources_and_spend() {
     let d = draft("evs-monthly", monthly(false));
     let pl = placement(&d, total, Some((usd(1650), false)), &p, Value::Null, &answer(&d), now)
         .unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(pl.order.as_ref().map(|o| (o.status, o.payment_time)), Some((OrderStatus::PendingPayment, None)));
+    assert_eq!(
+        pl.order.as_ref().map(|o| (o.view.status, o.view.payment_time)),
+        Some((OrderStatus::PendingPayment, None))
+    );
     assert!(pl.resources.is_empty() && pl.spend.is_none(), "nothing provisioned or spent before payment");
 
     let d = draft("evs-pay-per-use", serde_json::json!({"mode": "pay_per_use"}));
@@ -133,4 +136,101 @@ fn placement_decides_order_resources_and_spend() {
     assert!(require_customer(&d, &d.customer_id).is_ok());
     let other = CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!());
     assert_eq!(require_customer(&d, &other).err().map(|e| e.details[0].path.len()), Some(2));
+}
+
+#[test]
+fn an_order_request_is_a_draft_or_a_cited_quote() {
+    let qid = "qt_0707070707070707070707aa";
+    let ok = |v: Value| OrderRequest::decode(&v).unwrap_or_else(|e| panic!("{v}: {e:?}"));
+    let err = |v: Value| {
+        OrderRequest::decode(&v).err().map(|e| (e.code, e.details.iter().map(|d| d.code).collect::<Vec<_>>()))
+    };
+    assert_eq!(ok(serde_json::json!({"draft": {"x": 1}})), OrderRequest::Draft(serde_json::json!({"x": 1})));
+    assert!(matches!(
+        ok(serde_json::json!({"quote_id": qid, "password": "pw"})),
+        OrderRequest::Quoted { password: Some(_), .. }
+    ));
+    assert_eq!(err(serde_json::json!({})), Some((Code::ValidationFailed, vec![Code::Required])));
+    assert_eq!(
+        err(serde_json::json!({"draft": {}, "quote_id": qid})),
+        Some((Code::ValidationFailed, vec![Code::Required]))
+    );
+    assert_eq!(
+        err(serde_json::json!({"draft": {}, "password": "pw"})),
+        Some((Code::ValidationFailed, vec![Code::NotApplicable]))
+    );
+    assert_eq!(
+        err(serde_json::json!({"quote_id": "qt_x", "extra": 1})).map(|e| e.1.len()),
+        Some(2),
+        "every error at once"
+    );
+}
+
+#[test]
+fn prepare_validates_checks_the_customer_prices_and_keeps_a_quoted_price() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let f = all["fixtures"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
+        .cloned()
+        .unwrap_or_default();
+    let id = CustomerId::parse(f["draft"]["customer_id"].as_str().unwrap_or_default()).unwrap_or_else(|| panic!());
+    let customer = QuoteCustomer { id: id.clone(), budget: None };
+    let p = prepare(&f["draft"], cat, &customer, None).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(p.quote.total, crate::quotes::quote(&p.draft, cat, &customer).map(|q| q.total).unwrap_or(usd(-1)));
+    assert!(p.request(f["project_id"].as_str().unwrap_or_default()).is_ok());
+
+    let stored = StoredQuote::new(crate::ids::QuoteId::from_bytes(&[9; 12]), &f["draft"], &p.quote, now());
+    let mut stored = stored.unwrap_or_else(|e| panic!("{e:?}"));
+    stored.total = usd(1);
+    assert_eq!(
+        prepare(&f["draft"], cat, &customer, Some(&stored)).map(|p| p.quote.total).ok(),
+        Some(usd(1)),
+        "the quoted price holds"
+    );
+
+    let other = QuoteCustomer {
+        id: CustomerId::parse("00000000000000000000000000000001").unwrap_or_else(|| panic!()),
+        budget: None,
+    };
+    let e = prepare(&f["draft"], cat, &other, None).err().unwrap_or_else(|| panic!("another customer's draft"));
+    assert_eq!(e.details[0].path, crate::error::path(&["draft", "customer_id"]));
+    assert_eq!(
+        prepare(&serde_json::json!({}), cat, &customer, None).err().map(|e| e.code),
+        Some(Code::ValidationFailed)
+    );
+}
+
+#[test]
+fn the_ledger_is_newest_first_across_orders_and_enablements() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let f = all["fixtures"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
+        .cloned()
+        .unwrap_or_default();
+    let d = crate::drafts::validate(&f["draft"], cat).unwrap_or_else(|e| panic!("{e:?}"));
+    let order_at = |t: Timestamp| {
+        new_order(&d, usd(5), &provenance(), format!("CS{t}"), Value::Null, Value::Null, t).map(|o| o.view)
+    };
+    let (t0, t1, t2) = (now(), now().plus(60), now().plus(120));
+    let orders: Vec<OrderView> = [t0, t2].into_iter().filter_map(order_at).collect();
+    let p = provenance();
+    let e = Enablement {
+        customer_id: d.customer_id.clone(),
+        service_type_code: "hws.service.type.ebs".into(),
+        resource_ids: vec!["v-1".into()],
+        placed_by: p.placed_by,
+        session_id: p.session_id,
+    };
+    let entries = ledger(orders, vec![(t1, e)], 2);
+    let v = serde_json::to_value(&entries).unwrap_or_default();
+    assert_eq!(v.as_array().map(Vec::len), Some(2), "cut at the limit");
+    assert_eq!((v[0]["kind"].as_str(), v[1]["kind"].as_str()), (Some("order"), Some("pay_per_use")));
+    assert_eq!(v[0]["at"], v[0]["created_at"], "an order happened when it was created");
+    assert_eq!(v[0]["amount"], serde_json::json!({"minor": 5, "currency": "USD"}), "the order's one shape");
+    assert_eq!(v[0]["source"], SOURCE_PARTNER);
+    assert_eq!(v[1]["resource_ids"], serde_json::json!(["v-1"]));
 }

@@ -103,3 +103,41 @@ proptest! {
         prop_assert_eq!(b, Some(q.total.minor));
     }
 }
+
+#[test]
+fn a_stored_quote_holds_its_price_for_15_minutes_and_never_keeps_the_password() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let raw = json!({
+        "customer_id": "a81f333323fe427a903411ff3ce792d1", "region": "ap-southeast-3", "availability_zone": "ap-southeast-3a",
+        "service": "evs", "billing": {"mode": "pay_per_use"}, "evs": {"name": "d", "type": "SAS", "size": 100, "count": 2},
+        "ecs": {"login": {"password": "S3cret!pass"}},
+    });
+    let q = quote(&draft(json!({"mode": "pay_per_use"})), cat, &customer(None)).unwrap_or_else(|e| panic!("{e:?}"));
+    let now = Timestamp::parse("2026-12-01T00:00:00Z").unwrap_or_else(|| panic!());
+    let id = QuoteId::from_bytes(&[7; 12]);
+    let s = StoredQuote::new(id, &raw, &q, now).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(s.total, q.total);
+    assert!(s.draft["ecs"]["login"].get("password").is_none(), "the password is not stored");
+    assert_eq!(s.draft_sha256, draft_sha256(&raw), "the hash is of the draft as received");
+    let again = s.draft_to_order(Some("N3w!pass".into()), now.plus(QUOTE_TTL - 1)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again["ecs"]["login"]["password"], "N3w!pass", "the password sent with the order goes back in");
+    assert_eq!(s.draft_to_order(None, now.plus(QUOTE_TTL)).err().map(|e| e.code), Some(Code::QuoteExpired));
+    assert_eq!(
+        (s.view(now)["valid"].clone(), s.view(now.plus(QUOTE_TTL))["valid"].clone()),
+        (json!(true), json!(false))
+    );
+}
+
+#[test]
+fn one_currency_rule_for_prices_and_orders() {
+    let mut eur = budget(100, 0);
+    eur.amount.currency = Currency::parse("EUR").unwrap_or(Currency::USD);
+    assert_eq!(same_currency(Some(&eur), Currency::USD).err().map(|e| e.code), Some(Code::CurrencyMismatch));
+    assert!(same_currency(Some(&eur), eur.amount.currency).is_ok());
+    assert!(same_currency(None, Currency::USD).is_ok(), "no budget, no rule");
+    assert_eq!(
+        crate::orders::budget_gate(Some(&eur), usd(1)).err().map(|e| e.code),
+        Some(Code::CurrencyMismatch),
+        "paying an order in USD against a EUR budget is refused, not counted"
+    );
+}

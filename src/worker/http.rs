@@ -1,34 +1,17 @@
-//! HTTP plumbing for the routes: the request context, JSON bodies with limits, responses.
+//! HTTP plumbing for the routes: JSON bodies with limits, query parameters, responses, `405`s, and
+//! the platform's random bytes.
 
-use super::db::{self, fault};
-use crate::audit::{Action, ActorKind, AuditEvent};
-use crate::decode::parse_json;
-use crate::error::{ApiError, Code};
-use crate::ids::{CustomerId, PartnerId};
-use crate::partners::{api_key_hash, Actor};
-use crate::portal::{self, Credential, CredentialRef};
-use crate::time::Timestamp;
+use super::db::fault;
+use crate::decode::{parse_json, Decoder};
+use crate::error::{path, ApiError, Code, FieldError};
 use serde::Serialize;
 use serde_json::Value;
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
-use worker::{D1Database, Request, Response};
+use worker::{Method, Request, Response};
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 64 * 1024;
-
-/// Everything a route needs besides the request.
-pub struct Ctx {
-    pub db: D1Database,
-    pub request_id: String,
-    pub now: Timestamp,
-    /// Dev mode exposes `/v1/dev/*` (the outbox).
-    pub dev: bool,
-    /// Public origin for links sent to customers.
-    pub origin: String,
-    /// The key that signs session tokens (`SESSION_SECRET`, at least 32 bytes); sessions are refused without it.
-    pub session_secret: Option<Vec<u8>>,
-}
 
 /// `n` bytes from the platform's CSPRNG (`crypto.getRandomValues`).
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
@@ -43,101 +26,6 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
     let mut out = [0u8; N];
     arr.copy_to(&mut out);
     Ok(out)
-}
-
-impl Ctx {
-    /// An audit event by a partner user.
-    pub fn partner_event(
-        &self,
-        actor: &Actor,
-        customer: Option<&CustomerId>,
-        action: Action,
-        target: &str,
-        detail: Value,
-    ) -> AuditEvent {
-        AuditEvent {
-            at: self.now,
-            request_id: self.request_id.clone(),
-            actor_kind: ActorKind::PartnerUser,
-            actor_user_id: Some(actor.user_id.clone()),
-            partner_id: Some(actor.partner_id.clone()),
-            customer_id: customer.cloned(),
-            action,
-            target_id: Some(target.to_string()),
-            detail,
-        }
-    }
-
-    /// An audit event by a customer (through a consent link), filed under the partner concerned.
-    pub fn customer_event(
-        &self,
-        partner: &PartnerId,
-        customer: &CustomerId,
-        action: Action,
-        target: &str,
-        detail: Value,
-    ) -> AuditEvent {
-        AuditEvent {
-            at: self.now,
-            request_id: self.request_id.clone(),
-            actor_kind: ActorKind::Customer,
-            actor_user_id: None,
-            partner_id: Some(partner.clone()),
-            customer_id: Some(customer.clone()),
-            action,
-            target_id: Some(target.to_string()),
-            detail,
-        }
-    }
-
-    /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.
-    pub async fn actor(&self, req: &Request) -> Result<Actor, ApiError> {
-        Ok(self.credential(req).await?.actor)
-    }
-
-    /// The partner user and the credential the request authenticated with. A cross-origin browser
-    /// request must come from an origin the partner allows (`origin_not_allowed`).
-    pub async fn credential(&self, req: &Request) -> Result<Authenticated, ApiError> {
-        let header = req.headers().get("Authorization").ok().flatten();
-        let (kind, secret) = portal::bearer(header.as_deref()).ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
-        let found = match kind {
-            Credential::ApiKey => db::partners::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
-            Credential::PortalToken => {
-                db::partners::actor_by_portal_token(&self.db, &portal::token_hash(secret), &self.now.to_string())
-                    .await?
-            }
-        };
-        let (actor, id, expires_at) = found.ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
-        if let Some(o) = cross_origin(req, &self.origin) {
-            let allowed = db::partners::origins(&self.db, actor.partner_id.as_str()).await?;
-            if !portal::origin_allowed(&o, &allowed) {
-                return Err(ApiError::new(Code::OriginNotAllowed));
-            }
-        }
-        Ok(Authenticated { actor, credential: CredentialRef { kind, id }, expires_at })
-    }
-
-    /// The actor of a request that must use an API key (not a portal token): `forbidden_credential` otherwise.
-    pub async fn api_key_actor(&self, req: &Request) -> Result<Actor, ApiError> {
-        let auth = self.credential(req).await?;
-        portal::require_api_key(auth.credential.kind)?;
-        Ok(auth.actor)
-    }
-}
-
-/// Who made a request and with which credential.
-pub struct Authenticated {
-    pub actor: Actor,
-    pub credential: CredentialRef,
-    /// When the credential stops working by itself (portal tokens); `None` for API keys.
-    pub expires_at: Option<Timestamp>,
-}
-
-/// The request's `Origin` when it is another origin than the worker's own.
-pub fn cross_origin(req: &Request, own: &str) -> Option<String> {
-    let o = req.headers().get("Origin").ok().flatten()?;
-    let own_req = req.url().ok().map(|u| u.origin().ascii_serialization());
-    (o != own && Some(&o) != own_req.as_ref()).then_some(o)
 }
 
 /// Reads a JSON body: `payload_too_large`, `unsupported_media_type` or `malformed_json` when it is
@@ -178,13 +66,45 @@ pub fn limit_param(req: &Request, default: i64, max: i64) -> Result<i64, ApiErro
         None => Ok(default),
         Some(s) => match s.parse::<i64>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::validation(vec![crate::error::FieldError::new(
-                crate::error::path(&["limit"]),
-                Code::OutOfRange,
-                format!("limit must be an integer from 1 to {max}."),
-            )])),
+            _ => Err(invalid_param("limit", Code::OutOfRange, format!("limit must be an integer from 1 to {max}."))),
         },
     }
+}
+
+/// An optional query parameter that must be one of `allowed`: `invalid_value` at its name otherwise.
+pub fn choice_param(req: &Request, name: &'static str, allowed: &[&str]) -> Result<Option<String>, ApiError> {
+    match query(req, name) {
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            Err(invalid_param(name, Code::InvalidValue, format!("One of: {}.", allowed.join(", "))))
+        }
+        v => Ok(v),
+    }
+}
+
+/// An optional RFC 3339 query parameter, as stored (UTC, `Z`), so that it compares as text; an
+/// `invalid_format` error at its name (collected in `d`) otherwise.
+pub fn time_param(req: &Request, d: &mut Decoder, name: &'static str) -> Option<String> {
+    let raw = query(req, name)?;
+    d.timestamp(&Value::from(raw), &path(&[name])).map(|t| t.to_string())
+}
+
+/// `validation_failed` for one query parameter.
+pub fn invalid_param(name: &str, code: Code, message: impl Into<String>) -> ApiError {
+    ApiError::validation(vec![FieldError::new(path(&[name]), code, message)])
+}
+
+/// `method_not_allowed` naming the methods the route accepts (the worker sends them as `Allow`,
+/// RFC 9110); a route that answers GET also answers HEAD.
+pub fn not_allowed(methods: &[Method]) -> Result<Response, ApiError> {
+    let mut names: Vec<&str> = Vec::new();
+    for m in methods {
+        names.push(m.as_ref());
+        if *m == Method::Get {
+            names.push("HEAD");
+        }
+    }
+    Err(ApiError::with_message(Code::MethodNotAllowed, format!("This route accepts {}.", names.join(", ")))
+        .with_data(serde_json::json!({"allow": names})))
 }
 
 /// A JSON response with `status`.

@@ -1,6 +1,7 @@
 //! The Cloudflare Worker adapter: decode the request, call the core, encode the answer.
 //! Static files (`www/`) are served by Workers static assets before this code runs.
 
+mod context;
 pub mod db;
 mod http;
 mod routes;
@@ -8,7 +9,8 @@ mod routes;
 use crate::error::{ApiError, Code};
 use crate::ids::hex;
 use crate::time::Timestamp;
-use http::{error_response, random_bytes, Ctx};
+use context::Ctx;
+use http::{error_response, random_bytes};
 use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
@@ -23,8 +25,8 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let mut cors_origin: Option<String> = None;
     let result = match context(&req, &env, request_id.clone()) {
         Ok(ctx) => {
-            if let Some(o) = http::cross_origin(&req, &ctx.origin) {
-                match db::partners::origin_known(&ctx.db, &crate::portal::origin(&o).unwrap_or_default()).await {
+            if let Some(o) = context::cross_origin(&req, &ctx.origin) {
+                match db::embed::origin_known(&ctx.db, &crate::portal::origin(&o).unwrap_or_default()).await {
                     Ok(true) => cors_origin = Some(o),
                     Ok(false) => {}
                     Err(e) => worker::console_error!("{request_id}: origin lookup: {}", e.message),

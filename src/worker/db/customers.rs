@@ -90,13 +90,13 @@ pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>,
     row.map(convert).transpose()
 }
 
-/// The statement reading the customer of session `sid` (for a batch; see [`customer_from`]).
-pub fn customer_of_session(db: &D1Database, sid: &str) -> Result<worker::D1PreparedStatement, ApiError> {
+/// The statement reading the customer of session `sid` (for the session batch; see [`read_customer`]).
+pub fn of_session(db: &D1Database, sid: &str) -> Result<worker::D1PreparedStatement, ApiError> {
     super::stmt(db, &format!("{} WHERE c.id = (SELECT customer_id FROM sessions WHERE id = ?1)", select()), args![sid])
 }
 
-/// Reads the row of [`customer_of_session`].
-pub fn customer_from(r: &worker::D1Result) -> Result<Option<Customer>, ApiError> {
+/// Reads the row of [`of_session`].
+pub fn read_customer(r: &worker::D1Result) -> Result<Option<Customer>, ApiError> {
     let rows: Vec<Row> = r.results().map_err(|e| super::fault("decode customer", e))?;
     rows.into_iter().next().map(convert).transpose()
 }
@@ -149,8 +149,8 @@ pub async fn list_page(
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
     let hits: Vec<Hit> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
     let total = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
-    let authorizations = super::grants::authorizations_from(decode(2)?)?;
-    let permissions = if reseller { super::grants::permissions_from(decode(3)?)? } else { Vec::new() };
+    let authorizations = super::grants::read_authorizations(decode(2)?)?;
+    let permissions = if reseller { super::grants::read_permissions(decode(3)?)? } else { Vec::new() };
     let rows = hits.into_iter().map(|h| Ok((convert(h.row)?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
     Ok(ListPage { rows, total, permissions, authorizations })
 }

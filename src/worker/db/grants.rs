@@ -88,8 +88,8 @@ pub fn permissions_in_page(
     stmt(db, &sql, args)
 }
 
-/// Reads the rows of [`permissions_in_page`].
-pub fn permissions_from(r: &worker::D1Result) -> Result<Vec<DistributorPermission>, ApiError> {
+/// Reads the rows of [`permissions_in_page`] or [`permissions_of_session`].
+pub fn read_permissions(r: &worker::D1Result) -> Result<Vec<DistributorPermission>, ApiError> {
     r.results::<PermRow>().map_err(|e| super::fault("decode permissions", e))?.into_iter().map(perm).collect()
 }
 
@@ -148,7 +148,7 @@ pub fn revoke_permission(
 // ------------------------------------------------------------------------------------------------
 
 #[derive(Deserialize)]
-struct AuthRow {
+pub(super) struct AuthRow {
     id: String,
     partner_id: String,
     customer_id: String,
@@ -168,7 +168,7 @@ struct AuthRow {
     guesses: i64,
 }
 
-fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
+pub(super) fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
     let a = CustomerAuthorization {
         id: stored("authorization id", AuthorizationId::parse(&r.id))?,
         partner_id: stored("partner id", PartnerId::parse(&r.partner_id))?,
@@ -193,7 +193,7 @@ fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
     Ok((a, code))
 }
 
-const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
+pub(super) const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
 
 /// Authorizations of `customer`, optionally only those given to `partner`, newest first.
 pub async fn authorizations_for(
@@ -222,8 +222,8 @@ pub fn authorizations_in_page(
     stmt(db, &sql, args)
 }
 
-/// Reads the rows of [`authorizations_in_page`].
-pub fn authorizations_from(r: &worker::D1Result) -> Result<Vec<CustomerAuthorization>, ApiError> {
+/// Reads the rows of [`authorizations_in_page`] or [`authorizations_of_session`].
+pub fn read_authorizations(r: &worker::D1Result) -> Result<Vec<CustomerAuthorization>, ApiError> {
     r.results::<AuthRow>()
         .map_err(|e| super::fault("decode authorizations", e))?
         .into_iter()
@@ -235,24 +235,6 @@ pub fn authorizations_from(r: &worker::D1Result) -> Result<Vec<CustomerAuthoriza
 pub async fn authorization(db: &D1Database, id: &AuthorizationId) -> Result<Option<CustomerAuthorization>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
     Ok(first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()?.map(|(a, _)| a))
-}
-
-/// The authorization a consent token opens, with its code state.
-pub async fn by_token_hash(
-    db: &D1Database,
-    hash: &str,
-) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
-    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE consent_token_hash = ?1");
-    first::<AuthRow>(db, &sql, args![hash]).await?.map(auth).transpose()
-}
-
-/// One authorization by id, with its code state.
-pub async fn by_id_with_code(
-    db: &D1Database,
-    id: &AuthorizationId,
-) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
-    let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
-    first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()
 }
 
 /// Inserts a pending request with its consent token and code hashes.
@@ -285,16 +267,6 @@ pub fn close_pending(
         db,
         "UPDATE authorizations SET status = ?2, decided_at = ?3, reason = ?4 WHERE id = ?1 AND status = 'pending'",
         args![id.as_str(), status.as_str(), at.to_string(), reason],
-    )
-}
-
-/// Stores an approval decided by the core (`grants::approve`), if the request is still pending and
-/// its code is still the one guessed (`code_hash`).
-pub fn approve(db: &D1Database, a: &CustomerAuthorization, code_hash: &str) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "UPDATE authorizations SET status = 'approved', capabilities = ?2, decided_at = ?3, expires_at = ?4 WHERE id = ?1 AND status = 'pending' AND code_hash = ?5",
-        args![a.id.as_str(), a.capabilities.to_csv(), a.decided_at.map(|t| t.to_string()), a.expires_at.map(|t| t.to_string()), code_hash],
     )
 }
 

@@ -1,13 +1,23 @@
-//! D1 repositories. SQL lives only here, always with bound parameters. Rows are read into plain
-//! structs and converted into core types; a row that does not convert is a data fault (500).
+//! D1 repositories, one module per resource (as `routes`). SQL lives only here and in `crate::sql`,
+//! always with bound parameters. Rows are read into private row structs and converted into core
+//! types; a row that does not convert is a data fault (500).
+//!
+//! Names: an `async fn` runs a query (`by_id`, `list`, `of_partner`, …); a plain `fn` returning a
+//! `D1PreparedStatement` builds a statement for a batch (`insert`, `revoke`, `<thing>_of_session`,
+//! `<thing>s_in_page`); `read_<thing>` reads the result of such a statement out of a batch.
 
 pub mod audit;
+pub mod consent;
 pub mod customers;
+pub mod embed;
 pub mod grants;
+pub mod idempotency;
+pub mod keys;
 pub mod orders;
 pub mod outbox;
 pub mod partners;
 pub mod quotes;
+pub mod sessions;
 
 use crate::error::{ApiError, Code};
 use serde::de::DeserializeOwned;

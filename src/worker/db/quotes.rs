@@ -1,56 +1,66 @@
-//! Stored quotes.
+//! Stored quotes, read back as the core's [`StoredQuote`].
 
-use super::{first, stmt};
+use super::{first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
 use crate::ids::{CustomerId, QuoteId};
+use crate::money::{Currency, Money};
 use crate::partners::Actor;
+use crate::quotes::StoredQuote;
 use crate::time::Timestamp;
 use serde::Deserialize;
+use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
-/// A quote to store.
-pub struct NewQuote<'a> {
-    pub id: &'a QuoteId,
-    pub actor: &'a Actor,
-    pub customer: &'a CustomerId,
-    pub draft: &'a serde_json::Value,
-    pub draft_sha256: &'a str,
-    pub quote: &'a crate::quotes::Quote,
-    pub created_at: Timestamp,
-    pub expires_at: Timestamp,
-}
-
-/// Inserts a quote.
-pub fn insert(db: &D1Database, q: &NewQuote<'_>) -> Result<D1PreparedStatement, ApiError> {
-    let quote = serde_json::to_string(q.quote).map_err(|e| super::fault("encode quote", e))?;
+/// Inserts a quote made by `actor` from catalog `catalog_version`.
+pub fn insert(
+    db: &D1Database,
+    q: &StoredQuote,
+    actor: &Actor,
+    catalog_version: &str,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO quotes (id, partner_id, user_id, customer_id, draft, draft_sha256, quote, total_minor, currency, catalog_version, created_at, expires_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         args![
-            q.id.as_str(), q.actor.partner_id.as_str(), q.actor.user_id.as_str(), q.customer.as_str(), q.draft.to_string(), q.draft_sha256,
-            quote, q.quote.total.minor, q.quote.currency.as_str(), q.quote.catalog_version.as_str(), q.created_at.to_string(), q.expires_at.to_string(),
+            q.id.as_str(), actor.partner_id.as_str(), actor.user_id.as_str(), q.customer_id.as_str(), q.draft.to_string(), q.draft_sha256.as_str(),
+            q.quote.to_string(), q.total.minor, q.total.currency.as_str(), catalog_version, q.created_at.to_string(), q.expires_at.to_string(),
         ],
     )
 }
 
-/// A stored quote's row.
 #[derive(Deserialize)]
-pub struct Row {
-    pub draft: String,
-    pub draft_sha256: String,
-    pub quote: String,
-    pub created_at: String,
-    pub expires_at: String,
+struct Row {
+    id: String,
+    customer_id: String,
+    draft: String,
+    draft_sha256: String,
+    quote: String,
+    total_minor: i64,
+    currency: String,
+    created_at: String,
+    expires_at: String,
 }
 
 /// The quote `id` of `partner`, if any.
-pub async fn by_id(db: &D1Database, partner: &str, id: &QuoteId) -> Result<Option<Row>, ApiError> {
-    first(
+pub async fn by_id(db: &D1Database, partner: &str, id: &QuoteId) -> Result<Option<StoredQuote>, ApiError> {
+    let row: Option<Row> = first(
         db,
-        "SELECT draft, draft_sha256, quote, created_at, expires_at FROM quotes WHERE id = ?1 AND partner_id = ?2",
+        "SELECT id, customer_id, draft, draft_sha256, quote, total_minor, currency, created_at, expires_at FROM quotes WHERE id = ?1 AND partner_id = ?2",
         args![id.as_str(), partner],
     )
-    .await
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let json = |what: &str, text: &str| serde_json::from_str::<Value>(text).map_err(|e| super::fault(what, e));
+    Ok(Some(StoredQuote {
+        id: stored("quote id", QuoteId::parse(&r.id))?,
+        customer_id: stored("customer id", CustomerId::parse(&r.customer_id))?,
+        draft: json("stored draft", &r.draft)?,
+        draft_sha256: r.draft_sha256,
+        quote: json("stored quote", &r.quote)?,
+        total: Money::new(r.total_minor, stored("currency", Currency::parse(&r.currency))?),
+        created_at: stored("quote created_at", Timestamp::parse(&r.created_at))?,
+        expires_at: stored("quote expires_at", Timestamp::parse(&r.expires_at))?,
+    }))
 }

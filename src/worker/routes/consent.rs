@@ -6,13 +6,14 @@ use crate::audit::Action;
 use crate::consent::{self, may_decide, may_revoke, CodeState};
 use crate::customers::Customer;
 use crate::decode::no_fields;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, Code, OrCode};
 use crate::grants::{decode_reason, Approval, AuthStatus, CustomerAuthorization};
 use crate::ids::MessageId;
 use crate::outbox;
 use crate::sql;
+use crate::worker::context::Ctx;
 use crate::worker::db::{self, audit, grants};
-use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use crate::worker::http::{json, json_body, random_bytes};
 use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
@@ -21,11 +22,11 @@ async fn open(ctx: &Ctx, token: &str) -> Result<(CustomerAuthorization, CodeStat
     if !consent::is_token(token) {
         return Err(ApiError::new(Code::NotFound));
     }
-    grants::by_token_hash(&ctx.db, &consent::token_hash(token)).await?.ok_or_else(|| ApiError::new(Code::NotFound))
+    db::consent::by_token_hash(&ctx.db, &consent::token_hash(token)).await?.or_not_found()
 }
 
 async fn customer_of(ctx: &Ctx, a: &CustomerAuthorization) -> Result<Customer, ApiError> {
-    db::customers::by_id(&ctx.db, &a.customer_id).await?.ok_or_else(|| ApiError::new(Code::NotFound))
+    db::customers::by_id(&ctx.db, &a.customer_id).await?.or_not_found()
 }
 
 /// `GET /v1/consent/{token}`: what the partner asks for, and where the request stands.
@@ -102,7 +103,7 @@ async fn finish(
     lost: Code,
 ) -> Res {
     audit::change_once(&ctx.db, stmt, event, lost).await?;
-    let auth = grants::authorization(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let auth = grants::authorization(&ctx.db, &auth.id).await?.or_not_found()?;
     json(200, &auth.view(ctx.now))
 }
 
@@ -135,8 +136,7 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
         .and_then(|v| v.into_iter().next());
     let Some(claimed) = claimed else {
         // Another request changed the code or took the last guess meanwhile: explain from the row as it is now.
-        let (auth, now_code) =
-            grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        let (auth, now_code) = db::consent::by_id_with_code(&ctx.db, &auth.id).await?.or_not_found()?;
         consent::may_guess(&auth, &now_code, ctx.now)?;
         return Err(ApiError::with_message(
             Code::VerificationCodeExpired,
@@ -153,7 +153,7 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
             auth.id.as_str(),
             json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}),
         );
-        let stmt = grants::approve(&ctx.db, &approved, &code.hash)?;
+        let stmt = db::consent::approve(&ctx.db, &approved, &code.hash)?;
         return finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await;
     }
     let failed = ctx.customer_event(
@@ -226,8 +226,7 @@ async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, 
     .await?;
     if changed.first() != Some(&1) {
         // A concurrent request sent a code (or decided) first: explain from the row as it is now.
-        let (auth, now_code) =
-            grants::by_id_with_code(&ctx.db, &auth.id).await?.ok_or_else(|| ApiError::new(Code::NotFound))?;
+        let (auth, now_code) = db::consent::by_id_with_code(&ctx.db, &auth.id).await?.or_not_found()?;
         consent::may_resend(&auth, &now_code, ctx.now)?;
         return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
             .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));

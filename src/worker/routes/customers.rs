@@ -3,44 +3,15 @@
 use super::Res;
 use crate::audit::Action;
 use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
-use crate::customers::Customer;
-use crate::error::{ApiError, Code};
-use crate::ids::CustomerId;
+use crate::error::Code;
 use crate::masking::{reveal_refusal, reveal_targets, revealed, RevealRequest, REVEALS_PER_WINDOW, REVEAL_WINDOW};
-use crate::partners::{Ability, Actor};
-use crate::prerequisites::{check, report_with_input, PrerequisiteInput};
+use crate::partners::Ability;
+use crate::prerequisites::{check, report_with_input};
+use crate::worker::context::Ctx;
 use crate::worker::db;
-use crate::worker::http::{json, json_body, query, Ctx};
+use crate::worker::http::{invalid_param, json, json_body, query};
 use serde_json::json;
 use worker::Request;
-
-/// The customer `id` if it exists and `actor` may see it; `not_found` otherwise (existence of
-/// other partners' customers is not leaked).
-pub async fn visible_customer(ctx: &Ctx, actor: &Actor, id: &str) -> Result<Customer, ApiError> {
-    let id = CustomerId::parse(id).ok_or_else(|| ApiError::new(Code::NotFound))?;
-    match db::customers::by_id(&ctx.db, &id).await? {
-        Some(c) if actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()) => Ok(c),
-        _ => Err(ApiError::new(Code::NotFound)),
-    }
-}
-
-/// Everything the prerequisite check reads for `actor` and `customer`.
-pub async fn prerequisite_input(ctx: &Ctx, actor: &Actor, customer: &Customer) -> Result<PrerequisiteInput, ApiError> {
-    let c = &customer.facts;
-    let distributor_permissions = if actor.needs_distributor_permission() {
-        db::grants::permissions_for(&ctx.db, &actor.partner_id, &c.id).await?
-    } else {
-        Vec::new()
-    };
-    let authorizations = db::grants::authorizations_for(&ctx.db, &c.id, Some(&actor.partner_id)).await?;
-    Ok(PrerequisiteInput {
-        now: ctx.now,
-        actor: actor.clone(),
-        customer: c.clone(),
-        distributor_permissions,
-        authorizations,
-    })
-}
 
 /// `GET /v1/customers?<filters>&sort=&order=&limit=&cursor=`: Customer Management. The 12 filters,
 /// `can_order`, `authorization`, `reseller_id`; masked rows with their verdict chips; the total; the
@@ -77,7 +48,7 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
 pub async fn show(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let c = visible_customer(ctx, &actor, id).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
     json(200, &c.masked_view())
 }
 
@@ -86,19 +57,13 @@ pub async fn show(ctx: &Ctx, req: &Request, id: &str) -> Res {
 pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let c = visible_customer(ctx, &actor, id).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
     let with_input = match query(req, "include").as_deref() {
         None => false,
         Some("input") => true,
-        Some(_) => {
-            return Err(ApiError::validation(vec![crate::error::FieldError::new(
-                crate::error::path(&["include"]),
-                Code::InvalidValue,
-                "Only `input` can be included.",
-            )]))
-        }
+        Some(_) => return Err(invalid_param("include", Code::InvalidValue, "Only `input` can be included.")),
     };
-    let input = prerequisite_input(ctx, &actor, &c).await?;
+    let input = ctx.prerequisite_input(&actor, &c).await?;
     let report = input.run();
     if with_input {
         json(200, &report_with_input(&input, &report))
@@ -115,7 +80,7 @@ pub async fn reveal(ctx: &Ctx, req: &mut Request, id: Option<&str>) -> Res {
     let actor = ctx.actor(req).await?;
     // Visibility before role: someone else's customer is `not_found` whatever the caller's role.
     let one = match id {
-        Some(id) => Some(visible_customer(ctx, &actor, id).await?),
+        Some(id) => Some(ctx.visible_customer(&actor, id).await?),
         None => None,
     };
     actor.require(Ability::RevealSensitive)?;

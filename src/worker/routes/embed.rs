@@ -3,12 +3,13 @@
 use super::Res;
 use crate::audit::Action;
 use crate::decode::no_fields;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, Code, OrCode};
 use crate::ids::PortalTokenId;
 use crate::partners::Ability;
 use crate::portal::{self, MintRequest};
-use crate::worker::db::{self, audit, partners};
-use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use crate::worker::context::Ctx;
+use crate::worker::db::{self, audit, embed};
+use crate::worker::http::{json, json_body, random_bytes};
 use serde_json::json;
 use worker::Request;
 
@@ -20,10 +21,10 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
     let actor = auth.actor;
     let ask = MintRequest::decode(&json_body(req).await?)?;
     let subject = ask.subject(&actor)?;
-    let user = partners::user(&ctx.db, subject.as_str())
+    let user = db::partners::user(&ctx.db, subject.as_str())
         .await?
         .filter(|u| u.partner_id == actor.partner_id.as_str())
-        .ok_or_else(|| ApiError::new(Code::NotFound))?;
+        .or_not_found()?;
     let secret = portal::token_secret(&random_bytes()?);
     let id = PortalTokenId::from_bytes(&random_bytes()?);
     let expires = ask.expires(ctx.now);
@@ -37,9 +38,9 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
     db::batch(
         &ctx.db,
         vec![
-            partners::insert_portal_token(
+            embed::insert_token(
                 &ctx.db,
-                &partners::NewPortalToken {
+                &embed::NewPortalToken {
                     id: id.as_str(),
                     hash: &portal::token_hash(&secret),
                     user_id: &user.id,
@@ -61,24 +62,25 @@ pub async fn mint(ctx: &Ctx, req: &mut Request) -> Res {
 /// the token stops working at once, and the switch-role sessions it started end.
 pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.api_key_actor(req).await?;
-    let token = partners::portal_token(&ctx.db, actor.partner_id.as_str(), id)
-        .await?
-        .ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let token = embed::token(&ctx.db, actor.partner_id.as_str(), id).await?.or_not_found()?;
     portal::may_revoke_token(&actor, &token.user_id, &token.created_by)?;
     no_fields(&json_body(req).await?)?;
     if token.revoked_at.is_some() {
         return Err(ApiError::new(Code::CredentialAlreadyRevoked));
     }
     let ev = ctx.partner_event(&actor, None, Action::PortalTokenRevoked, &token.id, json!({"user_id": token.user_id}));
-    let revoke = partners::revoke_portal_token(&ctx.db, actor.partner_id.as_str(), &token.id, &ctx.now.to_string())?;
-    super::revoke_credential(ctx, &token.id, revoke, &ev, Code::CredentialAlreadyRevoked).await
+    let revoke = embed::revoke_token(&ctx.db, actor.partner_id.as_str(), &token.id, &ctx.now.to_string())?;
+    let ended =
+        db::sessions::revoke_credential(&ctx.db, &token.id, revoke, &ev, ctx.now, Code::CredentialAlreadyRevoked)
+            .await?;
+    json(200, &json!({"id": token.id, "revoked_at": ctx.now, "sessions_ended": ended}))
 }
 
 /// `GET /v1/cors-origins`: the browser origins your partner allows.
 pub async fn origins(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    json(200, &json!({"origins": partners::origins(&ctx.db, actor.partner_id.as_str()).await?}))
+    json(200, &json!({"origins": embed::origins(&ctx.db, actor.partner_id.as_str()).await?}))
 }
 
 /// `PUT /v1/cors-origins` `{origins: [...]}` (admin, API key only): replaces the allowed origins.
@@ -88,7 +90,7 @@ pub async fn set_origins(ctx: &Ctx, req: &mut Request) -> Res {
     let list = portal::decode_origins(&json_body(req).await?)?;
     let ev =
         ctx.partner_event(&actor, None, Action::OriginsChanged, actor.partner_id.as_str(), json!({"origins": list}));
-    let mut stmts = partners::set_origins(&ctx.db, actor.partner_id.as_str(), &list)?;
+    let mut stmts = embed::set_origins(&ctx.db, actor.partner_id.as_str(), &list)?;
     stmts.push(audit::append(&ctx.db, &ev)?);
     db::batch(&ctx.db, stmts).await?;
     json(200, &json!({"origins": list}))

@@ -1,10 +1,11 @@
 //! Health, the caller's identity, the audit trail and the dev outbox.
 
 use super::Res;
-use crate::error::{ApiError, Code};
+use crate::error::{Code, OrCode};
 use crate::partners::Ability;
+use crate::worker::context::Ctx;
 use crate::worker::db;
-use crate::worker::http::{json, limit_param, query, Ctx};
+use crate::worker::http::{json, limit_param, query};
 use serde_json::json;
 use worker::Request;
 
@@ -19,9 +20,7 @@ pub fn health(ctx: &Ctx) -> Res {
 /// `GET /v1/me`: the user behind the key, its partner and what its role allows.
 pub async fn me(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
-    let user = db::partners::user(&ctx.db, actor.user_id.as_str())
-        .await?
-        .ok_or_else(|| ApiError::new(Code::Unauthenticated))?;
+    let user = db::partners::user(&ctx.db, actor.user_id.as_str()).await?.or_code(Code::Unauthenticated)?;
     let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
     json(200, &json!({"user": user, "partner": partner, "role": actor.role, "abilities": actor.abilities()}))
 }

@@ -1,62 +1,22 @@
-//! The route table. Each handler decodes, calls the core, writes atomically, encodes.
+//! The route table. One module per resource; each handler decodes, calls the core, writes
+//! atomically, encodes. Route modules share only `context` and `http`, never each other.
 
-mod api_keys;
-mod authorizations;
 mod consent;
 mod customers;
 mod embed;
+mod grants;
+mod keys;
 mod meta;
 mod orders;
-mod permissions;
 mod quotes;
+mod sessions;
 
-use super::http::{json, Ctx};
+use super::context::Ctx;
+use super::http::{json, not_allowed};
 use crate::error::{ApiError, Code};
 use worker::{Method, Request, Response};
 
 type Res = Result<Response, ApiError>;
-
-/// Revokes an API key or a portal token (`revoke`, a conditional update) with its audit event, and
-/// ends the sessions the credential started, in one batch: `already` when it was revoked before.
-async fn revoke_credential(
-    ctx: &Ctx,
-    id: &str,
-    revoke: worker::D1PreparedStatement,
-    event: &crate::audit::AuditEvent,
-    already: Code,
-) -> Res {
-    use crate::worker::db::{self, audit, partners};
-    let changed = db::batch(
-        &ctx.db,
-        vec![
-            revoke,
-            audit::append_if_changed(&ctx.db, event)?,
-            partners::end_sessions_of_credential(&ctx.db, id, &ctx.now.to_string())?,
-        ],
-    )
-    .await?;
-    if changed.first() != Some(&1) {
-        return Err(ApiError::new(already));
-    }
-    json(
-        200,
-        &serde_json::json!({"id": id, "revoked_at": ctx.now, "sessions_ended": changed.get(2).copied().unwrap_or(0)}),
-    )
-}
-
-/// `method_not_allowed` naming the methods the route accepts (the worker sends them as `Allow`, RFC
-/// 9110); a route that answers GET also answers HEAD.
-fn not_allowed(methods: &[Method]) -> Res {
-    let mut names: Vec<&str> = Vec::new();
-    for m in methods {
-        names.push(m.as_ref());
-        if *m == Method::Get {
-            names.push("HEAD");
-        }
-    }
-    Err(ApiError::with_message(Code::MethodNotAllowed, format!("This route accepts {}.", names.join(", ")))
-        .with_data(serde_json::json!({"allow": names})))
-}
 
 /// Routes a request. Unknown paths are `route_not_found`; known paths with another method are
 /// `method_not_allowed`.
@@ -125,12 +85,12 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             _ => not_allowed(&[Get]),
         },
         ["v1", "customers", id, "authorizations"] => match m {
-            Get => authorizations::list(ctx, req, id).await,
-            Post => authorizations::create(ctx, req, id).await,
+            Get => grants::list_authorizations(ctx, req, id).await,
+            Post => grants::request_authorization(ctx, req, id).await,
             _ => not_allowed(&[Get, Post]),
         },
         ["v1", "authorizations", id, "withdraw"] => match m {
-            Post => authorizations::withdraw(ctx, req, id).await,
+            Post => grants::withdraw(ctx, req, id).await,
             _ => not_allowed(&[Post]),
         },
         ["v1", "consent", token] => match m {
@@ -146,38 +106,38 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             _ => not_allowed(&[Post]),
         },
         ["v1", "distributor-permissions"] => match m {
-            Get => permissions::list(ctx, req).await,
-            Post => permissions::grant(ctx, req).await,
+            Get => grants::list_permissions(ctx, req).await,
+            Post => grants::grant(ctx, req).await,
             _ => not_allowed(&[Get, Post]),
         },
         ["v1", "distributor-permissions", id, "revoke"] => match m {
-            Post => permissions::revoke(ctx, req, id).await,
+            Post => grants::revoke_permission(ctx, req, id).await,
             _ => not_allowed(&[Post]),
         },
         ["v1", "resellers"] => match m {
-            Get => permissions::resellers(ctx, req).await,
+            Get => grants::resellers(ctx, req).await,
             _ => not_allowed(&[Get]),
         },
         ["v1", "api-keys"] => match m {
-            Get => api_keys::list(ctx, req).await,
-            Post => api_keys::create(ctx, req).await,
+            Get => keys::list(ctx, req).await,
+            Post => keys::create(ctx, req).await,
             _ => not_allowed(&[Get, Post]),
         },
         ["v1", "api-keys", id, "revoke"] => match m {
-            Post => api_keys::revoke(ctx, req, id).await,
+            Post => keys::revoke(ctx, req, id).await,
             _ => not_allowed(&[Post]),
         },
         ["v1", "customers", id, "sessions"] => match m {
-            Post => orders::start(ctx, req, id).await,
+            Post => sessions::start(ctx, req, id).await,
             _ => not_allowed(&[Post]),
         },
         ["v1", "customers", id, "resources"] => match m {
-            Get => orders::list_resources(ctx, req, id).await,
+            Get => orders::resources_of_customer(ctx, req, id).await,
             _ => not_allowed(&[Get]),
         },
         ["v1", "sessions", "current"] => match m {
-            Get => orders::current(ctx, req).await,
-            Delete => orders::end(ctx, req).await,
+            Get => sessions::current(ctx, req).await,
+            Delete => sessions::end(ctx, req).await,
             _ => not_allowed(&[Get, Delete]),
         },
         ["v1", "orders"] => match m {

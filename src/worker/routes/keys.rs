@@ -3,11 +3,12 @@
 use super::Res;
 use crate::audit::Action;
 use crate::decode::{no_fields, Decoder};
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, Code, OrCode};
 use crate::ids::{ApiKeyId, UserId};
 use crate::partners::{api_key_hash, api_key_secret, Ability};
-use crate::worker::db::{self, audit, partners};
-use crate::worker::http::{json, json_body, random_bytes, Ctx};
+use crate::worker::context::Ctx;
+use crate::worker::db::{self, audit};
+use crate::worker::http::{json, json_body, random_bytes};
 use serde_json::json;
 use worker::Request;
 
@@ -15,7 +16,7 @@ use worker::Request;
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
-    let keys = partners::keys_of_partner(&ctx.db, actor.partner_id.as_str()).await?;
+    let keys = db::keys::of_partner(&ctx.db, actor.partner_id.as_str()).await?;
     json(200, &json!({"api_keys": keys}))
 }
 
@@ -24,8 +25,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     let actor = ctx.api_key_actor(req).await?;
     actor.require(Ability::ManageApiKeys)?;
     let body = json_body(req).await?;
-    let mut d = Decoder::new();
-    let parsed = (|| {
+    let (user_id, label) = Decoder::run(|d| {
         let mut o = d.object(&body, vec![])?;
         let user = d
             .required(&mut o, "user_id")
@@ -33,9 +33,8 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
         let label = d.required(&mut o, "label").and_then(|(v, p)| d.text(v, &p, 1, 64));
         d.close(o);
         Some((user?, label?))
-    })();
-    let (user_id, label) = d.finish(parsed)?;
-    let user = partners::user(&ctx.db, user_id.as_str()).await?;
+    })?;
+    let user = db::partners::user(&ctx.db, user_id.as_str()).await?;
     actor.require_own_user(user.as_ref().map(|u| u.partner_id.as_str()))?;
     let secret = api_key_secret(&random_bytes()?);
     let id = ApiKeyId::from_bytes(&random_bytes()?);
@@ -49,7 +48,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
     db::batch(
         &ctx.db,
         vec![
-            partners::insert_key(&ctx.db, &id, user_id.as_str(), &api_key_hash(&secret), &label, &ctx.now.to_string())?,
+            db::keys::insert(&ctx.db, &id, user_id.as_str(), &api_key_hash(&secret), &label, &ctx.now.to_string())?,
             audit::append(&ctx.db, &event)?,
         ],
     )
@@ -66,21 +65,15 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> Res {
 pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.api_key_actor(req).await?;
     // Visibility before role: a key of another partner is `not_found` whatever the caller's role.
-    let key = partners::key_of_partner(&ctx.db, actor.partner_id.as_str(), id)
-        .await?
-        .ok_or_else(|| ApiError::new(Code::NotFound))?;
+    let key = db::keys::by_id(&ctx.db, actor.partner_id.as_str(), id).await?.or_not_found()?;
     actor.require(Ability::ManageApiKeys)?;
     no_fields(&json_body(req).await?)?;
     if key.revoked_at.is_some() {
         return Err(ApiError::new(Code::ApiKeyAlreadyRevoked));
     }
     let event = ctx.partner_event(&actor, None, Action::ApiKeyRevoked, &key.id, json!({"user_id": key.user_id}));
-    super::revoke_credential(
-        ctx,
-        &key.id,
-        partners::revoke_key(&ctx.db, &key.id, &ctx.now.to_string())?,
-        &event,
-        Code::ApiKeyAlreadyRevoked,
-    )
-    .await
+    let revoke = db::keys::revoke(&ctx.db, &key.id, &ctx.now.to_string())?;
+    let ended =
+        db::sessions::revoke_credential(&ctx.db, &key.id, revoke, &event, ctx.now, Code::ApiKeyAlreadyRevoked).await?;
+    json(200, &json!({"id": key.id, "revoked_at": ctx.now, "sessions_ended": ended}))
 }

@@ -1,0 +1,201 @@
+//! What every route shares besides the request: the context (database, clock, request id,
+//! configuration), who is calling (API key, portal token or switch-role session), the customers
+//! the caller may see, and audit events stamped with the request.
+
+use super::db;
+use crate::audit::{Action, ActorKind, AuditEvent};
+use crate::customers::Customer;
+use crate::error::{ApiError, Code, OrCode};
+use crate::ids::{CustomerId, PartnerId, SessionId};
+use crate::partners::{api_key_hash, Actor};
+use crate::portal::{self, Bearer, Credential, CredentialRef};
+use crate::prerequisites::{check, PrerequisiteInput, Report};
+use crate::sessions::{self, Session};
+use crate::time::Timestamp;
+use serde_json::Value;
+use worker::{D1Database, Request};
+
+/// Everything a route needs besides the request.
+pub struct Ctx {
+    pub db: D1Database,
+    pub request_id: String,
+    pub now: Timestamp,
+    /// Dev mode exposes `/v1/dev/*` (the outbox).
+    pub dev: bool,
+    /// Public origin for links sent to customers.
+    pub origin: String,
+    /// The key that signs session tokens (`SESSION_SECRET`, at least 32 bytes); sessions are refused without it.
+    pub session_secret: Option<Vec<u8>>,
+}
+
+/// Who made a request and with which credential.
+pub struct Authenticated {
+    pub actor: Actor,
+    pub credential: CredentialRef,
+    /// When the credential stops working by itself (portal tokens); `None` for API keys.
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A request made with a switch-role session: the session, its source user and customer, and a
+/// fresh passing check (grants and freezes take effect on the next request).
+pub struct Acting {
+    pub session: Session,
+    pub actor: Actor,
+    pub customer: Customer,
+    pub report: Report,
+}
+
+/// The request's `Origin` when it is another origin than the worker's own.
+pub fn cross_origin(req: &Request, own: &str) -> Option<String> {
+    let o = req.headers().get("Origin").ok().flatten()?;
+    let own_req = req.url().ok().map(|u| u.origin().ascii_serialization());
+    (o != own && Some(&o) != own_req.as_ref()).then_some(o)
+}
+
+fn authorization(req: &Request) -> Option<String> {
+    req.headers().get("Authorization").ok().flatten()
+}
+
+impl Ctx {
+    /// An audit event by a partner user.
+    pub fn partner_event(
+        &self,
+        actor: &Actor,
+        customer: Option<&CustomerId>,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.now,
+            request_id: self.request_id.clone(),
+            actor_kind: ActorKind::PartnerUser,
+            actor_user_id: Some(actor.user_id.clone()),
+            partner_id: Some(actor.partner_id.clone()),
+            customer_id: customer.cloned(),
+            action,
+            target_id: Some(target.to_string()),
+            detail,
+        }
+    }
+
+    /// An audit event by a customer (through a consent link), filed under the partner concerned.
+    pub fn customer_event(
+        &self,
+        partner: &PartnerId,
+        customer: &CustomerId,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.now,
+            request_id: self.request_id.clone(),
+            actor_kind: ActorKind::Customer,
+            actor_user_id: None,
+            partner_id: Some(partner.clone()),
+            customer_id: Some(customer.clone()),
+            action,
+            target_id: Some(target.to_string()),
+            detail,
+        }
+    }
+
+    /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.
+    pub async fn actor(&self, req: &Request) -> Result<Actor, ApiError> {
+        Ok(self.credential(req).await?.actor)
+    }
+
+    /// The actor of a request that must use an API key (not a portal token): `forbidden_credential` otherwise.
+    pub async fn api_key_actor(&self, req: &Request) -> Result<Actor, ApiError> {
+        let auth = self.credential(req).await?;
+        portal::require_api_key(auth.credential.kind)?;
+        Ok(auth.actor)
+    }
+
+    /// The partner user and the credential the request authenticated with. A cross-origin browser
+    /// request must come from an origin the partner allows (`origin_not_allowed`).
+    pub async fn credential(&self, req: &Request) -> Result<Authenticated, ApiError> {
+        let header = authorization(req);
+        let Some(Bearer::Credential(kind, secret)) = portal::bearer(header.as_deref()) else {
+            return Err(ApiError::new(Code::Unauthenticated));
+        };
+        let found = match kind {
+            Credential::ApiKey => db::keys::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
+            Credential::PortalToken => {
+                db::embed::actor_by_token_hash(&self.db, &portal::token_hash(secret), &self.now.to_string()).await?
+            }
+        };
+        let (actor, id, expires_at) = found.or_code(Code::Unauthenticated)?;
+        if let Some(o) = cross_origin(req, &self.origin) {
+            let allowed = db::embed::origins(&self.db, actor.partner_id.as_str()).await?;
+            if !portal::origin_allowed(&o, &allowed) {
+                return Err(ApiError::new(Code::OriginNotAllowed));
+            }
+        }
+        Ok(Authenticated { actor, credential: CredentialRef { kind, id }, expires_at })
+    }
+
+    /// The customer `id` if it exists and `actor` may see it; `not_found` otherwise (existence of
+    /// other partners' customers is not leaked).
+    pub async fn visible_customer(&self, actor: &Actor, id: &str) -> Result<Customer, ApiError> {
+        let id = CustomerId::parse(id).or_not_found()?;
+        db::customers::by_id(&self.db, &id)
+            .await?
+            .filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+            .or_not_found()
+    }
+
+    /// Everything the prerequisite check reads for `actor` and `customer`.
+    pub async fn prerequisite_input(&self, actor: &Actor, customer: &Customer) -> Result<PrerequisiteInput, ApiError> {
+        let c = &customer.facts;
+        let distributor_permissions = if actor.needs_distributor_permission() {
+            db::grants::permissions_for(&self.db, &actor.partner_id, &c.id).await?
+        } else {
+            Vec::new()
+        };
+        let authorizations = db::grants::authorizations_for(&self.db, &c.id, Some(&actor.partner_id)).await?;
+        Ok(PrerequisiteInput {
+            now: self.now,
+            actor: actor.clone(),
+            customer: c.clone(),
+            distributor_permissions,
+            authorizations,
+        })
+    }
+
+    /// The key that signs session tokens: a fault (500) when the deployment has none.
+    pub fn session_secret(&self) -> Result<&[u8], ApiError> {
+        self.session_secret
+            .as_deref()
+            .ok_or_else(|| db::fault("sessions", "SESSION_SECRET is not set (at least 32 bytes)"))
+    }
+
+    /// The session a request's bearer token names, its signature verified: `session_invalid` otherwise.
+    pub fn session_id(&self, req: &Request) -> Result<SessionId, ApiError> {
+        let header = authorization(req);
+        let Some(Bearer::Session(token)) = portal::bearer(header.as_deref()) else {
+            return Err(ApiError::new(Code::SessionInvalid));
+        };
+        sessions::verify(self.session_secret()?, token)
+    }
+
+    /// Authenticates a session request and runs the check again, reading everything in one D1
+    /// round trip: the session must be live and the check must pass.
+    pub async fn acting(&self, req: &Request) -> Result<Acting, ApiError> {
+        let id = self.session_id(req)?;
+        let rows = db::sessions::acting(&self.db, &id).await?.or_code(Code::SessionInvalid)?;
+        rows.session.check_live(self.now)?;
+        let actor = rows.actor.or_code(Code::SessionInvalid)?;
+        let customer = rows
+            .customer
+            .filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+            .or_not_found()?;
+        let permissions = if actor.needs_distributor_permission() { rows.permissions } else { Vec::new() };
+        let report = check(&actor, &customer.facts, &permissions, &rows.authorizations, self.now);
+        if !report.can_order {
+            return Err(sessions::refusal(&report));
+        }
+        Ok(Acting { session: rows.session, actor, customer, report })
+    }
+}

@@ -1,0 +1,179 @@
+//! Grants, partner side: distributor permissions (a distributor admin grants its resellers order
+//! placement and/or O&M), a distributor's resellers, and customer authorizations (request, list,
+//! withdraw; the customer answers through the consent link, `consent.rs`).
+
+use super::Res;
+use crate::audit::Action;
+use crate::consent::{self, CodeState};
+use crate::error::{ApiError, Code, OrCode};
+use crate::grants::{authorize_grant, authorize_permission_revoke, decode_reason, GrantPermission};
+use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAuthorization};
+use crate::ids::{AuthorizationId, MessageId, PartnerId, PermissionId};
+use crate::outbox;
+use crate::partners::{Ability, PartnerKind};
+use crate::worker::context::Ctx;
+use crate::worker::db::{self, audit, grants};
+use crate::worker::http::{invalid_param, json, json_body, query, random_bytes};
+use serde_json::json;
+use worker::Request;
+
+/// `POST /v1/distributor-permissions` `{reseller_id, customer_id?, capabilities, valid_until?}`.
+pub async fn grant(ctx: &Ctx, req: &mut Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require_kind(PartnerKind::Distributor)?;
+    actor.require(Ability::ManagePermissions)?;
+    let request = GrantPermission::decode(&json_body(req).await?, ctx.now)?;
+    let reseller = db::partners::reseller_facts(&ctx.db, &request.reseller_id).await?;
+    let customer = match &request.customer_id {
+        Some(id) => db::customers::by_id(&ctx.db, id).await?.map(|c| c.facts),
+        None => None,
+    };
+    let id = PermissionId::from_bytes(&random_bytes()?);
+    let perm = authorize_grant(&actor, request, reseller.as_ref(), customer.as_ref(), id, ctx.now)?;
+    let event = ctx.partner_event(
+        &actor,
+        perm.customer_id.as_ref(),
+        Action::PermissionGranted,
+        perm.id.as_str(),
+        json!({"reseller_id": perm.reseller_id, "capabilities": perm.capabilities, "valid_until": perm.valid_until}),
+    );
+    db::batch(&ctx.db, vec![grants::insert_permission(&ctx.db, &perm)?, audit::append(&ctx.db, &event)?]).await?;
+    json(201, &perm.view(ctx.now))
+}
+
+/// `GET /v1/distributor-permissions?reseller_id=`: granted (distributor) or received (reseller).
+pub async fn list_permissions(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let reseller =
+        match query(req, "reseller_id") {
+            Some(s) => Some(PartnerId::parse(&s).ok_or_else(|| {
+                invalid_param("reseller_id", Code::InvalidFormat, "Expected 32 lowercase hex digits.")
+            })?),
+            None => None,
+        };
+    let perms = grants::permissions_of(&ctx.db, &actor.partner_id, reseller.as_ref()).await?;
+    let views: Vec<_> = perms.iter().map(|p| p.view(ctx.now)).collect();
+    json(200, &json!({"permissions": views}))
+}
+
+/// `POST /v1/distributor-permissions/{id}/revoke` `{reason?}`.
+pub async fn revoke_permission(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let id = PermissionId::parse(id).or_not_found()?;
+    let perm = grants::permission(&ctx.db, &id).await?.or_not_found()?;
+    authorize_permission_revoke(&actor, &perm, ctx.now)?;
+    let reason = decode_reason(&json_body(req).await?, false)?;
+    let event = ctx.partner_event(
+        &actor,
+        perm.customer_id.as_ref(),
+        Action::PermissionRevoked,
+        perm.id.as_str(),
+        json!({"reseller_id": perm.reseller_id, "reason": reason}),
+    );
+    let update = grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?;
+    audit::change_once(&ctx.db, update, &event, Code::PermissionAlreadyRevoked).await?;
+    let perm = grants::permission(&ctx.db, &id).await?.or_not_found()?;
+    json(200, &perm.view(ctx.now))
+}
+
+/// `GET /v1/resellers`: a distributor's resellers.
+pub async fn resellers(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require_kind(PartnerKind::Distributor)?;
+    let rows = db::partners::resellers_of(&ctx.db, actor.partner_id.as_str()).await?;
+    json(200, &json!({"resellers": rows}))
+}
+
+/// `POST /v1/customers/{id}/authorizations` `{capabilities, valid_days?}`: asks the customer.
+/// The consent link goes to the customer's email and the code to their mobile (the outbox); the
+/// partner never sees either.
+pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let customer = ctx.visible_customer(&actor, id).await?;
+    actor.require(Ability::RequestAuthorization)?;
+    let body = json_body(req).await?;
+    let request = RequestAuthorization::decode(&body)?;
+    let existing = grants::authorizations_for(&ctx.db, &customer.facts.id, Some(&actor.partner_id)).await?;
+    let auth_id = AuthorizationId::from_bytes(&random_bytes()?);
+    let auth = authorize_request(&actor, &customer.facts, &existing, request, auth_id, ctx.now)?;
+
+    let token = consent::new_token(&random_bytes()?);
+    let (code, code_hash) = consent::new_code(random_bytes()?, &auth.id);
+    let code_state = CodeState::fresh(code_hash, ctx.now, 1);
+    let partner_name =
+        db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
+    let link = consent::link(&ctx.origin, &token);
+    let email = outbox::consent_email(&partner_name, &customer.email, &auth, &link);
+    let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &code, consent::CODE_TTL / 60);
+
+    let event = ctx.partner_event(
+        &actor,
+        Some(&auth.customer_id),
+        Action::AuthorizationRequested,
+        auth.id.as_str(),
+        json!({"capabilities": auth.capabilities, "valid_days": auth.valid_days}),
+    );
+    let stmts = vec![
+        grants::insert_authorization(&ctx.db, &auth, &consent::token_hash(&token), &code_state)?,
+        db::outbox::insert(
+            &ctx.db,
+            &MessageId::from_bytes(&random_bytes()?),
+            ctx.now,
+            &auth.customer_id,
+            &email,
+            &ctx.request_id,
+        )?,
+        db::outbox::insert(
+            &ctx.db,
+            &MessageId::from_bytes(&random_bytes()?),
+            ctx.now,
+            &auth.customer_id,
+            &sms,
+            &ctx.request_id,
+        )?,
+        audit::append(&ctx.db, &event)?,
+    ];
+    if let Err(e) = db::batch(&ctx.db, stmts).await {
+        // The partial unique index allows one pending request per partner and customer; a
+        // concurrent duplicate loses here.
+        let now_pending = grants::authorizations_for(&ctx.db, &auth.customer_id, Some(&actor.partner_id))
+            .await?
+            .iter()
+            .any(|a| a.status == AuthStatus::Pending && a.id != auth.id);
+        return Err(if now_pending { ApiError::new(Code::AuthorizationRequestPending) } else { e });
+    }
+    json(201, &auth.view(ctx.now))
+}
+
+/// `GET /v1/customers/{id}/authorizations`: the customer's authorizations of the caller's partner
+/// (a distributor also sees those of its resellers).
+pub async fn list_authorizations(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let customer = ctx.visible_customer(&actor, id).await?;
+    let auths =
+        grants::authorizations_for(&ctx.db, &customer.facts.id, crate::grants::listable_authorizations(&actor)).await?;
+    let views: Vec<_> = auths.iter().map(|a| a.view(ctx.now)).collect();
+    json(200, &json!({"authorizations": views}))
+}
+
+/// `POST /v1/authorizations/{id}/withdraw`: withdraws a pending request of the caller's partner.
+pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let id = AuthorizationId::parse(id).or_not_found()?;
+    let auth = grants::authorization(&ctx.db, &id).await?.or_not_found()?;
+    authorize_withdraw(&actor, &auth, ctx.now)?;
+    let reason = decode_reason(&json_body(req).await?, false)?;
+    let event = ctx.partner_event(
+        &actor,
+        Some(&auth.customer_id),
+        Action::AuthorizationWithdrawn,
+        auth.id.as_str(),
+        json!({"reason": reason}),
+    );
+    let update = grants::close_pending(&ctx.db, &auth.id, AuthStatus::Withdrawn, ctx.now, reason.as_deref())?;
+    audit::change_once(&ctx.db, update, &event, Code::AuthorizationNotPending).await?;
+    let auth = grants::authorization(&ctx.db, &id).await?.or_not_found()?;
+    json(200, &auth.view(ctx.now))
+}
