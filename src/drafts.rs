@@ -1,5 +1,5 @@
 //! Order drafts: what a partner wants to buy for a customer, read from JSON and checked against the
-//! catalog and every rule of the Huawei Cloud APIs (`../shared/design/huawei-payloads.md`).
+//! catalog and every rule of the Huawei Cloud APIs (`docs/huawei-payloads.md`).
 //!
 //! [`validate`] returns **all** errors of a draft, each with a stable code, a message and a path
 //! (`["ecs", "data_disks", 2, "size"]`), or the typed [`Draft`] that [`crate::payloads`] and

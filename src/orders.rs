@@ -463,4 +463,4 @@ pub fn ledger(orders: Vec<OrderView>, enablements: Vec<(Timestamp, Enablement)>,
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,4 +1,4 @@
-//! The exact Huawei Cloud request for a valid draft (`../shared/design/huawei-payloads.md`):
+//! The exact Huawei Cloud request for a valid draft (`docs/huawei-payloads.md`):
 //! ECS `POST /v1.1/{project_id}/cloudservers`, EVS `POST /v2.1/{project_id}/cloudvolumes`, EIP
 //! `POST /v1/{project_id}/publicips` (pay-per-use) or `POST /v2.0/{project_id}/publicips`
 //! (yearly/monthly). Key names and value types are Huawei's, quirks included: ECS/EVS

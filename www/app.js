@@ -1,7 +1,9 @@
 // Customer Management in the portal: sign-in with an API key, then the <onbehalf-customer-table>
 // element; More > Place order on customer's behalf opens the confirm dialog and a switch-role session.
 
-import { $ } from './dom.js';
+import { request } from './lib/api.js';
+import { $ } from './lib/dom.js';
+import { signedIn } from './lib/format.js';
 import { mountBanner, switchInto } from './session.js';
 
 // A key in the URL fragment (#key=obk_...) is moved to sessionStorage and removed from the address bar.
@@ -45,14 +47,13 @@ table.addEventListener('onbehalf:view-resources', (ev) => {
 
 async function start() {
   if (!apiKey) return showSignIn();
-  const r = await fetch('/v1/me', { headers: { Authorization: `Bearer ${apiKey}` } });
-  const me = await r.json().catch(() => ({}));
-  if (r.status !== 200) {
+  const { status, body: me } = await request(apiKey, 'GET', '/v1/me');
+  if (status !== 200) {
     sessionStorage.removeItem('onbehalf.key');
     return showSignIn(me.error?.message ?? 'Sign-in failed.');
   }
   mountBanner();
-  $('#whoami').textContent = `${me.user.name} · ${me.role} · ${me.partner.name} (${me.partner.kind})`;
+  $('#whoami').textContent = signedIn(me);
   $('#signin').hidden = true;
   $('#app').hidden = false;
   table.token = apiKey;

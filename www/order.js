@@ -1,7 +1,9 @@
 // Select Products in the portal: the <onbehalf-order-form> element, given the partner's key for the
 // customer and quotes, and the switch-role session (if it acts for this customer) for ordering.
 
-import { $, el } from './dom.js';
+import { request } from './lib/api.js';
+import { $, el } from './lib/dom.js';
+import { signedIn } from './lib/format.js';
 import { current as currentSession, mountBanner, onSessionAnswer } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
@@ -17,10 +19,9 @@ function fail(message) {
 async function start() {
   if (!apiKey) return fail('Sign in on Customer Management first.');
   if (!/^[0-9a-f]{32}$/.test(customerId ?? '')) return fail('No customer chosen.');
-  const me = await fetch('/v1/me', { headers: { Authorization: `Bearer ${apiKey}` } });
+  const me = await request(apiKey, 'GET', '/v1/me');
   if (me.status !== 200) return fail('That API key is not valid.');
-  const m = await me.json();
-  $('#whoami').textContent = `${m.user.name} · ${m.role} · ${m.partner.name} (${m.partner.kind})`;
+  $('#whoami').textContent = signedIn(me.body);
   mountBanner();
   const form = $('#order-form');
   form.token = apiKey;

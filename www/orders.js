@@ -1,19 +1,15 @@
 // Customer Orders (yearly/monthly orders placed on behalf) and View Resources (what was provisioned
 // for one customer), read with the partner's key.
 
-import { $, el } from './dom.js';
+import { request } from './lib/api.js';
+import { $, el } from './lib/dom.js';
+import { money, orderStatus, serviceName } from './lib/format.js';
 import { mountBanner } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customer = new URLSearchParams(location.search).get('customer');
-const money = (minor, currency) => `${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} ${currency}`;
-const STATUS = { 3: 'Processing', 4: 'Cancelled', 5: 'Completed', 6: 'Pending payment' };
-const SERVICE = { 'hws.service.type.ec2': 'ECS', 'hws.service.type.ebs': 'EVS', 'hws.service.type.vpc': 'EIP' };
 
-async function api(path) {
-  const r = await fetch(path, { headers: { Authorization: `Bearer ${apiKey}` } });
-  return { status: r.status, body: await r.json().catch(() => ({})) };
-}
+const api = (path) => request(apiKey, 'GET', path);
 
 async function loadOrders() {
   const p = new URLSearchParams();
@@ -25,10 +21,10 @@ async function loadOrders() {
       { 'data-order-id': o.order_id },
       el('td', { text: o.order_id }),
       el('td', { text: `${o.customer_id.slice(0, 8)}…` }),
-      el('td', { text: SERVICE[o.service_type_code] ?? o.service_type_code }),
+      el('td', { text: serviceName(o.service_type_code) }),
       el('td', { text: o.source }),
-      el('td', { 'data-status': String(o.status), text: STATUS[o.status] ?? o.status }),
-      el('td', { class: 'num', text: money(o.amount_minor, o.currency) }),
+      el('td', { 'data-status': String(o.status), text: orderStatus(o.status) }),
+      el('td', { class: 'num', text: money(o.amount) }),
       el('td', { text: o.created_at.replace('T', ' ').slice(0, 16) }),
       el('td', { text: o.payment_time ? o.payment_time.replace('T', ' ').slice(0, 16) : '' }),
       el('td', { text: o.placed_by }),
@@ -54,7 +50,7 @@ async function loadResources() {
       el('td', { text: x.resource_id }),
       el('td', { text: x.resource_name }),
       el('td', { text: `${x.region_code} ${x.availability_zone_code ?? ''}` }),
-      el('td', { text: SERVICE[x.service_type_code] ?? x.service_type_code }),
+      el('td', { text: serviceName(x.service_type_code) }),
       el('td', { text: x.resource_type_code.replace('hws.resource.type.', '') }),
       el('td', { text: x.resource_spec_code }),
       el('td', { text: x.effective_time.replace('T', ' ').slice(0, 16) }),

@@ -1,6 +1,9 @@
 // The switch-role session in the portal: the confirm dialog that starts it, the banner
 // "Acting as <customer> · ends in mm:ss · Switch Role" on every page while it lasts, and the return
 // to the partner view when it ends, expires or is refused.
+import { request } from './lib/api.js';
+import { countdown, secondsUntil } from './lib/format.js';
+
 const KEY = 'onbehalf.session';
 
 /** The stored session ({token, id, customer_id, customer_label, expires_at}) or null. */
@@ -18,13 +21,9 @@ function forget() {
 
 /** Calls the API with the session token. */
 export async function sessionApi(method, path, body, headers = {}) {
-  const s = current();
-  const h = { Authorization: `Bearer ${s?.token ?? ''}`, ...headers };
-  if (body !== undefined) h['Content-Type'] = 'application/json';
-  const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await r.json().catch(() => ({}));
-  onSessionAnswer(r.status, json);
-  return { status: r.status, body: json, headers: r.headers };
+  const answer = await request(current()?.token ?? '', method, path, { body, headers });
+  onSessionAnswer(answer.status, answer.body);
+  return answer;
 }
 
 /** Ends the session in the portal when an answer says it is over: 401 (ended, expired) or a 403 from
@@ -53,13 +52,8 @@ export async function switchInto(apiKey, customer, label) {
   });
   if (!ok) return false;
   const minutes = Number(dialog.querySelector('#switch-minutes').value || 30);
-  const r = await fetch(`/v1/customers/${customer}/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ minutes }),
-  });
-  const body = await r.json().catch(() => ({}));
-  if (r.status !== 201) {
+  const { status, body } = await request(apiKey, 'POST', `/v1/customers/${customer}/sessions`, { body: { minutes } });
+  if (status !== 201) {
     dialog.querySelector('#switch-error').textContent = `${body.error?.code}: ${body.error?.message}`;
     return false;
   }
@@ -124,12 +118,10 @@ export function mountBanner() {
     return null;
   }
   if (!b) return null;
-  const left = () => Math.max(0, Math.floor((Date.parse(s.expires_at) - Date.now()) / 1000));
   const render = () => {
-    const n = left();
-    if (n === 0) return ended('The session has expired.');
-    b.querySelector('#session-countdown').textContent =
-      `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+    const n = secondsUntil(s.expires_at);
+    if (n < 1) return ended('The session has expired.');
+    b.querySelector('#session-countdown').textContent = countdown(n);
   };
   b.hidden = false;
   b.className = 'session-banner';

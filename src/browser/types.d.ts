@@ -319,3 +319,54 @@ export interface PreparedOrder {
   payload: HuaweiRequest;
   quote: Quote;
 }
+/** The grants a session relied on. */
+export interface ReliedOn {
+  distributor_permission: string | null;
+  authorization: string | null;
+}
+/** An order placed on behalf, as every order route of the API returns it. */
+export interface Order {
+  order_id: string;
+  customer_id: string;
+  partner_id: string;
+  service_type_code: string;
+  region: string;
+  source_type: 2;
+  source: "placed by partner";
+  status: 3 | 4 | 5 | 6;
+  amount: Money;
+  period_type: "month" | "year";
+  period_num: number;
+  placed_by: string;
+  session_id: string;
+  relied_on: ReliedOn;
+  quote_id: string | null;
+  created_at: Timestamp;
+  payment_time: Timestamp | null;
+}
+/** A resource provisioned on behalf (View Resources). */
+export interface Resource {
+  resource_id: string;
+  customer_id: string;
+  resource_name: string;
+  region_code: string;
+  availability_zone_code: string | null;
+  service_type_code: string;
+  resource_type_code: string;
+  resource_spec_code: string;
+  billing: "pay_per_use" | "yearly_monthly";
+  order_id: string | null;
+  effective_time: Timestamp;
+  expire_time: Timestamp | null;
+  status: number;
+  placed_by: string;
+  session_id: string;
+}
+/** What `POST /v1/orders` answers. */
+export interface OrderPlaced {
+  order: Order | null;
+  resources: Resource[];
+  quote: Quote;
+  request: HuaweiRequest;
+  upstream: unknown;
+}

@@ -47,3 +47,49 @@ fn the_document_lists_every_route_and_every_code() {
     }
     assert!(seen >= 30, "{seen}");
 }
+
+/// The properties of schema `name` (or of its `oneOf` alternative `alt`), sorted.
+fn schema_keys(d: &serde_json::Value, name: &str, alt: Option<usize>) -> Vec<String> {
+    let s = &d["components"]["schemas"][name];
+    let s = match alt {
+        Some(i) => &s["oneOf"][i],
+        None => s,
+    };
+    let mut keys: Vec<String> = s["properties"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+fn value_keys(v: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn the_order_resource_and_ledger_shapes_are_the_documented_ones() {
+    let d = document();
+    let (order, resource, enablement_entry) = crate::orders::tests::samples();
+    let entries = serde_json::to_value(crate::orders::ledger(vec![order.view.clone()], vec![enablement_entry], 10))
+        .unwrap_or_default();
+    assert_eq!(value_keys(&serde_json::to_value(&order.view).unwrap_or_default()), schema_keys(&d, "Order", None));
+    assert_eq!(value_keys(&serde_json::to_value(&resource).unwrap_or_default()), schema_keys(&d, "Resource", None));
+    let kinds: Vec<(String, Vec<String>)> =
+        entries.as_array().into_iter().flatten().map(|e| (e["kind"].to_string(), value_keys(e))).collect();
+    for (kind, keys) in kinds {
+        let alt = if kind == "\"order\"" { 0 } else { 1 };
+        assert_eq!(keys, schema_keys(&d, "LedgerEntry", Some(alt)), "{kind}");
+    }
+    for name in ["Order", "Resource", "ReliedOn"] {
+        let mut ts = crate::testutil::ts_keys(name);
+        ts.sort();
+        assert_eq!(ts, schema_keys(&d, name, None), "{name}: the browser module's types.d.ts says the same");
+    }
+    for name in ["Order", "Resource"] {
+        assert_eq!(
+            d["components"]["schemas"][name]["required"].as_array().map(Vec::len),
+            Some(schema_keys(&d, name, None).len()),
+            "{name}: every field is always present"
+        );
+    }
+}

@@ -234,3 +234,32 @@ fn the_ledger_is_newest_first_across_orders_and_enablements() {
     assert_eq!(v[0]["source"], SOURCE_PARTNER);
     assert_eq!(v[1]["resource_ids"], serde_json::json!(["v-1"]));
 }
+
+/// An order, one of its resources and a pay-per-use enablement, as placement makes them (also used
+/// by the OpenAPI shape test).
+pub(crate) fn samples() -> (Order, Resource, (Timestamp, Enablement)) {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    let f = all["fixtures"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
+        .cloned()
+        .unwrap_or_default();
+    let mut v = f["draft"].clone();
+    v["billing"]["auto_pay"] = Value::Bool(true);
+    let d = crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"));
+    let req = crate::payloads::build(&d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").unwrap_or_else(|e| panic!("{e:?}"));
+    let answer = ready(Simulated.send(&req, "k", now())).body;
+    let p = provenance();
+    let pl = placement(&d, usd(100), None, &p, Value::Null, &answer, now()).unwrap_or_else(|e| panic!("{e:?}"));
+    let order = pl.order.unwrap_or_else(|| panic!("an order"));
+    let resource = pl.resources.into_iter().next().unwrap_or_else(|| panic!("a resource"));
+    let e = Enablement {
+        customer_id: d.customer_id.clone(),
+        service_type_code: resource.service_type_code.clone(),
+        resource_ids: vec![resource.resource_id.clone()],
+        placed_by: p.placed_by,
+        session_id: p.session_id,
+    };
+    (order, resource, (now(), e))
+}

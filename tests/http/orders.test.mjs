@@ -98,9 +98,11 @@ test('yearly/monthly with auto-pay: a completed order with the exact payload, sp
   assert.equal(o.status, 5);
   assert.equal(o.source_type, 2);
   assert.equal(o.session_id, s.id);
-  assert.equal(o.request.path.startsWith('/v1.1/'), true);
-  assert.equal(o.request.body.server.extendparam.isAutoPay, 'true');
-  assert.equal(o.upstream.order_id, o.order_id);
+  assert.equal(r.body.request.path.startsWith('/v1.1/'), true, 'the exact Huawei request sent');
+  assert.equal(r.body.request.body.server.extendparam.isAutoPay, 'true');
+  assert.equal(r.body.upstream.order_id, o.order_id, "upstream's answer names the order");
+  assert.deepEqual(o.amount, r.body.quote.total, 'one order shape: amount as money');
+  assert.deepEqual(Object.keys(o.relied_on).sort(), ['authorization', 'distributor_permission']);
   assert.equal(r.body.resources.length, 1);
   assert.equal(r.body.resources[0].resource_type_code, 'hws.resource.type.vm');
   const after = (await api('GET', `/v1/customers/${C}`, { as: 'skyline-operator' })).body;

@@ -45,11 +45,11 @@ test('every service and billing mode: placed when the quote fits the budget, ref
       assert.equal(r.body.order.status, f.draft.billing.auto_pay ? 5 : 6, f.name);
       assert.deepEqual(r.body.order.amount, q.body.quote.total, `${f.name}: charged the quoted total`);
       assert.deepEqual(
-        r.body.order.request,
+        r.body.request,
         (
           await api('POST', '/v1/drafts/payload', {
             as: 'skyline-operator',
-            body: { draft: f.draft, project_id: r.body.order.request.path.split('/')[2] },
+            body: { draft: f.draft, project_id: r.body.request.path.split('/')[2] },
           })
         ).body,
         `${f.name}: the exact payload`,

@@ -56,7 +56,7 @@ test("order on a customer's behalf, end to end, and Switch Role", async () => {
   assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '5');
   const first = await p.getAttribute('#order-result', 'data-order-id');
   // The order sent upstream exactly the request the payload panel showed.
-  const sent = await p.evaluate(() => window.onbehalfOrder.lastResponse.order.request);
+  const sent = await p.evaluate(() => window.onbehalfOrder.lastResponse.request);
   assert.equal(await p.textContent('#payload'), `${sent.method} ${sent.path}\n${JSON.stringify(sent.body, null, 2)}`);
   await p.screenshot({ path: `${ARTIFACTS}/order-placed.png`, fullPage: true });
 

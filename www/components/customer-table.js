@@ -5,6 +5,8 @@
 // Property: `token` (API key or portal token). Events (bubbling, composed): onbehalf:loaded {total,
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
 // {customer}. Theming: the --ob-* custom properties; parts: filters, table.
+
+import { money } from '../lib/format.js';
 import init, { checkPrerequisites, filterCustomers } from '../pkg/onbehalf.js';
 import { el, OnbehalfBase, styled } from './base.js';
 
@@ -153,7 +155,6 @@ function mount(host, root) {
   // ---------------------------------------------------------------------------------------------
   // Rendering
   // ---------------------------------------------------------------------------------------------
-  const money = (m) => `${(m.minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} ${m.currency}`;
 
   function budgetBar(c) {
     if (!c.budget) return el('span', { class: 'muted', text: 'no budget' });

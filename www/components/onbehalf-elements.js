@@ -7,6 +7,8 @@
 // properties (--onbehalf-accent, --onbehalf-pass, --onbehalf-fail, --onbehalf-warn, --onbehalf-font,
 // --onbehalf-radius) and parts (::part(verdict), ::part(check), ::part(remedy), ::part(banner),
 // ::part(button)). Events bubble out of the shadow DOM: onbehalf:prerequisites, onbehalf:session-ended.
+
+import { countdown } from '../lib/format.js';
 import init, { checkPrerequisites } from '../pkg/onbehalf.js';
 import { el, OnbehalfBase } from './base.js';
 
@@ -146,7 +148,7 @@ class OnbehalfSessionBanner extends OnbehalfElement {
     const deadline = Date.now() + s.remaining_seconds * 1000;
     const tick = () => {
       const n = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-      count.textContent = `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+      count.textContent = countdown(n);
       if (n === 0) this.end('session_expired');
     };
     tick();

@@ -6,6 +6,8 @@
 // for ordering), `draft` (read), `lastResponse` (read). Events (bubbling, composed): onbehalf:draft
 // {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, …}, onbehalf:order-refused
 // {status, error}. Theming: the --ob-* custom properties (www/style.css); parts: form, quote, payload, place.
+
+import { money, orderStatus, unitPrice } from '../lib/format.js';
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
 import { el, OnbehalfBase, styled } from './base.js';
 
@@ -119,10 +121,6 @@ function mount(host, root) {
   let customer;
   let lastDraft = null;
 
-  const money = (m) =>
-    `${(m.minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${m.currency}`;
-  const rate = (r) =>
-    `${(r.minor_e4 / 1e6).toLocaleString('en-US', { maximumFractionDigits: 6 })} ${r.currency}/${r.per}`;
   const num = (id) => {
     const v = $(id).value.trim();
     return v === '' ? undefined : Number(v);
@@ -337,7 +335,7 @@ function mount(host, root) {
         {},
         el('td', { text: l.description }),
         el('td', { class: 'num', text: `${l.quantity} ${l.unit}` }),
-        el('td', { class: 'num', text: rate(l.unit_price) }),
+        el('td', { class: 'num', text: unitPrice(l.unit_price) }),
         el('td', { class: 'num', text: `${l.periods} ${l.period_unit}s` }),
         el('td', { class: 'num', text: money(l.amount) }),
       ),
@@ -358,7 +356,7 @@ function mount(host, root) {
     );
     const out = [table];
     for (const u of q.usage_based)
-      out.push(el('p', { class: 'muted', text: `${u.description}: ${rate(u.unit_price)} (not in the total)` }));
+      out.push(el('p', { class: 'muted', text: `${u.description}: ${unitPrice(u.unit_price)} (not in the total)` }));
     out.push(
       el(
         'p',
@@ -371,7 +369,7 @@ function mount(host, root) {
       out.push(
         el('p', {
           class: 'muted',
-          text: `Hourly rate ${rate(q.hourly)}; ${cat.hours_per_month} hours per estimated month.`,
+          text: `Hourly rate ${unitPrice(q.hourly)}; ${cat.hours_per_month} hours per estimated month.`,
         }),
       );
     const b = q.budget;
@@ -479,17 +477,11 @@ function mount(host, root) {
     const o = r.body.order ?? (r.body.order_id ? r.body : null);
     const lines = [];
     if (o) {
-      const status = { 3: 'processing', 4: 'cancelled', 5: 'completed', 6: 'pending payment' }[o.status];
+      const status = orderStatus(o.status).toLowerCase();
       out.dataset.orderId = o.order_id;
       out.dataset.orderStatus = String(o.status);
       lines.push(
-        el(
-          'p',
-          {},
-          'Order ',
-          el('strong', { text: o.order_id }),
-          ` · ${status} (${o.status}) · ${money(o.amount ?? { minor: o.amount_minor, currency: o.currency })}`,
-        ),
+        el('p', {}, 'Order ', el('strong', { text: o.order_id }), ` · ${status} (${o.status}) · ${money(o.amount)}`),
       );
       if (o.status === 6) {
         const pay = el('button', { type: 'button', id: 'pay-order', text: 'Pay now' });

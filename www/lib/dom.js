@@ -1,10 +1,10 @@
-// Small DOM helpers shared by the portal's pages.
+// DOM helpers of the portal's pages and components.
 
 /** The first element matching `sel`. */
 export const $ = (sel) => document.querySelector(sel);
 
 /** An element with attributes (`class`, `text` for textContent, any other as an attribute) and children. */
-export const el = (tag, attrs = {}, ...kids) => {
+export function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') e.className = v;
@@ -13,4 +13,4 @@ export const el = (tag, attrs = {}, ...kids) => {
   }
   for (const k of kids) e.append(k);
   return e;
-};
+}
