@@ -286,3 +286,43 @@ test('the portal is served with a strict Content-Security-Policy and still works
   assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
   assert.equal((await fetch(`${BASE}/_headers`)).status === 200, false, 'the headers file itself is not served');
 });
+
+test('every theming property README documents changes how the portal and its components look', async () => {
+  // The documented list, read from README's Theming paragraph, so the documentation and this test agree.
+  const readme = readFileSync('README.md', 'utf8');
+  const para = readme.slice(readme.indexOf('Theming: one vocabulary'), readme.indexOf('::part(...)'));
+  const props = [...new Set(para.match(/--onbehalf-[a-z-]+/g))];
+  assert.ok(props.length >= 12, `documented: ${props}`);
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  // The computed look of every element, in the page and in every shadow root.
+  const look = () =>
+    p.evaluate(() => {
+      const out = [];
+      const walk = (root) => {
+        for (const e of root.querySelectorAll('*')) {
+          const s = getComputedStyle(e);
+          out.push(
+            [s.color, s.backgroundColor, s.borderTopColor, s.outlineColor, s.fontFamily, s.borderTopLeftRadius].join(
+              '|',
+            ),
+          );
+          if (e.shadowRoot) walk(e.shadowRoot);
+        }
+      };
+      walk(document);
+      return out.join('\n');
+    });
+  const before = await look();
+  const value = (prop) => (prop.endsWith('-font') ? 'monospace' : prop.endsWith('-radius') ? '17px' : 'rgb(1, 2, 3)');
+  const inert = [];
+  for (const prop of props) {
+    await p.evaluate(([k, v]) => document.documentElement.style.setProperty(k, v), [prop, value(prop)]);
+    if ((await look()) === before) inert.push(prop);
+    await p.evaluate((k) => document.documentElement.style.removeProperty(k), prop);
+  }
+  assert.deepEqual(inert, [], 'documented properties without an effect');
+  assert.equal(await look(), before, 'removing them restores the look');
+  assert.deepEqual(errors, []);
+});

@@ -6,7 +6,7 @@ import { request } from '../lib/api.js';
 
 export { el } from '../lib/dom.js';
 
-/** The portal stylesheet (www/style.css), shared by every shadow root. Theme with the --ob-* custom
+/** The portal stylesheet (www/style.css), shared by every shadow root. Theme with the --onbehalf-* custom
  * properties on the element. */
 export const sheet = new CSSStyleSheet();
 export const styled = fetch(new URL('../style.css', import.meta.url))

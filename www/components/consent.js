@@ -1,7 +1,7 @@
 // <onbehalf-consent token api-base>: the customer's side of an authorization request, as a custom
 // element: review what a partner asks, approve with the SMS code (optionally narrowed), reject, or
 // revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
-// authorization} after every load. Theming: the --ob-* custom properties; parts: card.
+// authorization} after every load. Theming: the --onbehalf-* custom properties (README); parts: card.
 import { OnbehalfBase, styled } from './base.js';
 
 const TEMPLATE = `<div class="card consent" part="card">

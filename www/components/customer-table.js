@@ -4,7 +4,7 @@
 // module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
 // Property: `token` (API key or portal token). Events (bubbling, composed): onbehalf:loaded {total,
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
-// {customer}. Theming: the --ob-* custom properties; parts: filters, table.
+// {customer}. Theming: the --onbehalf-* custom properties (README); parts: filters, table.
 
 import { money } from '../lib/format.js';
 import init, { checkPrerequisites, filterCustomers } from '../pkg/onbehalf.js';

@@ -3,9 +3,8 @@
 //                                                         in this page by the browser module
 //   <onbehalf-session-banner token api-base>             "Acting as … · ends in mm:ss · Switch Role"
 // Configuration: `token` (a portal token obp_… minted by your server, or a session token for the
-// banner) and `api-base` (default: this origin) as attributes or properties. Theming: CSS custom
-// properties (--onbehalf-accent, --onbehalf-pass, --onbehalf-fail, --onbehalf-warn, --onbehalf-font,
-// --onbehalf-radius) and parts (::part(verdict), ::part(check), ::part(remedy), ::part(banner),
+// banner) and `api-base` (default: this origin) as attributes or properties. Theming: the
+// --onbehalf-* custom properties (README, Theming) and parts (::part(verdict), ::part(check), ::part(remedy), ::part(banner),
 // ::part(button)). Events bubble out of the shadow DOM: onbehalf:prerequisites, onbehalf:session-ended.
 
 import { countdown } from '../lib/format.js';
@@ -23,7 +22,7 @@ const BASE_CSS = `
   [part~="check"] { padding: .3rem 0; border-bottom: 1px dashed #d9e2ec; }
   .status { display: inline-block; min-width: 3.4rem; font-weight: 600; text-transform: uppercase; font-size: .75rem; }
   .pass { color: var(--onbehalf-pass, #1a7f37); } .fail { color: var(--onbehalf-fail, #cf222e); }
-  .warn { color: var(--onbehalf-warn, #9a6700); } .skip { color: #6e7781; }
+  .warn { color: var(--onbehalf-warn, #9a6700); } .skip { color: var(--onbehalf-skip, #6e7781); }
   [part~="remedy"] { display: block; color: #627d98; margin-left: 3.4rem; }
   [part~="banner"] { display: flex; gap: .75rem; align-items: center; padding: .5rem 1rem; border-radius: var(--onbehalf-radius, 6px);
     background: color-mix(in srgb, var(--onbehalf-warn, #d4a72c) 18%, white); }

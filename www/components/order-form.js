@@ -5,7 +5,7 @@
 // Properties: `token` (portal token or API key, for the customer and quotes), `sessionToken` (obs_…,
 // for ordering), `draft` (read), `lastResponse` (read). Events (bubbling, composed): onbehalf:draft
 // {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, …}, onbehalf:order-refused
-// {status, error}. Theming: the --ob-* custom properties (www/style.css); parts: form, quote, payload, place.
+// {status, error}. Theming: the --onbehalf-* custom properties (README); parts: form, quote, payload, place.
 
 import { money, orderStatus, unitPrice } from '../lib/format.js';
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
