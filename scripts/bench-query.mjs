@@ -1,67 +1,12 @@
 // Customer Management latency through the real worker (wrangler dev, local D1) at 10k and 100k
 // customers: each filter alone, three typical combinations, and the unfiltered first page.
 // Usage: node scripts/bench-query.mjs [sizes=10000,100000] [runs=40]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, startWorker } from './lib/worker.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-process.env.PATH = `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`;
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const runs = Number(process.argv[3] ?? 40);
-const state = join(root, '.state');
-mkdirSync(state, { recursive: true });
-
-function sh(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
-}
-
-function freePort() {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-// Loads a database of `n` generated customers once; later runs reuse it.
-function database(n) {
-  const dir = join(state, `bench-${n}`);
-  const db = join(dir, 'd1');
-  const creds = join(dir, 'demo.json');
-  if (!existsSync(join(dir, 'loaded'))) {
-    mkdirSync(dir, { recursive: true });
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    sh('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db]);
-    sh('cargo', [
-      'run',
-      '--quiet',
-      '--release',
-      '--bin',
-      'onbehalf-seed',
-      '--',
-      '--now',
-      now,
-      '--customers',
-      String(n),
-      '--sql',
-      join(dir, 'seed.sql'),
-      '--credentials',
-      creds,
-    ]);
-    const t0 = Date.now();
-    sh('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')]);
-    console.error(`loaded ${n} customers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // Statistics for the query planner, as `wrangler d1 execute --command` would run in production.
-    sh('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--command', 'PRAGMA optimize; ANALYZE;']);
-    writeFileSync(join(dir, 'loaded'), '');
-  }
-  return { db, creds: JSON.parse(readFileSync(creds, 'utf8')) };
-}
 
 const cases = (d) => [
   ['unfiltered first page', {}],
@@ -97,35 +42,11 @@ const cases = (d) => [
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const results = {};
 for (const n of sizes) {
-  const { db, creds } = database(n);
-  const port = await freePort();
-  const server = spawn(
-    'wrangler',
-    [
-      'dev',
-      '--local',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      db,
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'error',
-    ],
-    { cwd: root, detached: true, stdio: 'ignore' },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  // Each database is generated and loaded once (.state/bench-<n>), then served again by later runs.
+  const w = await startWorker({ name: `bench-${n}`, customers: n, reuse: true, release: true, analyze: true });
+  const creds = JSON.parse(readFileSync(w.demoPath, 'utf8'));
+  const base = w.base;
   try {
-    for (let i = 0; i < 240; i += 1) {
-      try {
-        if ((await fetch(`${base}/v1/health`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const key = creds.users.find((u) => u.handle === 'northwind-admin').api_key;
     const headers = { Authorization: `Bearer ${key}` };
     results[n] = [];
@@ -148,12 +69,7 @@ for (const n of sizes) {
       results[n].push({ name, total: body.total, median: pct(times, 0.5), p95: pct(times, 0.95) });
     }
   } finally {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    await new Promise((r) => setTimeout(r, 3000));
+    await w.stop(true);
   }
 }
 
@@ -174,4 +90,4 @@ results[small].forEach((a, i) => {
     : '';
   console.log(`| ${a.name} | ${a.total} | ${fmt(a.median)} | ${fmt(a.p95)} |${extra}`);
 });
-writeFileSync(join(state, 'bench-query.json'), JSON.stringify(results, null, 1));
+writeFileSync(join(root, '.state', 'bench-query.json'), JSON.stringify(results, null, 1));

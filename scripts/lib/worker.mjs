@@ -1,9 +1,9 @@
 // Starts the real worker under `wrangler dev` (workerd) on a free port with a fresh local D1,
-// migrated and seeded; used by the HTTP/page tests and by the ordering benchmark.
+// migrated and seeded; used by the HTTP/page tests and by the benchmarks.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -27,38 +27,54 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
 }
 
-/** A seeded worker: `{base, dir, db, demo, stop(keep), log()}`. */
-export async function startWorker({ name = `test-${process.pid}`, customers = 200, port } = {}) {
+/**
+ * A seeded worker: `{base, dir, db, demoPath, stop(keep), log()}`. `customers` demo customers are
+ * generated; with `reuse`, a database already loaded under `.state/<name>` is served again as it is
+ * (the benchmarks' large databases); `release` builds the seed program optimised; `analyze` gathers the
+ * query planner's statistics as production would.
+ */
+export async function startWorker({
+  name = `test-${process.pid}`,
+  customers = 200,
+  port,
+  reuse = false,
+  release = false,
+  analyze = false,
+} = {}) {
   port = Number(port || (await freePort()));
   const dir = join(state, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   const db = join(dir, 'd1');
   const base = `http://127.0.0.1:${port}`;
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  run('cargo', [
-    'run',
-    '--quiet',
-    '--bin',
-    'onbehalf-seed',
-    '--',
-    '--now',
-    now,
-    '--customers',
-    String(customers),
-    '--origin',
-    base,
-    '--sql',
-    join(dir, 'seed.sql'),
-    '--credentials',
-    join(dir, 'demo.json'),
-  ]);
-  run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const loaded = join(dir, 'loaded');
+  if (!(reuse && existsSync(loaded))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], quiet);
+    const seed = ['run', '--quiet', ...(release ? ['--release'] : []), '--bin', 'onbehalf-seed', '--'];
+    run('cargo', [
+      ...seed,
+      '--now',
+      now,
+      '--customers',
+      String(customers),
+      '--origin',
+      base,
+      '--sql',
+      join(dir, 'seed.sql'),
+      '--credentials',
+      join(dir, 'demo.json'),
+    ]);
+    const t0 = Date.now();
+    run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], quiet);
+    if (reuse) console.error(`loaded ${customers} customers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (analyze) {
+      const stats = ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--command', 'PRAGMA optimize; ANALYZE;'];
+      run('wrangler', stats, quiet);
+    }
+    writeFileSync(loaded, '');
+  }
 
   // The worker is already built by make; wrangler's own build step then finds it up to date.
   const server = spawn(
