@@ -130,10 +130,7 @@ impl Budget {
         let t = d.required(&mut o, "type").and_then(|(v, p)| d.one_of(v, &p, BudgetType::NAMES, BudgetType::parse));
         let amount = d.required(&mut o, "amount").and_then(|(v, p)| Money::decode(d, v, p));
         let used = d.required(&mut o, "used").and_then(|(v, p)| Money::decode(d, v, p));
-        let auto_freeze = match d.optional(&mut o, "auto_freeze") {
-            Some((v, p)) => d.bool(v, &p),
-            None => Some(false),
-        };
+        let auto_freeze = d.optional_or(&mut o, "auto_freeze", false, |d, v, p| d.bool(v, &p));
         // Derived; accepted so that the `budget` object of `GET /v1/customers/{id}` reads back as is.
         let _ = d.optional(&mut o, "usage_percent");
         let used_path = crate::decode::child(o.path(), "used");
@@ -178,10 +175,7 @@ impl CustomerFacts {
             .required(&mut o, "association_type")
             .and_then(|(v, p)| d.one_of(v, &p, AssociationType::NAMES, AssociationType::parse));
         let frozen = d.required(&mut o, "frozen").and_then(|(v, p)| d.bool(v, &p));
-        let auto_frozen = match d.optional(&mut o, "auto_frozen") {
-            Some((v, p)) => d.bool(v, &p),
-            None => Some(false),
-        };
+        let auto_frozen = d.optional_or(&mut o, "auto_frozen", false, |d, v, p| d.bool(v, &p));
         let verified = d
             .required(&mut o, "verified_status")
             .and_then(|(v, p)| d.int(v, &p, -1, 3))

@@ -411,10 +411,7 @@ fn o_get<'v>(o: &Obj<'v>, k: &str) -> Option<&'v Value> {
 }
 
 fn read_bool(d: &mut Decoder, o: &mut Obj<'_>, k: &'static str) -> Option<bool> {
-    match d.optional(o, k) {
-        Some((v, p)) => d.bool(v, &p),
-        None => Some(false),
-    }
+    d.optional_or(o, k, false, |d, v, p| d.bool(v, &p))
 }
 
 /// Marks `k` as known and reports it as `not_applicable` when present.
@@ -509,10 +506,7 @@ fn read_name(
 }
 
 fn read_count(d: &mut Decoder, o: &mut Obj<'_>) -> Option<i64> {
-    match d.optional(o, "count") {
-        Some((v, p)) => d.int(v, &p, 1, MAX_COUNT),
-        None => Some(1),
-    }
+    d.optional_or(o, "count", 1, |d, v, p| d.int(v, &p, 1, MAX_COUNT))
 }
 
 fn read_uuid(d: &mut Decoder, v: &Value, p: &Path) -> Option<String> {
@@ -770,24 +764,14 @@ fn read_ecs(d: &mut Decoder, v: &Value, path: Path, place: &Place<'_>) -> Option
     // Without a known image the minimum is unknown; Huawei's floor is 1 GB.
     let min_disk = image.map_or(1, |i| i.min_disk_gb);
     let root = d.required(&mut o, "root_disk").and_then(|(v, p)| read_disk(d, v, p, place, Some(Some(min_disk))));
-    let data = match d.optional(&mut o, "data_disks") {
-        Some((v, p)) => d.array(v, &p, MAX_DATA_DISKS, |d, v, p| read_disk(d, v, p, place, None)),
-        None => Some(Vec::new()),
-    };
-    let eip = match d.optional(&mut o, "eip") {
-        Some((v, p)) => read_eip(d, v, p, place, false).map(Some),
-        None => Some(None),
-    };
+    let data = d.optional_or(&mut o, "data_disks", Vec::new(), |d, v, p| {
+        d.array(v, &p, MAX_DATA_DISKS, |d, v, p| read_disk(d, v, p, place, None))
+    });
+    let eip = d.optional_or(&mut o, "eip", None, |d, v, p| read_eip(d, v, p, place, false).map(Some));
     let login = d.required(&mut o, "login").and_then(|(v, p)| read_login(d, v, p, image.map(|i| i.os_type.as_str())));
     let metadata_path = key(o.path(), "metadata");
-    let metadata = match d.optional(&mut o, "metadata") {
-        Some((v, p)) => read_metadata(d, v, &p),
-        None => Some(Vec::new()),
-    };
-    let tags = match d.optional(&mut o, "tags") {
-        Some((v, p)) => read_tags(d, v, &p),
-        None => Some(Vec::new()),
-    };
+    let metadata = d.optional_or(&mut o, "metadata", Vec::new(), |d, v, p| read_metadata(d, v, &p));
+    let tags = d.optional_or(&mut o, "tags", Vec::new(), |d, v, p| read_tags(d, v, &p));
     if let (Some(Login::KeyPair(_)), Some(m), true) = (&login, &metadata, place.yearly()) {
         if !m.iter().any(|(k, _)| k == "op_svc_userid") {
             d.error(

@@ -225,8 +225,7 @@ impl GrantPermission {
     /// Reads `{"reseller_id", "customer_id"?, "capabilities", "valid_until"?}`; `valid_until` must
     /// be in the future.
     pub fn decode(v: &Value, now: Timestamp) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
             let res = d
                 .required(&mut o, "reseller_id")
@@ -234,7 +233,7 @@ impl GrantPermission {
             let cust = opt(d
                 .optional(&mut o, "customer_id")
                 .map(|(v, p)| d.parsed(v, &p, "a customer id (32 lowercase hex digits)", CustomerId::parse)));
-            let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(&mut d, v, &p));
+            let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(d, v, &p));
             let until = opt(d.optional(&mut o, "valid_until").map(|(v, p)| {
                 let t = d.timestamp(v, &p)?;
                 if t <= now {
@@ -245,8 +244,7 @@ impl GrantPermission {
             }));
             d.close(o);
             Some(GrantPermission { reseller_id: res?, customer_id: cust?, capabilities: caps?, valid_until: until? })
-        })();
-        d.finish(r)
+        })
     }
 }
 
@@ -474,18 +472,14 @@ pub struct RequestAuthorization {
 impl RequestAuthorization {
     /// Reads `{"capabilities": [...], "valid_days"?: 1..=365 (default 180)}`.
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
-            let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(&mut d, v, &p));
-            let days = match d.optional(&mut o, "valid_days") {
-                Some((v, p)) => d.int(v, &p, 1, VALID_DAYS_MAX),
-                None => Some(VALID_DAYS_DEFAULT),
-            };
+            let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(d, v, &p));
+            let days =
+                d.optional_or(&mut o, "valid_days", VALID_DAYS_DEFAULT, |d, v, p| d.int(v, &p, 1, VALID_DAYS_MAX));
             d.close(o);
             Some(RequestAuthorization { capabilities: caps?, valid_days: days? })
-        })();
-        d.finish(r)
+        })
     }
 }
 
@@ -553,8 +547,7 @@ impl Approval {
     /// Reads `{"code": "123456", "capabilities"?: [...]}`; the capabilities must be a subset of
     /// `requested`.
     pub fn decode(v: &Value, requested: &Capabilities) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
             let code = d.required(&mut o, "code").and_then(|(v, p)| {
                 d.parsed(v, &p, "the 6-digit code", |s| {
@@ -562,7 +555,7 @@ impl Approval {
                 })
             });
             let caps = opt(d.optional(&mut o, "capabilities").map(|(v, p)| {
-                let c = Capabilities::decode(&mut d, v, &p)?;
+                let c = Capabilities::decode(d, v, &p)?;
                 if !requested.includes(&c) {
                     d.error(p, Code::InvalidValue, "You can only narrow the capabilities that were requested.");
                     return None;
@@ -571,8 +564,7 @@ impl Approval {
             }));
             d.close(o);
             Some(Approval { code: code?, capabilities: caps? })
-        })();
-        d.finish(r)
+        })
     }
 }
 
@@ -596,8 +588,7 @@ pub fn listable_authorizations(actor: &Actor) -> Option<&PartnerId> {
 
 /// Reads an optional or required free-text reason of 4-200 characters: `{"reason": "..."}`.
 pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiError> {
-    let mut d = Decoder::new();
-    let r = (|| {
+    Decoder::run(|d| {
         let mut o = d.object(v, vec![])?;
         let reason = if required {
             d.required(&mut o, "reason").and_then(|(v, p)| d.text(v, &p, 4, 200)).map(Some)
@@ -606,8 +597,7 @@ pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiErr
         };
         d.close(o);
         reason
-    })();
-    d.finish(r)
+    })
 }
 
 #[cfg(test)]

@@ -19,66 +19,24 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-macro_rules! hex32_id {
-    ($(#[$doc:meta])* $name:ident) => {
+/// Declares an id type: `<prefix>` followed by `2 × $bytes` lowercase hex digits, made from `$bytes`
+/// random bytes, (de)serialized as its text. Huawei-style account ids have no prefix and 16 bytes.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $bytes:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
 
         impl $name {
-            /// Parses 32 lowercase hex digits; `None` otherwise.
-            pub fn parse(s: &str) -> Option<Self> {
-                (s.len() == 32 && is_lower_hex(s)).then(|| $name(s.to_string()))
-            }
-            /// From 16 random bytes.
-            pub fn from_bytes(b: &[u8; 16]) -> Self {
-                $name(hex(b))
-            }
-            /// The id as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
-        }
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(&self.0) }
-        }
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).ok_or_else(|| serde::de::Error::custom("expected 32 lowercase hex digits"))
-            }
-        }
-    };
-}
-
-hex32_id!(
-    /// A customer's account (domain) id, as Huawei's `customer_id`.
-    CustomerId
-);
-hex32_id!(
-    /// A partner's id (distributor or reseller; Huawei's `indirect_partner_id` for resellers).
-    PartnerId
-);
-
-macro_rules! prefixed_id {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            /// The prefix naming this kind of object.
+            /// The prefix naming this kind of object (empty for Huawei account ids).
             pub const PREFIX: &'static str = $prefix;
-            /// Parses `<prefix><24 lowercase hex>`; `None` otherwise.
+            /// Parses the prefix and `2 × $bytes` lowercase hex digits; `None` otherwise.
             pub fn parse(s: &str) -> Option<Self> {
                 let rest = s.strip_prefix($prefix)?;
-                (rest.len() == 24 && is_lower_hex(rest)).then(|| $name(s.to_string()))
+                (rest.len() == 2 * $bytes && is_lower_hex(rest)).then(|| $name(s.to_string()))
             }
-            /// From 12 random bytes.
-            pub fn from_bytes(b: &[u8; 12]) -> Self {
+            /// From random bytes.
+            pub fn from_bytes(b: &[u8; $bytes]) -> Self {
                 $name(format!("{}{}", $prefix, hex(b)))
             }
             /// The id as text.
@@ -95,43 +53,53 @@ macro_rules! prefixed_id {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
-                $name::parse(&s).ok_or_else(|| serde::de::Error::custom(concat!("expected ", $prefix, " followed by 24 hex digits")))
+                $name::parse(&s).ok_or_else(|| {
+                    serde::de::Error::custom(concat!("expected `", $prefix, "` and ", stringify!($bytes), " bytes in lowercase hex"))
+                })
             }
         }
     };
 }
 
-prefixed_id!(
+id_type!(
+    /// A customer's account (domain) id, as Huawei's `customer_id`.
+    CustomerId, "", 16
+);
+id_type!(
+    /// A partner's id (distributor or reseller; Huawei's `indirect_partner_id` for resellers).
+    PartnerId, "", 16
+);
+id_type!(
     /// A partner user (a person at a distributor or reseller).
-    UserId, "usr_"
+    UserId, "usr_", 12
 );
-prefixed_id!(
+id_type!(
     /// An API key's public id (the secret itself is never stored).
-    ApiKeyId, "key_"
+    ApiKeyId, "key_", 12
 );
-prefixed_id!(
+id_type!(
     /// A distributor permission granted to a reseller.
-    PermissionId, "perm_"
+    PermissionId, "perm_", 12
 );
-prefixed_id!(
+id_type!(
     /// A customer authorization (request, then grant).
-    AuthorizationId, "auth_"
+    AuthorizationId, "auth_", 12
 );
-prefixed_id!(
+id_type!(
     /// A portal token's public id (the secret itself is never stored).
-    PortalTokenId, "ptk_"
+    PortalTokenId, "ptk_", 12
 );
-prefixed_id!(
+id_type!(
     /// A switch-role session: a partner user acting as a customer.
-    SessionId, "ses_"
+    SessionId, "ses_", 12
 );
-prefixed_id!(
+id_type!(
     /// A stored quote (price locked for 15 minutes).
-    QuoteId, "qt_"
+    QuoteId, "qt_", 12
 );
-prefixed_id!(
+id_type!(
     /// A message recorded in the outbox.
-    MessageId, "msg_"
+    MessageId, "msg_", 12
 );
 
 #[cfg(test)]

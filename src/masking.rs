@@ -81,8 +81,7 @@ impl RevealRequest {
     pub fn decode(v: &serde_json::Value, with_ids: bool) -> Result<Self, crate::error::ApiError> {
         use crate::decode::Decoder;
         use crate::error::Code;
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
             let fields = d.required(&mut o, "fields").and_then(|(v, p)| {
                 let mut f = d.array(v, &p, 4, |d, x, p| d.one_of(x, &p, Field::NAMES, Field::parse))?;
@@ -116,8 +115,7 @@ impl RevealRequest {
             let reason = d.required(&mut o, "reason").and_then(|(v, p)| d.text(v, &p, 4, 200));
             d.close(o);
             Some(RevealRequest { fields: fields?, ids: ids?, reason: reason? })
-        })();
-        d.finish(r)
+        })
     }
 }
 

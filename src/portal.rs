@@ -104,24 +104,19 @@ pub struct MintRequest {
 impl MintRequest {
     /// Reads the body; every error with its path.
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o: Obj = d.object(v, Path::new())?;
             let user = d
                 .optional(&mut o, "user_id")
                 .map(|(v, p)| d.parsed(v, &p, "a user id (usr_ and 24 hex digits)", UserId::parse));
-            let minutes = match d.optional(&mut o, "minutes") {
-                Some((v, p)) => d.int(v, &p, 1, MAX_TTL / 60),
-                None => Some(DEFAULT_TTL / 60),
-            };
+            let minutes = d.optional_or(&mut o, "minutes", DEFAULT_TTL / 60, |d, v, p| d.int(v, &p, 1, MAX_TTL / 60));
             d.close(o);
             let user_id = match user {
                 Some(u) => Some(u?),
                 None => None,
             };
             Some(MintRequest { user_id, ttl: minutes? * 60 })
-        })();
-        d.finish(r)
+        })
     }
 
     /// Who the token is for: the key's own user, or (admins only) another user of the same partner,
@@ -190,8 +185,7 @@ pub fn origin(s: &str) -> Option<String> {
 
 /// Reads `{"origins": [...]}`: at most 20 origins, each `scheme://host[:port]`, no duplicates.
 pub fn decode_origins(v: &Value) -> Result<Vec<String>, ApiError> {
-    let mut d = Decoder::new();
-    let r = (|| {
+    Decoder::run(|d| {
         let mut o: Obj = d.object(v, Path::new())?;
         let list = d.required(&mut o, "origins").and_then(|(v, p)| {
             d.array(v, &p, MAX_ORIGINS, |d, v, p| {
@@ -207,8 +201,7 @@ pub fn decode_origins(v: &Value) -> Result<Vec<String>, ApiError> {
             }
         }
         Some(out)
-    })();
-    d.finish(r)
+    })
 }
 
 /// Whether a browser request from `origin` may be served for a partner listing `allowed`.

@@ -114,20 +114,17 @@ pub struct PrerequisiteInput {
 impl PrerequisiteInput {
     /// Reads the input from JSON, collecting every field error (`validation_failed`).
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
             let now = d.required(&mut o, "now").and_then(|(v, p)| d.timestamp(v, &p));
-            let actor = d.required(&mut o, "actor").and_then(|(v, p)| Actor::decode(&mut d, v, p));
-            let customer = d.required(&mut o, "customer").and_then(|(v, p)| CustomerFacts::decode(&mut d, v, p));
-            let perms = match d.optional(&mut o, "distributor_permissions") {
-                Some((v, p)) => d.array(v, &p, 1000, DistributorPermission::decode),
-                None => Some(Vec::new()),
-            };
-            let auths = match d.optional(&mut o, "authorizations") {
-                Some((v, p)) => d.array(v, &p, 1000, CustomerAuthorization::decode),
-                None => Some(Vec::new()),
-            };
+            let actor = d.required(&mut o, "actor").and_then(|(v, p)| Actor::decode(d, v, p));
+            let customer = d.required(&mut o, "customer").and_then(|(v, p)| CustomerFacts::decode(d, v, p));
+            let perms = d.optional_or(&mut o, "distributor_permissions", Vec::new(), |d, v, p| {
+                d.array(v, &p, 1000, DistributorPermission::decode)
+            });
+            let auths = d.optional_or(&mut o, "authorizations", Vec::new(), |d, v, p| {
+                d.array(v, &p, 1000, CustomerAuthorization::decode)
+            });
             d.close(o);
             Some(PrerequisiteInput {
                 now: now?,
@@ -136,8 +133,7 @@ impl PrerequisiteInput {
                 distributor_permissions: perms?,
                 authorizations: auths?,
             })
-        })();
-        d.finish(r)
+        })
     }
 
     /// Runs the check on this input.

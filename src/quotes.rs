@@ -25,21 +25,19 @@ pub struct QuoteCustomer {
 impl QuoteCustomer {
     /// Reads `{"id", "budget"}`; `validation_failed` with every field error.
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let c = (|| {
+        Decoder::run(|d| {
             let mut o = d.object(v, Path::new())?;
             let id = d
                 .required(&mut o, "id")
                 .and_then(|(v, p)| d.parsed(v, &p, "32 lowercase hex digits", CustomerId::parse));
-            let budget = d.optional(&mut o, "budget").map(|(v, p)| Budget::decode(&mut d, v, p));
+            let budget = d.optional(&mut o, "budget").map(|(v, p)| Budget::decode(d, v, p));
             d.close(o);
             let budget = match budget {
                 Some(b) => Some(b?),
                 None => None,
             };
             Some(QuoteCustomer { id: id?, budget })
-        })();
-        d.finish(c)
+        })
     }
 }
 

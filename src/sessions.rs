@@ -34,17 +34,12 @@ pub struct StartRequest {
 impl StartRequest {
     /// Reads the body; `validation_failed` at `["minutes"]` outside 1..=60.
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        let mut d = Decoder::new();
-        let r = (|| {
+        Decoder::run(|d| {
             let mut o: Obj = d.object(v, Path::new())?;
-            let minutes = match d.optional(&mut o, "minutes") {
-                Some((v, p)) => d.int(v, &p, 1, MAX_TTL / 60),
-                None => Some(DEFAULT_TTL / 60),
-            };
+            let minutes = d.optional_or(&mut o, "minutes", DEFAULT_TTL / 60, |d, v, p| d.int(v, &p, 1, MAX_TTL / 60));
             d.close(o);
             Some(StartRequest { ttl: minutes? * 60 })
-        })();
-        d.finish(r)
+        })
     }
 }
 

@@ -34,6 +34,12 @@ fn only_an_order_pending_payment_is_paid_or_cancelled() {
     assert_eq!(serde_json::to_value(OrderStatus::PendingPayment).ok(), Some(serde_json::json!(6)));
 }
 
+/// The fixture `name` of `tests/fixtures/drafts.json` (`{name, draft, project_id}`).
+fn fixture(name: &str) -> Value {
+    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
+    all["fixtures"].as_array().and_then(|a| a.iter().find(|f| f["name"] == name)).cloned().unwrap_or_default()
+}
+
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-26T07:00:00Z").unwrap_or_else(|| panic!())
 }
@@ -169,12 +175,7 @@ fn an_order_request_is_a_draft_or_a_cited_quote() {
 #[test]
 fn prepare_validates_checks_the_customer_prices_and_keeps_a_quoted_price() {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
-    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
-    let f = all["fixtures"]
-        .as_array()
-        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
-        .cloned()
-        .unwrap_or_default();
+    let f = fixture("evs-monthly");
     let id = CustomerId::parse(f["draft"]["customer_id"].as_str().unwrap_or_default()).unwrap_or_else(|| panic!());
     let customer = QuoteCustomer { id: id.clone(), budget: None };
     let p = prepare(&f["draft"], cat, &customer, None).unwrap_or_else(|e| panic!("{e:?}"));
@@ -205,12 +206,7 @@ fn prepare_validates_checks_the_customer_prices_and_keeps_a_quoted_price() {
 #[test]
 fn the_ledger_is_newest_first_across_orders_and_enablements() {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
-    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
-    let f = all["fixtures"]
-        .as_array()
-        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
-        .cloned()
-        .unwrap_or_default();
+    let f = fixture("evs-monthly");
     let d = crate::drafts::validate(&f["draft"], cat).unwrap_or_else(|e| panic!("{e:?}"));
     let order_at = |t: Timestamp| {
         new_order(&d, usd(5), &provenance(), format!("CS{t}"), Value::Null, Value::Null, t).map(|o| o.view)
@@ -239,12 +235,7 @@ fn the_ledger_is_newest_first_across_orders_and_enablements() {
 /// by the OpenAPI shape test).
 pub(crate) fn samples() -> (Order, Resource, (Timestamp, Enablement)) {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
-    let all: Value = serde_json::from_str(include_str!("../../tests/fixtures/drafts.json")).unwrap_or_default();
-    let f = all["fixtures"]
-        .as_array()
-        .and_then(|a| a.iter().find(|f| f["name"] == "evs-monthly"))
-        .cloned()
-        .unwrap_or_default();
+    let f = fixture("evs-monthly");
     let mut v = f["draft"].clone();
     v["billing"]["auto_pay"] = Value::Bool(true);
     let d = crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"));

@@ -6,7 +6,7 @@ use super::db;
 use crate::audit::{Action, ActorKind, AuditEvent};
 use crate::customers::Customer;
 use crate::error::{ApiError, Code, OrCode};
-use crate::ids::{CustomerId, PartnerId, SessionId};
+use crate::ids::{CustomerId, MessageId, PartnerId, SessionId, UserId};
 use crate::partners::{api_key_hash, Actor};
 use crate::portal::{self, Bearer, Credential, CredentialRef};
 use crate::prerequisites::{check, PrerequisiteInput, Report};
@@ -66,17 +66,8 @@ impl Ctx {
         target: &str,
         detail: Value,
     ) -> AuditEvent {
-        AuditEvent {
-            at: self.now,
-            request_id: self.request_id.clone(),
-            actor_kind: ActorKind::PartnerUser,
-            actor_user_id: Some(actor.user_id.clone()),
-            partner_id: Some(actor.partner_id.clone()),
-            customer_id: customer.cloned(),
-            action,
-            target_id: Some(target.to_string()),
-            detail,
-        }
+        let who = (ActorKind::PartnerUser, Some(actor.user_id.clone()), &actor.partner_id);
+        self.event(who, customer, action, target, detail)
     }
 
     /// An audit event by a customer (through a consent link), filed under the partner concerned.
@@ -88,17 +79,40 @@ impl Ctx {
         target: &str,
         detail: Value,
     ) -> AuditEvent {
+        self.event((ActorKind::Customer, None, partner), Some(customer), action, target, detail)
+    }
+
+    fn event(
+        &self,
+        (actor_kind, actor_user_id, partner): (ActorKind, Option<UserId>, &PartnerId),
+        customer: Option<&CustomerId>,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
         AuditEvent {
             at: self.now,
             request_id: self.request_id.clone(),
-            actor_kind: ActorKind::Customer,
-            actor_user_id: None,
+            actor_kind,
+            actor_user_id,
             partner_id: Some(partner.clone()),
-            customer_id: Some(customer.clone()),
+            customer_id: customer.cloned(),
             action,
             target_id: Some(target.to_string()),
             detail,
         }
+    }
+
+    /// The statement recording `message` to `customer` in the outbox, for the batch of the change it
+    /// tells of.
+    pub fn message(
+        &self,
+        customer: &CustomerId,
+        message: &crate::outbox::Message,
+        when: db::outbox::When,
+    ) -> Result<worker::D1PreparedStatement, ApiError> {
+        let id = MessageId::from_bytes(&super::http::random_bytes()?);
+        db::outbox::insert(&self.db, &id, self.now, customer, message, &self.request_id, when)
     }
 
     /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.

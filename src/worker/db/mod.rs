@@ -161,6 +161,21 @@ pub fn opt_partner(what: &str, s: Option<&str>) -> Result<Option<crate::ids::Par
     s.map(|p| stored(what, crate::ids::PartnerId::parse(p))).transpose()
 }
 
+/// The grants a session or an order relied on, from their stored ids.
+pub fn relied_on(
+    permission: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<crate::prerequisites::ReliedOn, ApiError> {
+    Ok(crate::prerequisites::ReliedOn {
+        distributor_permission: permission
+            .map(|p| stored("permission id", crate::ids::PermissionId::parse(p)))
+            .transpose()?,
+        authorization: authorization
+            .map(|a| stored("authorization id", crate::ids::AuthorizationId::parse(a)))
+            .transpose()?,
+    })
+}
+
 /// Parses an optional stored timestamp.
 pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Timestamp>, ApiError> {
     match s {

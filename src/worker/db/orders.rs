@@ -4,10 +4,9 @@
 use super::{all, first, opt_time, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
-use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, SessionId, UserId};
+use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
 use crate::money::{Currency, Money};
 use crate::orders::{Enablement, Order, OrderStatus, OrderView, Resource, SOURCE_PARTNER, SOURCE_TYPE_PARTNER};
-use crate::prerequisites::ReliedOn;
 use crate::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
@@ -101,18 +100,7 @@ fn order_view(r: OrderRow) -> Result<OrderView, ApiError> {
         amount: Money::new(r.amount_minor, stored("currency", Currency::parse(&r.currency))?),
         placed_by: stored("user id", UserId::parse(&r.placed_by))?,
         session_id: stored("session id", SessionId::parse(&r.session_id))?,
-        relied_on: ReliedOn {
-            distributor_permission: r
-                .permission_id
-                .as_deref()
-                .map(|p| stored("permission id", PermissionId::parse(p)))
-                .transpose()?,
-            authorization: r
-                .authorization_id
-                .as_deref()
-                .map(|a| stored("authorization id", AuthorizationId::parse(a)))
-                .transpose()?,
-        },
+        relied_on: super::relied_on(r.permission_id.as_deref(), r.authorization_id.as_deref())?,
         created_at: stored("created_at", Timestamp::parse(&r.created_at))?,
         payment_time: opt_time("payment_time", &r.payment_time)?,
         order_id: r.order_id,

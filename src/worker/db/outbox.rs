@@ -9,7 +9,16 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
-/// Records a message.
+/// Whether a message is recorded unconditionally or only with the change it tells of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// Only if the previous statement of the batch changed exactly one row (the message belongs to a
+    /// conditional change that may lose a race).
+    IfChanged,
+}
+
+/// Records a message (in the batch of the change it tells of).
 pub fn insert(
     db: &D1Database,
     id: &MessageId,
@@ -17,21 +26,10 @@ pub fn insert(
     customer: &CustomerId,
     m: &Message,
     request_id: &str,
+    when: When,
 ) -> Result<D1PreparedStatement, ApiError> {
-    record(db, id, at, customer, m, request_id, "")
-}
-
-/// Records a message only if the previous statement of the batch changed exactly one row (the
-/// message belongs to a conditional change that may lose a race).
-pub fn insert_if_changed(
-    db: &D1Database,
-    id: &MessageId,
-    at: Timestamp,
-    customer: &CustomerId,
-    m: &Message,
-    request_id: &str,
-) -> Result<D1PreparedStatement, ApiError> {
-    record(db, id, at, customer, m, request_id, " WHERE changes() = 1")
+    let condition = if when == When::IfChanged { " WHERE changes() = 1" } else { "" };
+    record(db, id, at, customer, m, request_id, condition)
 }
 
 /// The one INSERT of a message, with an optional condition on the batch's previous statement.

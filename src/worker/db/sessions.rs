@@ -4,10 +4,9 @@
 use super::{first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
-use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, SessionId, UserId};
+use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
 use crate::partners::Role;
 use crate::portal::{Credential, CredentialRef};
-use crate::prerequisites::ReliedOn;
 use crate::sessions::{EndReason, Session, SCOPES};
 use crate::time::Timestamp;
 use serde::Deserialize;
@@ -94,18 +93,7 @@ fn from_row(r: SessionRow) -> Result<Session, ApiError> {
         source_user_id: stored("user id", UserId::parse(&r.source_user_id))?,
         source_role: stored("role", Role::parse(&r.source_role))?,
         scopes: SCOPES.to_vec(),
-        relied_on: ReliedOn {
-            distributor_permission: r
-                .permission_id
-                .as_deref()
-                .map(|p| stored("permission id", PermissionId::parse(p)))
-                .transpose()?,
-            authorization: r
-                .authorization_id
-                .as_deref()
-                .map(|a| stored("authorization id", AuthorizationId::parse(a)))
-                .transpose()?,
-        },
+        relied_on: super::relied_on(r.permission_id.as_deref(), r.authorization_id.as_deref())?,
         started_at: t("session started_at", &r.started_at)?,
         expires_at: t("session expires_at", &r.expires_at)?,
         end_reason: ended_at

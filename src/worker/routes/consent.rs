@@ -8,10 +8,10 @@ use crate::customers::Customer;
 use crate::decode::no_fields;
 use crate::error::{ApiError, Code, OrCode};
 use crate::grants::{decode_reason, Approval, AuthStatus, CustomerAuthorization};
-use crate::ids::MessageId;
 use crate::outbox;
 use crate::sql;
 use crate::worker::context::Ctx;
+use crate::worker::db::outbox::When;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{json, json_body, random_bytes};
 use serde::Deserialize;
@@ -212,14 +212,7 @@ async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, 
         &ctx.db,
         vec![
             db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now))?,
-            db::outbox::insert_if_changed(
-                &ctx.db,
-                &MessageId::from_bytes(&random_bytes()?),
-                ctx.now,
-                &auth.customer_id,
-                &sms,
-                &ctx.request_id,
-            )?,
+            ctx.message(&auth.customer_id, &sms, When::IfChanged)?,
             audit::append_if_changed(&ctx.db, &event)?,
         ],
     )

@@ -8,10 +8,11 @@ use crate::consent::{self, CodeState};
 use crate::error::{ApiError, Code, OrCode};
 use crate::grants::{authorize_grant, authorize_permission_revoke, decode_reason, GrantPermission};
 use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAuthorization};
-use crate::ids::{AuthorizationId, MessageId, PartnerId, PermissionId};
+use crate::ids::{AuthorizationId, PartnerId, PermissionId};
 use crate::outbox;
 use crate::partners::{Ability, PartnerKind};
 use crate::worker::context::Ctx;
+use crate::worker::db::outbox::When;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{invalid_param, json, json_body, query, random_bytes};
 use serde_json::json;
@@ -116,22 +117,8 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
     );
     let stmts = vec![
         grants::insert_authorization(&ctx.db, &auth, &consent::token_hash(&token), &code_state)?,
-        db::outbox::insert(
-            &ctx.db,
-            &MessageId::from_bytes(&random_bytes()?),
-            ctx.now,
-            &auth.customer_id,
-            &email,
-            &ctx.request_id,
-        )?,
-        db::outbox::insert(
-            &ctx.db,
-            &MessageId::from_bytes(&random_bytes()?),
-            ctx.now,
-            &auth.customer_id,
-            &sms,
-            &ctx.request_id,
-        )?,
+        ctx.message(&auth.customer_id, &email, When::Always)?,
+        ctx.message(&auth.customer_id, &sms, When::Always)?,
         audit::append(&ctx.db, &event)?,
     ];
     if let Err(e) = db::batch(&ctx.db, stmts).await {
