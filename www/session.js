@@ -1,8 +1,8 @@
 // The switch-role session in the portal: the confirm dialog that starts it, the banner
 // "Acting as <customer> · ends in mm:ss · Switch Role" on every page while it lasts, and the return
 // to the partner view when it ends, expires or is refused.
+import './components/onbehalf-elements.js';
 import { request } from './lib/api.js';
-import { countdown, secondsUntil } from './lib/format.js';
 
 const KEY = 'onbehalf.session';
 
@@ -71,8 +71,6 @@ export async function switchInto(apiKey, customer, label) {
   return true;
 }
 
-let timer = null;
-
 const NOTICE = 'onbehalf.notice';
 
 /** The session is over: say why, then return to the partner view (Customer Management), which
@@ -80,17 +78,11 @@ const NOTICE = 'onbehalf.notice';
 function ended(message) {
   if (!current()) return;
   forget();
-  clearInterval(timer);
   sessionStorage.setItem(NOTICE, message);
   const b = document.querySelector('#session-banner');
   if (b) {
     b.hidden = false;
-    b.className = 'session-banner ended';
-    b.dataset.state = 'ended';
-    b.replaceChildren(
-      `${message} Returning to the partner view… `,
-      Object.assign(document.createElement('a'), { href: '/', textContent: 'Customer Management' }),
-    );
+    b.say(`${message} Returning to the partner view…`);
   }
   if (location.pathname !== '/')
     setTimeout(() => {
@@ -98,57 +90,30 @@ function ended(message) {
     }, 2500);
 }
 
-/** On the partner view: the reason the last session ended, once. */
-function notice(b) {
-  const m = sessionStorage.getItem(NOTICE);
-  if (!m || !b) return;
-  sessionStorage.removeItem(NOTICE);
-  b.hidden = false;
-  b.className = 'session-banner ended';
-  b.dataset.state = 'ended';
-  b.textContent = `${m} You are back in the partner view.`;
-}
-
-/** Shows the banner while a session lasts; `onEnd` runs after Switch Role. */
+/** Shows the portal's `<onbehalf-session-banner>` while a session lasts (its countdown and Switch
+ * Role are the component's); on the partner view, the reason the last session ended, once. */
 export function mountBanner() {
   const b = document.querySelector('#session-banner');
   const s = current();
+  if (!b) return s;
   if (!s) {
-    notice(b);
+    const m = sessionStorage.getItem(NOTICE);
+    if (m) {
+      sessionStorage.removeItem(NOTICE);
+      b.hidden = false;
+      b.say(`${m} You are back in the partner view.`);
+    }
     return null;
   }
-  if (!b) return null;
-  const render = () => {
-    const n = secondsUntil(s.expires_at);
-    if (n < 1) return ended('The session has expired.');
-    b.querySelector('#session-countdown').textContent = countdown(n);
-  };
+  b.addEventListener('onbehalf:session-ended', (ev) => {
+    if (ev.detail.reason === 'switch_role') {
+      forget();
+      location.href = '/';
+    } else ended(ev.detail.reason === 'session_expired' ? 'The session has expired.' : 'The session has ended.');
+  });
+  b.setAttribute('customer-label', s.customer_label);
   b.hidden = false;
-  b.className = 'session-banner';
-  b.dataset.state = 'live';
-  b.replaceChildren(
-    'Acting as ',
-    Object.assign(document.createElement('strong'), { textContent: s.customer_label }),
-    ' · ends in ',
-    Object.assign(document.createElement('span'), { id: 'session-countdown' }),
-    ' · ',
-  );
-  const sw = Object.assign(document.createElement('button'), {
-    type: 'button',
-    id: 'switch-role',
-    textContent: 'Switch Role',
-  });
-  sw.addEventListener('click', async () => {
-    await sessionApi('DELETE', '/v1/sessions/current');
-    forget();
-    clearInterval(timer);
-    location.href = '/';
-  });
-  b.append(sw);
-  render();
-  timer = setInterval(render, 1000);
-  // The server decides: an ended or unknown session returns to the partner view.
-  sessionApi('GET', '/v1/sessions/current');
+  b.token = s.token;
   return s;
 }
 

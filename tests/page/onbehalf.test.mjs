@@ -44,7 +44,7 @@ test("order on a customer's behalf, end to end, and Switch Role", async () => {
   await p.waitForURL(/\/order(\.html)?\?customer=/);
   await p.waitForSelector('body[data-ready="true"]');
   await p.waitForSelector('#session-banner[data-state="live"]');
-  assert.match(await p.textContent('#session-banner'), /Acting as .*\*\*\*.* · ends in (29|30):\d\d/);
+  assert.match(await p.textContent('#session-banner [part~="banner"]'), /Acting as .*\*\*\*.* · ends in (29|30):\d\d/);
   const token = await p.evaluate(() => JSON.parse(sessionStorage.getItem('onbehalf.session')).token);
 
   // Yearly/monthly with auto-pay: completed at once.
@@ -131,10 +131,10 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   await p.check('input[name="service"][value="evs"]');
   await p.click('#place-order');
   await p.waitForSelector('#session-banner[data-state="ended"]');
-  assert.match(await p.textContent('#session-banner'), /no longer act for this customer/);
+  assert.match(await p.textContent('#session-banner [part~="banner"]'), /no longer act for this customer/);
   await p.waitForURL(`${BASE}/`);
   await p.waitForSelector('#session-banner[data-state="ended"]');
-  assert.match(await p.textContent('#session-banner'), /back in the partner view/);
+  assert.match(await p.textContent('#session-banner [part~="banner"]'), /back in the partner view/);
   await p.screenshot({ path: `${ARTIFACTS}/session-revoked.png` });
   // Grant again for whatever runs next.
   const g = await fetch(`${BASE}/v1/distributor-permissions`, {

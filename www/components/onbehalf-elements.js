@@ -127,7 +127,7 @@ class OnbehalfSessionBanner extends OnbehalfElement {
     if (r.status !== 200) return this.end(r.body.error?.code ?? 'session_ended');
     const s = r.body;
     const count = this.node('span', { part: 'countdown', 'aria-live': 'off' });
-    const button = this.node('button', { part: 'button', type: 'button', text: 'Switch Role' });
+    const button = this.node('button', { part: 'button', type: 'button', id: 'switch-role', text: 'Switch Role' });
     button.addEventListener('click', async () => {
       await this.api('DELETE', '/v1/sessions/current');
       this.end('switch_role');
@@ -152,13 +152,18 @@ class OnbehalfSessionBanner extends OnbehalfElement {
     };
     tick();
     this.timer = setInterval(tick, 1000);
+    this.dataset.state = 'live';
   }
+  /** Ends the banner (the session is over for `reason`) and tells the host. */
   end(reason) {
-    clearInterval(this.timer);
-    this.shadowRoot.replaceChildren(
-      this.node('div', { part: 'banner', role: 'status', text: 'You are back in the partner view.' }),
-    );
+    this.say('You are back in the partner view.');
     this.emit('onbehalf:session-ended', { reason });
+  }
+  /** Shows `message` in place of the session (no event): why a session ended, or where the user is. */
+  say(message) {
+    clearInterval(this.timer);
+    this.dataset.state = 'ended';
+    this.shadowRoot.replaceChildren(this.node('div', { part: 'banner', role: 'status', text: message }));
   }
 }
 
