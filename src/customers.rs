@@ -5,11 +5,10 @@ pub mod query;
 use crate::decode::{Decoder, Obj};
 use crate::error::Path;
 use crate::ids::{CustomerId, PartnerId};
-use crate::masking;
 use crate::money::Money;
 use crate::time::Timestamp;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// How a customer is associated with its partner (Huawei `association_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,37 +231,6 @@ impl Customer {
     /// The mobile number in international form for delivery: `0086` + `13812345678` → `+8613812345678`.
     pub fn mobile_international(&self) -> String {
         format!("+{}{}", self.mobile_country_code.trim_start_matches('0').trim_start_matches('+'), self.mobile)
-    }
-
-    /// The customer as every response shows it: sensitive fields masked.
-    pub fn masked_view(&self) -> Value {
-        let f = &self.facts;
-        json!({
-            "id": f.id,
-            "account_name": masking::name(&self.account_name),
-            "real_name": masking::name(&self.real_name),
-            "mobile": {"country_code": self.mobile_country_code, "number": masking::mobile(&self.mobile)},
-            "email": masking::email(&self.email),
-            "masked": SENSITIVE_FIELDS,
-            "association": {
-                "partner_id": f.partner_id,
-                "partner_distributor_id": f.partner_distributor_id,
-                "type": f.association_type,
-                "associated_on": self.associated_on,
-            },
-            "account_manager": self.account_manager,
-            "verified_status": f.verified_status,
-            "customer_type": self.customer_type,
-            "level": self.level,
-            "frozen": {"frozen": f.frozen, "auto": f.auto_frozen, "reason": self.frozen_reason},
-            "budget": f.budget.as_ref().map(|b| json!({
-                "type": b.budget_type, "amount": b.amount, "used": b.used,
-                "auto_freeze": b.auto_freeze, "usage_percent": b.usage_percent(),
-            })),
-            "month_to_date_spend": self.month_to_date_spend,
-            "earliest_expiry": self.earliest_expiry,
-            "tags": self.tags,
-        })
     }
 }
 

@@ -9,6 +9,7 @@
 compile_error!("features `worker` and `browser` are mutually exclusive: build one adapter at a time");
 
 pub mod audit;
+pub mod bearer;
 pub mod catalog;
 pub mod consent;
 pub mod customers;

@@ -1,6 +1,9 @@
 //! Masking of sensitive customer fields. Every response that carries a customer's name, account
 //! name, mobile or email passes it through here; only an audited reveal returns clear values.
 
+use crate::customers::{Customer, SENSITIVE_FIELDS};
+use serde_json::{json, Value};
+
 /// A name keeps its first character: `Zhang Wei` → `Z***`. Empty stays empty.
 pub fn name(s: &str) -> String {
     match s.chars().next() {
@@ -135,12 +138,12 @@ pub fn reveal_refusal(oldest: Option<crate::time::Timestamp>, now: crate::time::
 pub fn reveal_targets<'a>(
     actor: &crate::partners::Actor,
     requested: &[crate::ids::CustomerId],
-    found: &'a [crate::customers::Customer],
-) -> Result<Vec<&'a crate::customers::Customer>, crate::error::ApiError> {
+    found: &'a [Customer],
+) -> Result<Vec<&'a Customer>, crate::error::ApiError> {
     let mut wanted = requested.to_vec();
     wanted.sort();
     wanted.dedup();
-    let visible: Vec<&crate::customers::Customer> = found
+    let visible: Vec<&Customer> = found
         .iter()
         .filter(|c| {
             wanted.contains(&c.facts.id) && actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref())
@@ -154,7 +157,7 @@ pub fn reveal_targets<'a>(
 }
 
 /// The clear values of `fields` of a customer (only for an authorized, audited reveal).
-pub fn revealed(c: &crate::customers::Customer, fields: &[Field]) -> serde_json::Value {
+pub fn revealed(c: &Customer, fields: &[Field]) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     m.insert("id".into(), serde_json::Value::from(c.facts.id.as_str()));
     for f in fields {
@@ -167,6 +170,39 @@ pub fn revealed(c: &crate::customers::Customer, fields: &[Field]) -> serde_json:
         m.insert(k.into(), v);
     }
     serde_json::Value::Object(m)
+}
+
+impl Customer {
+    /// The customer as every response shows it: sensitive fields masked.
+    pub fn masked_view(&self) -> Value {
+        let f = &self.facts;
+        json!({
+            "id": f.id,
+            "account_name": name(&self.account_name),
+            "real_name": name(&self.real_name),
+            "mobile": {"country_code": self.mobile_country_code, "number": mobile(&self.mobile)},
+            "email": email(&self.email),
+            "masked": SENSITIVE_FIELDS,
+            "association": {
+                "partner_id": f.partner_id,
+                "partner_distributor_id": f.partner_distributor_id,
+                "type": f.association_type,
+                "associated_on": self.associated_on,
+            },
+            "account_manager": self.account_manager,
+            "verified_status": f.verified_status,
+            "customer_type": self.customer_type,
+            "level": self.level,
+            "frozen": {"frozen": f.frozen, "auto": f.auto_frozen, "reason": self.frozen_reason},
+            "budget": f.budget.as_ref().map(|b| json!({
+                "type": b.budget_type, "amount": b.amount, "used": b.used,
+                "auto_freeze": b.auto_freeze, "usage_percent": b.usage_percent(),
+            })),
+            "month_to_date_spend": self.month_to_date_spend,
+            "earliest_expiry": self.earliest_expiry,
+            "tags": self.tags,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -54,37 +54,6 @@ pub fn token_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-/// What an `Authorization: Bearer …` header carries, told apart by the token's prefix: the one
-/// parser of that header for API keys, portal tokens and switch-role session tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bearer<'a> {
-    /// A well-formed credential (`obk_` or `obp_` and 40 hex digits).
-    Credential(Credential, &'a str),
-    /// A session token (`obs_…`; its signature is verified by `sessions::verify`).
-    Session(&'a str),
-}
-
-/// Reads an `Authorization` header value: `Bearer` (any case) and one token; `None` otherwise.
-pub fn bearer(header: Option<&str>) -> Option<Bearer<'_>> {
-    let (scheme, t) = header?.trim().split_once(' ')?;
-    let t = t.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    let hex40 = |prefix: &str| {
-        t.strip_prefix(prefix).is_some_and(|rest| rest.len() == 40 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
-    };
-    if hex40(crate::partners::API_KEY_PREFIX) {
-        Some(Bearer::Credential(Credential::ApiKey, t))
-    } else if hex40(TOKEN_PREFIX) {
-        Some(Bearer::Credential(Credential::PortalToken, t))
-    } else if t.starts_with(crate::sessions::TOKEN_PREFIX) {
-        Some(Bearer::Session(t))
-    } else {
-        None
-    }
-}
-
 /// `forbidden_credential` (403) unless the request used an API key: minting portal tokens and
 /// managing keys stay on the partner's server.
 pub fn require_api_key(c: Credential) -> Result<(), ApiError> {

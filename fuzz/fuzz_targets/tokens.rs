@@ -13,13 +13,13 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(onbehalf::sessions::token(SECRET, &id).as_deref(), Some(s), "only the exact token verifies");
     }
     // The one Authorization parser: what it accepts is the token sent, whatever its kind.
-    match onbehalf::portal::bearer(Some(&header)) {
-        Some(onbehalf::portal::Bearer::Credential(_, t) | onbehalf::portal::Bearer::Session(t)) => {
+    match onbehalf::bearer::bearer(Some(&header)) {
+        Some(onbehalf::bearer::Bearer::Credential(_, t) | onbehalf::bearer::Bearer::Session(t)) => {
             assert_eq!(t, s.trim())
         }
         None => {}
     }
-    let _ = onbehalf::portal::bearer(Some(s));
+    let _ = onbehalf::bearer::bearer(Some(s));
     let _ = onbehalf::portal::origin(s);
     let _ = onbehalf::consent::is_token(s);
     if let Ok(k) = onbehalf::idempotency::key(Some(s)) {

@@ -4,11 +4,12 @@
 
 use super::db;
 use crate::audit::{Action, ActorKind, AuditEvent};
+use crate::bearer::{bearer, Bearer};
 use crate::customers::Customer;
 use crate::error::{ApiError, Code, OrCode};
 use crate::ids::{CustomerId, MessageId, PartnerId, SessionId, UserId};
 use crate::partners::{api_key_hash, Actor};
-use crate::portal::{self, Bearer, Credential, CredentialRef};
+use crate::portal::{self, Credential, CredentialRef};
 use crate::prerequisites::{check, PrerequisiteInput, Report};
 use crate::sessions::{self, Session};
 use crate::time::Timestamp;
@@ -131,7 +132,7 @@ impl Ctx {
     /// request must come from an origin the partner allows (`origin_not_allowed`).
     pub async fn credential(&self, req: &Request) -> Result<Authenticated, ApiError> {
         let header = authorization(req);
-        let Some(Bearer::Credential(kind, secret)) = portal::bearer(header.as_deref()) else {
+        let Some(Bearer::Credential(kind, secret)) = bearer(header.as_deref()) else {
             return Err(ApiError::new(Code::Unauthenticated));
         };
         let found = match kind {
@@ -188,7 +189,7 @@ impl Ctx {
     /// The session a request's bearer token names, its signature verified: `session_invalid` otherwise.
     pub fn session_id(&self, req: &Request) -> Result<SessionId, ApiError> {
         let header = authorization(req);
-        let Some(Bearer::Session(token)) = portal::bearer(header.as_deref()) else {
+        let Some(Bearer::Session(token)) = bearer(header.as_deref()) else {
             return Err(ApiError::new(Code::SessionInvalid));
         };
         sessions::verify(self.session_secret()?, token)
