@@ -2,6 +2,7 @@
 // element: review what a partner asks, approve with the SMS code (optionally narrowed), reject, or
 // revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
 // authorization} after every load. Theming: the --onbehalf-* custom properties (README); parts: card.
+import { request } from '../lib/api.js';
 import { OnbehalfBase, styled } from './base.js';
 
 const TEMPLATE = `<div class="card consent" part="card">
@@ -38,109 +39,28 @@ const TEMPLATE = `<div class="card consent" part="card">
 
 </div>`;
 
-function mount(host, root) {
-  const $ = (sel) => root.querySelector(sel);
-  const $$ = (sel) => root.querySelectorAll(sel);
-  const names = { order: 'place orders on your behalf', om: 'operate your resources (O&M)' };
+const NAMES = { order: 'place orders on your behalf', om: 'operate your resources (O&M)' };
 
-  async function call(method, path, body) {
-    const init = { method, headers: {} };
-    if (body !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    const r = await fetch(`${host.apiBase}/v1/consent/${host.token}${path}`, init);
-    return { status: r.status, body: await r.json().catch(() => ({})) };
-  }
-
-  function say(text) {
-    $('#consent-message').textContent = text;
-  }
-
-  async function load() {
-    const r = await call('GET', '');
-    if (r.status !== 200) {
-      $('#consent-state').textContent = 'unavailable';
-      say(r.body.error?.message ?? 'This link is not valid.');
-      return;
-    }
-    const { authorization: a, partner, customer, code } = r.body;
-    $('#consent-title').textContent = `${partner.name} asks to act on your behalf`;
-    $('#consent-summary').textContent =
-      `For account ${customer.account_name}: ${a.capabilities.map((c) => names[c]).join(' and ')}, for ${a.valid_days} days after approval.`;
-    $('#consent-state').textContent = a.state;
-    $('#consent-mobile').textContent = customer.mobile;
-    for (const box of $$('input[name="cap"]')) {
-      box.checked = a.capabilities.includes(box.value);
-      box.disabled = !a.capabilities.includes(box.value);
-    }
-    $('#approve-form').hidden = a.state !== 'pending';
-    $('#revoke-form').hidden = a.state !== 'active';
-    if (a.state === 'pending') say(`Code valid until ${code.expires_at}; ${code.attempts_left} attempt(s) left.`);
-    if (a.state === 'active') say(`Authorized until ${a.expires_at}. You can revoke at any time.`);
-    host.dataset.state = a.state;
-    host.emit('onbehalf:consent', { state: a.state, authorization: a });
-    await activity();
-  }
-
-  const ACTIONS = {
-    'authorization.requested': 'asked for authorization',
-    'authorization.approved': 'you approved',
-    'authorization.rejected': 'you rejected',
-    'authorization.revoked': 'you revoked the authorization',
-    'authorization.withdrawn': 'withdrew its request',
-    'consent.code_sent': 'a code was sent',
-    'consent.code_failed': 'a wrong code was entered',
-    'session.started': 'started acting as you',
-    'session.ended': 'stopped acting as you',
-    'session.refused': 'was refused to act as you',
-    'order.placed': 'placed an order',
-    'order.paid': 'paid an order',
-    'order.cancelled': 'cancelled an order',
-    'order.refused': 'was refused an order',
-    'resources.enabled': 'enabled pay-per-use resources',
-    'quote.created': 'asked for a quote',
-    'customer.revealed': 'viewed your hidden details (with a reason)',
-  };
-
-  async function activity() {
-    const r = await call('GET', '/events');
-    if (r.status !== 200) return;
-    $('#activity').replaceChildren(
-      ...r.body.events.map((e) => {
-        const li = document.createElement('li');
-        li.dataset.action = e.action;
-        li.textContent = `${e.at.replace('T', ' ').replace('Z', ' UTC')} · ${e.actor_kind === 'customer' ? 'You' : 'Partner'}: ${ACTIONS[e.action] ?? e.action}${e.target_id ? ` (${e.target_id})` : ''}`;
-        return li;
-      }),
-    );
-  }
-
-  $('#approve-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const capabilities = [...$$('input[name="cap"]:checked')].map((b) => b.value);
-    const r = await call('POST', '/approve', { code: $('#code').value.trim(), capabilities });
-    await load();
-    if (r.status !== 200) say(`${r.body.error?.message ?? 'Failed.'}`);
-  });
-  $('#reject').addEventListener('click', async () => {
-    const r = await call('POST', '/reject', {});
-    await load();
-    if (r.status !== 200) say(r.body.error?.message ?? 'Failed.');
-  });
-  $('#resend').addEventListener('click', async () => {
-    const r = await call('POST', '/code');
-    say(r.status === 202 ? 'A new code is on its way.' : (r.body.error?.message ?? 'Failed.'));
-  });
-  $('#revoke-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const r = await call('POST', '/revoke', { reason: $('#reason').value.trim() });
-    await load();
-    if (r.status !== 200) say(r.body.error?.message ?? 'Failed.');
-  });
-
-  return { load };
-}
+/** Audit actions as the customer reads them. */
+const ACTIONS = {
+  'authorization.requested': 'asked for authorization',
+  'authorization.approved': 'you approved',
+  'authorization.rejected': 'you rejected',
+  'authorization.revoked': 'you revoked the authorization',
+  'authorization.withdrawn': 'withdrew its request',
+  'consent.code_sent': 'a code was sent',
+  'consent.code_failed': 'a wrong code was entered',
+  'session.started': 'started acting as you',
+  'session.ended': 'stopped acting as you',
+  'session.refused': 'was refused to act as you',
+  'order.placed': 'placed an order',
+  'order.paid': 'paid an order',
+  'order.cancelled': 'cancelled an order',
+  'order.refused': 'was refused an order',
+  'resources.enabled': 'enabled pay-per-use resources',
+  'quote.created': 'asked for a quote',
+  'customer.revealed': 'viewed your hidden details (with a reason)',
+};
 
 class OnbehalfConsent extends OnbehalfBase {
   static observedAttributes = ['token'];
@@ -152,12 +72,87 @@ class OnbehalfConsent extends OnbehalfBase {
   }
   async start() {
     if (!this.isConnected || !this.token) return;
-    if (!this.view) {
+    if (!this.built) {
       this.shadowRoot.innerHTML = TEMPLATE;
-      this.view = mount(this, this.shadowRoot);
+      this.wire();
+      this.built = true;
       await styled;
     }
-    this.view.load();
+    this.load();
+  }
+  $(sel) {
+    return this.shadowRoot.querySelector(sel);
+  }
+  $$(sel) {
+    return this.shadowRoot.querySelectorAll(sel);
+  }
+  /** Calls the consent link's API: the token is in the path, there is no Authorization header. */
+  consent(method, path, body) {
+    return request('', method, `/v1/consent/${this.token}${path}`, { body, base: this.apiBase });
+  }
+  say(text) {
+    this.$('#consent-message').textContent = text;
+  }
+  /** Runs an action, reloads, and says why it failed if it did. */
+  async act(path, body, ok = 200) {
+    const r = await this.consent('POST', path, body);
+    await this.load();
+    if (r.status !== ok) this.say(r.body.error?.message ?? 'Failed.');
+  }
+  wire() {
+    this.$('#approve-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const capabilities = [...this.$$('input[name="cap"]:checked')].map((b) => b.value);
+      this.act('/approve', { code: this.$('#code').value.trim(), capabilities });
+    });
+    this.$('#reject').addEventListener('click', () => this.act('/reject', {}));
+    this.$('#resend').addEventListener('click', async () => {
+      const r = await this.consent('POST', '/code');
+      this.say(r.status === 202 ? 'A new code is on its way.' : (r.body.error?.message ?? 'Failed.'));
+    });
+    this.$('#revoke-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.act('/revoke', { reason: this.$('#reason').value.trim() });
+    });
+  }
+  async load() {
+    const r = await this.consent('GET', '');
+    if (r.status !== 200) {
+      this.$('#consent-state').textContent = 'unavailable';
+      this.say(r.body.error?.message ?? 'This link is not valid.');
+      return;
+    }
+    const { authorization: a, partner, customer, code } = r.body;
+    this.$('#consent-title').textContent = `${partner.name} asks to act on your behalf`;
+    this.$('#consent-summary').textContent =
+      `For account ${customer.account_name}: ${a.capabilities.map((c) => NAMES[c]).join(' and ')}, for ${a.valid_days} days after approval.`;
+    this.$('#consent-state').textContent = a.state;
+    this.$('#consent-mobile').textContent = customer.mobile;
+    for (const box of this.$$('input[name="cap"]')) {
+      box.checked = a.capabilities.includes(box.value);
+      box.disabled = !a.capabilities.includes(box.value);
+    }
+    this.$('#approve-form').hidden = a.state !== 'pending';
+    this.$('#revoke-form').hidden = a.state !== 'active';
+    if (a.state === 'pending') this.say(`Code valid until ${code.expires_at}; ${code.attempts_left} attempt(s) left.`);
+    if (a.state === 'active') this.say(`Authorized until ${a.expires_at}. You can revoke at any time.`);
+    this.dataset.state = a.state;
+    this.emit('onbehalf:consent', { state: a.state, authorization: a });
+    await this.activity();
+  }
+  async activity() {
+    const r = await this.consent('GET', '/events');
+    if (r.status !== 200) return;
+    this.$('#activity').replaceChildren(
+      ...r.body.events.map((e) => {
+        const li = document.createElement('li');
+        li.dataset.action = e.action;
+        const who = e.actor_kind === 'customer' ? 'You' : 'Partner';
+        const what = `${ACTIONS[e.action] ?? e.action}${e.target_id ? ` (${e.target_id})` : ''}`;
+        li.textContent = `${e.at.replace('T', ' ').replace('Z', ' UTC')} · ${who}: ${what}`;
+        return li;
+      }),
+    );
   }
 }
 

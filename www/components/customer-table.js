@@ -95,22 +95,130 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
     </form>
   </dialog>`;
 
-function mount(host, root) {
-  const $ = (sel) => root.querySelector(sel);
-  const $$ = (sel) => root.querySelectorAll(sel);
-  const api = (method, path, body) => host.api(method, path, body);
-  let me = null;
-  const partnerNames = new Map(); // a distributor's own name and its resellers', for the Reseller column
+const day = (d, end) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}Z` : null);
 
-  // ---------------------------------------------------------------------------------------------
-  // Query state
-  // ---------------------------------------------------------------------------------------------
-  const state = { sort: null, order: null, cursors: [null], page: 0, rows: [], tags: [], revealed: new Map() };
-  const day = (d, end) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}Z` : null);
+class OnbehalfCustomerTable extends OnbehalfBase {
+  connectedCallback() {
+    this.start();
+  }
+  /** Reloads the current page (after a change made elsewhere). */
+  reload() {
+    if (this.built) this.load({ resetPaging: false });
+  }
+  async start() {
+    if (!this.isConnected || !this.token || this.built) return;
+    this.built = true;
+    this.shadowRoot.innerHTML = TEMPLATE;
+    this.wire();
+    await styled;
+    this.boot();
+  }
+  $(sel) {
+    return this.shadowRoot.querySelector(sel);
+  }
+  $$(sel) {
+    return this.shadowRoot.querySelectorAll(sel);
+  }
+
+  /** The element's state and its controls' listeners. */
+  wire() {
+    this.me = null;
+    this.partnerNames = new Map(); // a distributor's own name and its resellers', for the Reseller column
+
+    // ---------------------------------------------------------------------------------------------
+    // Query state
+    // ---------------------------------------------------------------------------------------------
+    this.state = { sort: null, order: null, cursors: [null], page: 0, rows: [], tags: [], revealed: new Map() };
+
+    // ---------------------------------------------------------------------------------------------
+    // Rendering
+    // ---------------------------------------------------------------------------------------------
+
+    // ---------------------------------------------------------------------------------------------
+    // Loading: instant local filtering of the loaded page, then the server
+    // ---------------------------------------------------------------------------------------------
+
+    this.$('#filters').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.load();
+    });
+    this.$('#filters').addEventListener('reset', () => {
+      this.state.tags = [];
+      this.renderTags();
+      setTimeout(() => this.load(), 0);
+    });
+    for (const sel of this.$$('#filters select')) sel.addEventListener('change', () => this.load());
+    this.$('#prev').addEventListener('click', () => {
+      this.state.page -= 1;
+      this.load({ resetPaging: false });
+    });
+    this.$('#next').addEventListener('click', () => {
+      this.state.page += 1;
+      this.load({ resetPaging: false });
+    });
+    for (const b of this.$$('th .sort')) {
+      b.addEventListener('click', () => {
+        const key = b.dataset.sort;
+        if (this.state.sort === key) this.state.order = this.state.order === 'asc' ? 'desc' : 'asc';
+        else {
+          this.state.sort = key;
+          this.state.order = 'asc';
+        }
+        this.load();
+      });
+    }
+
+    this.$('#f-tag').addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      const t = ev.target.value.trim();
+      if (t && !this.state.tags.includes(t)) {
+        this.state.tags.push(t);
+        this.renderTags();
+        this.load();
+      }
+      ev.target.value = '';
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Reveal (eye icons): asks for a reason, audited by the server
+    // ---------------------------------------------------------------------------------------------
+    this.pendingReveal = null;
+    for (const b of this.$$('th .eye')) {
+      b.addEventListener('click', () =>
+        this.reveal(
+          this.state.rows.map((r) => r.id),
+          b.dataset.field,
+        ),
+      );
+    }
+    this.$('#reveal-cancel').addEventListener('click', () => this.$('#reveal-dialog').close());
+    this.$('#reveal-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const { ids, field } = this.pendingReveal;
+      const reason = this.$('#reveal-reason').value.trim();
+      const r =
+        ids.length === 1
+          ? await this.api('POST', `/v1/customers/${ids[0]}/reveal`, { fields: [field], reason })
+          : await this.api('POST', '/v1/customers/reveal', { ids, fields: [field], reason });
+      if (r.status !== 200) {
+        this.$('#reveal-error').textContent = r.body.error?.message ?? 'Refused.';
+        return;
+      }
+      for (const c of r.body.customers ?? [r.body])
+        this.state.revealed.set(c.id, { ...(this.state.revealed.get(c.id) ?? {}), [field]: c[field] });
+      this.$('#reveal-dialog').close();
+      this.renderRows(this.state.rows);
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Detail: the prerequisite report from the API next to the browser module's
+    // ---------------------------------------------------------------------------------------------
+  }
 
   /** The query parameters (same names as GET /v1/customers and filterCustomers). */
-  function params() {
-    const f = new FormData($('#filters'));
+  params() {
+    const f = new FormData(this.$('#filters'));
     const p = {};
     const set = (k, v) => {
       if (v !== null && v !== undefined && v !== '') p[k] = v;
@@ -138,25 +246,21 @@ function mount(host, root) {
     set('expiry_from', day(f.get('expiry_from'), false));
     set('expiry_to', day(f.get('expiry_to'), true));
     for (const k of ['spend_min', 'spend_max']) if (f.get(k)) p[k] = String(Math.round(Number(f.get(k)) * 100));
-    if (state.tags.length) p.tag = [...state.tags];
-    if (state.sort) {
-      p.sort = state.sort;
-      p.order = state.order;
+    if (this.state.tags.length) p.tag = [...state.tags];
+    if (this.state.sort) {
+      p.sort = this.state.sort;
+      p.order = this.state.order;
     }
     return p;
   }
 
-  function qs(p) {
+  qs(p) {
     const u = new URLSearchParams();
     for (const [k, v] of Object.entries(p)) for (const x of [].concat(v)) u.append(k, x);
     return u.toString();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Rendering
-  // ---------------------------------------------------------------------------------------------
-
-  function budgetBar(c) {
+  budgetBar(c) {
     if (!c.budget) return el('span', { class: 'muted', text: 'no budget' });
     const pct = c.budget.usage_percent;
     const level = c.budget_level;
@@ -177,7 +281,7 @@ function mount(host, root) {
     return el('span', { class: 'budgetcell' }, bar, el('span', { text: ` ${pct}%` }));
   }
 
-  function chips(c) {
+  chips(c) {
     const span = el('span', { class: 'chipset' });
     if (c.frozen.frozen)
       span.append(el('span', { class: 'tag frozen', text: c.frozen.auto ? 'auto-frozen' : 'frozen' }));
@@ -194,20 +298,20 @@ function mount(host, root) {
   }
 
   /** The eye icon (an inline SVG: no emoji font needed). */
-  function eyeIcon() {
+  eyeIcon() {
     const ns = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('class', 'icon');
     svg.setAttribute('aria-hidden', 'true');
     const path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', $('th .eye path').getAttribute('d'));
+    path.setAttribute('d', this.$('th .eye path').getAttribute('d'));
     svg.append(path);
     return svg;
   }
 
-  function sensitiveCell(c, field) {
-    const shown = state.revealed.get(c.id)?.[field];
+  sensitiveCell(c, field) {
+    const shown = this.state.revealed.get(c.id)?.[field];
     const value =
       shown !== undefined
         ? field === 'mobile'
@@ -221,22 +325,22 @@ function mount(host, root) {
       { 'data-field': field, class: shown !== undefined ? 'revealed' : 'masked' },
       el('span', { text: value }),
     );
-    if (shown === undefined && me?.abilities.reveal_sensitive) {
+    if (shown === undefined && this.me?.abilities.reveal_sensitive) {
       const b = el(
         'button',
         { type: 'button', class: 'eye small', 'aria-label': `Show ${field.replace('_', ' ')} of this customer` },
-        eyeIcon(),
+        this.eyeIcon(),
       );
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
-        reveal([c.id], field);
+        this.reveal([c.id], field);
       });
       td.append(' ', b);
     }
     return td;
   }
 
-  function moreMenu(c) {
+  moreMenu(c) {
     const details = el('details', { class: 'more' }, el('summary', { text: 'More' }));
     const menu = el('div', { class: 'menu', role: 'menu' });
     const item = (label, enabled, why, action) => {
@@ -254,204 +358,128 @@ function mount(host, root) {
     };
     item(
       "Place order on customer's behalf",
-      c.can_order && me?.abilities.place_order,
+      c.can_order && this.me?.abilities.place_order,
       c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`,
-      () => host.emit('onbehalf:place-order', { customer: c }),
+      () => this.emit('onbehalf:place-order', { customer: c }),
     );
     item(
       'Request authorization',
-      me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state === 'none',
+      this.me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state === 'none',
       c.authorization.state !== 'none'
         ? `Authorization is ${c.authorization.state}.`
         : 'Not available for this customer or role.',
-      () => requestAuthorization(c),
+      () => this.requestAuthorization(c),
     );
-    item('Prerequisites', true, '', () => showDetail(c));
-    item('View resources', true, '', () => host.emit('onbehalf:view-resources', { customer: c }));
-    item('Orders', true, '', () => host.emit('onbehalf:view-orders', { customer: c }));
+    item('Prerequisites', true, '', () => this.showDetail(c));
+    item('View resources', true, '', () => this.emit('onbehalf:view-resources', { customer: c }));
+    item('Orders', true, '', () => this.emit('onbehalf:view-orders', { customer: c }));
     details.append(menu);
     return details;
   }
 
-  function renderRows(rows) {
-    const tbody = $('#customer-table tbody');
+  renderRows(rows) {
+    const tbody = this.$('#customer-table tbody');
     tbody.replaceChildren();
     for (const c of rows) {
       const tr = el(
         'tr',
         { 'data-customer-id': c.id },
-        sensitiveCell(c, 'real_name'),
-        sensitiveCell(c, 'account_name'),
-        sensitiveCell(c, 'mobile'),
+        this.sensitiveCell(c, 'real_name'),
+        this.sensitiveCell(c, 'account_name'),
+        this.sensitiveCell(c, 'mobile'),
         el('td', {
           class: 'partner-col',
           'data-partner-id': c.association.partner_id,
-          text: partnerNames.get(c.association.partner_id) ?? '',
+          text: this.partnerNames.get(c.association.partner_id) ?? '',
         }),
         el('td', { text: c.association.type === '3' ? 'reseller' : 'referral' }),
         el('td', { text: c.association.associated_on.slice(0, 10) }),
         el('td', { text: c.account_manager ?? '' }),
         el('td', { class: 'num', text: money(c.month_to_date_spend) }),
         el('td', { text: c.earliest_expiry ? c.earliest_expiry.slice(0, 10) : '' }),
-        el('td', {}, budgetBar(c)),
-        el('td', {}, chips(c)),
-        el('td', {}, moreMenu(c)),
+        el('td', {}, this.budgetBar(c)),
+        el('td', {}, this.chips(c)),
+        el('td', {}, this.moreMenu(c)),
       );
       tbody.append(tr);
     }
-    for (const b of $$('th .sort')) {
-      const active = b.dataset.sort === (state.sort ?? 'associated_on');
-      const order = state.sort ? state.order : 'desc';
+    for (const b of this.$$('th .sort')) {
+      const active = b.dataset.sort === (this.state.sort ?? 'associated_on');
+      const order = this.state.sort ? this.state.order : 'desc';
       b.closest('th').setAttribute('aria-sort', active ? (order === 'asc' ? 'ascending' : 'descending') : 'none');
     }
-    for (const b of $$('th .eye')) b.hidden = !me?.abilities.reveal_sensitive;
-    for (const cell of $$('.partner-col')) cell.hidden = me?.partner.kind !== 'distributor';
+    for (const b of this.$$('th .eye')) b.hidden = !this.me?.abilities.reveal_sensitive;
+    for (const cell of this.$$('.partner-col')) cell.hidden = this.me?.partner.kind !== 'distributor';
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Loading: instant local filtering of the loaded page, then the server
-  // ---------------------------------------------------------------------------------------------
-  async function load({ resetPaging = true } = {}) {
+  async load({ resetPaging = true } = {}) {
     if (resetPaging) {
-      state.cursors = [null];
-      state.page = 0;
+      this.state.cursors = [null];
+      this.state.page = 0;
     }
-    const p = params();
-    $('#filter-error').textContent = '';
+    const p = this.params();
+    this.$('#filter-error').textContent = '';
     // Instant: the browser module filters what is already loaded (same rules as the server).
-    if (state.rows.length && resetPaging) {
-      const local = filterCustomers(state.rows, p);
+    if (this.state.rows.length && resetPaging) {
+      const local = filterCustomers(this.state.rows, p);
       if (!local.error) {
         const keep = new Set(local.ids);
-        renderRows(local.ids.map((id) => state.rows.find((r) => r.id === id)).filter(Boolean));
-        $('#local-note').textContent = local.server_only.length
+        this.renderRows(local.ids.map((id) => this.state.rows.find((r) => r.id === id)).filter(Boolean));
+        this.$('#local-note').textContent = local.server_only.length
           ? `Asking the server (${local.server_only.join(', ')} need data this page does not hold)…`
           : `${keep.size} on this page match; asking the server for all pages…`;
       }
     }
-    const cursor = state.cursors[state.page];
-    const r = await api('GET', `/v1/customers?${qs({ ...p, limit: '20', ...(cursor ? { cursor } : {}) })}`);
-    $('#local-note').textContent = '';
+    const cursor = this.state.cursors[this.state.page];
+    const r = await this.api('GET', `/v1/customers?${this.qs({ ...p, limit: '20', ...(cursor ? { cursor } : {}) })}`);
+    this.$('#local-note').textContent = '';
     if (r.status !== 200) {
       const e = r.body.error ?? {};
-      $('#filter-error').textContent =
+      this.$('#filter-error').textContent =
         `${e.message ?? 'Search failed.'} ${(e.details ?? []).map((d) => `${d.path.join('.')}: ${d.message}`).join(' ')}`;
       return;
     }
-    state.rows = r.body.customers;
-    state.cursors[state.page + 1] = r.body.next_cursor;
-    renderRows(state.rows);
-    $('#total').textContent = `(${r.body.total} in total)`;
-    $('#total').dataset.total = String(r.body.total);
-    $('#pageinfo').textContent = `page ${state.page + 1} of ${Math.max(1, Math.ceil(r.body.total / 20))}`;
-    $('#prev').disabled = state.page === 0;
-    $('#next').disabled = !r.body.next_cursor;
-    host.dataset.ready = 'true';
-    host.dataset.loads = String(Number(host.dataset.loads ?? 0) + 1);
-    host.emit('onbehalf:loaded', { total: r.body.total, page: state.page });
+    this.state.rows = r.body.customers;
+    this.state.cursors[this.state.page + 1] = r.body.next_cursor;
+    this.renderRows(this.state.rows);
+    this.$('#total').textContent = `(${r.body.total} in total)`;
+    this.$('#total').dataset.total = String(r.body.total);
+    this.$('#pageinfo').textContent = `page ${this.state.page + 1} of ${Math.max(1, Math.ceil(r.body.total / 20))}`;
+    this.$('#prev').disabled = this.state.page === 0;
+    this.$('#next').disabled = !r.body.next_cursor;
+    this.dataset.ready = 'true';
+    this.dataset.loads = String(Number(this.dataset.loads ?? 0) + 1);
+    this.emit('onbehalf:loaded', { total: r.body.total, page: this.state.page });
   }
 
-  $('#filters').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    load();
-  });
-  $('#filters').addEventListener('reset', () => {
-    state.tags = [];
-    renderTags();
-    setTimeout(() => load(), 0);
-  });
-  for (const sel of $$('#filters select')) sel.addEventListener('change', () => load());
-  $('#prev').addEventListener('click', () => {
-    state.page -= 1;
-    load({ resetPaging: false });
-  });
-  $('#next').addEventListener('click', () => {
-    state.page += 1;
-    load({ resetPaging: false });
-  });
-  for (const b of $$('th .sort')) {
-    b.addEventListener('click', () => {
-      const key = b.dataset.sort;
-      if (state.sort === key) state.order = state.order === 'asc' ? 'desc' : 'asc';
-      else {
-        state.sort = key;
-        state.order = 'asc';
-      }
-      load();
-    });
-  }
-
-  function renderTags() {
-    const box = $('#tag-chips');
+  renderTags() {
+    const box = this.$('#tag-chips');
     box.replaceChildren();
-    for (const t of state.tags) {
+    for (const t of this.state.tags) {
       const b = el('button', { type: 'button', class: 'chip', 'aria-label': `Remove tag ${t}`, text: `${t} ×` });
       b.addEventListener('click', () => {
-        state.tags = state.tags.filter((x) => x !== t);
-        renderTags();
-        load();
+        this.state.tags = this.state.tags.filter((x) => x !== t);
+        this.renderTags();
+        this.load();
       });
       box.append(b);
     }
   }
-  $('#f-tag').addEventListener('keydown', (ev) => {
-    if (ev.key !== 'Enter') return;
-    ev.preventDefault();
-    const t = ev.target.value.trim();
-    if (t && !state.tags.includes(t)) {
-      state.tags.push(t);
-      renderTags();
-      load();
-    }
-    ev.target.value = '';
-  });
 
-  // ---------------------------------------------------------------------------------------------
-  // Reveal (eye icons): asks for a reason, audited by the server
-  // ---------------------------------------------------------------------------------------------
-  let pendingReveal = null;
-  function reveal(ids, field) {
-    pendingReveal = { ids, field };
-    $('#reveal-what').textContent = `${field.replace('_', ' ')} of ${ids.length} customer${ids.length > 1 ? 's' : ''}`;
-    $('#reveal-error').textContent = '';
-    $('#reveal-reason').value = '';
-    $('#reveal-dialog').showModal();
+  reveal(ids, field) {
+    this.pendingReveal = { ids, field };
+    this.$('#reveal-what').textContent =
+      `${field.replace('_', ' ')} of ${ids.length} customer${ids.length > 1 ? 's' : ''}`;
+    this.$('#reveal-error').textContent = '';
+    this.$('#reveal-reason').value = '';
+    this.$('#reveal-dialog').showModal();
   }
-  for (const b of $$('th .eye')) {
-    b.addEventListener('click', () =>
-      reveal(
-        state.rows.map((r) => r.id),
-        b.dataset.field,
-      ),
-    );
-  }
-  $('#reveal-cancel').addEventListener('click', () => $('#reveal-dialog').close());
-  $('#reveal-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const { ids, field } = pendingReveal;
-    const reason = $('#reveal-reason').value.trim();
-    const r =
-      ids.length === 1
-        ? await api('POST', `/v1/customers/${ids[0]}/reveal`, { fields: [field], reason })
-        : await api('POST', '/v1/customers/reveal', { ids, fields: [field], reason });
-    if (r.status !== 200) {
-      $('#reveal-error').textContent = r.body.error?.message ?? 'Refused.';
-      return;
-    }
-    for (const c of r.body.customers ?? [r.body])
-      state.revealed.set(c.id, { ...(state.revealed.get(c.id) ?? {}), [field]: c[field] });
-    $('#reveal-dialog').close();
-    renderRows(state.rows);
-  });
 
-  // ---------------------------------------------------------------------------------------------
-  // Detail: the prerequisite report from the API next to the browser module's
-  // ---------------------------------------------------------------------------------------------
-  function renderReport(report, verdictSel, listSel) {
-    const v = $(verdictSel);
+  renderReport(report, verdictSel, listSel) {
+    const v = this.$(verdictSel);
     v.className = `verdict ${report.can_order ? 'yes' : 'no'}`;
     v.textContent = report.can_order ? 'Can order on behalf' : `Cannot order: ${report.blocking.join(', ')}`;
-    const ol = $(listSel);
+    const ol = this.$(listSel);
     ol.replaceChildren();
     for (const c of report.checks) {
       const li = el(
@@ -466,80 +494,60 @@ function mount(host, root) {
     }
   }
 
-  async function showDetail(c) {
-    $('#detail').hidden = false;
-    $('#detail-title').textContent = `Prerequisites · ${c.real_name} · ${c.id}`;
-    $('#action-result').textContent = '';
-    delete $('#agreement').dataset.match;
-    $('#agreement').textContent = 'Checking…';
-    const r = await api('GET', `/v1/customers/${c.id}/prerequisites?include=input`);
+  async showDetail(c) {
+    this.$('#detail').hidden = false;
+    this.$('#detail-title').textContent = `Prerequisites · ${c.real_name} · ${c.id}`;
+    this.$('#action-result').textContent = '';
+    delete this.$('#agreement').dataset.match;
+    this.$('#agreement').textContent = 'Checking…';
+    const r = await this.api('GET', `/v1/customers/${c.id}/prerequisites?include=input`);
     if (r.status !== 200) {
-      $('#api-verdict').textContent = `${r.status} ${r.body.error?.code ?? ''}`;
+      this.$('#api-verdict').textContent = `${r.status} ${r.body.error?.code ?? ''}`;
       return;
     }
     const { input, ...apiReport } = r.body;
     const wasmReport = checkPrerequisites(input);
-    renderReport(apiReport, '#api-verdict', '#api-checks');
-    if (wasmReport.error) $('#wasm-verdict').textContent = `error: ${wasmReport.error.code}`;
-    else renderReport(wasmReport, '#wasm-verdict', '#wasm-checks');
+    this.renderReport(apiReport, '#api-verdict', '#api-checks');
+    if (wasmReport.error) this.$('#wasm-verdict').textContent = `error: ${wasmReport.error.code}`;
+    else this.renderReport(wasmReport, '#wasm-verdict', '#wasm-checks');
     const same = JSON.stringify(apiReport) === JSON.stringify(wasmReport);
-    const a = $('#agreement');
+    const a = this.$('#agreement');
     a.className = `agreement ${same ? 'match' : 'mismatch'}`;
     a.dataset.match = String(same);
     a.textContent = same
       ? 'Identical reports: the worker and this page ran the same Rust core on the same input.'
       : 'The reports differ: this is a bug, please report it.';
-    $('#detail').scrollIntoView({ block: 'nearest' });
+    this.$('#detail').scrollIntoView({ block: 'nearest' });
   }
 
-  async function requestAuthorization(c) {
-    const r = await api('POST', `/v1/customers/${c.id}/authorizations`, { capabilities: ['order', 'om'] });
-    await showDetail(c);
-    $('#action-result').textContent =
+  async requestAuthorization(c) {
+    const r = await this.api('POST', `/v1/customers/${c.id}/authorizations`, { capabilities: ['order', 'om'] });
+    await this.showDetail(c);
+    this.$('#action-result').textContent =
       r.status === 201
         ? `Request ${r.body.id} sent; the customer gets a link by email and a code by SMS.`
         : `${r.body.error?.code}: ${r.body.error?.message}`;
-    load({ resetPaging: false });
+    this.load({ resetPaging: false });
   }
 
-  return {
-    async start() {
-      await ready;
-      const r = await api('GET', '/v1/me');
-      if (r.status !== 200) {
-        host.emit('onbehalf:error', r.body.error);
-        return;
+  async boot() {
+    await ready;
+    const r = await this.api('GET', '/v1/me');
+    if (r.status !== 200) {
+      this.emit('onbehalf:error', r.body.error);
+      return;
+    }
+    this.me = r.body;
+    if (this.me.partner.kind === 'distributor') {
+      const res = await this.api('GET', '/v1/resellers');
+      this.partnerNames.set(this.me.partner.id, `${this.me.partner.name} (own)`);
+      for (const p of res.body.resellers ?? []) {
+        this.partnerNames.set(p.id, p.name);
+        this.$('#f-reseller').append(el('option', { value: p.id, text: p.name }));
       }
-      me = r.body;
-      if (me.partner.kind === 'distributor') {
-        const res = await api('GET', '/v1/resellers');
-        partnerNames.set(me.partner.id, `${me.partner.name} (own)`);
-        for (const p of res.body.resellers ?? []) {
-          partnerNames.set(p.id, p.name);
-          $('#f-reseller').append(el('option', { value: p.id, text: p.name }));
-        }
-        $('#reseller-filter').hidden = false;
-      }
-      await load();
-    },
-    reload: () => load({ resetPaging: false }),
-  };
-}
-
-class OnbehalfCustomerTable extends OnbehalfBase {
-  connectedCallback() {
-    this.start();
-  }
-  /** Reloads the current page (after a change made elsewhere). */
-  reload() {
-    this.view?.reload();
-  }
-  async start() {
-    if (!this.isConnected || !this.token || this.view) return;
-    this.shadowRoot.innerHTML = TEMPLATE;
-    this.view = mount(this, this.shadowRoot);
-    await styled;
-    this.view.start();
+      this.$('#reseller-filter').hidden = false;
+    }
+    await this.load();
   }
 }
 
