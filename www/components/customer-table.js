@@ -246,7 +246,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     set('expiry_from', day(f.get('expiry_from'), false));
     set('expiry_to', day(f.get('expiry_to'), true));
     for (const k of ['spend_min', 'spend_max']) if (f.get(k)) p[k] = String(Math.round(Number(f.get(k)) * 100));
-    if (this.state.tags.length) p.tag = [...state.tags];
+    if (this.state.tags.length) p.tag = [...this.state.tags];
     if (this.state.sort) {
       p.sort = this.state.sort;
       p.order = this.state.order;

@@ -113,36 +113,89 @@ const TEMPLATE = `<div class="orderpage">
     </aside>
 </div>`;
 
-function mount(host, root) {
-  const $ = (sel) => root.querySelector(sel);
-  const $$ = (sel) => root.querySelectorAll(sel);
-  const customerId = host.getAttribute('customer-id');
-  let cat;
-  let customer;
-  let lastDraft = null;
+const opt = (value, label, extra = {}) => el('option', { value, text: label, ...extra });
 
-  const num = (id) => {
-    const v = $(id).value.trim();
+class OnbehalfOrderForm extends OnbehalfBase {
+  get sessionToken() {
+    return this._session ?? '';
+  }
+  set sessionToken(v) {
+    this._session = v;
+    if (this.built) this.update();
+  }
+  /** The last draft the form produced (valid or not), or null. */
+  get draft() {
+    return this.built ? this.lastDraft : null;
+  }
+  session(method, path, body, headers) {
+    return this.call(this.sessionToken, method, path, body, headers);
+  }
+  static observedAttributes = ['customer-id'];
+  connectedCallback() {
+    this.start();
+  }
+  attributeChangedCallback() {
+    this.start();
+  }
+  /** Starts once connected with a customer id (set `token` first). */
+  async start() {
+    if (this.built || !this.isConnected || !this.getAttribute('customer-id') || !this.token) return;
+    this.built = true;
+    this.shadowRoot.innerHTML = TEMPLATE;
+    this.wire();
+    await styled;
+    this.boot();
+  }
+  $(sel) {
+    return this.shadowRoot.querySelector(sel);
+  }
+  $$(sel) {
+    return this.shadowRoot.querySelectorAll(sel);
+  }
+
+  /** The element's state. */
+  wire() {
+    this.customerId = this.getAttribute('customer-id');
+    this.cat;
+    this.customer;
+    this.lastDraft = null;
+
+    // ---------------------------------------------------------------------------------------------
+    // Catalog-driven choices
+    // ---------------------------------------------------------------------------------------------
+
+    // ---------------------------------------------------------------------------------------------
+    // The draft, exactly as the API takes it
+    // ---------------------------------------------------------------------------------------------
+
+    // ---------------------------------------------------------------------------------------------
+    // Live check, quote and payload
+    // ---------------------------------------------------------------------------------------------
+
+    // One Idempotency-Key per draft: pressing the button twice (or retrying after a network error)
+    // cannot create two orders.
+    this.idemKey = null;
+  }
+
+  num(id) {
+    const v = this.$(id).value.trim();
     return v === '' ? undefined : Number(v);
-  };
-  const text = (id) => {
-    const v = $(id).value;
-    return v === '' ? undefined : v;
-  };
-  const opt = (value, label, extra = {}) => el('option', { value, text: label, ...extra });
+  }
 
-  // ---------------------------------------------------------------------------------------------
-  // Catalog-driven choices
-  // ---------------------------------------------------------------------------------------------
-  function fillRegion() {
-    const region = $('#region').value;
+  textValue(id) {
+    const v = this.$(id).value;
+    return v === '' ? undefined : v;
+  }
+
+  fillRegion() {
+    const region = this.$('#region').value;
     // The customer's project in this region: the same derivation the order endpoint uses.
-    $('#project').value = customerProjectId(customerId, region) ?? '';
-    const r = cat.regions.find((x) => x.id === region);
-    const zone = $('#zone').value;
-    $('#zone').replaceChildren(...r.zones.map((z) => opt(z, z)));
-    if (r.zones.includes(zone)) $('#zone').value = zone;
-    const z = $('#zone').value;
+    this.$('#project').value = customerProjectId(this.customerId, region) ?? '';
+    const r = this.cat.regions.find((x) => x.id === region);
+    const zone = this.$('#zone').value;
+    this.$('#zone').replaceChildren(...r.zones.map((z) => opt(z, z)));
+    if (r.zones.includes(zone)) this.$('#zone').value = zone;
+    const z = this.$('#zone').value;
     const sold = (item) => item.zones[region]?.includes(z);
     const keep = (sel, items, label) => {
       const before = sel.value;
@@ -157,11 +210,15 @@ function mount(host, root) {
       if (items.some((i) => i.id === before)) sel.value = before;
     };
     const item_in_region = (i, reg) => Boolean(i.zones[reg]);
-    keep($('#ecs-flavor'), cat.flavors, (f) => `${f.id} · ${f.vcpus} vCPUs · ${f.memory_gib} GiB · ${f.family_name}`);
-    for (const sel of $$('select.disktype'))
-      keep(sel, cat.disk_types, (d) => `${d.id} · ${d.name}${d.yearly_monthly ? '' : ' · pay-per-use only'}`);
-    const eip = cat.eip.find((e) => e.region === region);
-    for (const sel of $$('select.eiptype')) {
+    keep(
+      this.$('#ecs-flavor'),
+      this.cat.flavors,
+      (f) => `${f.id} · ${f.vcpus} vCPUs · ${f.memory_gib} GiB · ${f.family_name}`,
+    );
+    for (const sel of this.$$('select.disktype'))
+      keep(sel, this.cat.disk_types, (d) => `${d.id} · ${d.name}${d.yearly_monthly ? '' : ' · pay-per-use only'}`);
+    const eip = this.cat.eip.find((e) => e.region === region);
+    for (const sel of this.$$('select.eiptype')) {
       const before = sel.value;
       sel.replaceChildren(
         ...['5_bgp', '5_sbgp'].map((t) =>
@@ -175,8 +232,8 @@ function mount(host, root) {
     }
   }
 
-  function addDisk(type = 'SAS', size = 100) {
-    const list = $('#data-disks');
+  addDisk(type = 'SAS', size = 100) {
+    const list = this.$('#data-disks');
     const li = el('li', { class: 'disk' });
     const typeSel = el('select', { class: 'disktype', 'aria-label': 'Data disk type' });
     const sizeIn = el('input', { type: 'number', value: String(size), 'aria-label': 'Data disk size (GB)' });
@@ -185,8 +242,8 @@ function mount(host, root) {
     const remove = el('button', { type: 'button', class: 'link small', text: 'Remove' });
     remove.addEventListener('click', () => {
       li.remove();
-      renumber();
-      update();
+      this.renumber();
+      this.update();
     });
     li.append(
       el('span', { class: 'field' }, typeSel),
@@ -196,13 +253,13 @@ function mount(host, root) {
       remove,
     );
     list.append(li);
-    fillRegion();
+    this.fillRegion();
     typeSel.value = type;
-    renumber();
+    this.renumber();
   }
 
-  function renumber() {
-    [...$('#data-disks').children].forEach((li, i) => {
+  renumber() {
+    [...this.$('#data-disks').children].forEach((li, i) => {
       const [type, size, shared, iops] = li.querySelectorAll('select, input');
       type.dataset.path = `ecs.data_disks.${i}.type`;
       size.dataset.path = `ecs.data_disks.${i}.size`;
@@ -211,45 +268,46 @@ function mount(host, root) {
     });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The draft, exactly as the API takes it
-  // ---------------------------------------------------------------------------------------------
-  function bandwidth(prefix, named) {
-    const share = $(`#${prefix}-share`)?.value ?? $(`#${prefix}-bw-share`).value;
-    if (share === 'WHOLE') return { share_type: 'WHOLE', id: text(`#${prefix}-bw-id`) };
-    const b = { share_type: 'PER', size: num(`#${prefix}-bw-size`), charge_by: $(`#${prefix}-bw-charge`).value };
-    if (named) b.name = text(`#${prefix}-bw-name`);
+  bandwidth(prefix, named) {
+    const share = this.$(`#${prefix}-share`)?.value ?? this.$(`#${prefix}-bw-share`).value;
+    if (share === 'WHOLE') return { share_type: 'WHOLE', id: this.textValue(`#${prefix}-bw-id`) };
+    const b = {
+      share_type: 'PER',
+      size: this.num(`#${prefix}-bw-size`),
+      charge_by: this.$(`#${prefix}-bw-charge`).value,
+    };
+    if (named) b.name = this.textValue(`#${prefix}-bw-name`);
     return b;
   }
 
-  function draft() {
-    const service = $('input[name="service"]:checked').value;
-    const d = { customer_id: customerId, region: $('#region').value };
-    if (service !== 'eip') d.availability_zone = $('#zone').value;
+  buildDraft() {
+    const service = this.$('input[name="service"]:checked').value;
+    const d = { customer_id: this.customerId, region: this.$('#region').value };
+    if (service !== 'eip') d.availability_zone = this.$('#zone').value;
     d.service = service;
     d.billing =
-      $('#mode').value === 'pay_per_use'
+      this.$('#mode').value === 'pay_per_use'
         ? { mode: 'pay_per_use' }
         : {
             mode: 'yearly_monthly',
-            period_type: $('#period-type').value,
-            period_num: num('#period-num'),
-            auto_renew: $('#auto-renew').checked,
-            auto_pay: $('#auto-pay').checked,
+            period_type: this.$('#period-type').value,
+            period_num: this.num('#period-num'),
+            auto_renew: this.$('#auto-renew').checked,
+            auto_pay: this.$('#auto-pay').checked,
           };
     if (service === 'ecs') {
       const e = {
-        name: $('#ecs-name').value,
-        count: num('#ecs-count'),
-        flavor: $('#ecs-flavor').value,
-        image: $('#ecs-image').value,
-        vpc_id: $('#ecs-vpc').value.trim(),
-        subnet_id: $('#ecs-subnet').value.trim(),
-        root_disk: { type: $('#root-type').value, size: num('#root-size') },
+        name: this.$('#ecs-name').value,
+        count: this.num('#ecs-count'),
+        flavor: this.$('#ecs-flavor').value,
+        image: this.$('#ecs-image').value,
+        vpc_id: this.$('#ecs-vpc').value.trim(),
+        subnet_id: this.$('#ecs-subnet').value.trim(),
+        root_disk: { type: this.$('#root-type').value, size: this.num('#root-size') },
       };
-      const sg = $('#ecs-sg').value.trim();
+      const sg = this.$('#ecs-sg').value.trim();
       if (sg) e.security_group_ids = [sg];
-      const disks = [...$('#data-disks').children].map((li) => {
+      const disks = [...this.$('#data-disks').children].map((li) => {
         const [type, size, shared, iops] = li.querySelectorAll('select, input');
         const disk = {
           type: type.value,
@@ -260,46 +318,48 @@ function mount(host, root) {
         return disk;
       });
       if (disks.length) e.data_disks = disks;
-      if ($('#ecs-eip-on').checked) e.eip = { type: $('#ecs-eip-type').value, bandwidth: bandwidth('ecs', false) };
+      if (this.$('#ecs-eip-on').checked)
+        e.eip = { type: this.$('#ecs-eip-type').value, bandwidth: this.bandwidth('ecs', false) };
       e.login =
-        $('#login-kind').value === 'key'
-          ? { key_name: $('#login-key').value }
-          : { password: $('#login-password').value };
-      const op = $('#op-user').value.trim();
+        this.$('#login-kind').value === 'key'
+          ? { key_name: this.$('#login-key').value }
+          : { password: this.$('#login-password').value };
+      const op = this.$('#op-user').value.trim();
       if (op) e.metadata = { op_svc_userid: op };
       d.ecs = e;
     } else if (service === 'evs') {
       d.evs = {
-        name: $('#evs-name').value,
-        type: $('#evs-type').value,
-        size: num('#evs-size'),
-        count: num('#evs-count'),
-        shareable: $('#evs-shared').checked,
-        iops: num('#evs-iops'),
-        throughput: num('#evs-throughput'),
+        name: this.$('#evs-name').value,
+        type: this.$('#evs-type').value,
+        size: this.num('#evs-size'),
+        count: this.num('#evs-count'),
+        shareable: this.$('#evs-shared').checked,
+        iops: this.num('#evs-iops'),
+        throughput: this.num('#evs-throughput'),
       };
     } else {
-      d.eip = { type: $('#eip-type').value, alias: text('#eip-alias'), bandwidth: bandwidth('eip', true) };
+      d.eip = {
+        type: this.$('#eip-type').value,
+        alias: this.textValue('#eip-alias'),
+        bandwidth: this.bandwidth('eip', true),
+      };
     }
     return JSON.parse(JSON.stringify(d)); // drops undefined, as JSON.stringify on the wire would
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Live check, quote and payload
-  // ---------------------------------------------------------------------------------------------
-  function clearErrors() {
-    for (const e of $$('.field-error')) e.remove();
-    for (const e of $$('[aria-invalid="true"]')) {
+  clearErrors() {
+    for (const e of this.$$('.field-error')) e.remove();
+    for (const e of this.$$('[aria-invalid="true"]')) {
       e.removeAttribute('aria-invalid');
       e.removeAttribute('aria-describedby');
     }
-    $('#other-errors').replaceChildren();
+    this.$('#other-errors').replaceChildren();
   }
 
-  function showErrors(details) {
+  showErrors(details) {
     const other = [];
     details.forEach((d, i) => {
-      const target = $(`[data-path="${d.path.join('.')}"]:not([hidden])`);
+      const target = this.$(`[data-path="${d.path.join('.')}"]:not([hidden])`);
       if (target && target.offsetParent !== null) {
         const id = `err-${i}`;
         const msg = el('small', {
@@ -325,10 +385,10 @@ function mount(host, root) {
         );
       }
     });
-    if (other.length) $('#other-errors').append(el('ul', {}, ...other));
+    if (other.length) this.$('#other-errors').append(el('ul', {}, ...other));
   }
 
-  function renderQuote(q) {
+  renderQuote(q) {
     const rows = q.lines.map((l) =>
       el(
         'tr',
@@ -369,7 +429,7 @@ function mount(host, root) {
       out.push(
         el('p', {
           class: 'muted',
-          text: `Hourly rate ${unitPrice(q.hourly)}; ${cat.hours_per_month} hours per estimated month.`,
+          text: `Hourly rate ${unitPrice(q.hourly)}; ${this.cat.hours_per_month} hours per estimated month.`,
         }),
       );
     const b = q.budget;
@@ -414,57 +474,54 @@ function mount(host, root) {
     } else {
       out.push(el('p', { class: 'muted', text: 'The customer has no budget.' }));
     }
-    $('#quote').replaceChildren(...out);
+    this.$('#quote').replaceChildren(...out);
   }
 
-  function update() {
-    const d = draft();
-    lastDraft = d;
+  update() {
+    const d = this.buildDraft();
+    this.lastDraft = d;
     const svc = d.service;
-    for (const s of ['ecs', 'evs', 'eip']) $(`#svc-${s}`).hidden = s !== svc;
-    for (const f of $$('.ym')) f.hidden = $('#mode').value === 'pay_per_use';
-    $('#zone').disabled = svc === 'eip';
-    $('#ecs-eip').hidden = !$('#ecs-eip-on').checked;
-    const key = $('#login-kind').value === 'key';
-    $('#login-key').closest('.field').hidden = !key;
-    $('#login-password').closest('.field').hidden = key;
-    const r = prepareOrder(d, $('#project').value.trim(), customer);
-    clearErrors();
-    const form = $('#draft-form');
+    for (const s of ['ecs', 'evs', 'eip']) this.$(`#svc-${s}`).hidden = s !== svc;
+    for (const f of this.$$('.ym')) f.hidden = this.$('#mode').value === 'pay_per_use';
+    this.$('#zone').disabled = svc === 'eip';
+    this.$('#ecs-eip').hidden = !this.$('#ecs-eip-on').checked;
+    const key = this.$('#login-kind').value === 'key';
+    this.$('#login-key').closest('.field').hidden = !key;
+    this.$('#login-password').closest('.field').hidden = key;
+    const r = prepareOrder(d, this.$('#project').value.trim(), this.customer);
+    this.clearErrors();
+    const form = this.$('#draft-form');
     if (r.error) {
       form.dataset.valid = 'false';
-      showErrors(
+      this.showErrors(
         r.error.details.length ? r.error.details : [{ path: [], code: r.error.code, message: r.error.message }],
       );
-      $('#quote').replaceChildren(
+      this.$('#quote').replaceChildren(
         el('p', { class: 'muted', text: `Fix ${r.error.details.length || 1} problem(s) to see the price.` }),
       );
-      $('#payload').textContent = '';
-      $('#save-quote').disabled = true;
+      this.$('#payload').textContent = '';
+      this.$('#save-quote').disabled = true;
     } else {
       form.dataset.valid = 'true';
-      renderQuote(r.quote);
-      $('#payload').textContent = `${r.payload.method} ${r.payload.path}\n${JSON.stringify(r.payload.body, null, 2)}`;
-      $('#save-quote').disabled = false;
+      this.renderQuote(r.quote);
+      this.$('#payload').textContent =
+        `${r.payload.method} ${r.payload.path}\n${JSON.stringify(r.payload.body, null, 2)}`;
+      this.$('#save-quote').disabled = false;
     }
-    $('#quote-result').textContent = '';
-    host.emit('onbehalf:draft', { valid: !r.error, draft: d, quote: r.quote ?? null, errors: r.error?.details ?? [] });
-    const acting = Boolean(host.sessionToken);
-    $('#place-order').disabled = !acting || Boolean(r.error);
-    $('#place-note').textContent = acting
+    this.$('#quote-result').textContent = '';
+    this.emit('onbehalf:draft', { valid: !r.error, draft: d, quote: r.quote ?? null, errors: r.error?.details ?? [] });
+    const acting = Boolean(this.sessionToken);
+    this.$('#place-order').disabled = !acting || Boolean(r.error);
+    this.$('#place-note').textContent = acting
       ? 'Placing it charges the customer (yearly/monthly) or provisions the resources (pay-per-use).'
-      : "Switch to this customer first (Customer Management > More > Place order on customer's behalf).";
-    idemKey = null; // a changed draft is a new order
+      : "Switch to this this.customer first (Customer Management > More > Place order on customer's behalf).";
+    this.idemKey = null; // a changed draft is a new order
   }
 
-  // One Idempotency-Key per draft: pressing the button twice (or retrying after a network error)
-  // cannot create two orders.
-  let idemKey = null;
-
-  function orderResult(r) {
-    const out = $('#order-result');
-    host.lastResponse = r.body;
-    host.emit(r.status === 201 || r.status === 200 ? 'onbehalf:order-placed' : 'onbehalf:order-refused', {
+  orderResult(r) {
+    const out = this.$('#order-result');
+    this.lastResponse = r.body;
+    this.emit(r.status === 201 || r.status === 200 ? 'onbehalf:order-placed' : 'onbehalf:order-refused', {
       status: r.status,
       ...r.body,
     });
@@ -487,10 +544,10 @@ function mount(host, root) {
         const pay = el('button', { type: 'button', id: 'pay-order', text: 'Pay now' });
         const cancel = el('button', { type: 'button', class: 'link', id: 'cancel-order', text: 'Cancel order' });
         pay.addEventListener('click', async () =>
-          orderResult(await host.session('POST', `/v1/orders/${o.order_id}/pay`)),
+          this.orderResult(await this.session('POST', `/v1/orders/${o.order_id}/pay`)),
         );
         cancel.addEventListener('click', async () =>
-          orderResult(await host.session('POST', `/v1/orders/${o.order_id}/cancel`)),
+          this.orderResult(await this.session('POST', `/v1/orders/${o.order_id}/cancel`)),
         );
         lines.push(el('div', { class: 'actions' }, pay, cancel));
       }
@@ -505,88 +562,55 @@ function mount(host, root) {
     out.replaceChildren(...lines);
   }
 
-  async function placeOrder() {
-    idemKey ??= crypto.randomUUID();
-    $('#place-order').disabled = true;
-    const r = await host.session('POST', '/v1/orders', { draft: lastDraft }, { 'Idempotency-Key': idemKey });
-    orderResult(r);
-    $('#place-order').disabled = false;
+  async placeOrder() {
+    this.idemKey ??= crypto.randomUUID();
+    this.$('#place-order').disabled = true;
+    const r = await this.session('POST', '/v1/orders', { draft: this.lastDraft }, { 'Idempotency-Key': this.idemKey });
+    this.orderResult(r);
+    this.$('#place-order').disabled = false;
   }
 
-  async function saveQuote() {
-    const r = await host.api('POST', '/v1/quotes', lastDraft);
-    $('#quote-result').textContent =
+  async saveQuote() {
+    const r = await this.api('POST', '/v1/quotes', this.lastDraft);
+    this.$('#quote-result').textContent =
       r.status === 201
         ? `Quote ${r.body.id}, ${money(r.body.quote.total)}, valid until ${r.body.expires_at.slice(11, 16)} UTC.`
         : `${r.body.error?.code}: ${r.body.error?.message}`;
-    $('#quote-result').dataset.status = String(r.status);
+    this.$('#quote-result').dataset.status = String(r.status);
   }
 
-  return {
-    async start() {
-      await ready;
-      cat = catalog();
-      const c = await host.api('GET', `/v1/customers/${customerId}`);
-      if (c.status !== 200) {
-        host.emit('onbehalf:error', c.body.error);
-        return;
-      }
-      customer = { id: c.body.id, budget: c.body.budget };
-      $('#customer-label').textContent = `for ${c.body.real_name} (${c.body.id})`;
-      $('#region').replaceChildren(...cat.regions.map((r) => opt(r.id, `${r.name} (${r.id})`)));
-      $('#ecs-image').replaceChildren(...cat.images.map((i) => opt(i.id, `${i.name} · min ${i.min_disk_gb} GB`)));
-      fillRegion();
-      $('#root-type').value = 'SSD';
-      $('#evs-type').value = 'SSD';
-      addDisk();
-      const form = $('#draft-form');
-      form.addEventListener('input', () => update());
-      form.addEventListener('change', (ev) => {
-        if (ev.target.id === 'region' || ev.target.id === 'zone') fillRegion();
-        update();
-      });
-      $('#add-disk').addEventListener('click', () => {
-        addDisk();
-        update();
-      });
-      $('#save-quote').addEventListener('click', saveQuote);
-      $('#place-order').addEventListener('click', placeOrder);
-      update();
-      host.dataset.ready = 'true';
-    },
-    draft: () => lastDraft,
-    refresh: () => update(),
-  };
-}
-
-class OnbehalfOrderForm extends OnbehalfBase {
-  get sessionToken() {
-    return this._session ?? '';
-  }
-  set sessionToken(v) {
-    this._session = v;
-    this.form?.refresh();
-  }
-  get draft() {
-    return this.form?.draft() ?? null;
-  }
-  session(method, path, body, headers) {
-    return this.call(this.sessionToken, method, path, body, headers);
-  }
-  static observedAttributes = ['customer-id'];
-  connectedCallback() {
-    this.start();
-  }
-  attributeChangedCallback() {
-    this.start();
-  }
-  /** Starts once connected with a customer id (set `token` first). */
-  async start() {
-    if (this.form || !this.isConnected || !this.getAttribute('customer-id') || !this.token) return;
-    this.shadowRoot.innerHTML = TEMPLATE;
-    this.form = mount(this, this.shadowRoot);
-    await styled;
-    this.form.start();
+  async boot() {
+    await ready;
+    this.cat = catalog();
+    const c = await this.api('GET', `/v1/customers/${this.customerId}`);
+    if (c.status !== 200) {
+      this.emit('onbehalf:error', c.body.error);
+      return;
+    }
+    this.customer = { id: c.body.id, budget: c.body.budget };
+    this.$('#customer-label').textContent = `for ${c.body.real_name} (${c.body.id})`;
+    this.$('#region').replaceChildren(...this.cat.regions.map((r) => opt(r.id, `${r.name} (${r.id})`)));
+    this.$('#ecs-image').replaceChildren(
+      ...this.cat.images.map((i) => opt(i.id, `${i.name} · min ${i.min_disk_gb} GB`)),
+    );
+    this.fillRegion();
+    this.$('#root-type').value = 'SSD';
+    this.$('#evs-type').value = 'SSD';
+    this.addDisk();
+    const form = this.$('#draft-form');
+    form.addEventListener('input', () => this.update());
+    form.addEventListener('change', (ev) => {
+      if (ev.target.id === 'region' || ev.target.id === 'zone') this.fillRegion();
+      this.update();
+    });
+    this.$('#add-disk').addEventListener('click', () => {
+      this.addDisk();
+      this.update();
+    });
+    this.$('#save-quote').addEventListener('click', () => this.saveQuote());
+    this.$('#place-order').addEventListener('click', () => this.placeOrder());
+    this.update();
+    this.dataset.ready = 'true';
   }
 }
 
