@@ -34,6 +34,14 @@ export class OnbehalfBase extends HTMLElement {
   call(token, method, path, body, headers = {}) {
     return request(token, method, path, { body, headers, base: this.apiBase });
   }
+  /** The first element of the shadow root matching `sel`. */
+  $(sel) {
+    return this.shadowRoot.querySelector(sel);
+  }
+  /** Every element of the shadow root matching `sel`. */
+  $$(sel) {
+    return this.shadowRoot.querySelectorAll(sel);
+  }
   api(method, path, body) {
     return this.call(this.token, method, path, body);
   }

@@ -80,12 +80,6 @@ class OnbehalfConsent extends OnbehalfBase {
     }
     this.load();
   }
-  $(sel) {
-    return this.shadowRoot.querySelector(sel);
-  }
-  $$(sel) {
-    return this.shadowRoot.querySelectorAll(sel);
-  }
   /** Calls the consent link's API: the token is in the path, there is no Authorization header. */
   consent(method, path, body) {
     return request('', method, `/v1/consent/${this.token}${path}`, { body, base: this.apiBase });

@@ -113,12 +113,6 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     await styled;
     this.boot();
   }
-  $(sel) {
-    return this.shadowRoot.querySelector(sel);
-  }
-  $$(sel) {
-    return this.shadowRoot.querySelectorAll(sel);
-  }
 
   /** The element's state and its controls' listeners. */
   wire() {

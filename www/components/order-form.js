@@ -146,12 +146,6 @@ class OnbehalfOrderForm extends OnbehalfBase {
     await styled;
     this.boot();
   }
-  $(sel) {
-    return this.shadowRoot.querySelector(sel);
-  }
-  $$(sel) {
-    return this.shadowRoot.querySelectorAll(sel);
-  }
 
   /** The element's state. */
   wire() {
