@@ -254,3 +254,24 @@ pub(crate) fn samples() -> (Order, Resource, (Timestamp, Enablement)) {
     };
     (order, resource, (now(), e))
 }
+
+#[test]
+fn a_stored_draft_without_its_password_still_tells_what_was_ordered() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let f = fixture("ecs-pay-per-use-password");
+    let placed = crate::drafts::validate(&f["draft"], cat).unwrap_or_else(|e| panic!("{e:?}"));
+    let stored = crate::quotes::without_secrets(&f["draft"]);
+    assert!(crate::drafts::validate(&stored, cat).is_err(), "the stored draft has no password");
+    let read = stored_draft(&stored, cat).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        (&read.region, &read.billing, &read.customer_id),
+        (&placed.region, &placed.billing, &placed.customer_id)
+    );
+    match (&read.spec, &placed.spec) {
+        (Spec::Ecs(r), Spec::Ecs(p)) => assert_eq!((&r.flavor, r.count, &r.name), (&p.flavor, p.count, &p.name)),
+        _ => panic!("an ECS draft"),
+    }
+    let answer = serde_json::json!({"order_id": "CS2612010000ABCDE", "serverIds": ["s-1"]});
+    let rs = resources(&read, &answer, &provenance(), Some("CS2612010000ABCDE"), now());
+    assert_eq!(rs.len(), 1, "paying provisions the server");
+}

@@ -5,7 +5,6 @@ use super::Res;
 use crate::audit::Action;
 use crate::catalog::catalog;
 use crate::decode::{no_fields, Decoder};
-use crate::drafts::validate;
 use crate::error::{path, ApiError, Code, OrCode};
 use crate::idempotency::{self, Decision};
 use crate::ids::CustomerId;
@@ -145,7 +144,7 @@ pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let (from, amount) = (order.view.status, order.view.amount);
     let to = crate::orders::pay(from)?;
     let after = budget_gate(a.customer.facts.budget.as_ref(), amount)?;
-    let draft = validate(&order.draft, catalog()?).ok();
+    let draft = crate::orders::stored_draft(&order.draft, catalog()?).ok();
     let p = provenance(&a, order.view.quote_id.clone());
     let rs = draft.map(|d| resources(&d, &order.upstream, &p, Some(id), ctx.now)).unwrap_or_default();
     let ev = ctx.partner_event(
