@@ -18,6 +18,7 @@ pub mod demo;
 pub mod drafts;
 pub mod error;
 pub mod grants;
+pub mod huawei;
 pub mod idempotency;
 pub mod ids;
 pub mod masking;
