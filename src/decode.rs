@@ -195,11 +195,6 @@ impl Decoder {
         self.error(path, Code::InvalidType, format!("Expected {expected}, got {}.", type_name(got)));
     }
 
-    /// True when no error has been recorded.
-    pub fn is_clean(&self) -> bool {
-        self.errors.is_empty()
-    }
-
     /// Runs `read` with a fresh decoder and ends it: `read`'s value when no error was recorded, else
     /// `validation_failed` with every error.
     pub fn run<T>(read: impl FnOnce(&mut Decoder) -> Option<T>) -> Result<T, ApiError> {

@@ -206,6 +206,11 @@ pub fn cancel(status: OrderStatus) -> Result<OrderStatus, ApiError> {
     }
 }
 
+/// How a resource is billed, as `Resource::billing` and View Resources' `billing` filter name it.
+pub const PAY_PER_USE: &str = "pay_per_use";
+pub const YEARLY_MONTHLY: &str = "yearly_monthly";
+pub const BILLINGS: &[&str] = &[PAY_PER_USE, YEARLY_MONTHLY];
+
 /// A resource provisioned on behalf (Huawei's on-demand and subscription resource lists), as
 /// `POST /v1/orders`, pay and View Resources answer it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -246,13 +251,13 @@ pub fn resources(
     now: Timestamp,
 ) -> Vec<Resource> {
     let (billing, expire) = match draft.billing {
-        Billing::PayPerUse => ("pay_per_use", None),
+        Billing::PayPerUse => (PAY_PER_USE, None),
         Billing::YearlyMonthly { period_type, period_num, .. } => {
             let days = match period_type {
                 PeriodType::Month => 30 * period_num,
                 PeriodType::Year => 365 * period_num,
             };
-            ("yearly_monthly", Some(now.plus(days * 86_400)))
+            (YEARLY_MONTHLY, Some(now.plus(days * 86_400)))
         }
     };
     let base = |id: String, name: String, rtype: &'static str, spec: String| Resource {

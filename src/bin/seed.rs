@@ -4,6 +4,7 @@
 //! usage: onbehalf-seed --now <RFC3339> [--customers N] --sql FILE --credentials FILE
 
 use onbehalf::demo::{self, Dataset};
+use onbehalf::grants::CustomerAuthorization;
 use onbehalf::sql::customers as customers_sql;
 use onbehalf::time::Timestamp;
 use serde_json::json;
@@ -104,45 +105,40 @@ fn sql(d: &Dataset) -> String {
         })
         .collect();
     insert_rows(&mut out, "distributor_permissions (id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until)", &perms);
-    let mut auths: Vec<String> = Vec::new();
-    for (i, a) in d.authorizations.iter().enumerate() {
-        // Approved seed authorizations get a token nobody knows (its hash of a label).
-        let token_hash = onbehalf::consent::token_hash(&format!("seed-approved-{i}"));
-        auths.push(format!(
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'x', {})",
-            q(a.id.as_str()),
-            q(a.partner_id.as_str()),
-            q(a.customer_id.as_str()),
-            q(&a.capabilities.to_csv()),
-            qo(a.requested_by.as_ref().map(|u| u.as_str())),
-            q(&a.requested_at.to_string()),
-            a.valid_days,
-            q(a.status.as_str()),
-            qo(a.decided_at.map(|t| t.to_string())),
-            qo(a.expires_at.map(|t| t.to_string())),
-            qo(a.revoked_at.map(|t| t.to_string())),
-            q(&token_hash),
-            q(&now)
-        ));
-    }
-    for p in &d.consents {
-        let a = &p.authorization;
-        auths.push(format!(
-            "({}, {}, {}, {}, {}, {}, {}, 'pending', NULL, NULL, NULL, {}, {}, {})",
-            q(a.id.as_str()),
-            q(a.partner_id.as_str()),
-            q(a.customer_id.as_str()),
-            q(&a.capabilities.to_csv()),
-            qo(a.requested_by.as_ref().map(|u| u.as_str())),
-            q(&a.requested_at.to_string()),
-            a.valid_days,
-            q(&onbehalf::consent::token_hash(&p.token)),
-            q(&p.code_hash),
-            q(&p.code_expires_at.to_string())
-        ));
-    }
+    // Approved seed authorizations get a token nobody knows (its hash of a label) and a spent code.
+    let mut auths: Vec<String> = d
+        .authorizations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| auth_row(a, &onbehalf::consent::token_hash(&format!("seed-approved-{i}")), "x", &now))
+        .collect();
+    auths.extend(d.consents.iter().map(|p| {
+        let token = onbehalf::consent::token_hash(&p.token);
+        auth_row(&p.authorization, &token, &p.code_hash, &p.code_expires_at.to_string())
+    }));
     insert_rows(&mut out, "authorizations (id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, consent_token_hash, code_hash, code_expires_at)", &auths);
     out
+}
+
+/// One `authorizations` row: the authorization as it stands, its consent token's hash and its code.
+fn auth_row(a: &CustomerAuthorization, token_hash: &str, code_hash: &str, code_expires_at: &str) -> String {
+    format!(
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        q(a.id.as_str()),
+        q(a.partner_id.as_str()),
+        q(a.customer_id.as_str()),
+        q(&a.capabilities.to_csv()),
+        qo(a.requested_by.as_ref().map(|u| u.as_str())),
+        q(&a.requested_at.to_string()),
+        a.valid_days,
+        q(a.status.as_str()),
+        qo(a.decided_at.map(|t| t.to_string())),
+        qo(a.expires_at.map(|t| t.to_string())),
+        qo(a.revoked_at.map(|t| t.to_string())),
+        q(token_hash),
+        q(code_hash),
+        q(code_expires_at)
+    )
 }
 
 fn credentials(d: &Dataset, origin: &str) -> serde_json::Value {

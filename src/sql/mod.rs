@@ -45,8 +45,8 @@ impl Params {
 /// them to D1 (host tests only).
 #[cfg(test)]
 pub(crate) fn migrated() -> rusqlite::Connection {
-    // ok: test-only (cfg(test)); a missing migration or SQLite must fail the test loudly.
-    let c = rusqlite::Connection::open_in_memory().expect("in-memory SQLite");
+    // A missing migration or SQLite must fail the test loudly (this function is cfg(test)).
+    let c = rusqlite::Connection::open_in_memory().expect("in-memory SQLite"); // ok: test-only
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("migrations/") // ok: test-only, as above
@@ -56,8 +56,7 @@ pub(crate) fn migrated() -> rusqlite::Connection {
     files.sort();
     assert!(files.len() >= 16);
     for f in files {
-        // ok: test-only, as above
-        c.execute_batch(&std::fs::read_to_string(&f).expect("migration text"))
+        c.execute_batch(&std::fs::read_to_string(&f).expect("migration text")) // ok: test-only
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }
     c

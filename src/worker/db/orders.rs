@@ -271,9 +271,9 @@ pub async fn enablements(
     let rows: Vec<EnablementRow> = all(
         db,
         "SELECT min(effective_time) AS at, customer_id, service_type_code, group_concat(resource_id, ',') AS resource_ids, placed_by, session_id
-         FROM resources WHERE partner_id = ?1 AND billing = 'pay_per_use' AND (?2 IS NULL OR customer_id = ?2)
+         FROM resources WHERE partner_id = ?1 AND billing = ?4 AND (?2 IS NULL OR customer_id = ?2)
          GROUP BY idempotency_key, customer_id, service_type_code, placed_by, session_id ORDER BY at DESC LIMIT ?3",
-        args![partner.as_str(), customer, limit],
+        args![partner.as_str(), customer, limit, crate::orders::PAY_PER_USE],
     )
     .await?;
     rows.into_iter()

@@ -239,7 +239,7 @@ pub async fn resources_of_customer(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
     let customer = ctx.visible_customer(&actor, id).await?;
-    let billing = choice_param(req, "billing", &["pay_per_use", "yearly_monthly"])?;
+    let billing = choice_param(req, "billing", crate::orders::BILLINGS)?;
     let rows = db::orders::resources(&ctx.db, &actor.partner_id, &customer.facts.id, billing.as_deref()).await?;
     json(200, &json!({"resources": rows}))
 }
