@@ -83,6 +83,12 @@ codes! {
     BudgetWouldBeExceeded => ("budget_would_be_exceeded", 403, "The order would take the customer past 100 % of its budget."),
     QuoteExpired => ("quote_expired", 409, "The quote has expired (a quote holds its price 15 minutes); ask for a new one."),
     OrderNotPendingPayment => ("order_not_pending_payment", 409, "Only an order pending payment can be paid or cancelled."),
+    // --- the upstream (Huawei Cloud) ----------------------------------------------------------------
+    UpstreamNotConfigured => ("upstream_not_configured", 409, "Ordering in Huawei Cloud needs the partner's Huawei access key and the customer's account and agency names; see data.missing."),
+    UpstreamCredentialsInvalid => ("upstream_credentials_invalid", 409, "Huawei Cloud refused the partner's access key; a partner admin must set a valid one."),
+    AgencyNotFound => ("agency_not_found", 409, "Huawei Cloud found no agency of that name in the customer's account trusting your partner account."),
+    UpstreamRejected => ("upstream_rejected", 422, "Huawei Cloud rejected the request; its code and message are in data."),
+    UpstreamUnavailable => ("upstream_unavailable", 503, "Huawei Cloud did not answer or is overloaded; nothing was ordered. Retry after Retry-After seconds."),
     // --- state conflicts -------------------------------------------------------------------------
     AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),
     AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),

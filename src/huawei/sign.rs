@@ -22,7 +22,7 @@ pub struct Request<'a> {
 }
 
 /// RFC 3986 encoding: unreserved characters as they are, every other byte as `%XX`.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
