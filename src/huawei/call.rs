@@ -40,18 +40,28 @@ fn internal(msg: &str) -> ApiError {
     ApiError::with_message(Code::Internal, msg)
 }
 
-/// Builds `method base+path?query` with a JSON `body`, the `extra` headers (e.g. `X-Client-Token`)
-/// and the signature of `cred` at `now`. `base` is an endpoint (`https://host[:port][/prefix]`).
-pub fn build(
-    method: &'static str,
-    base: &str,
-    path: &str,
-    query: &[(&str, &str)],
-    body: Option<&Value>,
-    extra: &[(&str, &str)],
-    cred: &Credential,
-    now: Timestamp,
-) -> Result<Call, ApiError> {
+/// What to call: `method base+path?query` with a JSON `body` and the `extra` headers (e.g.
+/// `X-Client-Token`). `base` is an endpoint (`https://host[:port][/prefix]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub method: &'static str,
+    pub base: &'a str,
+    pub path: &'a str,
+    pub query: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a Value>,
+    pub extra: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Target<'a> {
+    /// A call without query, body or extra headers.
+    pub fn new(method: &'static str, base: &'a str, path: &'a str) -> Self {
+        Target { method, base, path, query: &[], body: None, extra: &[] }
+    }
+}
+
+/// Builds the call to `t` signed with `cred` at `now`.
+pub fn build(t: &Target<'_>, cred: &Credential, now: Timestamp) -> Result<Call, ApiError> {
+    let Target { method, base, path, query, body, extra } = *t;
     let (scheme, rest) = base.split_once("://").ok_or_else(|| internal("an endpoint has no scheme"))?;
     let (host, prefix) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -104,17 +114,13 @@ mod tests {
     fn the_call_signs_what_it_sends() {
         let now = Timestamp::parse("2026-12-01T03:30:05Z").unwrap();
         let body = serde_json::json!({"a": 1});
-        let c = build(
-            "POST",
-            "http://127.0.0.1:8/ecs/ap-southeast-1",
-            "/v1.1/p1/cloudservers",
-            &[("x y", "1/2")],
-            Some(&body),
-            &[("X-Client-Token", "tok")],
-            &cred(Some("ST")),
-            now,
-        )
-        .unwrap();
+        let t = Target {
+            query: &[("x y", "1/2")],
+            body: Some(&body),
+            extra: &[("X-Client-Token", "tok")],
+            ..Target::new("POST", "http://127.0.0.1:8/ecs/ap-southeast-1", "/v1.1/p1/cloudservers")
+        };
+        let c = build(&t, &cred(Some("ST")), now).unwrap();
         assert_eq!(c.url, "http://127.0.0.1:8/ecs/ap-southeast-1/v1.1/p1/cloudservers?x%20y=1%2F2");
         assert_eq!(c.body.as_deref(), Some(r#"{"a":1}"#));
         let h = |n: &str| c.headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
@@ -145,11 +151,11 @@ mod tests {
     #[test]
     fn a_get_has_no_body_and_no_content_type() {
         let now = Timestamp::parse("2026-12-01T00:00:00Z").unwrap();
-        let c = build("GET", "https://iam.myhuaweicloud.com", "/v3/auth/projects", &[], None, &[], &cred(None), now)
-            .unwrap();
+        let c =
+            build(&Target::new("GET", "https://iam.myhuaweicloud.com", "/v3/auth/projects"), &cred(None), now).unwrap();
         assert_eq!(c.url, "https://iam.myhuaweicloud.com/v3/auth/projects");
         assert!(c.body.is_none());
         assert!(c.headers.iter().all(|(k, _)| k != "Content-Type" && k != "X-Security-Token"));
-        assert!(build("GET", "iam.example", "/", &[], None, &[], &cred(None), now).is_err());
+        assert!(build(&Target::new("GET", "iam.example", "/"), &cred(None), now).is_err());
     }
 }
