@@ -1,0 +1,644 @@
+"""A local Huawei Cloud for tests and `make dev UPSTREAM=huawei-emulator`.
+
+Serves IAM (/iam), BSS international (/bss) and the regional services (/{service}/{region}: ecs,
+evs, vpc) the way Huawei does, for the calls onbehalf makes:
+- verifies every SDK-HMAC-SHA256 signature with its own implementation (not the worker's), the
+  security token of a temporary credential against the ones it issued, and their expiry;
+- checks every request body it receives and every body it answers against the official SDK models
+  (models.py), so it cannot drift from Huawei into our own imagination;
+- honours X-Client-Token (the same token gets the first answer, nothing is created twice);
+- runs jobs that take time (config job_seconds) and orders that wait for payment;
+- injects faults on request (POST /_emulator/faults).
+
+The control API (/_emulator/*, unsigned) registers partners and customers, injects faults and shows
+what was asked (GET /_emulator/requests) and made (GET /_emulator/state).
+
+Run: python emulator.py --port 8788 [--world world.json]
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import models
+
+LOCK = threading.RLock()
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hid(*parts):
+    return hashlib.md5("/".join(parts).encode()).hexdigest()
+
+
+def uid(*parts):
+    h = hid(*parts)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class World:
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.partners = {}  # ak -> {sk, domain_name, domain_id}
+        self.customers = {}  # domain_name -> {domain_id, agencies{name: trusted partner domain}}
+        self.temporary = {}  # ak -> {sk, token, expires, customer, partner, session_user}
+        self.tokens = {}  # (customer, kind, client token) -> (status, body)
+        self.jobs = {}  # job_id -> job
+        self.orders = {}  # order_id -> order
+        self.resources = {}  # id -> resource
+        self.requests = []
+        self.faults = []
+        self.job_seconds = 2.0
+        self.seq = 0
+
+    def add_partner(self, p):
+        self.partners[p["ak"]] = {"sk": p["sk"], "domain_name": p["domain_name"],
+                                  "domain_id": p.get("domain_id") or hid("domain", p["domain_name"])}
+
+    def add_customer(self, c):
+        d = c["domain_name"]
+        cust = self.customers.setdefault(d, {"domain_id": c.get("domain_id") or hid("domain", d), "agencies": {}})
+        for a in c.get("agencies", []):
+            cust["agencies"][a["name"]] = a["trusts"]
+        return cust
+
+    def project(self, customer, region):
+        return hid("project", customer, region)
+
+    def region_of(self, customer, project):
+        for r in REGIONS:
+            if self.project(customer, r) == project:
+                return r
+        return None
+
+
+REGIONS = ["ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "cn-north-4", "cn-east-3", "af-south-1",
+           "la-south-2", "eu-west-101"]
+W = World()
+
+
+def vpcs_of(customer, region):
+    """Every customer has two VPCs per region, each with two subnets, one security group per VPC and
+    one key pair: enough for pickers to choose from."""
+    out = []
+    for i, (name, cidr) in enumerate([("vpc-prod", "10.0.0.0/16"), ("vpc-test", "192.168.0.0/16")]):
+        vid = uid("vpc", customer, region, name)
+        base = cidr.split(".")
+        subnets = [{"id": uid("subnet", vid, s), "name": f"{name}-{s}", "cidr": f"{base[0]}.{base[1]}.{k}.0/24",
+                    "gateway_ip": f"{base[0]}.{base[1]}.{k}.1", "vpc_id": vid, "status": "ACTIVE",
+                    "availability_zone": f"{region}a", "dhcp_enable": True,
+                    "neutron_subnet_id": uid("neutron", vid, s), "neutron_network_id": uid("network", vid, s)}
+                   for k, s in [(1, "web"), (2, "db")]]
+        out.append({"vpc": {"id": vid, "name": name, "cidr": cidr, "status": "OK", "routes": [],
+                            "enterprise_project_id": "0", "description": ""},
+                    "subnets": subnets,
+                    "security_groups": [{"id": uid("sg", vid), "name": f"{name}-default", "vpc_id": vid,
+                                         "description": "default", "enterprise_project_id": "0",
+                                         "security_group_rules": []}]})
+    return out
+
+
+class Reject(Exception):
+    def __init__(self, status, body, headers=None):
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def gw_auth(msg):
+    return Reject(401, {"error_code": "APIGW.0301", "error_msg": f"Incorrect IAM authentication information: {msg}"})
+
+
+def canonical(method, path, query, headers, signed, body):
+    segs = [quote(unquote(s), safe="~") for s in path.split("/")]
+    cpath = "/".join(segs)
+    if not cpath.endswith("/"):
+        cpath += "/"
+    q = sorted((quote(k, safe="~"), quote(v, safe="~")) for k, v in query)
+    cq = "&".join(f"{k}={v}" for k, v in q)
+    ch = "".join(f"{n}:{headers.get(n, '').strip()}\n" for n in signed)
+    return "\n".join([method, cpath, cq, ch, ";".join(signed), hashlib.sha256(body).hexdigest()])
+
+
+def verify(method, path, query, headers, body):
+    """Who signed: ("partner", partner) or ("temporary", credential); else Reject."""
+    auth = headers.get("authorization", "")
+    m = re.fullmatch(r"SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)", auth)
+    if not m:
+        raise gw_auth("no SDK-HMAC-SHA256 Authorization header")
+    ak, signed, sig = m.group(1), m.group(2).split(";"), m.group(3)
+    for need in ("host", "x-sdk-date"):
+        if need not in signed:
+            raise gw_auth(f"{need} is not signed")
+    if "x-security-token" in headers and "x-security-token" not in signed:
+        raise gw_auth("x-security-token is not signed")
+    date = headers.get("x-sdk-date", "")
+    try:
+        t = datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise gw_auth("X-Sdk-Date is malformed")
+    if abs((now() - t).total_seconds()) > 15 * 60:
+        raise gw_auth("X-Sdk-Date is more than 15 minutes off")
+    with LOCK:
+        if ak in W.partners:
+            who, sk = ("partner", W.partners[ak]), W.partners[ak]["sk"]
+        elif ak in W.temporary:
+            cred = W.temporary[ak]
+            if headers.get("x-security-token") != cred["token"]:
+                raise gw_auth("the security token does not belong to this access key")
+            if now() >= cred["expires"]:
+                raise Reject(401, {"error_code": "APIGW.0307", "error_msg": "The token has expired."})
+            who, sk = ("temporary", cred), cred["sk"]
+        else:
+            raise gw_auth("unknown access key")
+    c = canonical(method, path, query, headers, signed, body)
+    to_sign = f"SDK-HMAC-SHA256\n{date}\n{hashlib.sha256(c.encode()).hexdigest()}"
+    want = hmac.new(sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(want, sig):
+        raise gw_auth("verify aksk signature fail")
+    return who
+
+
+def need(cond, code, msg, status=400):
+    if not cond:
+        raise Reject(status, {"error": {"code": code, "message": msg}})
+
+
+def fits(sdk, model, body, what):
+    problems = models.check(sdk, model, body)
+    if problems:
+        raise Reject(400, {"error": {"code": "EMULATOR.MODEL", "message": f"{what} does not fit {model}: "
+                                     + "; ".join(problems[:5])}})
+
+
+def answer_fits(sdk, model, body):
+    problems = models.check(sdk, model, body)
+    if problems:  # the emulator's own bug: fail loudly
+        raise Reject(500, {"error": {"code": "EMULATOR.ANSWER", "message": f"{model}: " + "; ".join(problems[:5])}})
+    return body
+
+
+def fault_for(method, path, when):
+    with LOCK:
+        for f in W.faults:
+            if f.get("when", "before") != when or f.get("times", 1) <= 0:
+                continue
+            if f.get("method") and f["method"] != method:
+                continue
+            if not re.search(f.get("path", ""), path):
+                continue
+            f["times"] = f.get("times", 1) - 1
+            return f
+    return None
+
+
+def customer_of(who):
+    need(who[0] == "temporary", "APIGW.0305", "this API needs the customer's temporary credential", 403)
+    return who[1]["customer"]
+
+
+def check_project(customer, project):
+    region = W.region_of(customer, project)
+    need(region is not None, "Common.0010", "The project does not belong to this account.", 403)
+    return region
+
+
+# --- IAM ----------------------------------------------------------------------------------------
+def iam_assume(who, body, headers):
+    need(who[0] == "partner", "IAM.0101", "assume_role must be signed with a permanent access key", 403)
+    fits("iam", "CreateTemporaryAccessKeyByAgencyRequestBody", body, "the body")
+    ident = (body.get("auth") or {}).get("identity") or {}
+    need(ident.get("methods") == ["assume_role"], "IAM.0011", "methods must be [assume_role]")
+    ar = ident.get("assume_role") or {}
+    dur = ar.get("duration_seconds", 900)
+    need(900 <= dur <= 86400, "IAM.0011", "duration_seconds must be 900-86400")
+    name = (ar.get("session_user") or {}).get("name", "")
+    need(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{4,63}", name or "x" * 5) is not None, "IAM.0011",
+         "session_user.name must be 5-64 letters, digits, - or _, starting with a letter")
+    cust = W.customers.get(ar.get("domain_name"))
+    trusted = cust and cust["agencies"].get(ar.get("agency_name"))
+    need(trusted == who[1]["domain_name"], "IAM.1017",
+         "The agency does not exist in that account or does not trust your account.", 404)
+    ak = "TMP" + uuid.uuid4().hex[:17].upper()
+    cred = {"sk": uuid.uuid4().hex + uuid.uuid4().hex[:8], "token": "ST" + uuid.uuid4().hex * 4,
+            "expires": now() + timedelta(seconds=dur), "customer": ar["domain_name"],
+            "partner": who[1]["domain_name"], "session_user": name}
+    with LOCK:
+        W.temporary[ak] = cred
+    out = {"credential": {"access": ak, "secret": cred["sk"], "securitytoken": cred["token"],
+                          "expires_at": cred["expires"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")}}
+    return 201, answer_fits("iam", "CreateTemporaryAccessKeyByAgencyResponse", out)
+
+
+def iam_projects(who):
+    c = customer_of(who)
+    did = W.customers[c]["domain_id"]
+    ps = [{"id": W.project(c, r), "name": r, "domain_id": did, "enabled": True, "is_domain": False,
+           "parent_id": did, "description": "", "links": {"self": f"https://iam.myhuaweicloud.com/v3/projects/{W.project(c, r)}"}}
+          for r in REGIONS]
+    out = {"projects": ps, "links": {"self": "https://iam.myhuaweicloud.com/v3/auth/projects"}}
+    return 200, answer_fits("iam", "KeystoneListAuthProjectsResponse", out)
+
+
+# --- creating ---------------------------------------------------------------------------------------
+def new_order(customer, service_type, paid, job_id=None):
+    with LOCK:
+        W.seq += 1
+        oid = "CS" + now().strftime("%y%m%d%H%M") + f"{W.seq:05d}"
+        W.orders[oid] = {"order_id": oid, "customer": customer, "service_type_code": service_type,
+                         "status": 3 if paid else 6, "job_id": job_id, "created": now(),
+                         "paid_at": now() if paid else None, "done_at": (now() + timedelta(seconds=W.job_seconds)) if paid else None}
+    return oid
+
+
+def new_job(customer, kind, entities, paid=True, fail=None):
+    jid = uuid.uuid4().hex
+    with LOCK:
+        W.jobs[jid] = {"job_id": jid, "customer": customer, "kind": kind, "entities": entities, "begin": now(),
+                       "done_at": now() + timedelta(seconds=W.job_seconds) if paid else None, "fail": fail}
+    return jid
+
+
+def idempotent(customer, kind, headers, make):
+    token = headers.get("x-client-token")
+    if token:
+        need(len(token) <= 64, "Common.0002", "X-Client-Token is longer than 64 characters")
+        with LOCK:
+            if (customer, kind, token) in W.tokens:
+                return W.tokens[(customer, kind, token)]
+    status, body = make()
+    if token:
+        with LOCK:
+            W.tokens.setdefault((customer, kind, token), (status, body))
+            return W.tokens[(customer, kind, token)]
+    return status, body
+
+
+def job_fault(path):
+    f = fault_for("POST", path, "job")
+    return {"code": f.get("code", "Ecs.0000"), "reason": f.get("reason", "The job failed.")} if f else None
+
+
+def ecs_create(who, region, project, body, headers, path):
+    c = customer_of(who)
+    need(check_project(c, project) == region, "Ecs.0015", "The project is in another region.")
+    fits("ecs", "CreateServersRequestBody", body, "the body")
+    s = body.get("server") or {}
+    for k in ("imageRef", "flavorRef", "name", "vpcid", "nics", "root_volume"):
+        need(k in s, "Ecs.0005", f"server.{k} is required")
+    vpcs = {v["vpc"]["id"]: v for v in vpcs_of(c, region)}
+    need(s["vpcid"] in vpcs, "Ecs.0005", f"The VPC {s['vpcid']} does not exist in this project.")
+    subnets = {x["id"] for x in vpcs[s["vpcid"]]["subnets"]}
+    for n in s["nics"]:
+        need(n.get("subnet_id") in subnets, "Ecs.0005", f"The subnet {n.get('subnet_id')} is not in VPC {s['vpcid']}.")
+    sgs = {g["id"] for g in vpcs[s["vpcid"]]["security_groups"]}
+    for g in s.get("security_groups", []):
+        need(g.get("id") in sgs, "Ecs.0005", f"The security group {g.get('id')} is not in VPC {s['vpcid']}.")
+    if s.get("key_name"):
+        need(s["key_name"] == "kp-default", "Ecs.0314", f"The key pair {s['key_name']} does not exist.")
+    if f := fault_for("POST", path, "quota"):
+        raise Reject(400, {"error": {"code": "Ecs.0319", "message": f.get("message", "Quota exceeded: instances.")}})
+    if f := fault_for("POST", path, "balance"):
+        raise Reject(400, {"error": {"code": "CBC.30000067", "message": "Insufficient balance."}})
+    ext = s.get("extendparam") or {}
+    prepaid = ext.get("chargingMode") == "prePaid"
+    paid = not prepaid or ext.get("isAutoPay") == "true"
+
+    def make():
+        n = s.get("count", 1)
+        ids = [str(uuid.uuid4()) for _ in range(n)]
+        for i in ids:
+            with LOCK:
+                W.resources[i] = {"id": i, "customer": c, "kind": "server", "region": region, "status": "BUILD"}
+        jid = new_job(c, "createServer", {"server_ids": ids}, paid, job_fault(path))
+        out = {"job_id": jid, "serverIds": ids}
+        if prepaid:
+            out["order_id"] = new_order(c, "hws.service.type.ec2", paid, jid)
+        return 200, answer_fits("ecs", "CreateServersResponse", out)
+
+    return idempotent(c, "ecs", headers, make)
+
+
+def evs_create(who, region, project, body, headers, path):
+    c = customer_of(who)
+    need(check_project(c, project) == region, "EVS.2000", "The project is in another region.")
+    fits("evs", "CreateVolumeRequestBody", body, "the body")
+    v = body.get("volume") or {}
+    for k in ("availability_zone", "volume_type", "size"):
+        need(k in v, "EVS.2001", f"volume.{k} is required")
+    bss = body.get("bss_param") or {}
+    prepaid = bss.get("chargingMode") == "prePaid"
+    paid = not prepaid or bss.get("isAutoPay") == "true"
+
+    def make():
+        ids = [str(uuid.uuid4()) for _ in range(v.get("count", 1))]
+        for i in ids:
+            with LOCK:
+                W.resources[i] = {"id": i, "customer": c, "kind": "volume", "region": region, "status": "creating"}
+        jid = new_job(c, "createVolume", {"volume_ids": ids}, paid, job_fault(path))
+        if prepaid:
+            out = {"order_id": new_order(c, "hws.service.type.ebs", paid, jid), "volume_ids": ids}
+        else:
+            out = {"job_id": jid, "volume_ids": ids}
+        return 200, answer_fits("evs", "CreateVolumeResponse", out)
+
+    return idempotent(c, "evs", headers, make)
+
+
+def eip_create(who, region, project, body, headers, version):
+    c = customer_of(who)
+    need(check_project(c, project) == region, "VPC.0001", "The project is in another region.")
+    prepaid = version == "v2.0"
+    fits("eip", "CreatePrePaidPublicipRequestBody" if prepaid else "CreatePublicipRequestBody", body, "the body")
+    ext = body.get("extendParam") or {}
+    paid = not prepaid or ext.get("is_auto_pay") is True
+
+    def make():
+        i = str(uuid.uuid4())
+        addr = f"198.51.100.{1 + int(hid(i)[:2], 16) % 254}"
+        with LOCK:
+            W.resources[i] = {"id": i, "customer": c, "kind": "publicip", "region": region, "address": addr,
+                              "status": "DOWN"}
+        if prepaid:
+            jid = new_job(c, "createPublicip", {"publicip_id": i}, paid)
+            out = {"order_id": new_order(c, "hws.service.type.vpc", paid, jid), "publicip_id": i}
+            return 200, answer_fits("eip", "CreatePrePaidPublicipResponse", out)
+        ip = body.get("publicip") or {}
+        out = {"publicip": {"id": i, "status": "DOWN", "type": ip.get("type", "5_bgp"), "public_ip_address": addr,
+                            "tenant_id": project, "ip_version": 4, "create_time": now().strftime("%Y-%m-%d %H:%M:%S"),
+                            "bandwidth_size": (body.get("bandwidth") or {}).get("size", 0),
+                            "enterprise_project_id": "0"}}
+        return 200, answer_fits("eip", "CreatePublicipResponse", out)
+
+    return idempotent(c, "eip", headers, make)
+
+
+# --- following ------------------------------------------------------------------------------------
+def job_state(j):
+    if j["done_at"] is None:
+        return "INIT"
+    if now() < j["done_at"]:
+        return "RUNNING"
+    return "FAIL" if j["fail"] else "SUCCESS"
+
+
+def show_job(who, service, project, job_id):
+    c = customer_of(who)
+    check_project(c, project)
+    with LOCK:
+        j = W.jobs.get(job_id)
+    need(j is not None and j["customer"] == c, "Common.0024", "No such job.", 404)
+    st = job_state(j)
+    if st == "SUCCESS":
+        for k in ("server_ids", "volume_ids"):
+            for i in j["entities"].get(k, []):
+                with LOCK:
+                    W.resources[i]["status"] = "ACTIVE" if k == "server_ids" else "available"
+    out = {"job_id": job_id, "job_type": j["kind"], "status": st, "begin_time": iso(j["begin"])}
+    if st in ("SUCCESS", "FAIL"):
+        out["end_time"] = iso(j["done_at"])
+    if service == "ecs":
+        subs = [{"job_id": uuid.uuid4().hex, "job_type": "createSingleServer", "status": st,
+                 "entities": {"server_id": i}} for i in j["entities"].get("server_ids", [])]
+        out["entities"] = {"sub_jobs_total": len(subs), "sub_jobs": subs}
+    else:
+        ids = j["entities"].get("volume_ids", [])
+        out["entities"] = {"volume_id": ids[0]} if len(ids) == 1 else {"sub_jobs": [
+            {"job_id": uuid.uuid4().hex, "job_type": "createVolume", "status": st, "entities": {"volume_id": i}}
+            for i in ids]}
+    if st == "FAIL":
+        out["error_code"], out["fail_reason"] = j["fail"]["code"], j["fail"]["reason"]
+    return 200, answer_fits("ecs" if service == "ecs" else "evs", "ShowJobResponse", out)
+
+
+def order_status(o):
+    if o["status"] in (4, 6):
+        return o["status"]
+    j = W.jobs.get(o["job_id"]) if o.get("job_id") else None
+    if j:
+        st = job_state(j)
+        return 5 if st == "SUCCESS" else 4 if st == "FAIL" else 3
+    return 5 if o["done_at"] and now() >= o["done_at"] else 3
+
+
+def bss_details(who, order_id):
+    c = customer_of(who)
+    with LOCK:
+        o = W.orders.get(order_id)
+    need(o is not None and o["customer"] == c, "CBC.0101", "No such order.", 404)
+    info = {"order_id": order_id, "customer_id": W.customers[c]["domain_id"], "service_type_code": o["service_type_code"],
+            "source_type": 2, "status": order_status(o), "order_type": 1, "create_time": iso(o["created"]),
+            "currency": "USD", "measure_id": 1}
+    if o["paid_at"]:
+        info["payment_time"] = iso(o["paid_at"])
+    out = {"total_count": 1, "order_info": info, "order_line_items": []}
+    return 200, answer_fits("bss", "ShowCustomerOrderDetailsResponse", out)
+
+
+def bss_pay(who, body):
+    c = customer_of(who)
+    fits("bss", "PayCustomerOrderV3Req", body, "the body")
+    with LOCK:
+        o = W.orders.get(body.get("order_id"))
+        need(o is not None and o["customer"] == c, "CBC.0101", "No such order.", 404)
+        need(o["status"] == 6, "CBC.30000010", "The order is not pending payment.")
+        o["status"], o["paid_at"] = 3, now()
+        o["done_at"] = now() + timedelta(seconds=W.job_seconds)
+        if o.get("job_id"):
+            W.jobs[o["job_id"]]["done_at"] = o["done_at"]
+    return 204, None
+
+
+def bss_cancel(who, body):
+    c = customer_of(who)
+    fits("bss", "CancelCustomerOrderReq", body, "the body")
+    with LOCK:
+        o = W.orders.get(body.get("order_id"))
+        need(o is not None and o["customer"] == c, "CBC.0101", "No such order.", 404)
+        need(o["status"] == 6, "CBC.30000010", "Only an order pending payment can be cancelled.")
+        o["status"] = 4
+    return 200, {}
+
+
+# --- lookups --------------------------------------------------------------------------------------
+def lookup(who, service, region, project, what, query):
+    c = customer_of(who)
+    need(check_project(c, project) == region, "Common.0010", "The project is in another region.", 403)
+    vs = vpcs_of(c, region)
+    q = dict(query)
+    if what == "vpcs":
+        return 200, answer_fits("vpc", "ListVpcsResponse", {"vpcs": [v["vpc"] for v in vs]})
+    if what == "subnets":
+        subs = [s for v in vs for s in v["subnets"] if not q.get("vpc_id") or s["vpc_id"] == q["vpc_id"]]
+        return 200, answer_fits("vpc", "ListSubnetsResponse", {"subnets": subs})
+    if what == "security-groups":
+        sgs = [g for v in vs for g in v["security_groups"] if not q.get("vpc_id") or g["vpc_id"] == q["vpc_id"]]
+        return 200, answer_fits("vpc", "ListSecurityGroupsResponse", {"security_groups": sgs})
+    kp = {"name": "kp-default", "fingerprint": "SHA256:" + hid("kp", c)[:43], "type": "ssh",
+          "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" + hid("pub", c) + " " + c}
+    return 200, answer_fits("ecs", "NovaListKeypairsResponse", {"keypairs": [{"keypair": kp}]})
+
+
+def route(method, path, query, who, body, headers):
+    m = re.fullmatch
+    if path == "/iam/v3.0/OS-CREDENTIAL/securitytokens" and method == "POST":
+        return iam_assume(who, body, headers)
+    if path == "/iam/v3/auth/projects" and method == "GET":
+        return iam_projects(who)
+    if r := m(r"/bss/v2/orders/customer-orders/details/([^/]+)", path):
+        return bss_details(who, r.group(1))
+    if path == "/bss/v3/orders/customer-orders/pay" and method == "POST":
+        return bss_pay(who, body)
+    if path == "/bss/v2/orders/customer-orders/cancel" and method == "PUT":
+        return bss_cancel(who, body)
+    r = m(r"/(ecs|evs|vpc)/([a-z0-9-]+)(/.*)", path)
+    need(r is not None, "APIGW.0101", "The API does not exist or has not been published.", 404)
+    service, region, rest = r.groups()
+    if (x := m(r"/v1\.1/([0-9a-f]{32})/cloudservers", rest)) and service == "ecs" and method == "POST":
+        return ecs_create(who, region, x.group(1), body, headers, path)
+    if (x := m(r"/v2\.1/([0-9a-f]{32})/cloudvolumes", rest)) and service == "evs" and method == "POST":
+        return evs_create(who, region, x.group(1), body, headers, path)
+    if (x := m(r"/(v1|v2\.0)/([0-9a-f]{32})/publicips", rest)) and service == "vpc" and method == "POST":
+        return eip_create(who, region, x.group(2), body, headers, x.group(1))
+    if (x := m(r"/v1/([0-9a-f]{32})/jobs/([0-9a-f]+)", rest)) and service in ("ecs", "evs") and method == "GET":
+        return show_job(who, service, x.group(1), x.group(2))
+    if (x := m(r"/v1/([0-9a-f]{32})/(vpcs|subnets|security-groups)", rest)) and service == "vpc" and method == "GET":
+        return lookup(who, service, region, x.group(1), x.group(2), query)
+    if (x := m(r"/v2\.1/([0-9a-f]{32})/os-keypairs", rest)) and service == "ecs" and method == "GET":
+        return lookup(who, service, region, x.group(1), "keypairs", query)
+    raise Reject(404, {"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published."})
+
+
+def control(method, path, body):
+    with LOCK:
+        if path == "/_emulator/reset":
+            W.reset()
+            return 200, {"reset": True}
+        if path == "/_emulator/partners" and method == "POST":
+            W.add_partner(body)
+            return 200, {"domain_id": W.partners[body["ak"]]["domain_id"]}
+        if path == "/_emulator/customers" and method == "POST":
+            cust = W.add_customer(body)
+            return 200, {"domain_id": cust["domain_id"],
+                         "projects": {r: W.project(body["domain_name"], r) for r in REGIONS}}
+        if path == "/_emulator/faults" and method == "POST":
+            W.faults.extend(body if isinstance(body, list) else [body])
+            return 200, {"faults": len(W.faults)}
+        if path == "/_emulator/faults" and method == "DELETE":
+            W.faults = []
+            return 200, {"faults": 0}
+        if path == "/_emulator/config" and method == "POST":
+            W.job_seconds = float(body.get("job_seconds", W.job_seconds))
+            return 200, {"job_seconds": W.job_seconds}
+        if path == "/_emulator/requests":
+            if method == "DELETE":
+                W.requests = []
+            return 200, {"requests": W.requests}
+        if path == "/_emulator/state":
+            return 200, {"resources": list(W.resources.values()),
+                         "orders": [{**o, "status": order_status(o)} for o in W.orders.values()],
+                         "jobs": [{"job_id": j["job_id"], "status": job_state(j)} for j in W.jobs.values()]}
+    return 404, {"error": "no such control route"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def handle_any(self):
+        u = urlsplit(self.path)
+        path, query = u.path, parse_qsl(u.query, keep_blank_values=True)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        rid = uuid.uuid4().hex
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            return self.send(400, {"error_code": "Common.0001", "error_msg": "The body is not JSON."}, rid)
+        if path.startswith("/_emulator/"):
+            s, b = control(self.command, path, body or {})
+            return self.send(s, b, rid)
+        entry = {"method": self.command, "path": path, "query": query, "client_token": headers.get("x-client-token"),
+                 "request_id": rid, "at": iso(now())}
+        status, out, extra = 500, None, {}
+        hang = None
+        try:
+            if f := fault_for(self.command, path, "before"):
+                if f.get("delay_ms"):
+                    time.sleep(f["delay_ms"] / 1000)
+                if f.get("status"):
+                    raise Reject(f["status"], f.get("body") or {"error_code": "Common.0500", "error_msg": "Injected fault."},
+                                 f.get("headers"))
+                if f.get("signature"):
+                    raise gw_auth("verify aksk signature fail")
+            who = verify(self.command, path, query, headers, raw)
+            entry["signed_by"] = who[0]
+            status, out = route(self.command, path, query, who, body, headers)
+            hang = fault_for(self.command, path, "after")
+        except Reject as r:
+            status, out, extra = r.status, r.body, r.headers
+        entry["status"] = status
+        if isinstance(out, dict) and status >= 400:
+            entry["error"] = out
+        with LOCK:
+            W.requests.append(entry)
+        if hang:  # accepted, then the connection stays silent: the caller cannot know
+            time.sleep(hang.get("hang_s", 30))
+            self.close_connection = True
+            return
+        self.send(status, out, rid, extra)
+
+    def send(self, status, body, rid, extra=None):
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("X-Request-Id", rid)
+        for k, v in (extra or {}).items():
+            self.send_header(k, str(v))
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=8788)
+    ap.add_argument("--world", help="a JSON file {partners: [...], customers: [...]} to start with")
+    ap.add_argument("--job-seconds", type=float, default=2.0)
+    a = ap.parse_args()
+    W.job_seconds = a.job_seconds
+    if a.world:
+        with open(a.world) as f:
+            w = json.load(f)
+        for p in w.get("partners", []):
+            W.add_partner(p)
+        for c in w.get("customers", []):
+            W.add_customer(c)
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv.daemon_threads = True
+    print(f"huawei emulator on http://127.0.0.1:{a.port}", flush=True)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
