@@ -34,6 +34,7 @@ pub mod quotes;
 pub mod sessions;
 pub mod sql;
 pub mod time;
+pub mod tracking;
 pub mod upstream;
 
 #[cfg(test)]

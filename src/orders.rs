@@ -141,18 +141,31 @@ pub struct Provenance {
     pub quote_id: Option<String>,
 }
 
-/// The order for a yearly/monthly `draft` that upstream accepted: pending payment without auto-pay,
-/// completed with it (the simulation provisions at once).
+/// What upstream accepted: the exact request sent, its answer, and whether upstream is still
+/// running it (a Huawei job or order the tracker follows; the simulation finishes at once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent<'a> {
+    pub request: Value,
+    pub answer: &'a Value,
+    pub running: bool,
+}
+
+/// The order for a yearly/monthly `draft` that upstream accepted: pending payment without auto-pay;
+/// with it, completed, or processing (3) while upstream still provisions.
 pub fn new_order(
     draft: &Draft,
     total: Money,
     p: &Provenance,
     order_id: String,
-    request: Value,
-    upstream: Value,
+    sent: &Sent<'_>,
     now: Timestamp,
 ) -> Option<Order> {
     let Billing::YearlyMonthly { period_type, period_num, auto_pay, .. } = draft.billing else { return None };
+    let status = match (auto_pay, sent.running) {
+        (false, _) => OrderStatus::PendingPayment,
+        (true, true) => OrderStatus::Processing,
+        (true, false) => OrderStatus::Completed,
+    };
     let view = OrderView {
         order_id,
         customer_id: draft.customer_id.clone(),
@@ -161,7 +174,7 @@ pub fn new_order(
         region: draft.region.clone(),
         source_type: SOURCE_TYPE_PARTNER,
         source: SOURCE_PARTNER,
-        status: if auto_pay { OrderStatus::Completed } else { OrderStatus::PendingPayment },
+        status,
         amount: total,
         period_type: period_type.as_str().to_string(),
         period_num,
@@ -172,7 +185,7 @@ pub fn new_order(
         created_at: now,
         payment_time: auto_pay.then_some(now),
     };
-    Some(Order { view, request, upstream })
+    Some(Order { view, request: sent.request.clone(), upstream: sent.answer.clone() })
 }
 
 /// A stored draft read back for what it ordered (paying an order provisions its resources from it).
@@ -316,34 +329,64 @@ pub struct Placement {
     pub spend: Option<(Money, bool)>,
 }
 
-/// Decides [`Placement`] for `draft` charged `total`, after upstream answered `answer` to `request`.
-/// `after` is the budget gate's verdict for `total`. Fails with `internal` when a yearly/monthly
-/// answer carries no order id (an upstream fault).
+/// Decides [`Placement`] for `draft` charged `total`, after upstream accepted it (`sent`). `after`
+/// is the budget gate's verdict for `total`. While upstream still runs it, nothing is provisioned
+/// yet (the tracker records the resources when it finishes). Fails with `internal` when a
+/// yearly/monthly answer carries no order id (an upstream fault).
 pub fn placement(
     draft: &Draft,
     total: Money,
     after: Option<(Money, bool)>,
     p: &Provenance,
-    request: Value,
-    answer: &Value,
+    sent: &Sent<'_>,
     now: Timestamp,
 ) -> Result<Placement, ApiError> {
+    let provisioned = |order_id: Option<&str>| match sent.running {
+        true => Vec::new(),
+        false => resources(draft, sent.answer, p, order_id, now),
+    };
     match draft.billing {
-        Billing::PayPerUse => {
-            Ok(Placement { order: None, resources: resources(draft, answer, p, None, now), spend: None })
-        }
+        Billing::PayPerUse => Ok(Placement { order: None, resources: provisioned(None), spend: None }),
         Billing::YearlyMonthly { auto_pay, .. } => {
-            let oid = answer
+            let oid = sent
+                .answer
                 .get("order_id")
                 .and_then(Value::as_str)
                 .ok_or_else(|| ApiError::with_message(Code::Internal, "Upstream answered without an order id."))?;
-            let order =
-                new_order(draft, total, p, oid.to_string(), request, answer.clone(), now).or_code(Code::Internal)?;
-            let resources = if auto_pay { resources(draft, answer, p, Some(oid), now) } else { Vec::new() };
+            let order = new_order(draft, total, p, oid.to_string(), sent, now).or_code(Code::Internal)?;
+            let resources = if auto_pay { provisioned(Some(oid)) } else { Vec::new() };
             let spend = auto_pay.then(|| (total, after.is_some_and(|(_, freeze)| freeze)));
             Ok(Placement { order: Some(order), resources, spend })
         }
     }
+}
+
+/// The resources a finished upstream job created: as [`resources`] from the create `answer`, named
+/// by the job's `ids` where it gave them (Huawei's job entities are the final word).
+pub fn finished_resources(
+    draft: &Draft,
+    answer: &Value,
+    ids: &[String],
+    p: &Provenance,
+    order_id: Option<&str>,
+    now: Timestamp,
+) -> Vec<Resource> {
+    let mut a = answer.clone();
+    let key = match draft.spec {
+        Spec::Ecs(_) => "serverIds",
+        Spec::Evs(_) => "volume_ids",
+        Spec::Eip(_) => "publicip_id",
+    };
+    match (ids, a.as_object_mut()) {
+        ([], _) | (_, None) => {}
+        ([one], Some(o)) if key == "publicip_id" => {
+            o.insert(key.into(), Value::from(one.as_str()));
+        }
+        (many, Some(o)) => {
+            o.insert(key.into(), Value::from(many.to_vec()));
+        }
+    }
+    resources(draft, &a, p, order_id, now)
 }
 
 /// `validation_failed` at `["draft", "customer_id"]` unless the draft orders for the session's customer.

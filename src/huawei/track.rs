@@ -1,13 +1,15 @@
 //! Following an accepted create request to its end: which of Huawei's records to watch (the ECS or
 //! EVS job, or the BSS order), how to read it, and how long to wait before looking again.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What to watch after upstream accepted a create request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Watch {
     /// `GET /v1/{project_id}/jobs/{job_id}` on the service's regional endpoint (`ecs` or `evs`).
-    Job { service: &'static str, job_id: String },
+    Job { service: String, job_id: String },
     /// BSS `GET /v2/orders/customer-orders/details/{order_id}`.
     Order { order_id: String },
     /// Finished when answered (a pay-per-use EIP), or waiting for payment (nothing runs until paid).
@@ -36,7 +38,7 @@ pub fn watch_of(path: &str, answer: &Value, paid: bool) -> Watch {
     let service = service_of(path);
     match (text(answer, "job_id"), text(answer, "order_id")) {
         (Some(job_id), _) if service != "vpc" && (paid || answer.get("order_id").is_none()) => {
-            Watch::Job { service, job_id }
+            Watch::Job { service: service.to_string(), job_id }
         }
         (_, Some(order_id)) if paid => Watch::Order { order_id },
         _ => Watch::Nothing,
@@ -111,11 +113,11 @@ mod tests {
         let ecs = "/v1.1/p/cloudservers";
         assert_eq!(
             watch_of(ecs, &json!({"job_id": "j1", "serverIds": ["s"]}), false),
-            Watch::Job { service: "ecs", job_id: "j1".into() }
+            Watch::Job { service: "ecs".into(), job_id: "j1".into() }
         );
         assert_eq!(
             watch_of(ecs, &json!({"job_id": "j1", "order_id": "CS1"}), true),
-            Watch::Job { service: "ecs", job_id: "j1".into() }
+            Watch::Job { service: "ecs".into(), job_id: "j1".into() }
         );
         // An unpaid order runs nothing until it is paid.
         assert_eq!(watch_of(ecs, &json!({"job_id": "j1", "order_id": "CS1"}), false), Watch::Nothing);

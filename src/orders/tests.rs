@@ -110,8 +110,8 @@ fn placement_decides_order_resources_and_spend() {
     let monthly = |pay: bool| serde_json::json!({"mode": "yearly_monthly", "period_type": "month", "period_num": 1, "auto_pay": pay});
 
     let d = draft("evs-monthly", monthly(true));
-    let pl = placement(&d, total, Some((usd(1650), true)), &p, Value::Null, &answer(&d), now)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let pl =
+        placement(&d, total, Some((usd(1650), true)), &p, &done(&answer(&d)), now).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(pl.order.as_ref().map(|o| o.view.status), Some(OrderStatus::Completed));
     assert_eq!(
         (pl.resources.len(), pl.spend),
@@ -120,8 +120,8 @@ fn placement_decides_order_resources_and_spend() {
     );
 
     let d = draft("evs-monthly", monthly(false));
-    let pl = placement(&d, total, Some((usd(1650), false)), &p, Value::Null, &answer(&d), now)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let pl =
+        placement(&d, total, Some((usd(1650), false)), &p, &done(&answer(&d)), now).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
         pl.order.as_ref().map(|o| (o.view.status, o.view.payment_time)),
         Some((OrderStatus::PendingPayment, None))
@@ -129,13 +129,13 @@ fn placement_decides_order_resources_and_spend() {
     assert!(pl.resources.is_empty() && pl.spend.is_none(), "nothing provisioned or spent before payment");
 
     let d = draft("evs-pay-per-use", serde_json::json!({"mode": "pay_per_use"}));
-    let pl = placement(&d, total, None, &p, Value::Null, &answer(&d), now).unwrap_or_else(|e| panic!("{e:?}"));
+    let pl = placement(&d, total, None, &p, &done(&answer(&d)), now).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(pl.order.is_none() && pl.spend.is_none());
     assert_eq!(pl.resources.len(), 1);
 
     let d = draft("evs-monthly", monthly(true));
     assert_eq!(
-        placement(&d, total, None, &p, Value::Null, &serde_json::json!({}), now).err().map(|e| e.code),
+        placement(&d, total, None, &p, &done(&serde_json::json!({})), now).err().map(|e| e.code),
         Some(Code::Internal),
         "an answer without an order id"
     );
@@ -208,9 +208,8 @@ fn the_ledger_is_newest_first_across_orders_and_enablements() {
     let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
     let f = fixture("evs-monthly");
     let d = crate::drafts::validate(&f["draft"], cat).unwrap_or_else(|e| panic!("{e:?}"));
-    let order_at = |t: Timestamp| {
-        new_order(&d, usd(5), &provenance(), format!("CS{t}"), Value::Null, Value::Null, t).map(|o| o.view)
-    };
+    let order_at =
+        |t: Timestamp| new_order(&d, usd(5), &provenance(), format!("CS{t}"), &done(&Value::Null), t).map(|o| o.view);
     let (t0, t1, t2) = (now(), now().plus(60), now().plus(120));
     let orders: Vec<OrderView> = [t0, t2].into_iter().filter_map(order_at).collect();
     let p = provenance();
@@ -242,7 +241,7 @@ pub(crate) fn samples() -> (Order, Resource, (Timestamp, Enablement)) {
     let req = crate::payloads::build(&d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").unwrap_or_else(|e| panic!("{e:?}"));
     let answer = ready(Simulated.send(&req, "k", now())).body;
     let p = provenance();
-    let pl = placement(&d, usd(100), None, &p, Value::Null, &answer, now()).unwrap_or_else(|e| panic!("{e:?}"));
+    let pl = placement(&d, usd(100), None, &p, &done(&answer), now()).unwrap_or_else(|e| panic!("{e:?}"));
     let order = pl.order.unwrap_or_else(|| panic!("an order"));
     let resource = pl.resources.into_iter().next().unwrap_or_else(|| panic!("a resource"));
     let e = Enablement {
@@ -274,4 +273,37 @@ fn a_stored_draft_without_its_password_still_tells_what_was_ordered() {
     let answer = serde_json::json!({"order_id": "CS2612010000ABCDE", "serverIds": ["s-1"]});
     let rs = resources(&read, &answer, &provenance(), Some("CS2612010000ABCDE"), now());
     assert_eq!(rs.len(), 1, "paying provisions the server");
+}
+
+/// What the simulation sends back: accepted and finished.
+fn done(answer: &Value) -> Sent<'_> {
+    Sent { request: Value::Null, answer, running: false }
+}
+
+#[test]
+fn while_upstream_runs_nothing_is_provisioned_until_it_finishes() {
+    let cat = catalog().unwrap_or_else(|e| panic!("{e:?}"));
+    let f = fixture("ecs-monthly");
+    let mut v = f["draft"].clone();
+    v["billing"]["auto_pay"] = Value::Bool(true);
+    v["ecs"]["count"] = Value::from(2);
+    let d = crate::drafts::validate(&v, cat).unwrap_or_else(|e| panic!("{e:?}"));
+    let req = crate::payloads::build(&d, "0605767d0d8b4f0a9a5b4c3d2e1f0a9b").unwrap_or_else(|e| panic!("{e:?}"));
+    let answer = ready(Simulated.send(&req, "k", now())).body;
+    let p = provenance();
+    let running = Sent { request: Value::Null, answer: &answer, running: true };
+    let pl = placement(&d, usd(100), None, &p, &running, now()).unwrap_or_else(|e| panic!("{e:?}"));
+    let order = pl.order.unwrap_or_else(|| panic!("an order"));
+    assert_eq!(order.view.status, OrderStatus::Processing);
+    assert_eq!(order.view.payment_time, Some(now()), "auto-paid when placed");
+    assert!(pl.resources.is_empty(), "provisioned only when the job finishes");
+    assert_eq!(pl.spend.map(|(m, _)| m), Some(usd(100)), "the payment counts at once");
+    // The job's ids name the servers.
+    let ids = vec!["job-s1".to_string(), "job-s2".to_string()];
+    let rs = finished_resources(&d, &answer, &ids, &p, Some(&order.view.order_id), now());
+    let got: Vec<&str> = rs.iter().map(|r| r.resource_id.as_str()).collect();
+    assert_eq!(got, ["job-s1", "job-s2"]);
+    assert!(rs.iter().all(|r| r.order_id.as_deref() == Some(order.view.order_id.as_str())));
+    // Without ids from the job, the create answer's stand.
+    assert_eq!(finished_resources(&d, &answer, &[], &p, None, now()).len(), 2);
 }

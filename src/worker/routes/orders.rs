@@ -10,7 +10,7 @@ use crate::idempotency::{self, Decision};
 use crate::ids::CustomerId;
 use crate::money::Money;
 use crate::orders::{budget_gate, ledger as merge_ledger, placement, prepare, project_id, resources};
-use crate::orders::{OrderRequest, OrderStatus, Provenance};
+use crate::orders::{OrderRequest, OrderStatus, Provenance, Sent};
 use crate::partners::Ability;
 use crate::quotes::{without_secrets, QuoteCustomer};
 use crate::sql;
@@ -84,7 +84,8 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let answer = Simulated.send(&request, &token, ctx.now).await;
     let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
     let p = provenance(a, cited.map(|q| q.id.as_str().to_string()));
-    let placed = placement(draft, quote.total, after, &p, request_json.clone(), &answer.body, ctx.now)?;
+    let sent = Sent { request: request_json.clone(), answer: &answer.body, running: false };
+    let placed = placement(draft, quote.total, after, &p, &sent, ctx.now)?;
     // The write holds what the re-check read: the session is live, the customer not frozen, the
     // grants relied on not revoked, and the budget has room for the spend.
     let mut guards = sql::guards::acting(&a.session.id, &facts.id, &a.report.relied_on);
