@@ -63,11 +63,12 @@ node_modules/.installed: package.json package-lock.json
 
 # The API fuzzer (Schemathesis, pinned in tests/schemathesis/requirements.txt) in a venv outside the clone.
 VENV ?= $(HOME)/.cache/onbehalf/venv
-tools-python: $(VENV)/.installed-$(SCHEMATHESIS_VERSION)
+# The same venv holds the official Huawei Cloud SDK models the emulator checks bodies against.
+tools-python: $(VENV)/.installed-$(SCHEMATHESIS_VERSION)-$(HUAWEI_SDK_VERSION)
 
-$(VENV)/.installed-$(SCHEMATHESIS_VERSION): tests/schemathesis/requirements.txt
+$(VENV)/.installed-$(SCHEMATHESIS_VERSION)-$(HUAWEI_SDK_VERSION): tests/schemathesis/requirements.txt tests/huawei-emulator/requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/schemathesis/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/schemathesis/requirements.txt -r tests/huawei-emulator/requirements.txt
 	@touch $@
 
 # cargo-fuzz for `make fuzz` (nightly toolchain; not needed by `make test`).
@@ -126,7 +127,7 @@ dev: tools worker browser $(STATE)/dev-seeded .dev.vars
 # The secret that signs session tokens, made once per checkout (wrangler dev reads .dev.vars;
 # production uses `wrangler secret put SESSION_SECRET`).
 .dev.vars:
-	@node -e "console.log('SESSION_SECRET=' + require('crypto').randomBytes(32).toString('hex'))" > $@
+	@node -e "const r = () => require('crypto').randomBytes(32).toString('hex'); console.log('SESSION_SECRET=' + r() + '\\nVAULT_KEY=' + r())" > $@
 
 # Forget the dev database; the next `make dev` migrates and seeds afresh (new consent link, fresh times).
 dev-reset:
@@ -162,8 +163,11 @@ test-wasm: | tools tools-browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=120 \
 	  cargo test --locked --target wasm32-unknown-unknown --features browser --test browser
 
-test-http: worker browser package | tools tools-browser
-	node scripts/run-http-tests.mjs
+# The Huawei Cloud emulator checks itself first (its signature verifier against the official SDK's
+# Signer, its model checker), then serves the Huawei tests (a second worker with UPSTREAM=huawei).
+test-http: worker browser package | tools tools-browser tools-python
+	cd tests/huawei-emulator && $(VENV)/bin/python models.py && $(VENV)/bin/python selftest.py
+	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/run-http-tests.mjs
 
 # Schemathesis against GET /v1/openapi.json of a fresh worker: every check, fixed seed, ~60 s.
 test-api-fuzz: worker | tools tools-python

@@ -6,3 +6,5 @@ WASM_PACK_VERSION := 0.15.1
 CARGO_FUZZ_VERSION := 0.13.1
 # Python tools: Schemathesis (the API fuzzer), pinned in tests/schemathesis/requirements.txt.
 SCHEMATHESIS_VERSION := 4.32.5
+# huaweicloudsdk* (tests/huawei-emulator/requirements.txt pins each package to it).
+HUAWEI_SDK_VERSION := 3.1.219

@@ -1,38 +1,63 @@
 // Starts the real worker under `wrangler dev` with a fresh local D1 (scripts/lib/worker.mjs), runs
-// the HTTP and page tests against it, and stops it (always). ONBEHALF_TESTS=a,b picks files
-// whose names contain one of the words.
+// the HTTP and page tests against it, and stops it (always). Tests named huawei*.test.mjs run
+// against a second worker with UPSTREAM=huawei and the Huawei Cloud emulator
+// (scripts/lib/emulator.mjs). ONBEHALF_TESTS=a,b picks files whose names contain one of the words.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startEmulator } from './lib/emulator.mjs';
 import { root, startWorker } from './lib/worker.mjs';
 
-const w = await startWorker({ port: process.env.ONBEHALF_TEST_PORT });
-let code = 1;
-try {
-  const files = ['tests/http', 'tests/page'].flatMap((d) =>
-    readdirSync(join(root, d))
-      .filter((f) => f.endsWith('.test.mjs'))
-      .sort()
-      .map((f) => join(d, f)),
-  );
-  const picks = process.env.ONBEHALF_TESTS?.split(',').filter(Boolean);
-  const only = picks ? files.filter((f) => picks.some((p) => f.includes(p))) : files;
-  const r = spawnSync('node', ['--test', '--test-concurrency=1', ...only], {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      ONBEHALF_URL: w.base,
-      ONBEHALF_DEMO: w.demoPath,
-      ONBEHALF_DB: w.db,
-      ONBEHALF_RECORD: join(w.dir, 'responses.jsonl'),
-    },
-  });
-  code = r.status ?? 1;
-} catch (e) {
-  console.error(e.message);
-} finally {
-  await w.stop(code !== 0);
-  if (code !== 0) console.error(`wrangler dev log (last 3000 chars):\n${w.log().slice(-3000)}`);
+const files = ['tests/http', 'tests/page'].flatMap((d) =>
+  readdirSync(join(root, d))
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()
+    .map((f) => join(d, f)),
+);
+const picks = process.env.ONBEHALF_TESTS?.split(',').filter(Boolean);
+const only = picks ? files.filter((f) => picks.some((p) => f.includes(p))) : files;
+const huawei = only.filter((f) => f.includes('/huawei'));
+const simulated = only.filter((f) => !f.includes('/huawei'));
+
+async function suite(list, { name, vars, extraEnv = {} }) {
+  if (list.length === 0) return 0;
+  const w = await startWorker({ name, port: process.env.ONBEHALF_TEST_PORT, vars });
+  let code = 1;
+  try {
+    const r = spawnSync('node', ['--test', '--test-concurrency=1', ...list], {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        ...extraEnv,
+        ONBEHALF_URL: w.base,
+        ONBEHALF_DEMO: w.demoPath,
+        ONBEHALF_DB: w.db,
+        ONBEHALF_RECORD: join(w.dir, 'responses.jsonl'),
+      },
+    });
+    code = r.status ?? 1;
+  } catch (e) {
+    console.error(e.message);
+  } finally {
+    await w.stop(code !== 0);
+    if (code !== 0) console.error(`wrangler dev log (last 3000 chars):\n${w.log().slice(-3000)}`);
+  }
+  return code;
+}
+
+let code = await suite(simulated, { name: `test-${process.pid}` });
+if (code === 0 && huawei.length > 0) {
+  const emu = await startEmulator();
+  try {
+    code = await suite(huawei, {
+      name: `test-huawei-${process.pid}`,
+      vars: emu.vars,
+      extraEnv: { ONBEHALF_EMULATOR: emu.base },
+    });
+    if (code !== 0) console.error(`emulator log (last 2000 chars):\n${emu.log().slice(-2000)}`);
+  } finally {
+    emu.stop();
+  }
 }
 process.exit(code);

@@ -79,6 +79,18 @@ pub enum Action {
     PortalTokenRevoked,
     #[serde(rename = "origins.changed")]
     OriginsChanged,
+    #[serde(rename = "huawei_key.set")]
+    HuaweiKeySet,
+    #[serde(rename = "huawei_account.set")]
+    HuaweiAccountSet,
+    #[serde(rename = "agency.assumed")]
+    AgencyAssumed,
+    #[serde(rename = "order.in_doubt")]
+    OrderInDoubt,
+    #[serde(rename = "order.completed")]
+    OrderCompleted,
+    #[serde(rename = "order.failed")]
+    OrderFailed,
 }
 
 impl Action {
@@ -110,6 +122,12 @@ impl Action {
             Self::PortalTokenCreated => "portal_token.created",
             Self::PortalTokenRevoked => "portal_token.revoked",
             Self::OriginsChanged => "origins.changed",
+            Self::HuaweiKeySet => "huawei_key.set",
+            Self::HuaweiAccountSet => "huawei_account.set",
+            Self::AgencyAssumed => "agency.assumed",
+            Self::OrderInDoubt => "order.in_doubt",
+            Self::OrderCompleted => "order.completed",
+            Self::OrderFailed => "order.failed",
         }
     }
 }

@@ -185,7 +185,25 @@ pub fn new_order(
         created_at: now,
         payment_time: auto_pay.then_some(now),
     };
-    Some(Order { view, request: sent.request.clone(), upstream: sent.answer.clone() })
+    Some(Order { view, request: without_password(&sent.request), upstream: sent.answer.clone() })
+}
+
+/// A Huawei request as stored: an ECS login password (`server.adminPass`) is never kept.
+pub fn without_password(request: &Value) -> Value {
+    let mut v = request.clone();
+    if let Some(server) = v.pointer_mut("/body/server").and_then(Value::as_object_mut) {
+        server.remove("adminPass");
+    }
+    v
+}
+
+/// Whether placing `draft` pays at once (pay-per-use, or yearly/monthly with auto-pay): then upstream
+/// provisions right away; otherwise the order waits for payment.
+pub fn paid_at_once(draft: &Draft) -> bool {
+    match draft.billing {
+        Billing::PayPerUse => true,
+        Billing::YearlyMonthly { auto_pay, .. } => auto_pay,
+    }
 }
 
 /// A stored draft read back for what it ordered (paying an order provisions its resources from it).

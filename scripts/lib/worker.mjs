@@ -31,7 +31,7 @@ function run(cmd, args, opts = {}) {
  * A seeded worker: `{base, dir, db, demoPath, stop(keep), log()}`. `customers` demo customers are
  * generated; with `reuse`, a database already loaded under `.state/<name>` is served again as it is
  * (the benchmarks' large databases); `release` builds the seed program optimised; `analyze` gathers the
- * query planner's statistics as production would.
+ * query planner's statistics as production would; `vars` are passed to the worker (`--var`).
  */
 export async function startWorker({
   name = `test-${process.pid}`,
@@ -40,6 +40,7 @@ export async function startWorker({
   reuse = false,
   release = false,
   analyze = false,
+  vars = {},
 } = {}) {
   port = Number(port || (await freePort()));
   const dir = join(state, name);
@@ -92,6 +93,11 @@ export async function startWorker({
       'MODE:development',
       '--var',
       `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
+      '--var',
+      `VAULT_KEY:${randomBytes(32).toString('hex')}`,
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+      // The tracker's Cron Trigger on demand: GET /cdn-cgi/handler/scheduled.
+      '--test-scheduled',
       '--show-interactive-dev-session=false',
       '--log-level',
       process.env.WRANGLER_LOG_LEVEL ?? 'warn',

@@ -362,11 +362,28 @@ export interface Resource {
   placed_by: string;
   session_id: string;
 }
-/** What `POST /v1/orders` answers. */
+/** What `POST /v1/orders` answers (201 done; 202 while Huawei Cloud runs it or when in doubt). */
 export interface OrderPlaced {
   order: Order | null;
   resources: Resource[];
   quote: Quote;
   request: HuaweiRequest;
   upstream: unknown;
+  tracking: Placement | null;
+}
+/** A request sent to Huawei Cloud, followed to its end (`GET /v1/placements/{id}`). */
+export interface Placement {
+  id: string;
+  state: 'in_doubt' | 'running' | 'succeeded' | 'failed';
+  customer_id: string;
+  order_id: string | null;
+  region: string;
+  watch: { kind: 'job'; service: string; job_id: string } | { kind: 'order'; order_id: string } | { kind: 'nothing' } | null;
+  error_code: string | null;
+  reason: string | null;
+  checks: number;
+  next_check_at: string;
+  created_at: string;
+  updated_at: string;
+  calls: { call: string; status: number | null; request_id: string | null; at: string }[];
 }

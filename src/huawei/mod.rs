@@ -6,6 +6,8 @@ pub mod call;
 pub mod config;
 pub mod fault;
 pub mod iam;
+pub mod lookups;
+pub mod settings;
 pub mod sign;
 pub mod track;
 pub mod vault;

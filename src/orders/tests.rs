@@ -307,3 +307,14 @@ fn while_upstream_runs_nothing_is_provisioned_until_it_finishes() {
     // Without ids from the job, the create answer's stand.
     assert_eq!(finished_resources(&d, &answer, &[], &p, None, now()).len(), 2);
 }
+
+#[test]
+fn a_stored_request_never_keeps_the_login_password() {
+    let r = serde_json::json!({"method": "POST", "path": "/v1.1/p/cloudservers", "body": {"server": {"name": "web", "adminPass": "Secret-123!"}}});
+    let kept = without_password(&r);
+    assert_eq!(kept["body"]["server"], serde_json::json!({"name": "web"}));
+    assert_eq!(
+        without_password(&serde_json::json!({"body": {"volume": {}}})),
+        serde_json::json!({"body": {"volume": {}}})
+    );
+}

@@ -27,6 +27,15 @@ pub struct Ctx {
     pub origin: String,
     /// The key that signs session tokens (`SESSION_SECRET`, at least 32 bytes); sessions are refused without it.
     pub session_secret: Option<Vec<u8>>,
+    /// Where orders go (`UPSTREAM`, `HUAWEI_*_ENDPOINT`).
+    pub upstream: crate::huawei::config::Upstream,
+    /// The key that seals secrets at rest (`VAULT_KEY`); Huawei keys cannot be stored without it.
+    pub vault: Option<crate::huawei::vault::Vault>,
+    /// How long a call to Huawei may take before it is given up (`HUAWEI_TIMEOUT_MS`, default 15 s);
+    /// a create request given up is in doubt.
+    pub upstream_timeout_ms: u64,
+    /// The bindings (the tracker's queue).
+    pub env: worker::Env,
 }
 
 /// Who made a request and with which credential.
@@ -58,6 +67,47 @@ fn authorization(req: &Request) -> Option<String> {
 }
 
 impl Ctx {
+    /// The context for a request or a background event: bindings, clock and configuration from `env`.
+    /// `origin` is the request's own origin (links in messages use `PUBLIC_ORIGIN` when set).
+    pub fn new(env: &worker::Env, request_id: String, origin: String) -> Result<Ctx, ApiError> {
+        let db = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
+        // A secret (`wrangler secret put NAME`) in production; `.dev.vars` or `--var` locally.
+        let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok().or_else(|| var(name));
+        let dev = var("MODE").is_some_and(|v| v == "development");
+        let origin = var("PUBLIC_ORIGIN").filter(|o| !o.is_empty()).unwrap_or(origin);
+        let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
+        let session_secret = secret("SESSION_SECRET").filter(|s| s.len() >= 32).map(String::into_bytes);
+        let upstream = crate::huawei::config::Upstream::from_vars(
+            var("UPSTREAM").as_deref(),
+            var("HUAWEI_REGIONAL_ENDPOINT").as_deref(),
+            var("HUAWEI_IAM_ENDPOINT").as_deref(),
+            var("HUAWEI_BSS_ENDPOINT").as_deref(),
+        )?;
+        let vault = secret("VAULT_KEY").map(|k| crate::huawei::vault::Vault::from_hex(&k)).transpose()?;
+        let upstream_timeout_ms = var("HUAWEI_TIMEOUT_MS")
+            .and_then(|v| v.parse().ok())
+            .filter(|ms| (100..=120_000).contains(ms))
+            .unwrap_or(15_000);
+        Ok(Ctx {
+            db,
+            request_id,
+            now,
+            dev,
+            origin,
+            session_secret,
+            upstream,
+            vault,
+            upstream_timeout_ms,
+            env: env.clone(),
+        })
+    }
+
+    /// The vault: a fault (500) when the deployment has no `VAULT_KEY`.
+    pub fn vault(&self) -> Result<&crate::huawei::vault::Vault, ApiError> {
+        self.vault.as_ref().ok_or_else(|| db::fault("vault", "VAULT_KEY is not set (64 hex characters)"))
+    }
+
     /// An audit event by a partner user.
     pub fn partner_event(
         &self,
@@ -81,6 +131,19 @@ impl Ctx {
         detail: Value,
     ) -> AuditEvent {
         self.event((ActorKind::Customer, None, partner), Some(customer), action, target, detail)
+    }
+
+    /// An audit event by a partner user known by id (the tracker, acting for who placed an order).
+    pub fn user_event(
+        &self,
+        partner: &PartnerId,
+        user: &UserId,
+        customer: &CustomerId,
+        action: Action,
+        target: &str,
+        detail: Value,
+    ) -> AuditEvent {
+        self.event((ActorKind::PartnerUser, Some(user.clone()), partner), Some(customer), action, target, detail)
     }
 
     fn event(

@@ -4,11 +4,13 @@
 mod context;
 pub mod db;
 mod http;
+mod huawei;
 mod routes;
+mod tracker;
+mod upstream;
 
 use crate::error::{ApiError, Code};
 use crate::ids::hex;
-use crate::time::Timestamp;
 use context::Ctx;
 use http::{error_response, random_bytes};
 use worker::{event, Context, Env, Request, Response};
@@ -100,20 +102,6 @@ fn preflight(allowed: bool) -> Result<Response, ApiError> {
 }
 
 fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
-    let db = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
-    let dev = env.var("MODE").map(|v| v.to_string() == "development").unwrap_or(false);
-    let origin = match env.var("PUBLIC_ORIGIN").map(|v| v.to_string()) {
-        Ok(o) if !o.is_empty() => o,
-        _ => req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default(),
-    };
-    let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
-    // `wrangler secret put SESSION_SECRET` in production; `.dev.vars` (or `--var`) locally.
-    let session_secret = env
-        .secret("SESSION_SECRET")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("SESSION_SECRET").map(|v| v.to_string()))
-        .ok()
-        .filter(|s| s.len() >= 32)
-        .map(String::into_bytes);
-    Ok(Ctx { db, request_id, now, dev, origin, session_secret })
+    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    Ctx::new(env, request_id, origin)
 }

@@ -58,6 +58,11 @@ const ACTIONS = {
   'order.cancelled': 'cancelled an order',
   'order.refused': 'was refused an order',
   'resources.enabled': 'enabled pay-per-use resources',
+  'agency.assumed': 'signed in to your Huawei Cloud account through your agency',
+  'order.in_doubt': 'sent an order to Huawei Cloud that is being confirmed',
+  'order.completed': 'completed an order in your Huawei Cloud account',
+  'order.failed': 'had an order fail in Huawei Cloud',
+  'huawei_account.set': 'recorded your Huawei Cloud account and agency',
   'quote.created': 'asked for a quote',
   'customer.revealed': 'viewed your hidden details (with a reason)',
 };

@@ -11,6 +11,7 @@ pub mod consent;
 pub mod customers;
 pub mod embed;
 pub mod grants;
+pub mod huawei;
 pub mod idempotency;
 pub mod keys;
 pub mod orders;

@@ -5,6 +5,7 @@ mod consent;
 mod customers;
 mod embed;
 mod grants;
+mod huawei;
 mod keys;
 mod meta;
 mod orders;
@@ -133,6 +134,28 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         },
         ["v1", "customers", id, "resources"] => match m {
             Get => orders::resources_of_customer(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "sessions", "current", "project"] => match m {
+            Get => huawei::project(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "sessions", "current", what @ ("vpcs" | "subnets" | "security-groups" | "key-pairs")] => match m {
+            Get => huawei::lookup(ctx, req, what).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "huawei-key"] => match m {
+            Get => huawei::show_key(ctx, req).await,
+            Put => huawei::set_key(ctx, req).await,
+            _ => not_allowed(&[Get, Put]),
+        },
+        ["v1", "customers", id, "huawei-account"] => match m {
+            Get => huawei::show_account(ctx, req, id).await,
+            Put => huawei::set_account(ctx, req, id).await,
+            _ => not_allowed(&[Get, Put]),
+        },
+        ["v1", "placements", id] => match m {
+            Get => huawei::placement(ctx, req, id).await,
             _ => not_allowed(&[Get]),
         },
         ["v1", "sessions", "current"] => match m {

@@ -9,15 +9,16 @@ use crate::error::{path, ApiError, Code, OrCode};
 use crate::idempotency::{self, Decision};
 use crate::ids::CustomerId;
 use crate::money::Money;
-use crate::orders::{budget_gate, ledger as merge_ledger, placement, prepare, project_id, resources};
+use crate::orders::{budget_gate, ledger as merge_ledger, placement, prepare, resources};
 use crate::orders::{OrderRequest, OrderStatus, Provenance, Sent};
 use crate::partners::Ability;
 use crate::quotes::{without_secrets, QuoteCustomer};
 use crate::sql;
-use crate::upstream::{Simulated, Upstream};
 use crate::worker::context::{Acting, Ctx};
 use crate::worker::db::{self, audit, orders::OrderFilter};
 use crate::worker::http::{choice_param, json, json_body, json_text, limit_param, query, time_param};
+use crate::worker::tracker::enqueue;
+use crate::worker::upstream::{placement_writes, send_order, Placed};
 use serde_json::{json, Value};
 use worker::Request;
 
@@ -79,27 +80,23 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     let prepared = prepare(&draft_json, catalog()?, &customer, cited.as_ref())?;
     let (draft, quote) = (&prepared.draft, &prepared.quote);
     let after = budget_gate(facts.budget.as_ref(), quote.total)?;
-    let request = prepared.request(&project_id(&facts.id, &draft.region))?;
-    let token = format!("{}:{}:{key}:{}", a.actor.partner_id, facts.id, ctx.now);
-    let answer = Simulated.send(&request, &token, ctx.now).await;
-    let request_json = serde_json::to_value(&request).map_err(|e| db::fault("encode request", e))?;
-    let p = provenance(a, cited.map(|q| q.id.as_str().to_string()));
-    let sent = Sent { request: request_json.clone(), answer: &answer.body, running: false };
+    let stored = without_secrets(&draft_json);
+    let quote_id = cited.map(|q| q.id.as_str().to_string());
+    let p = provenance(a, quote_id.clone());
+    let (request_json, answer, tracking) =
+        match send_order(ctx, a, &prepared, key, &stored, quote_id.as_deref()).await? {
+            Placed::Accepted { request, answer, tracking } => (request, answer, tracking),
+            Placed::InDoubt { request, tracking } => return in_doubt(ctx, a, key, quote, request, tracking).await,
+        };
+    let sent = Sent { request: request_json.clone(), answer: &answer, running: tracking.is_some() };
     let placed = placement(draft, quote.total, after, &p, &sent, ctx.now)?;
     // The write holds what the re-check read: the session is live, the customer not frozen, the
     // grants relied on not revoked, and the budget has room for the spend.
     let mut guards = sql::guards::acting(&a.session.id, &facts.id, &a.report.relied_on);
-    let mut writes = Vec::new();
-    if let Some(order) = &placed.order {
-        writes.push(db::orders::insert(&ctx.db, order, key, &without_secrets(&draft_json))?);
-    }
-    if let Some((amount, freeze)) = placed.spend {
+    if let Some((amount, _)) = placed.spend {
         guards.push(sql::guards::budget(&facts.id, amount.minor));
-        writes.push(db::orders::spend(&ctx.db, &facts.id, amount.minor, freeze)?);
     }
-    for r in &placed.resources {
-        writes.push(db::orders::insert_resource(&ctx.db, r, &p.partner_id, key)?);
-    }
+    let mut writes = placement_writes(ctx, &placed, &facts.id, &p.partner_id, key, &stored)?;
     let ids: Vec<&str> = placed.resources.iter().map(|r| r.resource_id.as_str()).collect();
     let ev = match &placed.order {
         Some(o) => ctx.partner_event(
@@ -107,31 +104,75 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
             Some(&facts.id),
             Action::OrderPlaced,
             &o.view.order_id,
-            json!({"session_id": p.session_id, "status": o.view.status, "amount": o.view.amount, "relied_on": p.relied_on}),
+            json!({"session_id": p.session_id, "status": o.view.status, "amount": o.view.amount, "relied_on": p.relied_on,
+                   "placement_id": tracking.as_ref().map(|t| &t.id)}),
         ),
         None => ctx.partner_event(
             &a.actor,
             Some(&facts.id),
             Action::ResourcesEnabled,
-            ids.first().copied().unwrap_or_default(),
-            json!({"session_id": p.session_id, "resources": ids, "hourly": quote.hourly, "relied_on": p.relied_on}),
+            ids.first().copied().or(tracking.as_ref().map(|t| t.id.as_str())).unwrap_or_default(),
+            json!({"session_id": p.session_id, "resources": ids, "hourly": quote.hourly, "relied_on": p.relied_on,
+                   "placement_id": tracking.as_ref().map(|t| &t.id)}),
         ),
     };
     writes.push(audit::append(&ctx.db, &ev)?);
-    let status = 201;
+    if let Some(t) = &tracking {
+        writes.push(db::huawei::insert_tracking(&ctx.db, t)?);
+    }
+    // 201 when done; 202 while Huawei still runs it (the tracker finishes it; follow `tracking`).
+    let status = if tracking.is_some() { 202 } else { 201 };
     let text = json!({
         "order": placed.order.as_ref().map(|o| &o.view),
         "resources": placed.resources,
         "quote": quote,
         "request": request_json,
-        "upstream": answer.body,
+        "upstream": answer,
+        "tracking": tracking.as_ref().map(db::huawei::TrackingRow::view),
     })
     .to_string();
     writes.push(db::idempotency::finish(&ctx.db, &p.partner_id, &facts.id, key, status, &text)?);
     if let Err(e) = db::guarded(&ctx.db, guards, writes).await {
         return Err(budget_or(ctx, &facts.id, quote.total, e).await);
     }
+    if let Some(t) = &tracking {
+        enqueue(ctx, &t.id, crate::huawei::track::next_check_in(0)).await;
+    }
     Ok(json_text(status, text))
+}
+
+/// Sent to Huawei without an answer: the order is in doubt. Recorded (202, with the followed
+/// request), never reported lost; the tracker sends the same request again (the same
+/// `X-Client-Token`) and records what Huawei did. The same Idempotency-Key replays this answer.
+async fn in_doubt(
+    ctx: &Ctx,
+    a: &Acting,
+    key: &str,
+    quote: &crate::quotes::Quote,
+    request: Value,
+    tracking: db::huawei::TrackingRow,
+) -> Res {
+    let cid = &a.customer.facts.id;
+    let ev = ctx.partner_event(
+        &a.actor,
+        Some(cid),
+        Action::OrderInDoubt,
+        &tracking.id,
+        json!({"session_id": a.session.id, "placement_id": tracking.id, "calls": tracking.calls()}),
+    );
+    let text = json!({
+        "order": null, "resources": [], "quote": quote, "request": request, "upstream": null,
+        "tracking": tracking.view(),
+    })
+    .to_string();
+    let writes = vec![
+        db::huawei::insert_tracking(&ctx.db, &tracking)?,
+        audit::append(&ctx.db, &ev)?,
+        db::idempotency::finish(&ctx.db, &a.actor.partner_id, cid, key, 202, &text)?,
+    ];
+    db::batch(&ctx.db, writes).await?;
+    enqueue(ctx, &tracking.id, crate::huawei::track::next_check_in(0)).await;
+    Ok(json_text(202, text))
 }
 
 /// `POST /v1/orders/{id}/pay` (session): pays an order pending payment; budget re-checked; completes

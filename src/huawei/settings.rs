@@ -1,0 +1,140 @@
+//! What a partner configures for Huawei Cloud: its access key (write-only) and, per customer, the
+//! customer's Huawei account name and the agency the customer created for the partner.
+
+use crate::decode::Decoder;
+use crate::error::{ApiError, Code, Path};
+use serde_json::Value;
+
+/// `PUT /v1/huawei-key`: `{access_key_id, secret_access_key}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyInput {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for KeyInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyInput({}, secret hidden)", self.access_key_id)
+    }
+}
+
+/// `PUT /v1/customers/{id}/huawei-account`: `{domain_name, agency_name}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub domain_name: String,
+    pub agency_name: String,
+}
+
+fn token(d: &mut Decoder, v: &Value, path: &Path, max: usize, ok: fn(char) -> bool, what: &str) -> Option<String> {
+    let s = d.text(v, path, 1, max)?;
+    if !s.chars().all(ok) {
+        d.error(path.clone(), Code::InvalidFormat, format!("Only {what}."));
+        return None;
+    }
+    Some(s)
+}
+
+const AK: &str = "letters and digits (Huawei access key ids are 20 of them)";
+const SK: &str = "visible ASCII characters without spaces";
+const NAME: &str = "letters, digits, '-', '_' and '.'";
+const AGENCY: &str = "letters, digits, spaces, '-', '_' and '.'";
+
+impl KeyInput {
+    pub fn decode(v: &Value) -> Result<Self, ApiError> {
+        Decoder::run(|d| {
+            let mut o = d.object(v, Path::new())?;
+            let ak = d.required(&mut o, "access_key_id");
+            let sk = d.required(&mut o, "secret_access_key");
+            d.close(o);
+            let ak = ak.and_then(|(v, p)| token(d, v, &p, 128, |c| c.is_ascii_alphanumeric(), AK));
+            let sk = sk.and_then(|(v, p)| token(d, v, &p, 128, |c| c.is_ascii_graphic(), SK));
+            Some(KeyInput { access_key_id: ak?, secret_access_key: sk? })
+        })
+    }
+}
+
+impl Account {
+    pub fn decode(v: &Value) -> Result<Self, ApiError> {
+        Decoder::run(|d| {
+            let mut o = d.object(v, Path::new())?;
+            let dn = d.required(&mut o, "domain_name");
+            let an = d.required(&mut o, "agency_name");
+            d.close(o);
+            let name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+            let agency = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ');
+            let dn = dn.and_then(|(v, p)| token(d, v, &p, 64, name, NAME));
+            let an = an.and_then(|(v, p)| token(d, v, &p, 64, agency, AGENCY));
+            Some(Account { domain_name: dn?, agency_name: an? })
+        })
+    }
+
+    /// The agency name the consent page proposes when the partner set none: `onbehalf-` + the
+    /// partner's name, reduced to what IAM accepts.
+    pub fn suggested_agency(partner_name: &str) -> String {
+        let clean: String = partner_name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let mut s = format!("onbehalf-{clean}");
+        s.truncate(64);
+        s.trim_end_matches('-').to_string()
+    }
+}
+
+/// The access key id as shown back: its first and last four characters.
+pub fn masked_key_id(ak: &str) -> String {
+    let n = ak.chars().count();
+    if n <= 8 {
+        return "*".repeat(n);
+    }
+    let head: String = ak.chars().take(4).collect();
+    let tail: String = ak.chars().skip(n - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(n - 8))
+}
+
+/// The optional `agency_name` a customer confirms on the consent page (approve), decoded at `path`.
+pub fn agency_at(d: &mut Decoder, v: &Value, path: &Path) -> Option<String> {
+    token(d, v, path, 64, |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '), AGENCY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::field;
+    use serde_json::json;
+
+    #[test]
+    fn a_key_needs_both_parts_and_never_shows_its_secret() {
+        let k =
+            KeyInput::decode(&json!({"access_key_id": "HPUAABCDEFGHIJKLMNOP", "secret_access_key": "s3cr3t/Key+x"}))
+                .unwrap();
+        assert!(!format!("{k:?}").contains("s3cr3t"));
+        let e = KeyInput::decode(&json!({"access_key_id": "HPUA ABC", "extra": 1})).unwrap_err();
+        let paths: Vec<String> = e.details.iter().map(|d| format!("{:?}:{}", d.path, d.code)).collect();
+        assert_eq!(e.details.len(), 3, "{paths:?}");
+        let e =
+            KeyInput::decode(&json!({"access_key_id": "AK1234567890", "secret_access_key": "has space"})).unwrap_err();
+        assert_eq!(e.details[0].path, field(&Path::new(), "secret_access_key"));
+        assert!(!e.message.contains("has space"));
+    }
+
+    #[test]
+    fn accounts_follow_huaweis_names() {
+        let a = Account::decode(&json!({"domain_name": "acme-cloud", "agency_name": "onbehalf partner"})).unwrap();
+        assert_eq!(a.agency_name, "onbehalf partner");
+        assert!(Account::decode(&json!({"domain_name": "acme cloud", "agency_name": "x"})).is_err());
+        assert!(Account::decode(&json!({"domain_name": "a", "agency_name": ""})).is_err());
+        assert!(Account::decode(&json!({"domain_name": "a", "agency_name": "x".repeat(65)})).is_err());
+        assert_eq!(Account::suggested_agency("Acme Reseller Ltd."), "onbehalf-acme-reseller-ltd");
+    }
+
+    #[test]
+    fn the_key_id_is_shown_masked() {
+        assert_eq!(masked_key_id("HPUAABCDEFGHIJKLMNOP"), "HPUA************MNOP");
+        assert_eq!(masked_key_id("short"), "*****");
+    }
+}

@@ -1,0 +1,251 @@
+//! Calls to Huawei Cloud from the worker: the transport (a signed `crate::huawei::call::Call` sent
+//! with `fetch`, raced against a timeout) and acting in a customer's account (assume the agency
+//! with the partner's key, find the project, cache both for the session). What to send and how to
+//! read the answers is the core's (`crate::huawei`); this module only moves bytes and rows.
+
+use super::context::Ctx;
+use super::db::{self, audit};
+use crate::audit::Action;
+use crate::error::{ApiError, Code, OrCode};
+use crate::huawei::call::{build, Call, Credential, Target};
+use crate::huawei::config::Endpoints;
+use crate::huawei::fault::{error_of, Step};
+use crate::huawei::iam;
+use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
+use crate::time::Timestamp;
+use crate::tracking::UpstreamCall;
+use futures_util::future::{select, Either};
+use serde_json::{json, Value};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+
+/// An answer from Huawei.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub request_id: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+impl Reply {
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The answer as data, or its error (`step` tells who must fix a refusal).
+    pub fn into_result(self, step: Step) -> Result<Value, ApiError> {
+        if self.ok() {
+            return Ok(self.body);
+        }
+        Err(error_of(step, self.status, &self.body, self.retry_after.as_deref(), self.request_id.as_deref()))
+    }
+}
+
+/// `None`: no answer in time, or the connection failed (whether the request arrived is unknown).
+pub async fn send(call: &Call, timeout_ms: u64) -> Option<Reply> {
+    let headers = Headers::new();
+    for (k, v) in &call.headers {
+        headers.set(k, v).ok()?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::from(call.method.to_string())).with_headers(headers);
+    if let Some(b) = &call.body {
+        init.with_body(Some(b.as_str().into()));
+    }
+    let req = Request::new_with_init(&call.url, &init).ok()?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(req);
+    let sending = Box::pin(fetch.send_with_signal(&signal));
+    let timeout = Box::pin(Delay::from(std::time::Duration::from_millis(timeout_ms)));
+    let mut resp = match select(sending, timeout).await {
+        Either::Left((Ok(r), _)) => r,
+        Either::Left((Err(e), _)) => {
+            worker::console_warn!("huawei {} {}: {e}", call.method, call.url);
+            return None;
+        }
+        Either::Right(_) => {
+            controller.abort();
+            worker::console_warn!("huawei {} {}: no answer in {timeout_ms} ms", call.method, call.url);
+            return None;
+        }
+    };
+    let header = |n: &str| resp.headers().get(n).ok().flatten();
+    let (request_id, retry_after) = (header("X-Request-Id"), header("Retry-After"));
+    let status = resp.status_code();
+    let text = resp.text().await.unwrap_or_default();
+    let body =
+        if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    Some(Reply { status, body, request_id, retry_after })
+}
+
+/// The record of a call for the audit trail and the followed request.
+pub fn record(name: &str, reply: Option<&Reply>, at: Timestamp) -> UpstreamCall {
+    UpstreamCall {
+        call: name.to_string(),
+        status: reply.map(|r| r.status),
+        request_id: reply.and_then(|r| r.request_id.clone()),
+        at,
+    }
+}
+
+/// `upstream_unavailable` for a call that got no answer (nothing was created by it).
+pub fn silent(call: &str) -> ApiError {
+    ApiError::with_message(
+        Code::UpstreamUnavailable,
+        format!("Huawei Cloud did not answer ({call}); nothing was ordered."),
+    )
+    .with_data(json!({"retry_after": 30, "call": call}))
+}
+
+/// Who acts in which customer account, under which session.
+pub struct Who<'a> {
+    pub partner: &'a PartnerId,
+    pub user: &'a UserId,
+    pub customer: &'a CustomerId,
+    pub session: &'a SessionId,
+    /// When the session ends (the credential is asked for that long, within IAM's bounds).
+    pub until: Timestamp,
+}
+
+/// Signed in to the customer's account in one region.
+pub struct InAccount {
+    pub credential: Credential,
+    pub project: String,
+    /// The calls made to get here (none when the session's cache served).
+    pub calls: Vec<UpstreamCall>,
+}
+
+/// The temporary credential for `who` and the customer's project in `region`: from the session's
+/// cache while it is usable, else by assuming the customer's agency with the partner's key (audited
+/// `agency.assumed`) and listing the customer's projects.
+pub async fn in_account(ctx: &Ctx, ep: &Endpoints, who: &Who<'_>, region: &str) -> Result<InAccount, ApiError> {
+    let row = db::huawei::agency(&ctx.db, who.partner, who.customer, who.session).await?;
+    let vault = ctx.vault()?;
+    let session_ctx = format!("session:{}", who.session.as_str());
+    let mut projects: serde_json::Map<String, Value> =
+        row.projects.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
+    let cached = match (&row.sealed, row.expires_at.as_deref().and_then(Timestamp::parse)) {
+        (Some(sealed), Some(expires_at)) => vault
+            .open(sealed, &session_ctx)?
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|v| {
+                Some((
+                    v.get("access")?.as_str()?.to_string(),
+                    v.get("secret")?.as_str()?.to_string(),
+                    v.get("token")?.as_str()?.to_string(),
+                ))
+            })
+            .map(|(access, secret, token)| iam::Temporary {
+                credential: Credential { access, secret, security_token: Some(token) },
+                expires_at,
+            }),
+        _ => None,
+    };
+    let mut calls = Vec::new();
+    let temporary = match cached.filter(|t| t.usable(ctx.now)) {
+        Some(t) => t,
+        None => {
+            projects.clear();
+            assume(ctx, ep, who, &row, &mut calls).await?
+        }
+    };
+    let project = match projects.get(region).and_then(Value::as_str) {
+        Some(p) => p.to_string(),
+        None => {
+            let call = build(&Target::new("GET", &ep.iam, iam::PROJECTS_PATH), &temporary.credential, ctx.now)?;
+            let reply = send(&call, ctx.upstream_timeout_ms).await;
+            calls.push(record("iam.projects", reply.as_ref(), ctx.now));
+            let list = reply.ok_or_else(|| silent("iam.projects"))?.into_result(Step::Other)?;
+            let id = iam::project_of(&list, region).ok_or_else(|| {
+                ApiError::with_message(
+                    Code::UpstreamRejected,
+                    format!("The customer's Huawei Cloud account has no project for region {region}."),
+                )
+                .with_data(json!({"region": region}))
+            })?;
+            projects.insert(region.to_string(), Value::from(id.clone()));
+            id
+        }
+    };
+    if !calls.is_empty() {
+        let c = &temporary.credential;
+        let secret = json!({"access": c.access, "secret": c.secret, "token": c.security_token}).to_string();
+        let sealed = vault.seal(super::http::random_bytes()?, &session_ctx, secret.as_bytes())?;
+        let projects = Value::Object(projects).to_string();
+        let cache =
+            db::huawei::cache_credential(&ctx.db, who.session, &sealed, &temporary.expires_at.to_string(), &projects)?;
+        db::batch(&ctx.db, vec![cache]).await?;
+    }
+    Ok(InAccount { credential: temporary.credential, project, calls })
+}
+
+async fn assume(
+    ctx: &Ctx,
+    ep: &Endpoints,
+    who: &Who<'_>,
+    row: &db::huawei::AgencyRow,
+    calls: &mut Vec<UpstreamCall>,
+) -> Result<iam::Temporary, ApiError> {
+    let missing: Vec<&str> = [
+        ("huawei_key", row.access_key_id.is_none()),
+        ("huawei_domain_name", row.domain_name.is_none()),
+        ("huawei_agency_name", row.agency_name.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(k, m)| m.then_some(k))
+    .collect();
+    let (Some(ak), Some(sealed), Some(domain), Some(agency)) =
+        (&row.access_key_id, &row.secret_sealed, &row.domain_name, &row.agency_name)
+    else {
+        return Err(ApiError::new(Code::UpstreamNotConfigured).with_data(json!({"missing": missing})));
+    };
+    let Some(sk) = ctx.vault()?.open(sealed, &format!("partner:{}", who.partner.as_str()))? else {
+        return Err(ApiError::with_message(
+            Code::UpstreamNotConfigured,
+            "The partner's Huawei key was sealed under a previous VAULT_KEY; a partner admin must set it again.",
+        )
+        .with_data(json!({"missing": ["huawei_key"]})));
+    };
+    let sk = String::from_utf8(sk).ok().or_code(Code::Internal)?;
+    let partner = Credential { access: ak.clone(), secret: sk, security_token: None };
+    let body =
+        iam::assume_role(domain, agency, iam::duration_for(who.until, ctx.now), &iam::session_user(who.user.as_str()));
+    let target = Target { body: Some(&body), ..Target::new("POST", &ep.iam, iam::ASSUME_PATH) };
+    let reply = send(&build(&target, &partner, ctx.now)?, ctx.upstream_timeout_ms).await;
+    calls.push(record("iam.assume_agency", reply.as_ref(), ctx.now));
+    let answer = reply.clone().ok_or_else(|| silent("iam.assume_agency"))?;
+    let request_id = answer.request_id.clone();
+    let t = iam::temporary(&answer.into_result(Step::AssumeAgency).map_err(|e| named(e, domain, agency))?)?;
+    let ev = ctx.user_event(
+        who.partner,
+        who.user,
+        who.customer,
+        Action::AgencyAssumed,
+        who.session.as_str(),
+        json!({"domain_name": domain, "agency_name": agency, "expires_at": t.expires_at, "huawei_request_id": request_id}),
+    );
+    db::batch(&ctx.db, vec![audit::append(&ctx.db, &ev)?]).await?;
+    Ok(t)
+}
+
+/// `agency_not_found` names the account and the agency that were tried.
+fn named(e: ApiError, domain: &str, agency: &str) -> ApiError {
+    if e.code != Code::AgencyNotFound {
+        return e;
+    }
+    let mut data = e.data.as_deref().cloned().unwrap_or_else(|| json!({}));
+    data["domain_name"] = Value::from(domain);
+    data["agency_name"] = Value::from(agency);
+    ApiError::with_message(
+        Code::AgencyNotFound,
+        format!("Huawei Cloud found no agency \"{agency}\" in account \"{domain}\" trusting your partner account; the customer creates it in IAM > Agencies."),
+    )
+    .with_data(data)
+}
+
+/// A signed GET in the customer's project (the pickers' lookups, jobs, orders).
+pub async fn get(ctx: &Ctx, base: &str, path: &str, query: &[(&str, &str)], cred: &Credential) -> Option<Reply> {
+    let call = build(&Target { query, ..Target::new("GET", base, path) }, cred, ctx.now).ok()?;
+    send(&call, ctx.upstream_timeout_ms).await
+}
