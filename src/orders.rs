@@ -220,13 +220,19 @@ pub fn stored_draft(draft: &Value, catalog: &Catalog) -> Result<Draft, ApiError>
     crate::drafts::validate(&v, catalog)
 }
 
-/// Pays an order pending payment (it completes: the simulation provisions at once); else
-/// `order_not_pending_payment` (409).
-pub fn pay(status: OrderStatus) -> Result<OrderStatus, ApiError> {
-    match status {
-        OrderStatus::PendingPayment => Ok(OrderStatus::Completed),
+/// Pays an order pending payment: it completes (the simulation provisions at once), or is
+/// processing while upstream still provisions (`running`); else `order_not_pending_payment` (409).
+pub fn pay(status: OrderStatus, running: bool) -> Result<OrderStatus, ApiError> {
+    match (status, running) {
+        (OrderStatus::PendingPayment, false) => Ok(OrderStatus::Completed),
+        (OrderStatus::PendingPayment, true) => Ok(OrderStatus::Processing),
         _ => Err(ApiError::new(Code::OrderNotPendingPayment)),
     }
+}
+
+/// Whether Huawei's order status (BSS order details) shows the order paid: processing or completed.
+pub fn paid_upstream(huawei_status: Option<i64>) -> bool {
+    matches!(huawei_status, Some(3) | Some(5))
 }
 
 /// Cancels an order pending payment; else `order_not_pending_payment` (409).

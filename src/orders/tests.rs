@@ -25,10 +25,12 @@ fn the_budget_refuses_past_100_percent_and_freezes_at_it() {
 
 #[test]
 fn only_an_order_pending_payment_is_paid_or_cancelled() {
-    assert_eq!(pay(OrderStatus::PendingPayment).ok(), Some(OrderStatus::Completed));
+    assert_eq!(pay(OrderStatus::PendingPayment, false).ok(), Some(OrderStatus::Completed));
+    assert_eq!(pay(OrderStatus::PendingPayment, true).ok(), Some(OrderStatus::Processing), "while Huawei provisions");
+    assert!(paid_upstream(Some(3)) && paid_upstream(Some(5)) && !paid_upstream(Some(6)) && !paid_upstream(None));
     assert_eq!(cancel(OrderStatus::PendingPayment).ok(), Some(OrderStatus::Cancelled));
     for s in [OrderStatus::Completed, OrderStatus::Cancelled, OrderStatus::Processing] {
-        assert_eq!(pay(s).err().map(|e| e.http_status()), Some(409));
+        assert_eq!(pay(s, false).err().map(|e| e.http_status()), Some(409));
         assert_eq!(cancel(s).err().map(|e| e.http_status()), Some(409));
     }
     assert_eq!(serde_json::to_value(OrderStatus::PendingPayment).ok(), Some(serde_json::json!(6)));

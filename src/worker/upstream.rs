@@ -46,14 +46,7 @@ pub async fn send_order(
         }
         Upstream::Huawei(ep) => ep,
     };
-    let who = Who {
-        partner: &a.actor.partner_id,
-        user: &a.actor.user_id,
-        customer: &facts.id,
-        session: &a.session.id,
-        until: a.session.expires_at,
-    };
-    let acc = in_account(ctx, ep, &who, &d.region).await?;
+    let acc = in_account(ctx, ep, &who(a), &d.region).await?;
     let request = prepared.request(&acc.project)?;
     let request_json = serde_json::to_value(&request).map_err(|e| super::db::fault("encode request", e))?;
     let token = client_token(a.actor.partner_id.as_str(), facts.id.as_str(), key);
@@ -145,4 +138,121 @@ pub fn placement_writes(
         writes.push(super::db::orders::insert_resource(&ctx.db, r, partner, key)?);
     }
     Ok(writes)
+}
+
+/// BSS: pay and cancel a customer order (the customer's temporary credential).
+const PAY: &str = "/v3/orders/customer-orders/pay";
+const CANCEL: &str = "/v2/orders/customer-orders/cancel";
+
+fn bss<'a>(ep: &'a Endpoints, method: &'static str, path: &'a str, body: &'a Value) -> Target<'a> {
+    Target { body: Some(body), ..Target::new(method, &ep.bss, path) }
+}
+
+/// How Huawei answered a BSS call on an existing order: accepted, or silent but the order's details
+/// show `done` (the call went through).
+async fn bss_call(
+    ctx: &Ctx,
+    ep: &Endpoints,
+    cred: &crate::huawei::call::Credential,
+    target: &Target<'_>,
+    order_id: &str,
+    done: fn(Option<i64>) -> bool,
+    name: &str,
+) -> Result<Vec<crate::tracking::UpstreamCall>, ApiError> {
+    let reply = send(&build(target, cred, ctx.now)?, ctx.upstream_timeout_ms).await;
+    let mut calls = vec![record(name, reply.as_ref(), ctx.now)];
+    match reply {
+        Some(r) => {
+            r.into_result(Step::Other)?;
+            Ok(calls)
+        }
+        None => {
+            // No answer: the order's details tell whether it went through.
+            let path = format!("/v2/orders/customer-orders/details/{order_id}");
+            let details = super::huawei::get(ctx, &ep.bss, &path, &[], cred).await;
+            calls.push(record("bss.order", details.as_ref(), ctx.now));
+            let status =
+                details.filter(|d| d.ok()).and_then(|d| d.body.pointer("/order_info/status").and_then(Value::as_i64));
+            if done(status) {
+                Ok(calls)
+            } else {
+                Err(super::huawei::silent(name))
+            }
+        }
+    }
+}
+
+fn who<'a>(a: &'a Acting) -> Who<'a> {
+    Who {
+        partner: &a.actor.partner_id,
+        user: &a.actor.user_id,
+        customer: &a.customer.facts.id,
+        session: &a.session.id,
+        until: a.session.expires_at,
+    }
+}
+
+/// Pays a pending order upstream. Simulated: nothing to do (`None`: it completes at once). Huawei:
+/// BSS `POST /v3/orders/customer-orders/pay`, then the order runs: the row the tracker follows.
+pub async fn pay_order(
+    ctx: &Ctx,
+    a: &Acting,
+    order: &super::db::orders::StoredOrder,
+    draft: &crate::drafts::Draft,
+) -> Result<Option<TrackingRow>, ApiError> {
+    let Upstream::Huawei(ep) = &ctx.upstream else { return Ok(None) };
+    let v = &order.view;
+    let acc = in_account(ctx, ep, &who(a), &v.region).await?;
+    let body = serde_json::json!({"order_id": v.order_id, "use_coupon": "NO", "use_discount": "NO"});
+    let paid = crate::orders::paid_upstream;
+    let mut calls = acc.calls;
+    calls.extend(bss_call(ctx, ep, &acc.credential, &bss(ep, "POST", PAY, &body), &v.order_id, paid, "bss.pay").await?);
+    let path = crate::payloads::build(draft, &acc.project)?.path;
+    let watch = match watch_of(&path, &order.upstream, true) {
+        Watch::Nothing => Watch::Order { order_id: v.order_id.clone() },
+        w => w,
+    };
+    let now = ctx.now.to_string();
+    Ok(Some(TrackingRow {
+        id: format!("pay-{}", v.order_id),
+        partner_id: a.actor.partner_id.as_str().to_string(),
+        customer_id: a.customer.facts.id.as_str().to_string(),
+        session_id: a.session.id.as_str().to_string(),
+        placed_by: a.actor.user_id.as_str().to_string(),
+        permission_id: v.relied_on.distributor_permission.as_ref().map(|p| p.as_str().to_string()),
+        authorization_id: v.relied_on.authorization.as_ref().map(|p| p.as_str().to_string()),
+        quote_id: v.quote_id.clone(),
+        idempotency_key: order.idempotency_key.clone(),
+        region: v.region.clone(),
+        project_id: acc.project.clone(),
+        path,
+        paid: 1,
+        amount_minor: v.amount.minor,
+        currency: v.amount.currency.as_str().to_string(),
+        state: TrackState::Running.as_str().to_string(),
+        watch: serde_json::to_string(&watch).ok(),
+        order_id: Some(v.order_id.clone()),
+        draft: order.draft.to_string(),
+        request_sealed: String::new(),
+        answer: Some(order.upstream.to_string()),
+        error_code: None,
+        reason: None,
+        checks: 0,
+        next_check_at: ctx.now.plus(crate::huawei::track::next_check_in(0)).to_string(),
+        created_at: now.clone(),
+        updated_at: now,
+        calls: serde_json::to_string(&calls).unwrap_or_else(|_| "[]".into()),
+    }))
+}
+
+/// Cancels a pending order upstream (Huawei: BSS `PUT /v2/orders/customer-orders/cancel`; simulated:
+/// nothing to do).
+pub async fn cancel_order(ctx: &Ctx, a: &Acting, order: &super::db::orders::StoredOrder) -> Result<(), ApiError> {
+    let Upstream::Huawei(ep) = &ctx.upstream else { return Ok(()) };
+    let v = &order.view;
+    let acc = in_account(ctx, ep, &who(a), &v.region).await?;
+    let body = serde_json::json!({"order_id": v.order_id});
+    let cancelled = |s: Option<i64>| s == Some(4);
+    bss_call(ctx, ep, &acc.credential, &bss(ep, "PUT", CANCEL, &body), &v.order_id, cancelled, "bss.cancel").await?;
+    Ok(())
 }

@@ -606,7 +606,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, out, rid, extra)
 
     def send(self, status, body, rid, extra=None):
-        data = b"" if body is None else json.dumps(body).encode()
+        data = b"" if body is None else json.dumps(body, default=str).encode()
         self.send_response(status)
         self.send_header("X-Request-Id", rid)
         for k, v in (extra or {}).items():

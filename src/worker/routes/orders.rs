@@ -18,7 +18,7 @@ use crate::worker::context::{Acting, Ctx};
 use crate::worker::db::{self, audit, orders::OrderFilter};
 use crate::worker::http::{choice_param, json, json_body, json_text, limit_param, query, time_param};
 use crate::worker::tracker::enqueue;
-use crate::worker::upstream::{placement_writes, send_order, Placed};
+use crate::worker::upstream::{cancel_order, pay_order, placement_writes, send_order, Placed};
 use serde_json::{json, Value};
 use worker::Request;
 
@@ -184,11 +184,14 @@ pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let order = db::orders::by_id(&ctx.db, &a.actor.partner_id, cid, id).await?.or_not_found()?;
     no_fields(&json_body(req).await?)?;
     let (from, amount) = (order.view.status, order.view.amount);
-    let to = crate::orders::pay(from)?;
+    crate::orders::pay(from, false)?;
     let after = budget_gate(a.customer.facts.budget.as_ref(), amount)?;
-    let draft = crate::orders::stored_draft(&order.draft, catalog()?).ok();
+    let draft = crate::orders::stored_draft(&order.draft, catalog()?)?;
+    // Huawei: BSS pays it, then it runs (the tracker completes it); simulated: completes at once.
+    let tracking = pay_order(ctx, &a, &order, &draft).await?;
+    let to = crate::orders::pay(from, tracking.is_some())?;
     let p = provenance(&a, order.view.quote_id.clone());
-    let rs = draft.map(|d| resources(&d, &order.upstream, &p, Some(id), ctx.now)).unwrap_or_default();
+    let rs = if tracking.is_some() { Vec::new() } else { resources(&draft, &order.upstream, &p, Some(id), ctx.now) };
     let ev = ctx.partner_event(
         &a.actor,
         Some(cid),
@@ -207,8 +210,14 @@ pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     for r in &rs {
         writes.push(db::orders::insert_resource(&ctx.db, r, &p.partner_id, &order.idempotency_key)?);
     }
+    if let Some(t) = &tracking {
+        writes.push(db::huawei::insert_tracking(&ctx.db, t)?);
+    }
     if let Err(e) = db::guarded(&ctx.db, guards, writes).await {
         return Err(budget_or(ctx, cid, amount, e).await);
+    }
+    if let Some(t) = &tracking {
+        enqueue(ctx, &t.id, crate::huawei::track::next_check_in(0)).await;
     }
     show(ctx, &a, id).await
 }
@@ -223,6 +232,7 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     no_fields(&json_body(req).await?)?;
     let from = order.view.status;
     let to = crate::orders::cancel(from)?;
+    cancel_order(ctx, &a, &order).await?;
     let ev = ctx.partner_event(&a.actor, Some(cid), Action::OrderCancelled, id, json!({"session_id": a.session.id}));
     let mut guards = vec![sql::guards::order_pending(id)];
     guards.extend(sql::guards::acting(&a.session.id, cid, &a.report.relied_on));
