@@ -119,10 +119,20 @@ $(STATE)/dev-seeded: migrations/*.sql src/demo.rs src/bin/seed.rs | worker
 	wrangler d1 execute DB --local --persist-to $(DEV_DB) --file $(STATE)/dev-seed.sql >/dev/null
 	@touch $@
 
-dev: tools worker browser $(STATE)/dev-seeded .dev.vars
+# UPSTREAM=huawei-emulator serves the same with orders going to the local Huawei Cloud emulator
+# (scripts/dev-huawei.mjs); the simulated upstream stays the default.
+UPSTREAM ?= simulated
+DEV_EXTRA := $(if $(filter huawei-emulator,$(UPSTREAM)),tools-python,)
+
+dev: tools worker browser $(STATE)/dev-seeded .dev.vars $(DEV_EXTRA)
+	@grep -q '^VAULT_KEY=' .dev.vars || node -e "console.log('VAULT_KEY=' + require('crypto').randomBytes(32).toString('hex'))" >> .dev.vars
 	@node scripts/print-demo.mjs $(STATE)/demo.json http://127.0.0.1:$(DEV_PORT)
+ifeq ($(UPSTREAM),huawei-emulator)
+	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/dev-huawei.mjs --port $(DEV_PORT) --db $(DEV_DB) --demo $(STATE)/demo.json
+else
 	wrangler dev --local --ip 127.0.0.1 --port $(DEV_PORT) --persist-to $(DEV_DB) --var MODE:development \
 	  --show-interactive-dev-session=false
+endif
 
 # The secret that signs session tokens, made once per checkout (wrangler dev reads .dev.vars;
 # production uses `wrangler secret put SESSION_SECRET`).

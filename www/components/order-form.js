@@ -3,9 +3,11 @@
 // quote with the budget impact, the exact Huawei payload, "Get a quote" (POST /v1/quotes) and, with a
 // switch-role session, "Place order" with pay/cancel.
 // Properties: `token` (portal token or API key, for the customer and quotes), `sessionToken` (obs_…,
-// for ordering), `draft` (read), `lastResponse` (read). Events (bubbling, composed): onbehalf:draft
-// {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, …}, onbehalf:order-refused
-// {status, error}. Theming: the --onbehalf-* custom properties (README); parts: form, quote, payload, place.
+// for ordering; with it, the customer's project and pickers of its VPCs, subnets, security groups and
+// key pairs replace the id fields, from /v1/sessions/current/*), `draft` (read), `lastResponse` (read). Events (bubbling, composed): onbehalf:draft
+// {valid, draft, quote, errors}, onbehalf:order-placed {order, resources, tracking, …} (201, or 202
+// while Huawei Cloud provisions), onbehalf:order-settled (the followed request, once it ended),
+// onbehalf:order-refused {status, error}. Theming: the --onbehalf-* custom properties (README); parts: form, quote, payload, place.
 
 import { money, orderStatus, unitPrice } from '../lib/format.js';
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
@@ -41,9 +43,10 @@ const TEMPLATE = `<div class="orderpage">
           <div class="field"><label for="ecs-count">Quantity</label><input id="ecs-count" type="number" value="1" data-path="ecs.count"></div>
           <div class="field"><label for="ecs-flavor">Flavor</label><select id="ecs-flavor" data-path="ecs.flavor"></select></div>
           <div class="field"><label for="ecs-image">Image</label><select id="ecs-image" data-path="ecs.image"></select></div>
-          <div class="field"><label for="ecs-vpc">VPC ID</label><input id="ecs-vpc" value="3ee86f60-8c29-4e4d-b5a1-2e5b2a6f7a8b" data-path="ecs.vpc_id" spellcheck="false"></div>
-          <div class="field"><label for="ecs-subnet">Subnet ID</label><input id="ecs-subnet" value="21c3f7b5-61d4-4e4f-9b1a-0e0e6d9d1b2c" data-path="ecs.subnet_id" spellcheck="false"></div>
-          <div class="field"><label for="ecs-sg">Security group ID</label><input id="ecs-sg" value="6c22a6c0-b5d2-4a84-ac56-51090dcc33be" data-path="ecs.security_group_ids.0" spellcheck="false"></div>
+          <div class="field pick"><label for="ecs-vpc-pick" hidden>VPC</label><select id="ecs-vpc-pick" data-pick="vpc" data-path="ecs.vpc_id" hidden></select><label for="ecs-vpc">VPC ID</label><input id="ecs-vpc" value="3ee86f60-8c29-4e4d-b5a1-2e5b2a6f7a8b" data-path="ecs.vpc_id" spellcheck="false"></div>
+          <div class="field pick"><label for="ecs-subnet-pick" hidden>Subnet</label><select id="ecs-subnet-pick" data-pick="subnet" data-path="ecs.subnet_id" hidden></select><label for="ecs-subnet">Subnet ID</label><input id="ecs-subnet" value="21c3f7b5-61d4-4e4f-9b1a-0e0e6d9d1b2c" data-path="ecs.subnet_id" spellcheck="false"></div>
+          <div class="field pick"><label for="ecs-sg-pick" hidden>Security group</label><select id="ecs-sg-pick" data-pick="sg" data-path="ecs.security_group_ids.0" hidden></select><label for="ecs-sg">Security group ID</label><input id="ecs-sg" value="6c22a6c0-b5d2-4a84-ac56-51090dcc33be" data-path="ecs.security_group_ids.0" spellcheck="false"></div>
+          <p id="pick-note" class="muted wide" role="status"></p>
           <div class="field"><label for="root-type">System disk type</label><select id="root-type" class="disktype" data-path="ecs.root_disk.type"></select></div>
           <div class="field"><label for="root-size">System disk (GB)</label><input id="root-size" type="number" placeholder="image minimum" data-path="ecs.root_disk.size"></div>
         </div>
@@ -62,7 +65,7 @@ const TEMPLATE = `<div class="orderpage">
         <fieldset><legend>Login</legend>
           <div class="grid">
             <div class="field"><label for="login-kind">Login mode</label><select id="login-kind"><option value="key">Key pair</option><option value="password">Password</option></select></div>
-            <div class="field"><label for="login-key">Key pair</label><input id="login-key" value="KeyPair-cust" data-path="ecs.login.key_name"></div>
+            <div class="field pick"><label for="login-key-pick" hidden>Key pair</label><select id="login-key-pick" data-pick="key" data-path="ecs.login.key_name" hidden></select><label for="login-key">Key pair</label><input id="login-key" value="KeyPair-cust" data-path="ecs.login.key_name"></div>
             <div class="field"><label for="login-password">Password</label><input id="login-password" type="password" autocomplete="new-password" data-path="ecs.login.password"></div>
             <div class="field"><label for="op-user">Customer user ID (op_svc_userid)</label><input id="op-user" value="8ea65f4099ba412883e2a0de932ea2e0" data-path="ecs.metadata.op_svc_userid" spellcheck="false"></div>
           </div>
@@ -115,13 +118,20 @@ const TEMPLATE = `<div class="orderpage">
 
 const opt = (value, label, extra = {}) => el('option', { value, text: label, ...extra });
 
+const TRACKING = {
+  running: 'Huawei Cloud is provisioning it; this updates when it is done.',
+  in_doubt: 'Sent to Huawei Cloud without an answer yet: it is being confirmed (never sent twice).',
+  succeeded: 'Provisioned in Huawei Cloud.',
+  failed: 'Huawei Cloud could not provision it:',
+};
+
 class OnbehalfOrderForm extends OnbehalfBase {
   get sessionToken() {
     return this._session ?? '';
   }
   set sessionToken(v) {
     this._session = v;
-    if (this.built) this.update();
+    if (this.built && this.cat) this.loadPickers().then(() => this.update());
   }
   /** The last draft the form produced (valid or not), or null. */
   get draft() {
@@ -183,7 +193,8 @@ class OnbehalfOrderForm extends OnbehalfBase {
 
   fillRegion() {
     const region = this.$('#region').value;
-    // The customer's project in this region: the same derivation the order endpoint uses.
+    // The customer's project in this region: without a session, the simulated upstream's derivation;
+    // acting, the API's (Huawei: the customer's real project, found through the agency).
     this.$('#project').value = customerProjectId(this.customerId, region) ?? '';
     const r = this.cat.regions.find((x) => x.id === region);
     const zone = this.$('#zone').value;
@@ -224,6 +235,73 @@ class OnbehalfOrderForm extends OnbehalfBase {
       );
       sel.value = before || '5_bgp';
     }
+  }
+
+  /** Acting for the customer: its project and what Select Products may choose from, in this region. */
+  async loadPickers() {
+    const note = this.$('#pick-note');
+    const picks = this.$$('select[data-pick]');
+    const showPickers = (on) => {
+      for (const sel of picks) {
+        sel.hidden = !on;
+        sel.previousElementSibling.hidden = !on;
+        const input = sel.nextElementSibling.nextElementSibling;
+        input.hidden = on;
+        sel.nextElementSibling.hidden = on;
+      }
+    };
+    if (!this.sessionToken) {
+      showPickers(false);
+      note.textContent = '';
+      return;
+    }
+    const region = this.$('#region').value;
+    const q = `region=${encodeURIComponent(region)}`;
+    note.textContent = "Loading the customer's VPCs…";
+    const [project, vpcs, keys] = await Promise.all([
+      this.session('GET', `/v1/sessions/current/project?${q}`),
+      this.session('GET', `/v1/sessions/current/vpcs?${q}`),
+      this.session('GET', `/v1/sessions/current/key-pairs?${q}`),
+    ]);
+    const failed = [project, vpcs, keys].find((r) => r.status !== 200);
+    if (failed) {
+      showPickers(false);
+      note.textContent = `The customer's VPCs cannot be listed (${failed.body?.error?.code}: ${failed.body?.error?.message}); enter the ids.`;
+      return;
+    }
+    this.$('#project').value = project.body.project_id;
+    const fill = (sel, items, label, value) => {
+      const before = sel.nextElementSibling.nextElementSibling.value;
+      sel.replaceChildren(...items.map((i) => opt(i[value], label(i))));
+      if (items.some((i) => i[value] === before)) sel.value = before;
+      sel.nextElementSibling.nextElementSibling.value = sel.value;
+    };
+    fill(this.$('#ecs-vpc-pick'), vpcs.body.vpcs, (v) => `${v.name} · ${v.cidr} · ${v.id}`, 'id');
+    fill(this.$('#login-key-pick'), keys.body.key_pairs, (k) => `${k.name} · ${k.fingerprint ?? ''}`, 'name');
+    await this.loadNetwork(q);
+    showPickers(true);
+    note.textContent = `From the customer's project ${project.body.project_id} (${project.body.upstream}).`;
+  }
+
+  /** The subnets and security groups of the chosen VPC. */
+  async loadNetwork(q = `region=${encodeURIComponent(this.$('#region').value)}`) {
+    const vpc = this.$('#ecs-vpc-pick').value;
+    const [subnets, groups] = await Promise.all([
+      this.session('GET', `/v1/sessions/current/subnets?${q}&vpc_id=${encodeURIComponent(vpc)}`),
+      this.session('GET', `/v1/sessions/current/security-groups?${q}&vpc_id=${encodeURIComponent(vpc)}`),
+    ]);
+    const fill = (sel, items, label) => {
+      const input = sel.nextElementSibling.nextElementSibling;
+      sel.replaceChildren(...items.map((i) => opt(i.id, label(i))));
+      if (items.some((i) => i.id === input.value)) sel.value = input.value;
+      input.value = sel.value;
+    };
+    fill(
+      this.$('#ecs-subnet-pick'),
+      subnets.body?.subnets ?? [],
+      (x) => `${x.name} · ${x.cidr} · ${x.availability_zone ?? ''}`,
+    );
+    fill(this.$('#ecs-sg-pick'), groups.body?.security_groups ?? [], (g) => `${g.name} · ${g.id}`);
   }
 
   addDisk(type = 'SAS', size = 100) {
@@ -515,12 +593,10 @@ class OnbehalfOrderForm extends OnbehalfBase {
   orderResult(r) {
     const out = this.$('#order-result');
     this.lastResponse = r.body;
-    this.emit(r.status === 201 || r.status === 200 ? 'onbehalf:order-placed' : 'onbehalf:order-refused', {
-      status: r.status,
-      ...r.body,
-    });
+    const placed = r.status >= 200 && r.status < 300;
+    this.emit(placed ? 'onbehalf:order-placed' : 'onbehalf:order-refused', { status: r.status, ...r.body });
     out.dataset.status = String(r.status);
-    if (r.status !== 201 && r.status !== 200) {
+    if (!placed) {
       out.dataset.code = r.body.error?.code ?? '';
       out.replaceChildren(el('p', { class: 'error', text: `${r.body.error?.code}: ${r.body.error?.message}` }));
       return;
@@ -532,7 +608,14 @@ class OnbehalfOrderForm extends OnbehalfBase {
       out.dataset.orderId = o.order_id;
       out.dataset.orderStatus = String(o.status);
       lines.push(
-        el('p', {}, 'Order ', el('strong', { text: o.order_id }), ` · ${status} (${o.status}) · ${money(o.amount)}`),
+        el(
+          'p',
+          { id: 'order-line' },
+          'Order ',
+          el('strong', { text: o.order_id }),
+          el('span', { id: 'order-state', text: ` · ${status} (${o.status})` }),
+          ` · ${money(o.amount)}`,
+        ),
       );
       if (o.status === 6) {
         const pay = el('button', { type: 'button', id: 'pay-order', text: 'Pay now' });
@@ -553,7 +636,37 @@ class OnbehalfOrderForm extends OnbehalfBase {
           text: `${x.resource_type_code} ${x.resource_id} · ${x.resource_name} · ${x.billing}`,
         }),
       );
+    const t = r.body.tracking;
+    if (t) lines.push(el('p', { id: 'tracking', role: 'status', 'data-state': t.state, text: TRACKING[t.state] }));
     out.replaceChildren(...lines);
+    if (t && (t.state === 'running' || t.state === 'in_doubt')) this.follow(t.id, o?.order_id);
+  }
+
+  /** Follows a request Huawei Cloud still runs (GET /v1/placements/{id}) until it ends, then shows the order. */
+  async follow(id, orderId) {
+    this.following = id;
+    for (let i = 0; i < 120 && this.following === id; i++) {
+      await new Promise((ok) => setTimeout(ok, 2000));
+      const r = await this.api('GET', `/v1/placements/${encodeURIComponent(id)}`);
+      const line = this.$('#tracking');
+      if (r.status !== 200 || !line) return;
+      line.dataset.state = r.body.state;
+      line.textContent = TRACKING[r.body.state] + (r.body.reason ? ` ${r.body.reason}` : '');
+      if (r.body.state === 'succeeded' || r.body.state === 'failed') {
+        const oid = orderId ?? r.body.order_id;
+        if (oid) {
+          const o = await this.api('GET', `/v1/orders?order_id=${encodeURIComponent(oid)}`);
+          const order = o.body?.orders?.[0];
+          const state = this.$('#order-state');
+          if (order && state) {
+            this.$('#order-result').dataset.orderStatus = String(order.status);
+            state.textContent = ` · ${orderStatus(order.status).toLowerCase()} (${order.status})`;
+          }
+        }
+        this.emit('onbehalf:order-settled', r.body);
+        return;
+      }
+    }
   }
 
   async placeOrder() {
@@ -593,10 +706,15 @@ class OnbehalfOrderForm extends OnbehalfBase {
     this.addDisk();
     const form = this.$('#draft-form');
     form.addEventListener('input', () => this.update());
-    form.addEventListener('change', (ev) => {
-      if (ev.target.id === 'region' || ev.target.id === 'zone') this.fillRegion();
+    form.addEventListener('change', async (ev) => {
+      const t = ev.target;
+      if (t.id === 'region' || t.id === 'zone') this.fillRegion();
+      if (t.dataset.pick) t.nextElementSibling.nextElementSibling.value = t.value;
+      if (t.id === 'region') await this.loadPickers();
+      if (t.id === 'ecs-vpc-pick') await this.loadNetwork();
       this.update();
     });
+    await this.loadPickers();
     this.$('#add-disk').addEventListener('click', () => {
       this.addDisk();
       this.update();
