@@ -7,6 +7,8 @@ CREATE TABLE partner_huawei_keys (
   partner_id     TEXT PRIMARY KEY REFERENCES partners(id),
   access_key_id  TEXT NOT NULL,
   secret_sealed  TEXT NOT NULL,
+  -- The partner's own Huawei account name: what a customer names as the delegated account of its agency.
+  account_name   TEXT,
   set_by         TEXT NOT NULL,
   set_at         TEXT NOT NULL,
   version        INTEGER NOT NULL

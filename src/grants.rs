@@ -536,16 +536,18 @@ pub fn authorize_withdraw(actor: &Actor, auth: &CustomerAuthorization, now: Time
     Ok(())
 }
 
-/// The customer's approval: optionally narrowed capabilities (a subset of those requested).
+/// The customer's approval: optionally narrowed capabilities (a subset of those requested), and
+/// optionally its Huawei Cloud account name and the agency it created for the partner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
     pub code: String,
     pub capabilities: Option<Capabilities>,
+    pub huawei_account: Option<crate::huawei::settings::Account>,
 }
 
 impl Approval {
-    /// Reads `{"code": "123456", "capabilities"?: [...]}`; the capabilities must be a subset of
-    /// `requested`.
+    /// Reads `{"code": "123456", "capabilities"?: [...], "huawei_account"?: {domain_name, agency_name}}`;
+    /// the capabilities must be a subset of `requested`.
     pub fn decode(v: &Value, requested: &Capabilities) -> Result<Self, ApiError> {
         Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
@@ -562,8 +564,10 @@ impl Approval {
                 }
                 Some(c)
             }));
+            let account =
+                opt(d.optional(&mut o, "huawei_account").map(|(v, p)| crate::huawei::settings::Account::read(d, v, p)));
             d.close(o);
-            Some(Approval { code: code?, capabilities: caps? })
+            Some(Approval { code: code?, capabilities: caps?, huawei_account: account? })
         })
     }
 }

@@ -68,6 +68,20 @@ fn approval_may_only_narrow() {
 }
 
 #[test]
+fn an_approval_may_name_the_huawei_account_and_agency() {
+    let req = Capabilities::new(vec![Capability::Order]).unwrap();
+    let body =
+        json!({"code": "123456", "huawei_account": {"domain_name": "acme-cloud", "agency_name": "onbehalf-skyline"}});
+    let a = Approval::decode(&body, &req).unwrap();
+    assert_eq!(a.huawei_account.map(|h| h.agency_name).as_deref(), Some("onbehalf-skyline"));
+    let bad = json!({"code": "123456", "huawei_account": {"domain_name": "acme cloud"}});
+    let e = Approval::decode(&bad, &req).unwrap_err();
+    let paths: Vec<String> = e.details.iter().map(|d| format!("{:?}", d.path)).collect();
+    assert_eq!(e.details.len(), 2, "{paths:?}");
+    assert!(paths.iter().all(|p| p.contains("huawei_account")), "{paths:?}");
+}
+
+#[test]
 fn approving_sets_expiry_from_the_decision_and_keeps_or_narrows_capabilities() {
     let a = CustomerAuthorization {
         id: AuthorizationId::from_bytes(&[1; 12]),
@@ -84,14 +98,17 @@ fn approving_sets_expiry_from_the_decision_and_keeps_or_narrows_capabilities() {
         reason: None,
     };
     let later = now().plus(3600);
-    let full = approve(&a, Approval { code: "123456".into(), capabilities: None }, later);
+    let full = approve(&a, Approval { code: "123456".into(), capabilities: None, huawei_account: None }, later);
     assert_eq!(
         (full.status, full.decided_at, full.expires_at),
         (AuthStatus::Approved, Some(later), Some(later.plus(30 * DAY)))
     );
     assert_eq!(full.capabilities, Capabilities::all());
     assert_eq!(full.state(later), GrantState::Active);
-    let narrowed =
-        approve(&a, Approval { code: "123456".into(), capabilities: Capabilities::new(vec![Capability::Om]) }, later);
+    let narrowed = approve(
+        &a,
+        Approval { code: "123456".into(), capabilities: Capabilities::new(vec![Capability::Om]), huawei_account: None },
+        later,
+    );
     assert_eq!(narrowed.capabilities.to_csv(), "om");
 }

@@ -5,11 +5,13 @@ use crate::decode::Decoder;
 use crate::error::{ApiError, Code, Path};
 use serde_json::Value;
 
-/// `PUT /v1/huawei-key`: `{access_key_id, secret_access_key}`.
+/// `PUT /v1/huawei-key`: `{access_key_id, secret_access_key, account_name?}` (`account_name`: the
+/// partner's own Huawei account, which customers name when they create the agency).
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeyInput {
     pub access_key_id: String,
     pub secret_access_key: String,
+    pub account_name: Option<String>,
 }
 
 impl std::fmt::Debug for KeyInput {
@@ -34,6 +36,14 @@ fn token(d: &mut Decoder, v: &Value, path: &Path, max: usize, ok: fn(char) -> bo
     Some(s)
 }
 
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+fn agency_char(c: char) -> bool {
+    name_char(c) || c == ' '
+}
+
 const AK: &str = "letters and digits (Huawei access key ids are 20 of them)";
 const SK: &str = "visible ASCII characters without spaces";
 const NAME: &str = "letters, digits, '-', '_' and '.'";
@@ -45,27 +55,33 @@ impl KeyInput {
             let mut o = d.object(v, Path::new())?;
             let ak = d.required(&mut o, "access_key_id");
             let sk = d.required(&mut o, "secret_access_key");
+            let account = d.optional(&mut o, "account_name");
             d.close(o);
             let ak = ak.and_then(|(v, p)| token(d, v, &p, 128, |c| c.is_ascii_alphanumeric(), AK));
             let sk = sk.and_then(|(v, p)| token(d, v, &p, 128, |c| c.is_ascii_graphic(), SK));
-            Some(KeyInput { access_key_id: ak?, secret_access_key: sk? })
+            let account = match account {
+                Some((v, p)) => Some(Some(token(d, v, &p, 64, name_char, NAME)?)),
+                None => Some(None),
+            };
+            Some(KeyInput { access_key_id: ak?, secret_access_key: sk?, account_name: account? })
         })
     }
 }
 
 impl Account {
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
-        Decoder::run(|d| {
-            let mut o = d.object(v, Path::new())?;
-            let dn = d.required(&mut o, "domain_name");
-            let an = d.required(&mut o, "agency_name");
-            d.close(o);
-            let name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-            let agency = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ');
-            let dn = dn.and_then(|(v, p)| token(d, v, &p, 64, name, NAME));
-            let an = an.and_then(|(v, p)| token(d, v, &p, 64, agency, AGENCY));
-            Some(Account { domain_name: dn?, agency_name: an? })
-        })
+        Decoder::run(|d| Account::read(d, v, Path::new()))
+    }
+
+    /// Reads `{domain_name, agency_name}` at `path` (also inside a consent approval).
+    pub fn read(d: &mut Decoder, v: &Value, path: Path) -> Option<Self> {
+        let mut o = d.object(v, path)?;
+        let dn = d.required(&mut o, "domain_name");
+        let an = d.required(&mut o, "agency_name");
+        d.close(o);
+        let dn = dn.and_then(|(v, p)| token(d, v, &p, 64, name_char, NAME));
+        let an = an.and_then(|(v, p)| token(d, v, &p, 64, agency_char, AGENCY));
+        Some(Account { domain_name: dn?, agency_name: an? })
     }
 
     /// The agency name the consent page proposes when the partner set none: `onbehalf-` + the
@@ -94,11 +110,6 @@ pub fn masked_key_id(ak: &str) -> String {
     let head: String = ak.chars().take(4).collect();
     let tail: String = ak.chars().skip(n - 4).collect();
     format!("{head}{}{tail}", "*".repeat(n - 8))
-}
-
-/// The optional `agency_name` a customer confirms on the consent page (approve), decoded at `path`.
-pub fn agency_at(d: &mut Decoder, v: &Value, path: &Path) -> Option<String> {
-    token(d, v, path, 64, |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '), AGENCY)
 }
 
 #[cfg(test)]

@@ -278,6 +278,33 @@ test('a customer approves a request on the consent page with the SMS code', asyn
   assert.deepEqual(errors, []);
 });
 
+test('the consent page explains the agency and records the account and agency the customer confirms', async () => {
+  const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 5);
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order'], valid_days: 30 },
+  });
+  assert.equal(req.status, 201, req.text);
+  const { token, code } = await latestConsent(c.id);
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/consent.html#token=${token}`);
+  await p.waitForSelector('#agency:not([hidden])');
+  assert.match(await p.textContent('#agency-help'), /IAM > Agencies > Create Agency/);
+  assert.match(await p.inputValue('#agency-name'), /^onbehalf-skyline/, 'the suggested name');
+  await p.fill('#agency-domain', 'acme-trading-hw');
+  await p.fill('#agency-name', 'onbehalf skyline');
+  await p.fill('#code', code);
+  await p.click('#approve-form button[type="submit"]');
+  await p.waitForFunction(
+    () =>
+      document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'active',
+  );
+  const acc = await api('GET', `/v1/customers/${c.id}/huawei-account`, { as: 'skyline-operator' });
+  assert.deepEqual([acc.body.domain_name, acc.body.agency_name], ['acme-trading-hw', 'onbehalf skyline']);
+  await p.waitForSelector('#activity li[data-action="huawei_account.set"]');
+  assert.deepEqual(errors, []);
+});
+
 test('the portal is served with a strict Content-Security-Policy and still works under it', async () => {
   const r = await fetch(`${BASE}/`);
   const csp = r.headers.get('content-security-policy') ?? '';

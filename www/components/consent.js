@@ -1,6 +1,6 @@
 // <onbehalf-consent token api-base>: the customer's side of an authorization request, as a custom
-// element: review what a partner asks, approve with the SMS code (optionally narrowed), reject, or
-// revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
+// element: review what a partner asks, approve with the SMS code (optionally narrowed, naming the
+// Huawei Cloud account and the agency created for the partner), reject, or revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
 // authorization} after every load. Theming: the --onbehalf-* custom properties (README); parts: card.
 import { request } from '../lib/api.js';
 import { OnbehalfBase, styled } from './base.js';
@@ -15,6 +15,19 @@ const TEMPLATE = `<div class="card consent" part="card">
         <legend>Allow the partner to</legend>
         <label><input type="checkbox" name="cap" value="order"> place orders on my behalf</label>
         <label><input type="checkbox" name="cap" value="om"> operate my resources (O&amp;M)</label>
+      </fieldset>
+      <fieldset id="agency" hidden>
+        <legend>Your Huawei Cloud agency for this partner</legend>
+        <p class="muted" id="agency-help">The partner orders in your Huawei Cloud account through an agency you create, never with
+          your password. In the Huawei Cloud console, open IAM &gt; Agencies &gt; Create Agency, choose the agency type
+          "Account", enter the partner's account name (<strong id="agency-partner">given by the partner</strong>), and grant
+          the permissions you allow (for ordering: ECS, EVS and VPC FullAccess and BSS Administrator, in the regions you buy
+          in). Name the agency as below, or enter the name you chose; you can delete the agency at any time, which stops the
+          partner at once.</p>
+        <label for="agency-domain">Your Huawei Cloud account name</label>
+        <input id="agency-domain" name="domain_name" autocomplete="off" maxlength="64">
+        <label for="agency-name">Agency name</label>
+        <input id="agency-name" name="agency_name" autocomplete="off" maxlength="64">
       </fieldset>
       <label for="code">Verification code (sent by SMS to <span id="consent-mobile"></span>)</label>
       <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
@@ -102,7 +115,12 @@ class OnbehalfConsent extends OnbehalfBase {
     this.$('#approve-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const capabilities = [...this.$$('input[name="cap"]:checked')].map((b) => b.value);
-      this.act('/approve', { code: this.$('#code').value.trim(), capabilities });
+      const body = { code: this.$('#code').value.trim(), capabilities };
+      const domain = this.$('#agency-domain').value.trim();
+      const agency = this.$('#agency-name').value.trim();
+      if (capabilities.includes('order') && domain && agency)
+        body.huawei_account = { domain_name: domain, agency_name: agency };
+      this.act('/approve', body);
     });
     this.$('#reject').addEventListener('click', () => this.act('/reject', {}));
     this.$('#resend').addEventListener('click', async () => {
@@ -132,6 +150,14 @@ class OnbehalfConsent extends OnbehalfBase {
       box.disabled = !a.capabilities.includes(box.value);
     }
     this.$('#approve-form').hidden = a.state !== 'pending';
+    // Ordering needs the agency: the customer confirms (or names) it with the approval.
+    const h = r.body.huawei_account;
+    this.$('#agency').hidden = !h || !a.capabilities.includes('order');
+    if (h) {
+      if (h.partner_account_name) this.$('#agency-partner').textContent = h.partner_account_name;
+      if (!this.$('#agency-domain').value) this.$('#agency-domain').value = h.domain_name ?? '';
+      if (!this.$('#agency-name').value) this.$('#agency-name').value = h.agency_name ?? h.suggested_agency_name;
+    }
     this.$('#revoke-form').hidden = a.state !== 'active';
     if (a.state === 'pending') this.say(`Code valid until ${code.expires_at}; ${code.attempts_left} attempt(s) left.`);
     if (a.state === 'active') this.say(`Authorized until ${a.expires_at}. You can revoke at any time.`);

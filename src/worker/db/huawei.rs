@@ -13,18 +13,19 @@ use worker::{D1Database, D1PreparedStatement};
 pub fn set_key(
     db: &D1Database,
     partner: &PartnerId,
-    access_key_id: &str,
+    key: &crate::huawei::settings::KeyInput,
     secret_sealed: &str,
     user: &str,
     at: &str,
 ) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO partner_huawei_keys (partner_id, access_key_id, secret_sealed, set_by, set_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1)
+        "INSERT INTO partner_huawei_keys (partner_id, access_key_id, secret_sealed, account_name, set_by, set_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
          ON CONFLICT (partner_id) DO UPDATE SET access_key_id = excluded.access_key_id, secret_sealed = excluded.secret_sealed,
+           account_name = coalesce(excluded.account_name, partner_huawei_keys.account_name),
            set_by = excluded.set_by, set_at = excluded.set_at, version = partner_huawei_keys.version + 1",
-        args![partner.as_str(), access_key_id, secret_sealed, user, at],
+        args![partner.as_str(), key.access_key_id.as_str(), secret_sealed, key.account_name.clone(), user, at],
     )
 }
 
@@ -32,6 +33,7 @@ pub fn set_key(
 #[derive(Deserialize)]
 pub struct KeyRow {
     pub access_key_id: String,
+    pub account_name: Option<String>,
     pub set_by: String,
     pub set_at: String,
     pub version: i64,
@@ -40,7 +42,7 @@ pub struct KeyRow {
 pub async fn key(db: &D1Database, partner: &PartnerId) -> Result<Option<KeyRow>, ApiError> {
     first(
         db,
-        "SELECT access_key_id, set_by, set_at, version FROM partner_huawei_keys WHERE partner_id = ?1",
+        "SELECT access_key_id, account_name, set_by, set_at, version FROM partner_huawei_keys WHERE partner_id = ?1",
         args![partner.as_str()],
     )
     .await

@@ -34,11 +34,17 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
     let (auth, code) = open(ctx, token).await?;
     let partner = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?;
     let customer = customer_of(ctx, &auth).await?;
+    let (domain_name, agency_name) = db::huawei::account(&ctx.db, &customer.facts.id).await?;
+    let key = db::huawei::key(&ctx.db, &auth.partner_id).await?;
+    let suggested =
+        crate::huawei::settings::Account::suggested_agency(partner.as_ref().map_or("", |p| p.name.as_str()));
     json(
         200,
         &json!({
             "authorization": auth.view(ctx.now),
             "partner": partner,
+            "huawei_account": {"domain_name": domain_name, "agency_name": agency_name, "suggested_agency_name": suggested,
+                               "partner_account_name": key.and_then(|k| k.account_name)},
             "customer": {"id": customer.facts.id, "account_name": crate::masking::name(&customer.account_name),
                          "mobile": crate::masking::mobile(&customer.mobile)},
             "code": {"expires_at": code.expires_at, "attempts_left": code.attempts_left(), "codes_left": (consent::MAX_CODES - code.codes_sent).max(0)},
@@ -145,6 +151,7 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
     };
     let after = CodeState { attempts: claimed.code_attempts, guesses: claimed.guesses, ..code.clone() };
     if consent::code_matches(&code.hash, &auth.id, &approval.code) {
+        let account = approval.huawei_account.clone();
         let approved = crate::grants::approve(auth, approval, ctx.now);
         let event = ctx.customer_event(
             &auth.partner_id,
@@ -154,7 +161,23 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
             json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}),
         );
         let stmt = db::consent::approve(&ctx.db, &approved, &code.hash)?;
-        return finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await;
+        let answer = finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await?;
+        if let Some(a) = account {
+            // The account and agency the customer confirmed, recorded once the approval is.
+            let set = ctx.customer_event(
+                &auth.partner_id,
+                &auth.customer_id,
+                Action::HuaweiAccountSet,
+                auth.customer_id.as_str(),
+                json!({"domain_name": a.domain_name, "agency_name": a.agency_name, "authorization_id": auth.id}),
+            );
+            let stmts = vec![
+                db::huawei::set_account(&ctx.db, &auth.customer_id, &a.domain_name, &a.agency_name)?,
+                audit::append(&ctx.db, &set)?,
+            ];
+            db::batch(&ctx.db, stmts).await?;
+        }
+        return Ok(answer);
     }
     let failed = ctx.customer_event(
         &auth.partner_id,

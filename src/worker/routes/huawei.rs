@@ -21,10 +21,11 @@ fn key_view(ctx: &Ctx, row: Option<db::huawei::KeyRow>) -> Value {
     match row {
         Some(k) => json!({
             "configured": true, "upstream": ctx.upstream.name(), "access_key_id": masked_key_id(&k.access_key_id),
+            "account_name": k.account_name,
             "set_by": k.set_by, "set_at": k.set_at, "version": k.version,
         }),
         None => {
-            json!({"configured": false, "upstream": ctx.upstream.name(), "access_key_id": null, "set_by": null, "set_at": null, "version": 0})
+            json!({"configured": false, "upstream": ctx.upstream.name(), "access_key_id": null, "account_name": null, "set_by": null, "set_at": null, "version": 0})
         }
     }
 }
@@ -53,7 +54,7 @@ pub async fn set_key(ctx: &Ctx, req: &mut Request) -> Res {
         actor.partner_id.as_str(),
         json!({"access_key_id": masked}),
     );
-    let set = db::huawei::set_key(&ctx.db, &actor.partner_id, &k.access_key_id, &sealed, actor.user_id.as_str(), &at)?;
+    let set = db::huawei::set_key(&ctx.db, &actor.partner_id, &k, &sealed, actor.user_id.as_str(), &at)?;
     db::batch(&ctx.db, vec![set, audit::append(&ctx.db, &ev)?]).await?;
     json(200, &key_view(ctx, db::huawei::key(&ctx.db, &actor.partner_id).await?))
 }
