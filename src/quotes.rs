@@ -117,6 +117,26 @@ pub struct Quote {
     pub estimated_month: Option<Money>,
     pub budget: Option<BudgetImpact>,
     pub catalog_version: String,
+    /// What priced `total`: `catalog` (the embedded catalog, the default and the fallback) or
+    /// `huawei` (Huawei Cloud's price inquiry for the exact configuration; the lines stay the catalog's).
+    pub price_source: &'static str,
+}
+
+/// `Quote::price_source` values.
+pub const PRICED_BY_CATALOG: &str = "catalog";
+pub const PRICED_BY_HUAWEI: &str = "huawei";
+
+impl Quote {
+    /// Huawei Cloud priced the exact configuration at `total`: the total (and the budget impact, which
+    /// follows it) are Huawei's; the lines remain the catalog's breakdown.
+    pub fn priced_by_huawei(&mut self, total: Money, budget: Option<&crate::customers::Budget>) {
+        self.total = total;
+        if self.billing == "pay_per_use" {
+            self.estimated_month = Some(total);
+        }
+        self.budget = budget.map(|b| impact(b, total));
+        self.price_source = PRICED_BY_HUAWEI;
+    }
 }
 
 /// `x` minor units × 10⁴ rounded half up to minor units.
@@ -315,6 +335,7 @@ pub fn quote(draft: &Draft, catalog: &Catalog, customer: &QuoteCustomer) -> Resu
         estimated_month: pay_per_use.then_some(total),
         budget,
         catalog_version: catalog.version.clone(),
+        price_source: PRICED_BY_CATALOG,
     })
 }
 

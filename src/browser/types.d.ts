@@ -307,6 +307,8 @@ export interface Quote {
   estimated_month: Money | null;
   budget: BudgetImpact | null;
   catalog_version: string;
+  /** What priced `total`: the embedded catalog, or Huawei Cloud's price inquiry (ordering in Huawei Cloud). */
+  price_source: 'catalog' | 'huawei';
 }
 
 /** The customer a quote is for: `budget` as `GET /v1/customers/{id}` returns it. */

@@ -7,6 +7,7 @@ pub mod config;
 pub mod fault;
 pub mod iam;
 pub mod lookups;
+pub mod rating;
 pub mod settings;
 pub mod sign;
 pub mod track;

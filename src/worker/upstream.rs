@@ -6,7 +6,7 @@
 use super::context::{Acting, Ctx};
 use super::db::huawei::TrackingRow;
 use super::http::random_bytes;
-use super::huawei::{in_account, record, send, Who};
+use super::huawei::{in_account, record, send, InAccount, Who};
 use crate::error::ApiError;
 use crate::huawei::call::{build, Target};
 use crate::huawei::config::{Endpoints, Upstream};
@@ -16,6 +16,36 @@ use crate::orders::{paid_at_once, project_id, without_password, Prepared};
 use crate::tracking::{client_token, TrackState};
 use crate::upstream::{Simulated, Upstream as _};
 use serde_json::Value;
+
+/// Signed in to the customer's account in `region` when the upstream is Huawei Cloud; `None` when
+/// it is the simulation.
+pub async fn account(ctx: &Ctx, a: &Acting, region: &str) -> Result<Option<InAccount>, ApiError> {
+    match &ctx.upstream {
+        Upstream::Simulated => Ok(None),
+        Upstream::Huawei(ep) => Ok(Some(in_account(ctx, ep, &who(a), region).await?)),
+    }
+}
+
+/// Prices `prepared` with Huawei's inquiry for its exact configuration (BSS ratings, in the
+/// customer's project). Any failure (no answer, a refusal, another currency) leaves the catalog's
+/// price, and the quote says which priced it.
+pub async fn price(ctx: &Ctx, acc: &mut InAccount, prepared: &mut Prepared, budget: Option<&crate::customers::Budget>) {
+    let Upstream::Huawei(ep) = &ctx.upstream else { return };
+    let (path, body) = crate::huawei::rating::inquiry(&prepared.draft, &acc.project);
+    let target = Target { body: Some(&body), ..Target::new("POST", &ep.bss, path) };
+    let Ok(call) = build(&target, &acc.credential, ctx.now) else { return };
+    let reply = send(&call, ctx.upstream_timeout_ms).await;
+    acc.calls.push(record("bss.rating", reply.as_ref(), ctx.now));
+    let hours = crate::catalog::catalog().map(|c| c.hours_per_month).unwrap_or(730);
+    let q = &mut prepared.quote;
+    let total = reply
+        .filter(|r| r.ok())
+        .and_then(|r| crate::huawei::rating::total(&prepared.draft, &r.body, q.currency, hours));
+    match total {
+        Some(t) => q.priced_by_huawei(t, budget),
+        None => worker::console_warn!("price inquiry: no usable answer; the catalog's price stands"),
+    }
+}
 
 /// What the upstream did with an order.
 pub enum Placed {
@@ -33,20 +63,20 @@ pub async fn send_order(
     key: &str,
     draft: &Value,
     quote_id: Option<&str>,
+    account: Option<InAccount>,
 ) -> Result<Placed, ApiError> {
     let facts = &a.customer.facts;
     let d = &prepared.draft;
-    let ep = match &ctx.upstream {
-        Upstream::Simulated => {
+    let (ep, acc) = match (&ctx.upstream, account) {
+        (Upstream::Huawei(ep), Some(acc)) => (ep, acc),
+        _ => {
             let request = prepared.request(&project_id(&facts.id, &d.region))?;
             let token = format!("{}:{}:{key}:{}", a.actor.partner_id, facts.id, ctx.now);
             let answer = Simulated.send(&request, &token, ctx.now).await.body;
             let request = serde_json::to_value(&request).map_err(|e| super::db::fault("encode request", e))?;
             return Ok(Placed::Accepted { request, answer, tracking: None });
         }
-        Upstream::Huawei(ep) => ep,
     };
-    let acc = in_account(ctx, ep, &who(a), &d.region).await?;
     let request = prepared.request(&acc.project)?;
     let request_json = serde_json::to_value(&request).map_err(|e| super::db::fault("encode request", e))?;
     let token = client_token(a.actor.partner_id.as_str(), facts.id.as_str(), key);

@@ -142,6 +142,11 @@ test('the journey: agency assumed, project found, pickers filled, ordered, track
   assert.equal(placed.body.tracking.watch.kind, 'job');
   assert.ok(placed.body.request.path.includes(world.projects[REGION]));
   assert.equal(placed.body.upstream.order_id, placed.body.order.order_id, "Huawei's order id");
+  // Priced by Huawei's inquiry for the exact configuration (the emulator's list: a server 18.00 and
+  // 40 GB of system disk at 0.12 a month), and the order costs that.
+  assert.equal(placed.body.quote.price_source, 'huawei');
+  assert.deepEqual(placed.body.quote.total, { minor: 2280, currency: 'USD' });
+  assert.deepEqual(placed.body.order.amount, { minor: 2280, currency: 'USD' });
   const done = await settled(placed.body.tracking.id);
   assert.equal(done.state, 'succeeded', JSON.stringify(done));
   const orders = await api('GET', `/v1/orders?order_id=${placed.body.order.order_id}`, { as: 'skyline-operator' });
@@ -250,6 +255,24 @@ test("Huawei's refusals map to our codes, write nothing, and free the Idempotenc
   }
   const after = await api('GET', `/v1/orders?customer_id=${C}&limit=100`, { as: 'skyline-operator' });
   assert.equal(after.body.orders.length, before.body.orders.length + cases.length, 'one order per accepted request');
+});
+
+test("without Huawei's price inquiry the catalog prices the order, and the quote says so", async () => {
+  const token = await session();
+  await emu('POST', '/_emulator/faults', { when: 'before', path: 'ratings', status: 503 });
+  const r = await asSession(token, 'POST', '/v1/orders', { body: { draft: draft('evs-pay-per-use') }, idem: idem() });
+  assert.equal(r.status, 202, r.text);
+  assert.equal(r.body.quote.price_source, 'catalog');
+  const catalogQuote = await api('POST', '/v1/quotes', { as: 'skyline-operator', body: draft('evs-pay-per-use') });
+  assert.deepEqual(r.body.quote.total, catalogQuote.body.quote.total);
+  // With the inquiry back, the same draft is priced by Huawei (per hour, times 730 hours).
+  const again = await asSession(token, 'POST', '/v1/orders', {
+    body: { draft: draft('evs-pay-per-use') },
+    idem: idem(),
+  });
+  assert.equal(again.body.quote.price_source, 'huawei');
+  await settled(r.body.tracking.id);
+  await settled(again.body.tracking.id);
 });
 
 test('a job that fails cancels the order and gives the budget back', async () => {

@@ -475,6 +475,43 @@ def bss_cancel(who, body):
     return 200, {}
 
 
+# --- price inquiry ---------------------------------------------------------------------------------
+# The emulator's own price list (USD): per month and per hour, by resource type; sizes per GB or Mbit/s.
+MONTH = {"hws.resource.type.vm": 18.0, "hws.resource.type.volume": 0.12, "hws.resource.type.ip": 3.0,
+         "hws.resource.type.bandwidth": 4.5}
+HOUR = {"hws.resource.type.vm": 0.04, "hws.resource.type.volume": 0.00018, "hws.resource.type.ip": 0.004,
+        "hws.resource.type.bandwidth": 0.0063}
+
+
+def bss_rate(who, body, period):
+    c = customer_of(who)
+    fits("bss", "RateOnPeriodReq" if period else "RateOnDemandReq", body, "the body")
+    need(W.region_of(c, body.get("project_id", "")) is not None, "CBC.0100", "The project does not belong to this account.")
+    results, total = [], 0.0
+    for i, p in enumerate(body.get("product_infos") or []):
+        table = MONTH if period else HOUR
+        need(p.get("resource_type") in table, "CBC.99003004", f"Unknown resource type {p.get('resource_type')}.")
+        unit = table[p["resource_type"]] * (p.get("resource_size") or 1) * p.get("subscription_num", 1)
+        if period:
+            months = p.get("period_num", 1) * (10 if p.get("period_type") == 3 else 1)
+            amount = round(unit * months, 2)
+            results.append({"id": p.get("id", str(i + 1)), "product_id": f"OFFI{hid(p['resource_type'])[:12]}",
+                            "official_website_amount": amount, "measure_id": 1})
+        else:
+            amount = round(unit * float(p.get("usage_value", 1)), 6)
+            results.append({"id": p.get("id", str(i + 1)), "product_id": f"OFFI{hid(p['resource_type'])[:12]}",
+                            "amount": amount, "discount_amount": 0, "official_website_amount": amount, "measure_id": 1})
+        total += amount
+    if period:
+        out = {"official_website_rating_result": {"official_website_amount": round(total, 2), "measure_id": 1,
+                                                  "product_rating_results": results},
+               "optional_discount_rating_results": [], "currency": "USD"}
+        return 200, answer_fits("bss", "ListRateOnPeriodDetailResponse", out)
+    out = {"amount": round(total, 6), "discount_amount": 0, "official_website_amount": round(total, 6), "measure_id": 1,
+           "currency": "USD", "product_rating_results": results}
+    return 200, answer_fits("bss", "ListOnDemandResourceRatingsResponse", out)
+
+
 # --- lookups --------------------------------------------------------------------------------------
 def lookup(who, service, region, project, what, query):
     c = customer_of(who)
@@ -506,6 +543,10 @@ def route(method, path, query, who, body, headers):
         return bss_pay(who, body)
     if path == "/bss/v2/orders/customer-orders/cancel" and method == "PUT":
         return bss_cancel(who, body)
+    if path == "/bss/v2/bills/ratings/period-resources/subscribe-rate" and method == "POST":
+        return bss_rate(who, body, True)
+    if path == "/bss/v2/bills/ratings/on-demand-resources" and method == "POST":
+        return bss_rate(who, body, False)
     r = m(r"/(ecs|evs|vpc)/([a-z0-9-]+)(/.*)", path)
     need(r is not None, "APIGW.0101", "The API does not exist or has not been published.", 404)
     service, region, rest = r.groups()

@@ -53,6 +53,7 @@ def _check(mod, t, v, path, out):
         "str": lambda x: isinstance(x, str),
         "int": lambda x: isinstance(x, int) and not isinstance(x, bool),
         "float": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
+        "decimal.Decimal": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
         "bool": lambda x: isinstance(x, bool),
         "object": lambda x: True,
         "datetime": lambda x: isinstance(x, str),

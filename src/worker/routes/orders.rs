@@ -18,7 +18,7 @@ use crate::worker::context::{Acting, Ctx};
 use crate::worker::db::{self, audit, orders::OrderFilter};
 use crate::worker::http::{choice_param, json, json_body, json_text, limit_param, query, time_param};
 use crate::worker::tracker::enqueue;
-use crate::worker::upstream::{cancel_order, pay_order, placement_writes, send_order, Placed};
+use crate::worker::upstream::{account, cancel_order, pay_order, placement_writes, price, send_order, Placed};
 use serde_json::{json, Value};
 use worker::Request;
 
@@ -77,14 +77,20 @@ async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
     };
     let facts = &a.customer.facts;
     let customer = QuoteCustomer { id: facts.id.clone(), budget: facts.budget.clone() };
-    let prepared = prepare(&draft_json, catalog()?, &customer, cited.as_ref())?;
+    let mut prepared = prepare(&draft_json, catalog()?, &customer, cited.as_ref())?;
+    // Huawei Cloud: signed in to the customer's account first; it prices the exact configuration
+    // (a cited quote keeps its price).
+    let mut account = account(ctx, a, &prepared.draft.region).await?;
+    if let (Some(acc), None) = (account.as_mut(), &cited) {
+        price(ctx, acc, &mut prepared, facts.budget.as_ref()).await;
+    }
     let (draft, quote) = (&prepared.draft, &prepared.quote);
     let after = budget_gate(facts.budget.as_ref(), quote.total)?;
     let stored = without_secrets(&draft_json);
     let quote_id = cited.map(|q| q.id.as_str().to_string());
     let p = provenance(a, quote_id.clone());
     let (request_json, answer, tracking) =
-        match send_order(ctx, a, &prepared, key, &stored, quote_id.as_deref()).await? {
+        match send_order(ctx, a, &prepared, key, &stored, quote_id.as_deref(), account).await? {
             Placed::Accepted { request, answer, tracking } => (request, answer, tracking),
             Placed::InDoubt { request, tracking } => return in_doubt(ctx, a, key, quote, request, tracking).await,
         };
