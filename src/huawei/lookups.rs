@@ -108,6 +108,23 @@ pub fn simulated(what: Lookup, customer: &str, region: &str, vpc_id: Option<&str
     json!({ what.key(): items })
 }
 
+/// IAM `GET /v3/users?name=`: the account's own user (its name is the account name), whose id ECS
+/// takes as `metadata.op_svc_userid` for a yearly/monthly server that logs in with a key pair.
+pub const USERS_PATH: &str = "/v3/users";
+
+/// `{op_svc_userid, domain_id}` from IAM's user list: the user named as the account.
+pub fn account_user(answer: &Value, domain_name: &str) -> Option<Value> {
+    let u =
+        answer.get("users")?.as_array()?.iter().find(|u| u.get("name").and_then(Value::as_str) == Some(domain_name))?;
+    Some(json!({"op_svc_userid": u.get("id")?.as_str()?, "domain_id": u.get("domain_id").and_then(Value::as_str)}))
+}
+
+/// The simulated customer's account user: a stable 32-hex id.
+pub fn simulated_user(customer: &str) -> Value {
+    let id = uuid(customer, "account-user", 0).replace('-', "");
+    json!({"op_svc_userid": id, "domain_id": uuid(customer, "domain", 0).replace('-', "")})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +136,16 @@ mod tests {
         let kps = json!({"keypairs": [{"keypair": {"name": "kp", "fingerprint": "SHA256:x", "public_key": "ssh-ed25519 AAA"}}]});
         assert_eq!(reduce(Lookup::KeyPairs, &kps), json!({"key_pairs": [{"name": "kp", "fingerprint": "SHA256:x"}]}));
         assert_eq!(reduce(Lookup::SecurityGroups, &json!({})), json!({"security_groups": []}));
+    }
+
+    #[test]
+    fn the_account_user_is_the_one_named_as_the_account() {
+        let a = json!({"users": [{"id": "u1", "name": "ops", "domain_id": "d"}, {"id": "u0", "name": "acme", "domain_id": "d"}]});
+        assert_eq!(account_user(&a, "acme"), Some(json!({"op_svc_userid": "u0", "domain_id": "d"})));
+        assert_eq!(account_user(&a, "other"), None);
+        let s = simulated_user("c1");
+        assert_eq!(s["op_svc_userid"].as_str().map(str::len), Some(32));
+        assert_eq!(s, simulated_user("c1"));
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub struct Who<'a> {
 pub struct InAccount {
     pub credential: Credential,
     pub project: String,
+    /// The customer's Huawei account (domain) name.
+    pub domain_name: String,
     /// The calls made to get here (none when the session's cache served).
     pub calls: Vec<UpstreamCall>,
 }
@@ -177,7 +179,12 @@ pub async fn in_account(ctx: &Ctx, ep: &Endpoints, who: &Who<'_>, region: &str) 
             db::huawei::cache_credential(&ctx.db, who.session, &sealed, &temporary.expires_at.to_string(), &projects)?;
         db::batch(&ctx.db, vec![cache]).await?;
     }
-    Ok(InAccount { credential: temporary.credential, project, calls })
+    Ok(InAccount {
+        credential: temporary.credential,
+        project,
+        domain_name: row.domain_name.clone().unwrap_or_default(),
+        calls,
+    })
 }
 
 async fn assume(

@@ -60,6 +60,9 @@ async function pickedEcs(token, billing) {
   const subnets = await asSession(token, 'GET', `/v1/sessions/current/subnets?${q}&vpc_id=${vpc}`);
   const groups = await asSession(token, 'GET', `/v1/sessions/current/security-groups?${q}&vpc_id=${vpc}`);
   const keys = await asSession(token, 'GET', `/v1/sessions/current/key-pairs?${q}`);
+  const identity = await asSession(token, 'GET', `/v1/sessions/current/identity?${q}`);
+  assert.equal(identity.status, 200, identity.text);
+  assert.match(identity.body.op_svc_userid, /^[0-9a-f]{32}$/);
   assert.ok(subnets.body.subnets.length > 0 && subnets.body.subnets.every((s) => s.vpc_id === vpc), subnets.text);
   assert.ok(
     groups.body.security_groups.every((g) => g.vpc_id === vpc),
@@ -71,6 +74,7 @@ async function pickedEcs(token, billing) {
     subnet_id: subnets.body.subnets[0].id,
     security_group_ids: [groups.body.security_groups[0].id],
     login: { key_name: keys.body.key_pairs[0].name },
+    metadata: { op_svc_userid: identity.body.op_svc_userid },
   });
   return d;
 }
@@ -273,6 +277,15 @@ test("without Huawei's price inquiry the catalog prices the order, and the quote
   assert.equal(again.body.quote.price_source, 'huawei');
   await settled(r.body.tracking.id);
   await settled(again.body.tracking.id);
+});
+
+test("a yearly/monthly server with a key pair names the account's user (identity lookup); another id is refused", async () => {
+  const token = await session();
+  const d = await pickedEcs(token, monthly(true));
+  d.ecs.metadata.op_svc_userid = '8ea65f4099ba412883e2a0de932ea2e0';
+  const r = await asSession(token, 'POST', '/v1/orders', { body: { draft: d }, idem: idem() });
+  assertError(r, 422, 'upstream_rejected');
+  assert.equal(r.body.error.data.huawei_code, 'Ecs.0005');
 });
 
 test('a job that fails cancels the order and gives the budget back', async () => {

@@ -245,6 +245,22 @@ def iam_assume(who, body, headers):
     return 201, answer_fits("iam", "CreateTemporaryAccessKeyByAgencyResponse", out)
 
 
+def account_user(c):
+    return hid("user", c)
+
+
+def iam_users(who, query):
+    c = customer_of(who)
+    did = W.customers[c]["domain_id"]
+    name = dict(query).get("name")
+    users = [{"id": account_user(c), "name": c, "domain_id": did, "enabled": True, "description": "",
+              "pwd_status": True, "access_mode": "default",
+              "links": {"self": f"https://iam.myhuaweicloud.com/v3/users/{account_user(c)}"}}]
+    users = [u for u in users if not name or u["name"] == name]
+    out = {"users": users, "links": {"self": "https://iam.myhuaweicloud.com/v3/users"}}
+    return 200, answer_fits("iam", "KeystoneListUsersResponse", out)
+
+
 def iam_projects(who):
     c = customer_of(who)
     did = W.customers[c]["domain_id"]
@@ -318,6 +334,10 @@ def ecs_create(who, region, project, body, headers, path):
     ext = s.get("extendparam") or {}
     prepaid = ext.get("chargingMode") == "prePaid"
     paid = not prepaid or ext.get("isAutoPay") == "true"
+    if prepaid and s.get("key_name"):
+        # ECS: a yearly/monthly server logging in with a key pair names the account's user.
+        got = (s.get("metadata") or {}).get("op_svc_userid")
+        need(got == account_user(c), "Ecs.0005", f"metadata.op_svc_userid {got} is not a user of this account.")
 
     def make():
         n = s.get("count", 1)
@@ -537,6 +557,8 @@ def route(method, path, query, who, body, headers):
         return iam_assume(who, body, headers)
     if path == "/iam/v3/auth/projects" and method == "GET":
         return iam_projects(who)
+    if path == "/iam/v3/users" and method == "GET":
+        return iam_users(who, query)
     if r := m(r"/bss/v2/orders/customer-orders/details/([^/]+)", path):
         return bss_details(who, r.group(1))
     if path == "/bss/v3/orders/customer-orders/pay" and method == "POST":

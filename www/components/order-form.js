@@ -258,12 +258,18 @@ class OnbehalfOrderForm extends OnbehalfBase {
     const region = this.$('#region').value;
     const q = `region=${encodeURIComponent(region)}`;
     note.textContent = "Loading the customer's VPCs…";
-    const [project, vpcs, keys] = await Promise.all([
+    const [project, vpcs, keys, identity] = await Promise.all([
       this.session('GET', `/v1/sessions/current/project?${q}`),
       this.session('GET', `/v1/sessions/current/vpcs?${q}`),
       this.session('GET', `/v1/sessions/current/key-pairs?${q}`),
+      this.session('GET', `/v1/sessions/current/identity?${q}`),
     ]);
     const failed = [project, vpcs, keys].find((r) => r.status !== 200);
+    // The account's user for op_svc_userid (a yearly/monthly server with a key pair), when IAM lists it.
+    if (identity.status === 200) {
+      this.$('#op-user').value = identity.body.op_svc_userid;
+      this.$('#op-user').readOnly = true;
+    }
     if (failed) {
       showPickers(false);
       note.textContent = `The customer's VPCs cannot be listed (${failed.body?.error?.code}: ${failed.body?.error?.message}); enter the ids.`;

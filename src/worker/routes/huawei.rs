@@ -160,6 +160,36 @@ pub async fn project(ctx: &Ctx, req: &Request) -> Res {
     json(200, &json!({"region": region, "project_id": project_id, "upstream": ctx.upstream.name()}))
 }
 
+/// `GET /v1/sessions/current/identity?region=` (session): the customer's account user, whose id
+/// a yearly/monthly server logging in with a key pair takes as `metadata.op_svc_userid` (Huawei: IAM's
+/// user named as the account; simulated: a stable id).
+pub async fn identity(ctx: &Ctx, req: &Request) -> Res {
+    let a = ctx.acting(req).await?;
+    let region = region_param(req)?;
+    let ep = match &ctx.upstream {
+        Upstream::Simulated => return json(200, &crate::huawei::lookups::simulated_user(a.customer.facts.id.as_str())),
+        Upstream::Huawei(ep) => ep,
+    };
+    let who = Who {
+        partner: &a.actor.partner_id,
+        user: &a.actor.user_id,
+        customer: &a.customer.facts.id,
+        session: &a.session.id,
+        until: a.session.expires_at,
+    };
+    let acc = in_account(ctx, ep, &who, &region).await?;
+    let q = [("name", acc.domain_name.as_str())];
+    let reply = get(ctx, &ep.iam, crate::huawei::lookups::USERS_PATH, &q, &acc.credential).await;
+    let answer = reply.ok_or_else(|| silent("iam.users"))?.into_result(Step::Other)?;
+    let user = crate::huawei::lookups::account_user(&answer, &acc.domain_name).ok_or_else(|| {
+        ApiError::with_message(
+            Code::UpstreamRejected,
+            "Huawei Cloud lists no user named as the customer's account; the agency may lack IAM read permission.",
+        )
+    })?;
+    json(200, &user)
+}
+
 /// `GET /v1/placements/{id}`: a request sent to Huawei that the tracker follows (running or in doubt
 /// until it succeeds or fails), with every call made for it and Huawei's request ids.
 pub async fn placement(ctx: &Ctx, req: &Request, id: &str) -> Res {

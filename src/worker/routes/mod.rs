@@ -136,6 +136,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Get => orders::resources_of_customer(ctx, req, id).await,
             _ => not_allowed(&[Get]),
         },
+        ["v1", "sessions", "current", "identity"] => match m {
+            Get => huawei::identity(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "sessions", "current", "project"] => match m {
             Get => huawei::project(ctx, req).await,
             _ => not_allowed(&[Get]),
