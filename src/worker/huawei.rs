@@ -256,3 +256,28 @@ pub async fn get(ctx: &Ctx, base: &str, path: &str, query: &[(&str, &str)], cred
     let call = build(&Target { query, ..Target::new("GET", base, path) }, cred, ctx.now).ok()?;
     send(&call, ctx.upstream_timeout_ms).await
 }
+
+/// How long a lookup (VPCs, subnets, security groups, key pairs, the account user) is reused.
+pub const LOOKUP_SECONDS: u32 = 60;
+
+/// A lookup answered in the last [`LOOKUP_SECONDS`] for this key (the session's, so a session never
+/// sees what another session's agency listed), from the data centre's cache.
+pub async fn cached_lookup(key: &str) -> Option<String> {
+    let mut r = worker::Cache::default().get(key, true).await.ok().flatten()?;
+    r.text().await.ok()
+}
+
+/// Keeps a lookup's answer for [`LOOKUP_SECONDS`]. A failure only costs the next lookup a call.
+pub async fn keep_lookup(key: &str, text: &str) {
+    let Ok(mut r) = worker::Response::ok(text) else { return };
+    let _ = r.headers_mut().set("Cache-Control", &format!("max-age={LOOKUP_SECONDS}"));
+    if let Err(e) = worker::Cache::default().put(key, r).await {
+        worker::console_warn!("lookup cache: {e}");
+    }
+}
+
+/// The cache key of a lookup: a URL of a host that does not exist, named by session, region and query.
+pub fn lookup_key(session: &SessionId, region: &str, what: &str, vpc_id: Option<&str>) -> String {
+    let vpc = vpc_id.map(crate::huawei::sign::encode).unwrap_or_default();
+    format!("https://lookups.onbehalf.invalid/{}/{region}/{what}?vpc_id={vpc}", session.as_str())
+}

@@ -187,6 +187,19 @@ test('the journey: agency assumed, project found, pickers filled, ordered, track
     assert.ok(actions.includes(a), a);
 });
 
+test('lookups are reused for a minute within a session, never across sessions', async () => {
+  const vpcCalls = async () => (await requests()).filter((r) => r.path.endsWith('/vpcs')).length;
+  const token = await session();
+  const n0 = await vpcCalls();
+  const first = await asSession(token, 'GET', '/v1/sessions/current/vpcs?region=ap-southeast-1');
+  const second = await asSession(token, 'GET', '/v1/sessions/current/vpcs?region=ap-southeast-1');
+  assert.deepEqual(second.body, first.body);
+  assert.equal(await vpcCalls(), n0 + 1, 'the second came from the cache');
+  const other = await session();
+  await asSession(other, 'GET', '/v1/sessions/current/vpcs?region=ap-southeast-1');
+  assert.equal(await vpcCalls(), n0 + 2, 'another session asks Huawei itself');
+});
+
 test('pay-per-use EVS runs as a job; View Resources lists the volume once it exists', async () => {
   const token = await session();
   const placed = await asSession(token, 'POST', '/v1/orders', {
@@ -259,6 +272,9 @@ test("Huawei's refusals map to our codes, write nothing, and free the Idempotenc
   }
   const after = await api('GET', `/v1/orders?customer_id=${C}&limit=100`, { as: 'skyline-operator' });
   assert.equal(after.body.orders.length, before.body.orders.length + cases.length, 'one order per accepted request');
+  const audit = await api('GET', `/v1/audit?customer_id=${C}&limit=100`, { as: 'skyline-admin' });
+  const refused = audit.body.events.filter((e) => e.action === 'order.refused' && e.detail.huawei_request_id);
+  assert.ok(refused.length >= cases.length, "each refusal audited with Huawei's request id");
 });
 
 test("without Huawei's price inquiry the catalog prices the order, and the quote says so", async () => {

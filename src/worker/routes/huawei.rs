@@ -12,8 +12,8 @@ use crate::huawei::settings::{masked_key_id, Account, KeyInput};
 use crate::partners::Ability;
 use crate::worker::context::Ctx;
 use crate::worker::db::{self, audit};
-use crate::worker::http::{json, json_body, query, random_bytes};
-use crate::worker::huawei::{get, in_account, silent, Who};
+use crate::worker::http::{json, json_body, json_text, query, random_bytes};
+use crate::worker::huawei::{cached_lookup, get, in_account, keep_lookup, lookup_key, silent, Who};
 use serde_json::{json, Value};
 use worker::Request;
 
@@ -131,12 +131,18 @@ pub async fn lookup(ctx: &Ctx, req: &Request, what: &str) -> Res {
         session: &a.session.id,
         until: a.session.expires_at,
     };
+    let key = lookup_key(&a.session.id, &region, what.key(), vpc_id.as_deref());
+    if let Some(text) = cached_lookup(&key).await {
+        return Ok(json_text(200, text));
+    }
     let acc = in_account(ctx, ep, &who, &region).await?;
     let (service, p) = what.upstream(&acc.project);
     let q: Vec<(&str, &str)> = vpc_id.as_deref().map(|v| ("vpc_id", v)).into_iter().collect();
     let reply = get(ctx, &ep.regional(service, &region), &p, &q, &acc.credential).await;
     let answer = reply.ok_or_else(|| silent(&format!("{service}.{}", what.key())))?.into_result(Step::Other)?;
-    json(200, &reduce(what, &answer))
+    let text = reduce(what, &answer).to_string();
+    keep_lookup(&key, &text).await;
+    Ok(json_text(200, text))
 }
 
 /// `GET /v1/sessions/current/project?region=` (session): the customer's project id in the region
@@ -177,6 +183,10 @@ pub async fn identity(ctx: &Ctx, req: &Request) -> Res {
         session: &a.session.id,
         until: a.session.expires_at,
     };
+    let key = lookup_key(&a.session.id, &region, "identity", None);
+    if let Some(text) = cached_lookup(&key).await {
+        return Ok(json_text(200, text));
+    }
     let acc = in_account(ctx, ep, &who, &region).await?;
     let q = [("name", acc.domain_name.as_str())];
     let reply = get(ctx, &ep.iam, crate::huawei::lookups::USERS_PATH, &q, &acc.credential).await;
@@ -187,7 +197,9 @@ pub async fn identity(ctx: &Ctx, req: &Request) -> Res {
             "Huawei Cloud lists no user named as the customer's account; the agency may lack IAM read permission.",
         )
     })?;
-    json(200, &user)
+    let text = user.to_string();
+    keep_lookup(&key, &text).await;
+    Ok(json_text(200, text))
 }
 
 /// `GET /v1/placements/{id}`: a request sent to Huawei that the tracker follows (running or in doubt

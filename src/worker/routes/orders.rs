@@ -50,7 +50,8 @@ pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
         Some(customer),
         Action::OrderRefused,
         &key,
-        json!({"code": e.code, "session_id": a.session.id}),
+        json!({"code": e.code, "session_id": a.session.id,
+               "huawei_request_id": e.data.as_deref().and_then(|d| d.get("huawei_request_id")).cloned()}),
     );
     let release = db::idempotency::release(&ctx.db, partner, customer, &key)?;
     db::batch(&ctx.db, vec![release, audit::append(&ctx.db, &ev)?]).await?;
