@@ -69,9 +69,11 @@ async function run(w, emu) {
           ? 'iam.assume'
           : q.path.endsWith('/auth/projects')
             ? 'iam.projects'
-            : q.path.includes('/jobs/')
-              ? 'job.poll'
-              : 'create';
+            : q.path.includes('/ratings/')
+              ? 'price'
+              : q.path.includes('/jobs/')
+                ? 'job.poll'
+                : 'create';
         kinds[k] = (kinds[k] ?? 0) + 1;
       }
       requests.push({ first: i % 5 === 0, ...kinds });
@@ -114,5 +116,5 @@ for (const [label, rs] of [
   ['later in the session', rest],
 ])
   console.log(
-    `  ${label.padEnd(22)} iam.assume ${avg(rs, 'iam.assume')}, iam.projects ${avg(rs, 'iam.projects')}, create ${avg(rs, 'create')}, job polls ${avg(rs, 'job.poll')}`,
+    `  ${label.padEnd(22)} iam.assume ${avg(rs, 'iam.assume')}, iam.projects ${avg(rs, 'iam.projects')}, price ${avg(rs, 'price')}, create ${avg(rs, 'create')}, job polls ${avg(rs, 'job.poll')}`,
   );
