@@ -89,6 +89,7 @@ test("pickers from the customer's project, then an order Huawei provisions: proc
   await p.waitForSelector('#order-result[data-status]');
   assert.equal(await p.getAttribute('#order-result', 'data-status'), '202', await p.textContent('#order-result'));
   assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '3');
+  assert.match(await p.textContent('#priced-by'), /Priced by Huawei Cloud/);
   await inForm(
     p,
     () =>

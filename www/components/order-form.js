@@ -642,6 +642,15 @@ class OnbehalfOrderForm extends OnbehalfBase {
           text: `${x.resource_type_code} ${x.resource_id} · ${x.resource_name} · ${x.billing}`,
         }),
       );
+    const q = r.body.quote;
+    if (q?.price_source === 'huawei')
+      lines.push(
+        el('p', {
+          class: 'muted',
+          id: 'priced-by',
+          text: `Priced by Huawei Cloud for this exact configuration: ${money(q.total)} (the price panel shows the catalog's estimate).`,
+        }),
+      );
     const t = r.body.tracking;
     if (t) lines.push(el('p', { id: 'tracking', role: 'status', 'data-state': t.state, text: TRACKING[t.state] }));
     out.replaceChildren(...lines);
