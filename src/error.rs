@@ -83,6 +83,8 @@ codes! {
     BudgetWouldBeExceeded => ("budget_would_be_exceeded", 403, "The order would take the customer past 100 % of its budget."),
     QuoteExpired => ("quote_expired", 409, "The quote has expired (a quote holds its price 15 minutes); ask for a new one."),
     OrderNotPendingPayment => ("order_not_pending_payment", 409, "Only an order pending payment can be paid or cancelled."),
+    BudgetBelowUsage => ("budget_below_usage", 409, "The new budget is below what the customer already used; send below_usage: true to set it anyway (it is then used up)."),
+    UnfreezeNeedsBudget => ("unfreeze_needs_budget", 409, "The customer was frozen automatically because its budget is used up: raise the budget or turn auto-freeze off first."),
     // --- the upstream (Huawei Cloud) ----------------------------------------------------------------
     UpstreamNotConfigured => ("upstream_not_configured", 409, "Ordering in Huawei Cloud needs the partner's Huawei access key and the customer's account and agency names; see data.missing."),
     UpstreamCredentialsInvalid => ("upstream_credentials_invalid", 409, "Huawei Cloud refused the partner's access key; a partner admin must set a valid one."),

@@ -24,6 +24,7 @@ pub mod ids;
 pub mod masking;
 pub mod money;
 pub mod openapi;
+pub mod operations;
 pub mod orders;
 pub mod outbox;
 pub mod partners;
