@@ -91,6 +91,12 @@ pub enum Action {
     OrderCompleted,
     #[serde(rename = "order.failed")]
     OrderFailed,
+    #[serde(rename = "customer.budget_set")]
+    BudgetSet,
+    #[serde(rename = "customer.frozen")]
+    CustomerFrozen,
+    #[serde(rename = "customer.unfrozen")]
+    CustomerUnfrozen,
 }
 
 impl Action {
@@ -128,6 +134,9 @@ impl Action {
             Self::OrderInDoubt => "order.in_doubt",
             Self::OrderCompleted => "order.completed",
             Self::OrderFailed => "order.failed",
+            Self::BudgetSet => "customer.budget_set",
+            Self::CustomerFrozen => "customer.frozen",
+            Self::CustomerUnfrozen => "customer.unfrozen",
         }
     }
 }

@@ -76,6 +76,9 @@ const ACTIONS = {
   'order.completed': 'completed an order in your Huawei Cloud account',
   'order.failed': 'had an order fail in Huawei Cloud',
   'huawei_account.set': 'recorded your Huawei Cloud account and agency',
+  'customer.budget_set': 'set your budget',
+  'customer.frozen': 'froze your account',
+  'customer.unfrozen': 'unfroze your account',
   'quote.created': 'asked for a quote',
   'customer.revealed': 'viewed your hidden details (with a reason)',
 };

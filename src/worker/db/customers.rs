@@ -1,6 +1,6 @@
 //! Customers.
 
-use super::{all, first, opt_time, stored};
+use super::{all, first, opt_time, stmt, stored};
 use crate::args;
 use crate::customers::{AssociationType, Budget, BudgetType, Customer, CustomerFacts, VerifiedStatus};
 use crate::error::ApiError;
@@ -8,7 +8,7 @@ use crate::ids::{CustomerId, PartnerId};
 use crate::money::{Currency, Money};
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 #[derive(Deserialize)]
 struct Row {
@@ -153,4 +153,47 @@ pub async fn list_page(
     let permissions = if reseller { super::grants::read_permissions(decode(3)?)? } else { Vec::new() };
     let rows = hits.into_iter().map(|h| Ok((convert(h.row)?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
     Ok(ListPage { rows, total, permissions, authorizations })
+}
+
+/// Sets the budget, only while the usage is still at most the new amount (or `below` was
+/// confirmed): a concurrent order that used more makes this change nothing (the route says why).
+/// Lifts an automatic freeze when `unfreeze`.
+pub fn set_budget(
+    db: &D1Database,
+    customer: &CustomerId,
+    b: &Budget,
+    below: bool,
+    unfreeze: bool,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE customers SET budget_type = ?2, budget_amount_minor = ?3, budget_used_minor = coalesce(budget_used_minor, 0),
+           budget_auto_freeze = ?4,
+           frozen = CASE WHEN ?6 AND auto_frozen = 1 THEN 0 ELSE frozen END,
+           frozen_reason = CASE WHEN ?6 AND auto_frozen = 1 THEN NULL ELSE frozen_reason END,
+           auto_frozen = CASE WHEN ?6 THEN 0 ELSE auto_frozen END
+         WHERE id = ?1 AND (?5 OR coalesce(budget_used_minor, 0) <= ?3)",
+        args![customer.as_str(), b.budget_type.as_str(), b.amount.minor, b.auto_freeze, below, unfreeze],
+    )
+}
+
+/// Freezes a customer that is not frozen (a frozen one is left as it is).
+pub fn freeze(db: &D1Database, customer: &CustomerId, reason: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE customers SET frozen = 1, frozen_reason = ?2 WHERE id = ?1 AND frozen = 0",
+        args![customer.as_str(), reason],
+    )
+}
+
+/// Unfreezes a frozen customer, unless it was frozen automatically and its budget is still used up
+/// with auto-freeze on (held by the write: a concurrent order cannot slip between).
+pub fn unfreeze(db: &D1Database, customer: &CustomerId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL
+         WHERE id = ?1 AND frozen = 1
+           AND NOT (auto_frozen = 1 AND budget_auto_freeze = 1 AND coalesce(budget_used_minor, 0) >= coalesce(budget_amount_minor, 0))",
+        args![customer.as_str()],
+    )
 }

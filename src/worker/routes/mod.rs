@@ -8,6 +8,7 @@ mod grants;
 mod huawei;
 mod keys;
 mod meta;
+mod operations;
 mod orders;
 mod quotes;
 mod sessions;
@@ -68,6 +69,14 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "customers"] => match m {
             Get => customers::list(ctx, req).await,
             _ => not_allowed(&[Get]),
+        },
+        ["v1", "customers", action @ ("freeze" | "unfreeze")] => match m {
+            Post => operations::freeze(ctx, req, *action == "freeze").await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id, "budget"] => match m {
+            Put => operations::set_budget(ctx, req, id).await,
+            _ => not_allowed(&[Put]),
         },
         ["v1", "customers", "reveal"] => match m {
             Post => customers::reveal(ctx, req, None).await,

@@ -1,0 +1,91 @@
+//! Partner operations on customers (issue 13, simulated mode: local data): set a budget, freeze and
+//! unfreeze. The rules are the core's (`crate::operations`); every change is audited and visible to
+//! the customer in its events; the write itself holds the precondition.
+
+use super::Res;
+use crate::audit::Action;
+use crate::error::{ApiError, Code, OrCode};
+use crate::operations::{freeze as freeze_rule, may_operate, set_budget as budget_rule, unfreeze as unfreeze_rule};
+use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest};
+use crate::worker::context::Ctx;
+use crate::worker::db::{self, audit};
+use crate::worker::http::{json, json_body};
+use serde_json::json;
+use worker::Request;
+
+/// `PUT /v1/customers/{id}/budget` `{type, amount, auto_freeze, below_usage?}` (the associated
+/// partner's admins and operators): sets the budget; usage carries over; room or auto-freeze off
+/// lifts an automatic freeze. Answers the customer's budget as it is now.
+pub async fn set_budget(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
+    may_operate(&actor, &c.facts)?;
+    let change = BudgetChange::decode(&json_body(req).await?)?;
+    let decision = budget_rule(&c.facts, &change, c.month_to_date_spend.currency)?;
+    let ev = ctx.partner_event(
+        &actor,
+        Some(&c.facts.id),
+        Action::BudgetSet,
+        c.facts.id.as_str(),
+        json!({"budget": decision.budget, "unfrozen": decision.unfreeze}),
+    );
+    let write =
+        db::customers::set_budget(&ctx.db, &c.facts.id, &decision.budget, change.below_usage, decision.unfreeze)?;
+    let changed = db::batch(&ctx.db, vec![write, audit::append_if_changed(&ctx.db, &ev)?]).await?;
+    let now = db::customers::by_id(&ctx.db, &c.facts.id).await?.or_not_found()?;
+    // (D1 counts the rows its triggers touch too: any change means the update applied.)
+    if changed.first().copied().unwrap_or(0) == 0 {
+        // Orders used more meanwhile: the amount is now below usage.
+        let used = now.facts.budget.as_ref().map(|b| b.used);
+        return Err(ApiError::new(Code::BudgetBelowUsage).with_data(json!({"used": used, "amount": change.amount})));
+    }
+    json(
+        200,
+        &json!({"customer_id": now.facts.id, "budget": now.facts.budget, "frozen": now.facts.frozen, "auto_frozen": now.facts.auto_frozen}),
+    )
+}
+
+/// `POST /v1/customers/freeze` and `/unfreeze` `{customer_ids, reason}`: all or nothing. Every
+/// customer must be one you operate; unfreezing one frozen automatically with its budget used up is
+/// refused with the remedy. A customer already in that state is `unchanged` (a retry is harmless).
+pub async fn freeze(ctx: &Ctx, req: &mut Request, frozen: bool) -> Res {
+    let actor = ctx.actor(req).await?;
+    let r = FreezeRequest::decode(&json_body(req).await?)?;
+    let mut customers = Vec::with_capacity(r.customer_ids.len());
+    for id in &r.customer_ids {
+        let c = ctx.visible_customer(&actor, id.as_str()).await?;
+        may_operate(&actor, &c.facts)?;
+        let outcome = if frozen { freeze_rule(&c.facts) } else { unfreeze_rule(&c.facts)? };
+        customers.push((c, outcome));
+    }
+    let action = if frozen { Action::CustomerFrozen } else { Action::CustomerUnfrozen };
+    let mut stmts = Vec::new();
+    for (c, outcome) in &customers {
+        if *outcome == FreezeOutcome::Unchanged {
+            continue;
+        }
+        let id = &c.facts.id;
+        stmts.push(if frozen {
+            db::customers::freeze(&ctx.db, id, &r.reason)?
+        } else {
+            db::customers::unfreeze(&ctx.db, id)?
+        });
+        let ev = ctx.partner_event(&actor, Some(id), action, id.as_str(), json!({"reason": r.reason}));
+        stmts.push(audit::append_if_changed(&ctx.db, &ev)?);
+    }
+    let changed = if stmts.is_empty() { Vec::new() } else { db::batch(&ctx.db, stmts).await? };
+    let mut results = Vec::new();
+    let mut i = 0;
+    for (c, outcome) in &customers {
+        let done = match outcome {
+            FreezeOutcome::Unchanged => false,
+            FreezeOutcome::Changed => {
+                let n = changed.get(i).copied().unwrap_or(0);
+                i += 2;
+                n > 0
+            }
+        };
+        results.push(json!({"customer_id": c.facts.id, "outcome": if done { "changed" } else { "unchanged" }}));
+    }
+    json(200, &json!({"frozen": frozen, "results": results}))
+}

@@ -1,0 +1,103 @@
+// Partner operations on customers (simulated mode): set a budget, freeze and unfreeze. Who may, what
+// is refused with which code, what the prerequisite check sees at once, and what the customer sees.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { api, assertError, demo, healthyCustomer, sql } from './helpers.mjs';
+
+const usd = (minor) => ({ minor, currency: 'USD' });
+
+test('a budget: set by the associated partner, usage carried over, below usage only when confirmed', async () => {
+  const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 6);
+  const before = (await api('GET', `/v1/customers/${c.id}`, { as: 'skyline-operator' })).body;
+  const used = before.budget?.used.minor ?? 0;
+  const body = { type: 'monthly', amount: usd(used + 50_000), auto_freeze: true };
+  assertError(await api('PUT', `/v1/customers/${c.id}/budget`, { as: 'skyline-viewer', body }), 403, 'forbidden_role');
+  // A distributor sees its reseller's customer but does not operate it.
+  assertError(
+    await api('PUT', `/v1/customers/${c.id}/budget`, { as: 'northwind-admin', body }),
+    403,
+    'customer_not_associated',
+  );
+  const set = await api('PUT', `/v1/customers/${c.id}/budget`, { as: 'skyline-operator', body });
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual([set.body.budget.amount, set.body.budget.used], [usd(used + 50_000), usd(used)]);
+  if (used > 0) {
+    const low = { type: 'monthly', amount: usd(used - 1), auto_freeze: true };
+    const r = await api('PUT', `/v1/customers/${c.id}/budget`, { as: 'skyline-operator', body: low });
+    assertError(r, 409, 'budget_below_usage');
+    assert.equal(r.body.error.data.used.minor, used);
+  }
+  assertError(
+    await api('PUT', `/v1/customers/${c.id}/budget`, {
+      as: 'skyline-operator',
+      body: { ...body, amount: { minor: 1, currency: 'EUR' } },
+    }),
+    400,
+    'validation_failed',
+    [['amount', 'currency']],
+  );
+  const events = await api('GET', `/v1/audit?customer_id=${c.id}&limit=20`, { as: 'skyline-admin' });
+  assert.ok(events.body.events.some((e) => e.action === 'customer.budget_set'));
+});
+
+test('freeze and unfreeze: the check reacts at once; retries are harmless; an exhausted automatic freeze needs a budget', async () => {
+  const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 7);
+  const ids = { customer_ids: [c.id], reason: 'overdue invoices' };
+  const f = await api('POST', '/v1/customers/freeze', { as: 'skyline-operator', body: ids });
+  assert.equal(f.status, 200, f.text);
+  assert.deepEqual(f.body.results, [{ customer_id: c.id, outcome: 'changed' }]);
+  const again = await api('POST', '/v1/customers/freeze', { as: 'skyline-operator', body: ids });
+  assert.deepEqual(again.body.results, [{ customer_id: c.id, outcome: 'unchanged' }]);
+  const report = await api('GET', `/v1/customers/${c.id}/prerequisites`, { as: 'skyline-operator' });
+  assert.ok(report.body.blocking.includes('customer_frozen'), report.body.blocking);
+  const u = await api('POST', '/v1/customers/unfreeze', { as: 'skyline-operator', body: ids });
+  assert.deepEqual(u.body.results, [{ customer_id: c.id, outcome: 'changed' }]);
+  const after = await api('GET', `/v1/customers/${c.id}/prerequisites`, { as: 'skyline-operator' });
+  assert.ok(!after.body.blocking.includes('customer_frozen'));
+  assertError(
+    await api('POST', '/v1/customers/freeze', {
+      as: 'skyline-operator',
+      body: { customer_ids: [c.id, c.id], reason: 'x' },
+    }),
+    400,
+    'validation_failed',
+  );
+  assertError(
+    await api('POST', '/v1/customers/freeze', {
+      as: 'skyline-operator',
+      body: { customer_ids: [demo.customers.foreign], reason: 'not mine' },
+    }),
+    404,
+    'not_found',
+  );
+
+  // Use the budget up with auto-freeze on, frozen automatically (as an order would leave it):
+  // unfreezing is refused with the remedy; raising the budget lifts the freeze.
+  const cur = (await api('GET', `/v1/customers/${c.id}`, { as: 'skyline-operator' })).body.budget;
+  const used = cur?.used ?? usd(0);
+  const exhausted = { type: 'monthly', amount: used, auto_freeze: true, below_usage: true };
+  assert.equal(
+    (await api('PUT', `/v1/customers/${c.id}/budget`, { as: 'skyline-operator', body: exhausted })).status,
+    200,
+  );
+  await sql(
+    `UPDATE customers SET frozen = 1, auto_frozen = 1, frozen_reason = 'Budget used up (auto-freeze)' WHERE id = '${c.id}'`,
+  );
+  const refused = await api('POST', '/v1/customers/unfreeze', { as: 'skyline-operator', body: ids });
+  assertError(refused, 409, 'unfreeze_needs_budget');
+  assert.match(refused.body.error.data.remedy, /auto-freeze off/);
+  const raised = await api('PUT', `/v1/customers/${c.id}/budget`, {
+    as: 'skyline-operator',
+    body: { type: 'monthly', amount: usd(used.minor + 10_000), auto_freeze: true },
+  });
+  assert.equal(raised.status, 200, raised.text);
+  assert.deepEqual(
+    [raised.body.frozen, raised.body.auto_frozen],
+    [false, false],
+    'room again: the automatic freeze lifts',
+  );
+  const consentEvents = await api('GET', `/v1/audit?customer_id=${c.id}&limit=50`, { as: 'skyline-admin' });
+  const actions = consentEvents.body.events.map((e) => e.action);
+  assert.ok(actions.includes('customer.frozen') && actions.includes('customer.unfrozen'));
+});
