@@ -97,6 +97,8 @@ pub enum Action {
     CustomerFrozen,
     #[serde(rename = "customer.unfrozen")]
     CustomerUnfrozen,
+    #[serde(rename = "customer.tags_changed")]
+    TagsChanged,
 }
 
 impl Action {
@@ -137,6 +139,7 @@ impl Action {
             Self::BudgetSet => "customer.budget_set",
             Self::CustomerFrozen => "customer.frozen",
             Self::CustomerUnfrozen => "customer.unfrozen",
+            Self::TagsChanged => "customer.tags_changed",
         }
     }
 }

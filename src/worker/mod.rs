@@ -85,7 +85,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         let _ = h.set("Access-Control-Allow-Origin", &o);
         let _ = h.set("Vary", "Origin");
         let _ = h.set("Access-Control-Expose-Headers", "X-Request-Id, Idempotency-Replayed, Retry-After");
-        let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
         let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
         let _ = h.set("Access-Control-Max-Age", "600");
     }

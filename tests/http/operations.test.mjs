@@ -101,3 +101,29 @@ test('freeze and unfreeze: the check reacts at once; retries are harmless; an ex
   const actions = consentEvents.body.events.map((e) => e.action);
   assert.ok(actions.includes('customer.frozen') && actions.includes('customer.unfrozen'));
 });
+
+test('tags: added and removed by the partner, found by the tag filter at once', async () => {
+  const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 8);
+  const tag = `t${Date.now().toString(36)}`;
+  const found = async () =>
+    (await api('GET', `/v1/customers?tag=${tag}`, { as: 'skyline-operator' })).body.customers.map((x) => x.id);
+  assertError(
+    await api('PATCH', `/v1/customers/${c.id}/tags`, { as: 'skyline-viewer', body: { add: [tag] } }),
+    403,
+    'forbidden_role',
+  );
+  const add = await api('PATCH', `/v1/customers/${c.id}/tags`, { as: 'skyline-operator', body: { add: [tag] } });
+  assert.equal(add.status, 200, add.text);
+  assert.ok(add.body.tags.includes(tag));
+  assert.deepEqual(await found(), [c.id]);
+  const again = await api('PATCH', `/v1/customers/${c.id}/tags`, { as: 'skyline-operator', body: { add: [tag] } });
+  assert.equal(again.body.tags.filter((t) => t === tag).length, 1, 'adding twice keeps one');
+  const rm = await api('PATCH', `/v1/customers/${c.id}/tags`, { as: 'skyline-operator', body: { remove: [tag] } });
+  assert.ok(!rm.body.tags.includes(tag));
+  assert.deepEqual(await found(), []);
+  assertError(
+    await api('PATCH', `/v1/customers/${c.id}/tags`, { as: 'skyline-operator', body: {} }),
+    400,
+    'validation_failed',
+  );
+});

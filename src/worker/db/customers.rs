@@ -197,3 +197,13 @@ pub fn unfreeze(db: &D1Database, customer: &CustomerId) -> Result<D1PreparedStat
         args![customer.as_str()],
     )
 }
+
+/// Adds a tag to a customer (an existing one is kept; the search columns follow by trigger).
+pub fn add_tag(db: &D1Database, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?1, ?2)", args![customer.as_str(), tag])
+}
+
+/// Removes a tag from a customer (an absent one changes nothing).
+pub fn remove_tag(db: &D1Database, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "DELETE FROM customer_tags WHERE customer_id = ?1 AND tag = ?2", args![customer.as_str(), tag])
+}

@@ -32,7 +32,7 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         (Method::Get, _) => Method::Report,
         (m, _) => m,
     };
-    use Method::{Delete, Get, Post, Put};
+    use Method::{Delete, Get, Patch, Post, Put};
     match segs.as_slice() {
         ["v1", "openapi.json"] => match m {
             Get => json(200, &crate::openapi::document()),
@@ -73,6 +73,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "customers", action @ ("freeze" | "unfreeze")] => match m {
             Post => operations::freeze(ctx, req, *action == "freeze").await,
             _ => not_allowed(&[Post]),
+        },
+        ["v1", "customers", id, "tags"] => match m {
+            Patch => operations::tags(ctx, req, id).await,
+            _ => not_allowed(&[Patch]),
         },
         ["v1", "customers", id, "budget"] => match m {
             Put => operations::set_budget(ctx, req, id).await,

@@ -6,7 +6,7 @@ use super::Res;
 use crate::audit::Action;
 use crate::error::{ApiError, Code, OrCode};
 use crate::operations::{freeze as freeze_rule, may_operate, set_budget as budget_rule, unfreeze as unfreeze_rule};
-use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest};
+use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest, TagChange};
 use crate::worker::context::Ctx;
 use crate::worker::db::{self, audit};
 use crate::worker::http::{json, json_body};
@@ -88,4 +88,32 @@ pub async fn freeze(ctx: &Ctx, req: &mut Request, frozen: bool) -> Res {
         results.push(json!({"customer_id": c.facts.id, "outcome": if done { "changed" } else { "unchanged" }}));
     }
     json(200, &json!({"frozen": frozen, "results": results}))
+}
+
+/// `PATCH /v1/customers/{id}/tags` `{add?, remove?}` (the associated partner's admins and
+/// operators): the tags Customer Management filters by; audited; answers the tags as they are now.
+pub async fn tags(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
+    may_operate(&actor, &c.facts)?;
+    let change = TagChange::decode(&json_body(req).await?)?;
+    let cid = &c.facts.id;
+    let mut stmts = Vec::new();
+    for t in &change.add {
+        stmts.push(db::customers::add_tag(&ctx.db, cid, t)?);
+    }
+    for t in &change.remove {
+        stmts.push(db::customers::remove_tag(&ctx.db, cid, t)?);
+    }
+    let ev = ctx.partner_event(
+        &actor,
+        Some(cid),
+        Action::TagsChanged,
+        cid.as_str(),
+        json!({"add": change.add, "remove": change.remove}),
+    );
+    stmts.push(audit::append(&ctx.db, &ev)?);
+    db::batch(&ctx.db, stmts).await?;
+    let now = db::customers::by_id(&ctx.db, cid).await?.or_not_found()?;
+    json(200, &json!({"customer_id": cid, "tags": now.tags}))
 }
