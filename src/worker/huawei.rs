@@ -108,6 +108,19 @@ pub struct Who<'a> {
     pub until: Timestamp,
 }
 
+impl<'a> Who<'a> {
+    /// A switch-role session's partner user and customer, until the session ends.
+    pub fn of(a: &'a super::context::Acting) -> Self {
+        Who {
+            partner: &a.actor.partner_id,
+            user: &a.actor.user_id,
+            customer: &a.customer.facts.id,
+            session: &a.session.id,
+            until: a.session.expires_at,
+        }
+    }
+}
+
 /// Signed in to the customer's account in one region.
 pub struct InAccount {
     pub credential: Credential,

@@ -22,7 +22,7 @@ use serde_json::Value;
 pub async fn account(ctx: &Ctx, a: &Acting, region: &str) -> Result<Option<InAccount>, ApiError> {
     match &ctx.upstream {
         Upstream::Simulated => Ok(None),
-        Upstream::Huawei(ep) => Ok(Some(in_account(ctx, ep, &who(a), region).await?)),
+        Upstream::Huawei(ep) => Ok(Some(in_account(ctx, ep, &Who::of(a), region).await?)),
     }
 }
 
@@ -212,16 +212,6 @@ async fn bss_call(
     }
 }
 
-fn who<'a>(a: &'a Acting) -> Who<'a> {
-    Who {
-        partner: &a.actor.partner_id,
-        user: &a.actor.user_id,
-        customer: &a.customer.facts.id,
-        session: &a.session.id,
-        until: a.session.expires_at,
-    }
-}
-
 /// Pays a pending order upstream. Simulated: nothing to do (`None`: it completes at once). Huawei:
 /// BSS `POST /v3/orders/customer-orders/pay`, then the order runs: the row the tracker follows.
 pub async fn pay_order(
@@ -232,7 +222,7 @@ pub async fn pay_order(
 ) -> Result<Option<TrackingRow>, ApiError> {
     let Upstream::Huawei(ep) = &ctx.upstream else { return Ok(None) };
     let v = &order.view;
-    let acc = in_account(ctx, ep, &who(a), &v.region).await?;
+    let acc = in_account(ctx, ep, &Who::of(a), &v.region).await?;
     let body = serde_json::json!({"order_id": v.order_id, "use_coupon": "NO", "use_discount": "NO"});
     let paid = crate::orders::paid_upstream;
     let mut calls = acc.calls;
@@ -280,7 +270,7 @@ pub async fn pay_order(
 pub async fn cancel_order(ctx: &Ctx, a: &Acting, order: &super::db::orders::StoredOrder) -> Result<(), ApiError> {
     let Upstream::Huawei(ep) = &ctx.upstream else { return Ok(()) };
     let v = &order.view;
-    let acc = in_account(ctx, ep, &who(a), &v.region).await?;
+    let acc = in_account(ctx, ep, &Who::of(a), &v.region).await?;
     let body = serde_json::json!({"order_id": v.order_id});
     let cancelled = |s: Option<i64>| s == Some(4);
     bss_call(ctx, ep, &acc.credential, &bss(ep, "PUT", CANCEL, &body), &v.order_id, cancelled, "bss.cancel").await?;

@@ -124,13 +124,7 @@ pub async fn lookup(ctx: &Ctx, req: &Request, what: &str) -> Res {
         }
         Upstream::Huawei(ep) => ep,
     };
-    let who = Who {
-        partner: &a.actor.partner_id,
-        user: &a.actor.user_id,
-        customer: &a.customer.facts.id,
-        session: &a.session.id,
-        until: a.session.expires_at,
-    };
+    let who = Who::of(&a);
     let key = lookup_key(&a.session.id, &region, what.key(), vpc_id.as_deref());
     if let Some(text) = cached_lookup(&key).await {
         return Ok(json_text(200, text));
@@ -153,13 +147,7 @@ pub async fn project(ctx: &Ctx, req: &Request) -> Res {
     let project_id = match &ctx.upstream {
         Upstream::Simulated => crate::orders::project_id(&a.customer.facts.id, &region),
         Upstream::Huawei(ep) => {
-            let who = Who {
-                partner: &a.actor.partner_id,
-                user: &a.actor.user_id,
-                customer: &a.customer.facts.id,
-                session: &a.session.id,
-                until: a.session.expires_at,
-            };
+            let who = Who::of(&a);
             in_account(ctx, ep, &who, &region).await?.project
         }
     };
@@ -176,13 +164,7 @@ pub async fn identity(ctx: &Ctx, req: &Request) -> Res {
         Upstream::Simulated => return json(200, &crate::huawei::lookups::simulated_user(a.customer.facts.id.as_str())),
         Upstream::Huawei(ep) => ep,
     };
-    let who = Who {
-        partner: &a.actor.partner_id,
-        user: &a.actor.user_id,
-        customer: &a.customer.facts.id,
-        session: &a.session.id,
-        until: a.session.expires_at,
-    };
+    let who = Who::of(&a);
     let key = lookup_key(&a.session.id, &region, "identity", None);
     if let Some(text) = cached_lookup(&key).await {
         return Ok(json_text(200, text));
