@@ -92,6 +92,15 @@ pub fn budget_gate(budget: Option<&Budget>, amount: Money) -> Result<Option<(Mon
     Ok(Some((impact.used_after, freeze)))
 }
 
+/// The budget's verdict for an amount upstream already took (an in-doubt order found accepted): no
+/// refusal is possible any more, so a budget it passes is used up, frozen when auto-freeze is on.
+pub fn accepted_spend(budget: Option<&Budget>, amount: Money) -> Option<(Money, bool)> {
+    match budget_gate(budget, amount) {
+        Ok(after) => after,
+        Err(_) => budget.map(|b| (Money::new(b.used.minor + amount.minor, amount.currency), b.auto_freeze)),
+    }
+}
+
 /// Huawei `source_type` 2 and how Customer Orders names it: placed by the partner on the
 /// customer's behalf (every order this product records).
 pub const SOURCE_TYPE_PARTNER: i64 = 2;

@@ -320,3 +320,13 @@ fn a_stored_request_never_keeps_the_login_password() {
         serde_json::json!({"body": {"volume": {}}})
     );
 }
+
+#[test]
+fn money_upstream_already_took_is_counted_and_freezes_only_with_auto_freeze() {
+    let budget =
+        |auto| Budget { budget_type: BudgetType::Monthly, amount: usd(1_000), used: usd(900), auto_freeze: auto };
+    assert_eq!(accepted_spend(Some(&budget(true)), usd(50)), budget_gate(Some(&budget(true)), usd(50)).ok().flatten());
+    assert_eq!(accepted_spend(Some(&budget(true)), usd(500)), Some((usd(1_400), true)), "past 100 %: frozen");
+    assert_eq!(accepted_spend(Some(&budget(false)), usd(500)), Some((usd(1_400), false)), "no auto-freeze: not frozen");
+    assert_eq!(accepted_spend(None, usd(500)), None);
+}

@@ -17,7 +17,7 @@ use crate::huawei::config::Upstream;
 use crate::huawei::track::Watch;
 use crate::ids::{hex, CustomerId, PartnerId, SessionId, UserId};
 use crate::money::{Currency, Money};
-use crate::orders::{budget_gate, finished_resources, placement, stored_draft, OrderStatus, Provenance, Sent};
+use crate::orders::{accepted_spend, finished_resources, placement, stored_draft, OrderStatus, Provenance, Sent};
 use crate::time::Timestamp;
 use crate::tracking::{step, Seen, Step, TrackState, UpstreamCall};
 use serde_json::{json, Value};
@@ -195,8 +195,7 @@ async fn moved(
             let running = watch != Watch::Nothing;
             let customer = db::customers::by_id(&ctx.db, &ids.customer).await?;
             // Upstream took the money: the spend is recorded as it is, freezing when it uses the budget up.
-            let after = budget_gate(customer.as_ref().and_then(|c| c.facts.budget.as_ref()), amount)
-                .unwrap_or(Some((amount, true)));
+            let after = accepted_spend(customer.as_ref().and_then(|c| c.facts.budget.as_ref()), amount);
             let request = Value::Null;
             let sent = Sent { request, answer: &answer, running };
             let placed = placement(&draft, amount, after, &p, &sent, ctx.now)?;
