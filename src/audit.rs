@@ -99,6 +99,10 @@ pub enum Action {
     CustomerUnfrozen,
     #[serde(rename = "customer.tags_changed")]
     TagsChanged,
+    #[serde(rename = "customer.manager_assigned")]
+    ManagerAssigned,
+    #[serde(rename = "directory.sync_started")]
+    DirectorySyncStarted,
 }
 
 impl Action {
@@ -140,6 +144,8 @@ impl Action {
             Self::CustomerFrozen => "customer.frozen",
             Self::CustomerUnfrozen => "customer.unfrozen",
             Self::TagsChanged => "customer.tags_changed",
+            Self::ManagerAssigned => "customer.manager_assigned",
+            Self::DirectorySyncStarted => "directory.sync_started",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod consent;
 pub mod customers;
 pub mod decode;
 pub mod demo;
+pub mod directory;
 pub mod drafts;
 pub mod error;
 pub mod grants;

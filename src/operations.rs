@@ -65,13 +65,8 @@ pub fn set_budget(
     currency: Currency,
 ) -> Result<BudgetDecision, ApiError> {
     if change.amount.currency != currency {
-        let mut d = Decoder::new();
-        d.error(
-            path(&["amount", "currency"]),
-            Code::CurrencyMismatch,
-            format!("Budgets are in {}.", currency.as_str()),
-        );
-        return Err(ApiError::validation(d.into_errors()));
+        return Err(ApiError::with_message(Code::CurrencyMismatch, format!("Budgets are in {}.", currency.as_str()))
+            .with_data(json!({"path": ["amount", "currency"], "currency": currency.as_str()})));
     }
     let used = customer.budget.as_ref().map_or(Money::new(0, currency), |b| b.used);
     if change.amount.minor < used.minor && !change.below_usage {
@@ -172,6 +167,33 @@ impl TagChange {
                 return None;
             }
             Some(TagChange { add, remove })
+        })
+    }
+}
+
+/// `PUT /v1/customers/{id}/account-manager`: `{account_manager: "name" | null}` (null unassigns).
+/// An assignment made here is kept over the manager Huawei's directory lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerChange {
+    pub account_manager: Option<String>,
+}
+
+impl ManagerChange {
+    pub fn decode(v: &Value) -> Result<Self, ApiError> {
+        Decoder::run(|d| {
+            let given = v.get("account_manager").is_some();
+            let mut o = d.object(v, Path::new())?;
+            let name = d.optional(&mut o, "account_manager").map(|(v, p)| d.text(v, &p, 1, 64));
+            d.close(o);
+            if !given {
+                d.error(path(&["account_manager"]), Code::Required, "`account_manager` is required (null unassigns).");
+                return None;
+            }
+            let account_manager = match name {
+                Some(read) => Some(read?),
+                None => None,
+            };
+            Some(ManagerChange { account_manager })
         })
     }
 }

@@ -86,6 +86,8 @@ pub enum Ability {
     ManageApiKeys,
     /// See masked customer fields in clear (audited, rate-limited).
     RevealSensitive,
+    /// Sync the customer directory from Huawei Cloud on demand.
+    SyncDirectory,
 }
 
 impl Role {
@@ -96,7 +98,7 @@ impl Role {
             Ability::RequestAuthorization | Ability::PlaceOrder | Ability::RevealSensitive => {
                 matches!(self, Role::Admin | Role::Operator)
             }
-            Ability::ManagePermissions | Ability::ManageApiKeys => self == Role::Admin,
+            Ability::ManagePermissions | Ability::ManageApiKeys | Ability::SyncDirectory => self == Role::Admin,
         }
     }
 }
@@ -158,6 +160,7 @@ impl Actor {
             "manage_permissions": self.role.may(Ability::ManagePermissions) && self.partner_kind == PartnerKind::Distributor,
             "manage_api_keys": self.role.may(Ability::ManageApiKeys),
             "reveal_sensitive": self.role.may(Ability::RevealSensitive),
+            "sync_directory": self.role.may(Ability::SyncDirectory),
         })
     }
 

@@ -4,6 +4,7 @@
 
 pub mod call;
 pub mod config;
+pub mod directory;
 pub mod fault;
 pub mod iam;
 pub mod lookups;

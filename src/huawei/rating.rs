@@ -102,7 +102,7 @@ pub fn inquiry(d: &Draft, project: &str) -> (&'static str, Value) {
 }
 
 /// A decimal amount in currency units as minor units (cents), rounded half up.
-fn minor(v: &Value) -> Option<i64> {
+pub(crate) fn minor(v: &Value) -> Option<i64> {
     let s = match v {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),

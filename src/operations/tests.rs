@@ -60,7 +60,8 @@ fn a_budget_below_usage_needs_confirmation_and_usage_carries_over() {
     assert_eq!((d.budget.used, d.budget.amount, d.unfreeze), (usd(5_000), usd(4_000), false));
     let eur = Money::new(20_000, Currency::parse("EUR").unwrap());
     let e = set_budget(&c, &BudgetChange { amount: eur, ..change(0, false) }, usd_c).unwrap_err();
-    assert_eq!(e.details[0].code, Code::CurrencyMismatch);
+    assert_eq!((e.code, e.http_status()), (Code::CurrencyMismatch, 422));
+    assert_eq!(e.data.unwrap()["currency"], "USD");
 }
 
 #[test]
@@ -112,4 +113,16 @@ fn requests_are_checked_field_by_field() {
     assert_eq!(TagChange::decode(&json!({"add": ["vip"]})).unwrap().add, vec!["vip".to_string()]);
     assert!(TagChange::decode(&json!({})).is_err());
     assert!(TagChange::decode(&json!({"add": ["x".repeat(33)]})).is_err());
+}
+
+#[test]
+fn an_account_manager_is_named_or_unassigned_explicitly() {
+    let ok = ManagerChange::decode(&serde_json::json!({"account_manager": "  Li Na "})).unwrap();
+    assert_eq!(ok.account_manager.as_deref(), Some("Li Na"));
+    assert_eq!(ManagerChange::decode(&serde_json::json!({"account_manager": null})).unwrap().account_manager, None);
+    let e = ManagerChange::decode(&serde_json::json!({})).unwrap_err();
+    assert_eq!(e.details[0].path, path(&["account_manager"]));
+    let e = ManagerChange::decode(&serde_json::json!({"account_manager": ""})).unwrap_err();
+    assert_eq!(e.code, Code::ValidationFailed);
+    assert!(ManagerChange::decode(&serde_json::json!({"account_manager": "x", "extra": 1})).is_err());
 }

@@ -4,6 +4,7 @@
 
 pub mod consent;
 pub mod customers;
+pub mod directory;
 pub mod guards;
 
 /// One statement and its bound parameters (`?1`, `?2`, … in order).

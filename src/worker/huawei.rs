@@ -220,15 +220,7 @@ async fn assume(
     else {
         return Err(ApiError::new(Code::UpstreamNotConfigured).with_data(json!({"missing": missing})));
     };
-    let Some(sk) = ctx.vault()?.open(sealed, &format!("partner:{}", who.partner.as_str()))? else {
-        return Err(ApiError::with_message(
-            Code::UpstreamNotConfigured,
-            "The partner's Huawei key was sealed under a previous VAULT_KEY; a partner admin must set it again.",
-        )
-        .with_data(json!({"missing": ["huawei_key"]})));
-    };
-    let sk = String::from_utf8(sk).ok().or_code(Code::Internal)?;
-    let partner = Credential { access: ak.clone(), secret: sk, security_token: None };
+    let partner = partner_credential(ctx, who.partner, ak, sealed)?;
     let body =
         iam::assume_role(domain, agency, iam::duration_for(who.until, ctx.now), &iam::session_user(who.user.as_str()));
     let target = Target { body: Some(&body), ..Target::new("POST", &ep.iam, iam::ASSUME_PATH) };
@@ -247,6 +239,42 @@ async fn assume(
     );
     db::batch(&ctx.db, vec![audit::append(&ctx.db, &ev)?]).await?;
     Ok(t)
+}
+
+/// The partner's own key (to assume agencies and for the partner APIs), opened from its seal.
+pub fn partner_credential(ctx: &Ctx, partner: &PartnerId, ak: &str, sealed: &str) -> Result<Credential, ApiError> {
+    let Some(sk) = ctx.vault()?.open(sealed, &format!("partner:{}", partner.as_str()))? else {
+        return Err(ApiError::with_message(
+            Code::UpstreamNotConfigured,
+            "The partner's Huawei key was sealed under a previous VAULT_KEY; a partner admin must set it again.",
+        )
+        .with_data(json!({"missing": ["huawei_key"]})));
+    };
+    let sk = String::from_utf8(sk).ok().or_code(Code::Internal)?;
+    Ok(Credential { access: ak.to_string(), secret: sk, security_token: None })
+}
+
+/// The partner's key for its own calls (BSS partner APIs); `upstream_not_configured` without one.
+pub async fn partner_key(ctx: &Ctx, partner: &PartnerId) -> Result<Credential, ApiError> {
+    match db::huawei::sealed_key(&ctx.db, partner).await? {
+        Some((ak, sealed)) => partner_credential(ctx, partner, &ak, &sealed),
+        None => Err(ApiError::new(Code::UpstreamNotConfigured).with_data(json!({"missing": ["huawei_key"]}))),
+    }
+}
+
+/// A call signed with `cred`; the reply, or `None` when Huawei did not answer.
+pub async fn call(
+    ctx: &Ctx,
+    cred: &Credential,
+    method: &'static str,
+    base: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Option<Reply> {
+    let target = Target { query, body, ..Target::new(method, base, path) };
+    let call = build(&target, cred, ctx.now).ok()?;
+    send(&call, ctx.upstream_timeout_ms).await
 }
 
 /// `agency_not_found` names the account and the agency that were tried.

@@ -1,8 +1,10 @@
 //! The Cloudflare Worker adapter: decode the request, call the core, encode the answer.
 //! Static files (`www/`) are served by Workers static assets before this code runs.
 
+mod bss;
 mod context;
 pub mod db;
+mod directory;
 mod http;
 mod huawei;
 mod routes;

@@ -35,18 +35,28 @@ fn context(env: &Env, kind: &str) -> Result<Ctx, ApiError> {
 
 /// A queue message: look at the followed request `id`. (A struct, not a `serde_json::Value`: a
 /// Value's map would cross into JavaScript as a `Map`, which the queue's JSON encoding drops.)
+/// `kind` is absent for a followed request, `sync` for a step of a directory sync run `id`.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Look {
     pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// Asks the queue to look at `id` in `delay` seconds. A failure is logged: the sweep finds it.
 pub async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
+    send(ctx, Look { id: id.to_string(), kind: None }, delay).await
+}
+
+/// Asks the queue for a step of another `kind` of background work on `id` in `delay` seconds.
+pub async fn enqueue_kind(ctx: &Ctx, id: &str, kind: &str, delay: i64) {
+    send(ctx, Look { id: id.to_string(), kind: Some(kind.to_string()) }, delay).await
+}
+
+async fn send(ctx: &Ctx, m: Look, delay: i64) {
+    let id = m.id.clone();
     let sent = match ctx.env.queue(QUEUE) {
-        Ok(q) => {
-            q.send(MessageBuilder::new(Look { id: id.to_string() }).delay_seconds(delay.clamp(0, 900) as u32).build())
-                .await
-        }
+        Ok(q) => q.send(MessageBuilder::new(m).delay_seconds(delay.clamp(0, 900) as u32).build()).await,
         Err(e) => Err(e),
     };
     if let Err(e) = sent {
@@ -57,8 +67,21 @@ pub async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
 #[event(queue)]
 pub async fn queue(batch: MessageBatch<Look>, env: Env, _ctx: Context) -> worker::Result<()> {
     let ctx = context(&env, "queue").map_err(|e| worker::Error::RustError(e.message))?;
+    // At most one sync step per invocation (each may take 20 subrequests and 30 statements); the
+    // others come back in the next batch.
+    let mut synced = false;
     for m in batch.messages()? {
-        look(&ctx, &m.body().id).await;
+        match m.body().kind.as_deref() {
+            Some(super::directory::KIND) if synced => {
+                m.retry();
+                continue;
+            }
+            Some(super::directory::KIND) => {
+                synced = true;
+                super::directory::step(&ctx, &m.body().id).await;
+            }
+            _ => look(&ctx, &m.body().id).await,
+        }
         m.ack();
     }
     Ok(())
@@ -75,6 +98,7 @@ pub async fn scheduled(_e: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         Err(e) => worker::console_error!("tracker sweep: {}", e.message),
     }
+    super::directory::sweep(&ctx).await;
 }
 
 /// One look at the followed request `id`, if it is open and due; then its next look is queued.

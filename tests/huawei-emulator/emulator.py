@@ -10,8 +10,10 @@ evs, vpc) the way Huawei does, for the calls onbehalf makes:
 - runs jobs that take time (config job_seconds) and orders that wait for payment;
 - injects faults on request (POST /_emulator/faults).
 
-The control API (/_emulator/*, unsigned) registers partners and customers, injects faults and shows
-what was asked (GET /_emulator/requests) and made (GET /_emulator/state).
+The control API (/_emulator/*, unsigned) registers partners and customers, sizes and changes a
+partner's customer directory (POST /_emulator/directory {partner, count, remove, restore, change}), injects
+faults (when: before | after | quota | balance | job | partial) and shows what was asked
+(GET /_emulator/requests) and made (GET /_emulator/state).
 
 Run: python emulator.py --port 8788 [--world world.json]
 """
@@ -66,6 +68,10 @@ class World:
         self.faults = []
         self.job_seconds = 2.0
         self.seq = 0
+        self.directories = {}  # partner domain_name -> Directory
+
+    def directory(self, partner):
+        return self.directories.setdefault(partner["domain_name"], Directory(partner["domain_name"]))
 
     def add_partner(self, p):
         self.partners[p["ak"]] = {"sk": p["sk"], "domain_name": p["domain_name"],
@@ -112,6 +118,74 @@ def vpcs_of(customer, region):
                                          "description": "default", "enterprise_project_id": "0",
                                          "security_group_rules": []}]})
     return out
+
+
+FIRST = ["Wei", "Na", "Jie", "Min", "Lei", "Anna", "Omar", "Priya", "Lucas", "Sofia", "Chen", "Mei"]
+LAST = ["Zhang", "Li", "Wang", "Liu", "Chen", "Yang", "Okafor", "Silva", "Novak", "Haddad", "Tan", "Kumar"]
+MANAGERS = ["Li Na", "Chen Jie", "Maria Costa", "Tom Becker", None]
+
+
+class Directory:
+    """A partner's customers as BSS lists them: `count` generated deterministically from the index
+    (so 100k cost nothing until asked), minus the removed, with per-customer changes, budgets and
+    freezes on top. The list is ordered by index, as Huawei's is by association time."""
+
+    def __init__(self, domain):
+        self.domain = domain
+        self.count = 0
+        self.removed = set()
+        self.changes = {}  # index -> fields
+        self.budgets = {}  # customer_id -> {budget_amount, used_amount, budget_type}
+        self.frozen = {}  # customer_id -> bool
+        self.order = None
+
+    def indices(self):
+        if self.order is None:
+            self.order = [i for i in range(self.count) if i not in self.removed]
+            self.ids = {self.cid(i): i for i in self.order}
+        return self.order
+
+    def configure(self, body):
+        if "count" in body:
+            self.count = int(body["count"])
+        for i in body.get("remove", []):
+            self.removed.add(int(i))
+        for i in body.get("restore", []):
+            self.removed.discard(int(i))
+        for i, fields in (body.get("change") or {}).items():
+            self.changes.setdefault(int(i), {}).update(fields)
+        self.order = None
+        return {"count": len(self.indices())}
+
+    def cid(self, i):
+        return hid("sub", self.domain, str(i))
+
+    def customer(self, i):
+        cid = self.cid(i)
+        manager = MANAGERS[i % len(MANAGERS)]
+        c = {"customer": f"{FIRST[i % 12]} {LAST[(i // 12) % 12]}", "account_name": f"acct{i:06d}-{self.domain[:8]}",
+             "customer_id": cid, "associated_on": iso(datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=7 * i)),
+             "association_type": "1" if i % 4 == 0 else "3", "label": ["", "vip", "edu"][i % 3],
+             "telephone": f"13{(i * 7919) % 10 ** 9:09d}", "verified_status": ["2", "2", "2", "0", "-1"][i % 5],
+             "country_code": "0086", "customer_type": [1, 0, -1][i % 3], "is_frozen": 1 if i % 97 == 5 else 0,
+             "account_managers": [{"account_name": manager}] if manager else [], "customer_level": f"V{i % 6}",
+             "email": f"user{i}@example.com"}
+        c.update(self.changes.get(i, {}))
+        if cid in self.frozen:
+            c["is_frozen"] = 1 if self.frozen[cid] else 0
+        return c
+
+    def index_of(self, cid):
+        self.indices()
+        return self.ids.get(cid)
+
+    def budget(self, i):
+        cid = self.cid(i)
+        if cid in self.budgets:
+            return self.budgets[cid]
+        amount = 1000 + (i % 40) * 250
+        return {"budget_amount": amount, "used_amount": round((i * 131) % amount + 0.25, 2),
+                "budget_type": "MONTHLY" if i % 2 else "PACKAGE"}
 
 
 class Reject(Exception):
@@ -551,6 +625,71 @@ def lookup(who, service, region, project, what, query):
     return 200, answer_fits("ecs", "NovaListKeypairsResponse", {"keypairs": [{"keypair": kp}]})
 
 
+# --- BSS, partner side (the partner's own key) ----------------------------------------------------
+def partner_of(who):
+    need(who[0] == "partner", "CBC.0150", "this API needs the partner's own access key", 403)
+    return who[1]
+
+
+def sub_customers(who, body):
+    d = W.directory(partner_of(who))
+    fits("bss", "QuerySubCustomerListReq", body, "the body")
+    offset, limit = int(body.get("offset") or 0), int(body.get("limit") or 10)
+    need(0 <= offset and 1 <= limit <= 100, "CBC.0100", "limit must be 1-100 and offset at least 0")
+    ids = d.indices()
+    page = [d.customer(i) for i in ids[offset:offset + limit]]
+    if f := fault_for("POST", "/bss" + "/v2/partners/sub-customers/query", "partial"):
+        page = page[:int(f.get("keep", len(page) // 2))]
+    return 200, answer_fits("bss", "ListSubCustomersResponse", {"customer_infos": page, "count": len(ids)})
+
+
+def sub_budgets(who, body):
+    d = W.directory(partner_of(who))
+    fits("bss", "ListSubCustomerBudgetReq", body, "the body")
+    asked = body.get("customer_ids") or []
+    need(1 <= len(asked) <= 100, "CBC.0100", "customer_ids takes 1-100 ids")
+    infos = []
+    for cid in asked:
+        i = d.index_of(cid)
+        if i is None or d.customer(i)["association_type"] != "3":
+            continue  # not this partner's, or not resold: Huawei leaves it out
+        infos.append({"customer_id": cid, **d.budget(i)})
+    return 200, answer_fits("bss", "ListSubCustomerBudgetResponse",
+                            {"budget_infos": infos, "currency": "USD", "measure_id": 1})
+
+
+def sub_budget_set(who, body):
+    d = W.directory(partner_of(who))
+    fits("bss", "ModSubCustomerBudgetReq", body, "the body")
+    cid = body.get("customer_id")
+    i = d.index_of(cid)
+    need(i is not None, "CBC.99003651", "The customer is not associated with the partner.")
+    need(d.customer(i)["association_type"] == "3", "CBC.99003652", "Budgets are for resold customers only.")
+    amount = body.get("budget_amount")
+    need(isinstance(amount, (int, float)) and amount >= 0, "CBC.0100", "budget_amount is required")
+    old = d.budget(i)
+    d.budgets[cid] = {"budget_amount": amount, "used_amount": old["used_amount"],
+                      "budget_type": body.get("budget_type") or "MONTHLY"}
+    if str(body.get("cancel_partner_frozen")) == "1":
+        d.frozen[cid] = False
+    return 200, None
+
+
+def sub_freeze(who, body, frozen):
+    d = W.directory(partner_of(who))
+    fits("bss", "FreezeSubCustomersReq" if frozen else "UnfreezeSubCustomersReq", body, "the body")
+    need(body.get("reason"), "CBC.0100", "reason is required")
+    errors = []
+    for cid in body.get("customer_ids") or []:
+        if d.index_of(cid) is None:
+            errors.append({"id": cid, "error_code": "CBC.99003651",
+                           "error_msg": "The customer is not associated with the partner."})
+        else:
+            d.frozen[cid] = frozen
+    model = "FreezeSubCustomersResponse" if frozen else "UnfreezeSubCustomersResponse"
+    return 200, answer_fits("bss", model, {"error_details": errors})
+
+
 def route(method, path, query, who, body, headers):
     m = re.fullmatch
     if path == "/iam/v3.0/OS-CREDENTIAL/securitytokens" and method == "POST":
@@ -569,6 +708,16 @@ def route(method, path, query, who, body, headers):
         return bss_rate(who, body, True)
     if path == "/bss/v2/bills/ratings/on-demand-resources" and method == "POST":
         return bss_rate(who, body, False)
+    if path == "/bss/v2/partners/sub-customers/query" and method == "POST":
+        return sub_customers(who, body or {})
+    if path == "/bss/v2/partners/sub-customers/budget/query" and method == "POST":
+        return sub_budgets(who, body or {})
+    if path == "/bss/v2/partners/sub-customers/budget" and method == "POST":
+        return sub_budget_set(who, body or {})
+    if path == "/bss/v2/partners/sub-customers/freeze" and method == "POST":
+        return sub_freeze(who, body or {}, True)
+    if path == "/bss/v2/partners/sub-customers/unfreeze" and method == "POST":
+        return sub_freeze(who, body or {}, False)
     r = m(r"/(ecs|evs|vpc)/([a-z0-9-]+)(/.*)", path)
     need(r is not None, "APIGW.0101", "The API does not exist or has not been published.", 404)
     service, region, rest = r.groups()
@@ -605,6 +754,14 @@ def control(method, path, body):
         if path == "/_emulator/faults" and method == "DELETE":
             W.faults = []
             return 200, {"faults": 0}
+        if path == "/_emulator/directory" and method == "POST":
+            p = next((x for x in W.partners.values() if x["domain_name"] == body.get("partner")), None)
+            if p is None:
+                return 404, {"error": "no such partner domain_name"}
+            return 200, W.directory(p).configure(body)
+        if path == "/_emulator/directory" and method == "GET":
+            return 200, {d: {"count": len(x.indices()), "frozen": x.frozen, "budgets": x.budgets}
+                         for d, x in W.directories.items()}
         if path == "/_emulator/config" and method == "POST":
             W.job_seconds = float(body.get("job_seconds", W.job_seconds))
             return 200, {"job_seconds": W.job_seconds}

@@ -37,6 +37,8 @@ struct Row {
     mtd_spend_minor: i64,
     earliest_expiry: Option<String>,
     tags: Option<String>,
+    #[serde(default)]
+    manager_set_here: Option<i64>,
 }
 
 fn select() -> String {
@@ -111,6 +113,22 @@ pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>
     Ok(found)
 }
 
+/// Customers by id as a directory sync reads them: each with what only onbehalf knows about it.
+pub async fn for_sync(
+    db: &D1Database,
+    ids: &[&CustomerId],
+) -> Result<Vec<(Customer, crate::huawei::directory::Local)>, ApiError> {
+    let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    let sql = format!("{} WHERE c.id IN (SELECT value FROM json_each(?1))", select());
+    let rows: Vec<Row> = all(db, &sql, args![list]).await?;
+    rows.into_iter()
+        .map(|r| {
+            let here = r.manager_set_here.unwrap_or(0) != 0;
+            Ok((convert(r)?, crate::huawei::directory::Local { manager_set_here: here }))
+        })
+        .collect()
+}
+
 /// One page of Customer Management, in one D1 round trip (a batch): the page's rows with their sort
 /// values (`limit + 1` at most), the total, and the grants the page's verdicts need.
 pub struct ListPage {
@@ -174,6 +192,21 @@ pub fn set_budget(
            auto_frozen = CASE WHEN ?6 THEN 0 ELSE auto_frozen END
          WHERE id = ?1 AND (?5 OR coalesce(budget_used_minor, 0) <= ?3)",
         args![customer.as_str(), b.budget_type.as_str(), b.amount.minor, b.auto_freeze, below, unfreeze],
+    )
+}
+
+/// Assigns (or with `None` unassigns) the account manager, marked as set here (the directory sync
+/// keeps it over Huawei's); the search columns follow.
+pub fn set_manager(
+    db: &D1Database,
+    customer: &CustomerId,
+    name: Option<&str>,
+) -> Result<D1PreparedStatement, ApiError> {
+    let fold = name.map(crate::customers::query::fold);
+    stmt(
+        db,
+        "UPDATE customers SET account_manager = ?2, manager_fold = ?3, manager_set_here = 1 WHERE id = ?1",
+        args![customer.as_str(), name, fold],
     )
 }
 

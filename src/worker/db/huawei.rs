@@ -78,6 +78,22 @@ pub async fn account(db: &D1Database, customer: &CustomerId) -> Result<(Option<S
     Ok(row.map_or((None, None), |r| (r.huawei_domain_name, r.huawei_agency_name)))
 }
 
+/// The partner's key id and sealed secret, to sign its own calls.
+pub async fn sealed_key(db: &D1Database, partner: &PartnerId) -> Result<Option<(String, String)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        access_key_id: String,
+        secret_sealed: String,
+    }
+    let r: Option<Row> = first(
+        db,
+        "SELECT access_key_id, secret_sealed FROM partner_huawei_keys WHERE partner_id = ?1",
+        args![partner.as_str()],
+    )
+    .await?;
+    Ok(r.map(|r| (r.access_key_id, r.secret_sealed)))
+}
+
 /// Everything needed to act in the customer's Huawei account, in one round trip: the partner's key,
 /// the customer's account and agency, and the session's cached temporary credential.
 #[derive(Deserialize, Default)]

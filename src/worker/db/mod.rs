@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod consent;
 pub mod customers;
+pub mod directory;
 pub mod embed;
 pub mod grants;
 pub mod huawei;

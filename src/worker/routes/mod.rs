@@ -3,6 +3,7 @@
 
 mod consent;
 mod customers;
+mod directory;
 mod embed;
 mod grants;
 mod huawei;
@@ -69,6 +70,15 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "customers"] => match m {
             Get => customers::list(ctx, req).await,
             _ => not_allowed(&[Get]),
+        },
+        ["v1", "customers", "sync"] => match m {
+            Get => directory::show(ctx, req).await,
+            Post => directory::start(ctx, req).await,
+            _ => not_allowed(&[Get, Post]),
+        },
+        ["v1", "customers", id, "account-manager"] => match m {
+            Put => operations::account_manager(ctx, req, id).await,
+            _ => not_allowed(&[Put]),
         },
         ["v1", "customers", action @ ("freeze" | "unfreeze")] => match m {
             Post => operations::freeze(ctx, req, *action == "freeze").await,

@@ -1,12 +1,15 @@
-//! Partner operations on customers (issue 13, simulated mode: local data): set a budget, freeze and
-//! unfreeze. The rules are the core's (`crate::operations`); every change is audited and visible to
-//! the customer in its events; the write itself holds the precondition.
+//! Partner operations on customers (issue 13): set a budget, freeze and unfreeze (in Huawei Cloud
+//! first when it is the upstream, with the partner's key; then here), tags and the account manager
+//! (onbehalf's own data). The rules are the core's (`crate::operations`); every change is audited
+//! and visible to the customer in its events; the write itself holds the precondition.
 
 use super::Res;
 use crate::audit::Action;
 use crate::error::{ApiError, Code, OrCode};
+use crate::ids::CustomerId;
 use crate::operations::{freeze as freeze_rule, may_operate, set_budget as budget_rule, unfreeze as unfreeze_rule};
-use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest, TagChange};
+use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest, ManagerChange, TagChange};
+use crate::worker::bss;
 use crate::worker::context::Ctx;
 use crate::worker::db::{self, audit};
 use crate::worker::http::{json, json_body};
@@ -22,15 +25,18 @@ pub async fn set_budget(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     may_operate(&actor, &c.facts)?;
     let change = BudgetChange::decode(&json_body(req).await?)?;
     let decision = budget_rule(&c.facts, &change, c.month_to_date_spend.currency)?;
+    // Huawei's budget is the truth once it took the new value: usage that grew here meanwhile does
+    // not undo it.
+    let upstream = bss::set_budget(ctx, &actor.partner_id, &c.facts.id, &decision.budget, decision.unfreeze).await?;
     let ev = ctx.partner_event(
         &actor,
         Some(&c.facts.id),
         Action::BudgetSet,
         c.facts.id.as_str(),
-        json!({"budget": decision.budget, "unfrozen": decision.unfreeze}),
+        json!({"budget": decision.budget, "unfrozen": decision.unfreeze, "in_huawei": upstream}),
     );
-    let write =
-        db::customers::set_budget(&ctx.db, &c.facts.id, &decision.budget, change.below_usage, decision.unfreeze)?;
+    let below = change.below_usage || upstream;
+    let write = db::customers::set_budget(&ctx.db, &c.facts.id, &decision.budget, below, decision.unfreeze)?;
     let changed = db::batch(&ctx.db, vec![write, audit::append_if_changed(&ctx.db, &ev)?]).await?;
     let now = db::customers::by_id(&ctx.db, &c.facts.id).await?.or_not_found()?;
     // (D1 counts the rows its triggers touch too: any change means the update applied.)
@@ -59,9 +65,13 @@ pub async fn freeze(ctx: &Ctx, req: &mut Request, frozen: bool) -> Res {
         customers.push((c, outcome));
     }
     let action = if frozen { Action::CustomerFrozen } else { Action::CustomerUnfrozen };
+    let to_change: Vec<&CustomerId> =
+        customers.iter().filter(|(_, o)| *o == FreezeOutcome::Changed).map(|(c, _)| &c.facts.id).collect();
+    // Huawei first: what it refuses is not changed here, and says why.
+    let refused = bss::freeze(ctx, &actor.partner_id, &to_change, &r.reason, frozen).await?;
     let mut stmts = Vec::new();
     for (c, outcome) in &customers {
-        if *outcome == FreezeOutcome::Unchanged {
+        if *outcome == FreezeOutcome::Unchanged || refused.contains_key(c.facts.id.as_str()) {
             continue;
         }
         let id = &c.facts.id;
@@ -77,6 +87,10 @@ pub async fn freeze(ctx: &Ctx, req: &mut Request, frozen: bool) -> Res {
     let mut results = Vec::new();
     let mut i = 0;
     for (c, outcome) in &customers {
+        if let Some(why) = refused.get(c.facts.id.as_str()) {
+            results.push(json!({"customer_id": c.facts.id, "outcome": "refused", "reason": why}));
+            continue;
+        }
         let done = match outcome {
             FreezeOutcome::Unchanged => false,
             FreezeOutcome::Changed => {
@@ -116,4 +130,25 @@ pub async fn tags(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     db::batch(&ctx.db, stmts).await?;
     let now = db::customers::by_id(&ctx.db, cid).await?.or_not_found()?;
     json(200, &json!({"customer_id": cid, "tags": now.tags}))
+}
+
+/// `PUT /v1/customers/{id}/account-manager` `{account_manager: "name" | null}` (the associated
+/// partner's admins and operators): the manager Customer Management filters by; kept over the one
+/// Huawei's directory lists; audited; answers the customer's manager as it is now.
+pub async fn account_manager(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
+    may_operate(&actor, &c.facts)?;
+    let change = ManagerChange::decode(&json_body(req).await?)?;
+    let cid = &c.facts.id;
+    let ev = ctx.partner_event(
+        &actor,
+        Some(cid),
+        Action::ManagerAssigned,
+        cid.as_str(),
+        json!({"account_manager": change.account_manager, "was": c.account_manager}),
+    );
+    let write = db::customers::set_manager(&ctx.db, cid, change.account_manager.as_deref())?;
+    db::batch(&ctx.db, vec![write, audit::append(&ctx.db, &ev)?]).await?;
+    json(200, &json!({"customer_id": cid, "account_manager": change.account_manager}))
 }
