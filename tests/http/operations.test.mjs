@@ -124,3 +124,55 @@ test('tags: added and removed by the partner, found by the tag filter at once', 
     'validation_failed',
   );
 });
+
+test('an account manager: assigned by the associated partner, filtered by at once, audited; null unassigns', async () => {
+  const c = await healthyCustomer('skyline-operator', demo.partners.reseller, 16);
+  const path = `/v1/customers/${c.id}/account-manager`;
+  assertError(
+    await api('PUT', path, { as: 'skyline-viewer', body: { account_manager: 'Ada Quinn' } }),
+    403,
+    'forbidden_role',
+  );
+  assertError(await api('PUT', path, { as: 'skyline-operator', body: {} }), 400, 'validation_failed', [
+    ['account_manager'],
+  ]);
+  const set = await api('PUT', path, { as: 'skyline-operator', body: { account_manager: 'Ada Quinn' } });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.body.account_manager, 'Ada Quinn');
+  const found = await api('GET', '/v1/customers?account_manager=ada%20qu&limit=100', { as: 'skyline-operator' });
+  assert.deepEqual(
+    found.body.customers.map((x) => x.id),
+    [c.id],
+    'the filter finds the new manager (case-insensitive, contains)',
+  );
+  const events = await api('GET', `/v1/audit?customer_id=${c.id}&limit=20`, { as: 'skyline-admin' });
+  const ev = events.body.events.find((e) => e.action === 'customer.manager_assigned');
+  assert.equal(ev.detail.account_manager, 'Ada Quinn');
+  const off = await api('PUT', path, { as: 'skyline-operator', body: { account_manager: null } });
+  assert.equal(off.body.account_manager, null);
+  const none = await api('GET', '/v1/customers?account_manager=ada%20qu&limit=100', { as: 'skyline-operator' });
+  assert.equal(none.body.customers.length, 0);
+});
+
+test('a sync in simulated mode: the directory is the local data, done at once, admins only', async () => {
+  assertError(await api('POST', '/v1/customers/sync', { as: 'skyline-operator', body: {} }), 403, 'forbidden_role');
+  assertError(
+    await api('POST', '/v1/customers/sync', { as: 'skyline-admin', body: { now: true } }),
+    400,
+    'validation_failed',
+  );
+  const r = await api('POST', '/v1/customers/sync', { as: 'skyline-admin', body: {} });
+  assert.equal(r.status, 202, r.text);
+  const list = await api('GET', '/v1/customers?limit=1', { as: 'skyline-operator' });
+  const own = await sql(
+    `SELECT count(*) AS n FROM customers WHERE partner_id = '${demo.partners.reseller}' AND gone_at IS NULL`,
+  );
+  assert.equal(r.body.sync.state, 'done');
+  assert.equal(r.body.sync.counts.unchanged, Number(own[0].n));
+  assert.deepEqual([r.body.sync.counts.added, r.body.sync.counts.marked], [0, 0]);
+  assert.ok(list.body.total >= Number(own[0].n));
+  const s = await api('GET', '/v1/customers/sync', { as: 'skyline-viewer' });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.body.running, null);
+  assert.equal(s.body.last_finished.id, r.body.sync.id);
+});

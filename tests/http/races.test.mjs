@@ -607,6 +607,80 @@ test('one winner per decision: approve ‖ reject ‖ withdraw, revoke ‖ revok
   assert.deepEqual(tr.map((r) => r.status).sort(), [200, 409, 409]);
 });
 
+test('orders ‖ freeze: nothing is placed after the freeze; orders ‖ a budget cut: usage never passes the budget', async () => {
+  const frozenOne = (await healthyCustomer('skyline-operator', R, 17)).id;
+  const cutOne = (await healthyCustomer('skyline-operator', R, 18)).id;
+  await sql(
+    `UPDATE customers SET budget_type = NULL, budget_amount_minor = NULL, budget_used_minor = 0, frozen = 0, auto_frozen = 0 WHERE id IN (${q(frozenOne)}, ${q(cutOne)})`,
+  );
+  await makeOrderable(frozenOne);
+  await makeOrderable(cutOne);
+  for (let rep = 0; rep < REPEAT; rep += 1) {
+    const s = await startSession(frozenOne);
+    const order = () => placeOrder(s.token, draftFor(frozenOne, 'evs-pay-per-use'));
+    const freeze = () =>
+      api('POST', '/v1/customers/freeze', { as: 'skyline-admin', body: { customer_ids: [frozenOne], reason: 'race' } });
+    const rs = await race('orders ‖ freeze', [order, order, order, freeze, order, order, order], 60);
+    assert.equal(rs[3].status, 200, rs[3].text);
+    const frozenSeq = (await seqs(`action = 'customer.frozen' AND customer_id = ${q(frozenOne)}`)).at(-1).seq;
+    const placed = await seqs(`action = 'resources.enabled' AND json_extract(detail, '$.session_id') = ${q(s.id)}`);
+    assert.equal(placed.length, rs.filter((r) => r.status === 201).length);
+    for (const e of placed) assert.ok(e.seq < frozenSeq, `order event ${e.seq} after the freeze ${frozenSeq}`);
+    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) {
+      assert.equal(r.body?.error?.code, 'customer_frozen', `${r.status} ${r.text}`);
+    }
+    const thaw = await api('POST', '/v1/customers/unfreeze', {
+      as: 'skyline-admin',
+      body: { customer_ids: [frozenOne], reason: 'next round' },
+    });
+    assert.equal(thaw.status, 200, thaw.text);
+  }
+  for (let rep = 0; rep < REPEAT; rep += 1) {
+    const used = async () =>
+      (await sql(`SELECT budget_used_minor AS used FROM customers WHERE id = ${q(cutOne)}`))[0].used;
+    // What one order costs the budget, learnt from one order.
+    const usd = (minor) => ({ minor, currency: 'USD' });
+    const open = await api('PUT', `/v1/customers/${cutOne}/budget`, {
+      as: 'skyline-admin',
+      body: { type: 'one_time', amount: usd((await used()) + 1_000_000), auto_freeze: false },
+    });
+    assert.equal(open.status, 200, open.text);
+    const s = await startSession(cutOne);
+    const first = await used();
+    assert.equal((await placeOrder(s.token, draftFor(cutOne, 'evs-monthly', monthly(true)))).status, 201);
+    const before = await used();
+    const price = before - first;
+    assert.ok(price > 0);
+    const room = await api('PUT', `/v1/customers/${cutOne}/budget`, {
+      as: 'skyline-admin',
+      body: { type: 'one_time', amount: usd(before + 10 * price), auto_freeze: false },
+    });
+    assert.equal(room.status, 200, room.text);
+    const order = () => placeOrder(s.token, draftFor(cutOne, 'evs-monthly', monthly(true)));
+    const cut = () =>
+      api('PUT', `/v1/customers/${cutOne}/budget`, {
+        as: 'skyline-admin',
+        body: { type: 'one_time', amount: usd(before + 4 * price), auto_freeze: false },
+      });
+    const rs = await race('orders ‖ budget cut', [order, order, order, cut, order, order, order], 60);
+    const [row] = await sql(
+      `SELECT budget_used_minor AS used, budget_amount_minor AS amount FROM customers WHERE id = ${q(cutOne)}`,
+    );
+    const accepted = rs.filter((r, i) => i !== 3 && r.status === 201).length;
+    assert.equal(row.used - before, accepted * price, 'usage is exactly what the accepted orders cost');
+    assert.ok(row.used <= row.amount, `usage ${row.used} above the budget ${row.amount}`);
+    if (rs[3].status === 200) assert.equal(row.amount, before + 4 * price);
+    else assert.equal(rs[3].body.error.code, 'budget_below_usage', rs[3].text);
+    for (const r of rs.filter((x, i) => i !== 3 && x.status !== 201)) {
+      assert.ok(
+        ['budget_would_be_exceeded', 'budget_exhausted'].includes(r.body?.error?.code),
+        `${r.status} ${r.text}`,
+      );
+    }
+    await asSession(s.token, 'DELETE', '/v1/sessions/current');
+  }
+});
+
 test('after the races: the audit chain verifies', async () => {
   const v = await api('GET', '/v1/audit/verify', { as: 'skyline-admin' });
   assert.equal(v.status, 200, v.text);

@@ -1,7 +1,8 @@
 // <onbehalf-customer-table api-base>: Customer Management as a custom element: the 12 filters, the
 // masked columns with eye icons (a reason, audited), verdict chips, budget bars, sorting, paging with the
-// total, a More menu per row, and a customer's prerequisite report from the API next to the browser
-// module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
+// total, a More menu per row (order, authorization, budget, freeze, tags, account manager), bulk
+// freeze/unfreeze of selected rows, the directory sync with its progress, and a customer's
+// prerequisite report from the API next to the browser module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
 // Property: `token` (API key or portal token). Events (bubbling, composed): onbehalf:loaded {total,
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
 // {customer}. Theming: the --onbehalf-* custom properties (README); parts: filters, table.
@@ -43,10 +44,14 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
     </form>
 
     <section class="card">
-      <div class="listhead"><h2>Customers <small id="total" data-testid="total"></small></h2><span id="local-note" class="muted" aria-live="polite"></span></div>
+      <div class="listhead"><h2>Customers <small id="total" data-testid="total"></small></h2><span id="local-note" class="muted" aria-live="polite"></span>
+        <span class="sync"><span id="sync-status" class="muted" role="status" data-testid="sync-status"></span><button type="button" id="sync" hidden>Sync from Huawei Cloud</button></span></div>
+      <div class="bulk" id="bulk" hidden><span id="bulk-count"></span>
+        <button type="button" id="bulk-freeze">Freeze</button><button type="button" id="bulk-unfreeze">Unfreeze</button></div>
       <div class="tablewrap">
       <table id="customer-table" part="table">
         <thead><tr>
+          <th scope="col" class="pick"><input type="checkbox" id="pick-all" aria-label="Select every customer on this page"></th>
           <th scope="col">Customer <button type="button" class="eye" data-field="real_name" aria-label="Show customer names on this page"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-7a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></button></th>
           <th scope="col">Account <button type="button" class="eye" data-field="account_name" aria-label="Show account names on this page"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-7a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></button></th>
           <th scope="col">Mobile <button type="button" class="eye" data-field="mobile" aria-label="Show mobile numbers on this page"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-7a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></button></th>
@@ -83,6 +88,17 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
       <p id="agreement" class="agreement" data-testid="agreement"></p>
       <div class="actions"><span id="action-result" role="status"></span></div>
     </section>
+
+  <dialog id="op-dialog" aria-labelledby="op-title">
+    <form method="dialog" id="op-form">
+      <h2 id="op-title"></h2>
+      <p id="op-what"></p>
+      <div id="op-fields"></div>
+      <div id="op-history"></div>
+      <p id="op-error" class="error" role="alert"></p>
+      <div class="actions"><button type="submit" id="op-ok">Save</button><button type="button" class="link" id="op-cancel">Cancel</button></div>
+    </form>
+  </dialog>
 
   <dialog id="reveal-dialog" aria-labelledby="reveal-title">
     <form method="dialog" id="reveal-form">
@@ -206,8 +222,228 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     });
 
     // ---------------------------------------------------------------------------------------------
+    // Partner operations: budget, freeze, tags, account manager (one dialog), bulk freeze, sync
+    // ---------------------------------------------------------------------------------------------
+    this.selected = new Set();
+    this.pendingOp = null;
+    this.$('#op-cancel').addEventListener('click', () => this.$('#op-dialog').close());
+    this.$('#op-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const { run } = this.pendingOp;
+      this.$('#op-error').textContent = '';
+      const message = await run(new FormData(this.$('#op-form')));
+      if (message) {
+        this.$('#op-error').textContent = message;
+        return;
+      }
+      this.$('#op-dialog').close();
+      this.load({ resetPaging: false });
+    });
+    this.$('#pick-all').addEventListener('change', (ev) => {
+      for (const r of this.state.rows)
+        if (this.operable(r)) ev.target.checked ? this.selected.add(r.id) : this.selected.delete(r.id);
+      this.renderRows(this.state.rows);
+    });
+    for (const [id, frozen] of [
+      ['#bulk-freeze', true],
+      ['#bulk-unfreeze', false],
+    ])
+      this.$(id).addEventListener('click', () =>
+        this.freezeDialog(
+          this.state.rows.filter((r) => this.selected.has(r.id)),
+          frozen,
+        ),
+      );
+    this.$('#sync').addEventListener('click', async () => {
+      this.$('#sync').disabled = true;
+      const r = await this.api('POST', '/v1/customers/sync', {});
+      if (r.status !== 202) this.$('#sync-status').textContent = r.body.error?.message ?? 'The sync was refused.';
+      this.watchSync();
+    });
+
+    // ---------------------------------------------------------------------------------------------
     // Detail: the prerequisite report from the API next to the browser module's
     // ---------------------------------------------------------------------------------------------
+  }
+
+  /** Whether this user may operate the customer: admin or operator of the partner it is associated with. */
+  operable(c) {
+    return Boolean(this.me?.abilities.request_authorization && c.association.partner_id === this.me?.partner.id);
+  }
+
+  /** Opens the operation dialog: `fields` are elements, `run(formData)` answers an error message or nothing. */
+  openOp(title, what, fields, run, history = null) {
+    this.pendingOp = { run };
+    this.$('#op-title').textContent = title;
+    this.$('#op-what').textContent = what;
+    this.$('#op-fields').replaceChildren(...fields);
+    this.$('#op-history').replaceChildren(...(history ? [history] : []));
+    this.$('#op-error').textContent = '';
+    this.$('#op-dialog').showModal();
+  }
+
+  field(label, input) {
+    const id = `op-${input.name}`;
+    input.id = id;
+    return el('div', { class: 'filter' }, el('label', { for: id, text: label }), input);
+  }
+
+  failure(r) {
+    const e = r.body.error ?? {};
+    const details = (e.details ?? []).map((d) => `${d.path.join('.')}: ${d.message}`).join(' ');
+    const remedy = e.data?.remedy ? ` ${e.data.remedy}` : '';
+    return `${e.message ?? `HTTP ${r.status}`} ${details}${remedy}`.trim();
+  }
+
+  async budgetDialog(c) {
+    const cents = (m) => (m ? (m.minor / 100).toFixed(2) : '');
+    const b = c.budget;
+    const amount = el('input', {
+      name: 'amount',
+      type: 'number',
+      min: '0',
+      step: '0.01',
+      required: '',
+      value: cents(b?.amount),
+    });
+    const type = el(
+      'select',
+      { name: 'type' },
+      el('option', { value: 'monthly', text: 'Monthly' }),
+      el('option', { value: 'one_time', text: 'One-time' }),
+    );
+    type.value = b?.type ?? 'monthly';
+    const auto = el('input', { name: 'auto_freeze', type: 'checkbox' });
+    auto.checked = Boolean(b?.auto_freeze);
+    const below = el('input', { name: 'below_usage', type: 'checkbox' });
+    const used = b ? `Used so far: ${money(b.used)} of ${money(b.amount)} (${b.usage_percent} %).` : 'No budget yet.';
+    const history = el('div', { class: 'history' }, el('h3', { text: 'History' }));
+    const ev = await this.api('GET', `/v1/audit?customer_id=${c.id}&limit=50`);
+    const list = el('ol', { class: 'checks' });
+    for (const e of (ev.body.events ?? []).filter((x) => x.action === 'customer.budget_set').slice(0, 5)) {
+      const nb = e.detail.budget;
+      list.append(
+        el('li', {
+          text: `${e.at.slice(0, 16).replace('T', ' ')}: ${money(nb.amount)} ${nb.type}${nb.auto_freeze ? ', auto-freeze' : ''}`,
+        }),
+      );
+    }
+    history.append(list.children.length ? list : el('p', { class: 'muted', text: 'No change recorded.' }));
+    this.openOp(
+      'Set budget',
+      `${c.real_name} · ${used}`,
+      [
+        this.field('Amount (USD)', amount),
+        this.field('Budget type', type),
+        this.field('Freeze automatically when used up', auto),
+        this.field('Below current usage (confirm)', below),
+      ],
+      async (f) => {
+        const body = {
+          type: f.get('type'),
+          amount: { minor: Math.round(Number(f.get('amount')) * 100), currency: c.month_to_date_spend.currency },
+          auto_freeze: f.get('auto_freeze') === 'on',
+          below_usage: f.get('below_usage') === 'on',
+        };
+        const r = await this.api('PUT', `/v1/customers/${c.id}/budget`, body);
+        return r.status === 200 ? null : this.failure(r);
+      },
+      history,
+    );
+  }
+
+  freezeDialog(customers, frozen) {
+    if (!customers.length) return;
+    const reason = el('input', { name: 'reason', minlength: '4', maxlength: '200', required: '' });
+    const who = customers.length === 1 ? customers[0].real_name : `${customers.length} customers`;
+    this.openOp(
+      frozen ? 'Freeze' : 'Unfreeze',
+      frozen
+        ? `${who}: ordering on their behalf stops at once; their resources keep running.`
+        : `${who}: ordering on their behalf is possible again (a customer frozen automatically needs budget first).`,
+      [this.field('Reason (recorded in the audit trail)', reason)],
+      async (f) => {
+        const body = { customer_ids: customers.map((c) => c.id), reason: f.get('reason').trim() };
+        const r = await this.api('POST', `/v1/customers/${frozen ? 'freeze' : 'unfreeze'}`, body);
+        if (r.status !== 200) return this.failure(r);
+        const refused = r.body.results.filter((x) => x.outcome === 'refused');
+        if (refused.length) return `Huawei Cloud refused ${refused.length}: ${refused.map((x) => x.reason).join('; ')}`;
+        this.selected.clear();
+        return null;
+      },
+    );
+  }
+
+  tagsDialog(c) {
+    const add = el('input', { name: 'add', placeholder: 'comma-separated' });
+    const remove = el(
+      'select',
+      { name: 'remove', multiple: '' },
+      ...c.tags.map((t) => el('option', { value: t, text: t })),
+    );
+    this.openOp(
+      'Tags',
+      `${c.real_name}: ${c.tags.join(', ') || 'no tags'}`,
+      [this.field('Add', add), this.field('Remove', remove)],
+      async (f) => {
+        const body = {
+          add: String(f.get('add') ?? '')
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          remove: f.getAll('remove'),
+        };
+        const r = await this.api('PATCH', `/v1/customers/${c.id}/tags`, body);
+        return r.status === 200 ? null : this.failure(r);
+      },
+    );
+  }
+
+  managerDialog(c) {
+    const name = el('input', {
+      name: 'account_manager',
+      maxlength: '64',
+      value: c.account_manager ?? '',
+      placeholder: 'empty: unassign',
+    });
+    this.openOp('Account manager', c.real_name, [this.field('Account manager', name)], async (f) => {
+      const v = String(f.get('account_manager') ?? '').trim();
+      const r = await this.api('PUT', `/v1/customers/${c.id}/account-manager`, { account_manager: v || null });
+      return r.status === 200 ? null : this.failure(r);
+    });
+  }
+
+  /** Shows the directory sync's state; polls while one runs. */
+  async watchSync() {
+    const r = await this.api('GET', '/v1/customers/sync');
+    if (r.status !== 200) return;
+    const { running, last_finished: last } = r.body;
+    const status = this.$('#sync-status');
+    const button = this.$('#sync');
+    button.hidden = !this.me?.abilities.sync_directory;
+    button.disabled = Boolean(running);
+    if (running) {
+      const of = running.total ? ` of ${running.total}` : '';
+      const err = running.last_error ? ` (retrying: ${running.last_error})` : '';
+      status.textContent = `Syncing from Huawei Cloud: ${running.offset}${of}${err}`;
+      clearTimeout(this.syncTimer);
+      this.syncTimer = setTimeout(() => this.watchSync(), 1500);
+      this.syncing = true;
+      return;
+    }
+    if (last) {
+      const c = last.counts;
+      const when = (last.finished_at ?? '').slice(0, 16).replace('T', ' ');
+      status.textContent =
+        last.state === 'failed'
+          ? `Last sync failed ${when} UTC: ${last.last_error}`
+          : `Last sync ${when} UTC: ${c.added} added, ${c.changed} changed, ${c.marked} no longer listed`;
+      status.dataset.state = last.state;
+    } else status.textContent = 'Never synced from Huawei Cloud.';
+    if (this.syncing) {
+      this.syncing = false;
+      this.load({ resetPaging: false });
+    }
   }
 
   /** The query parameters (same names as GET /v1/customers and filterCustomers). */
@@ -364,6 +600,15 @@ class OnbehalfCustomerTable extends OnbehalfBase {
         : 'Not available for this customer or role.',
       () => this.requestAuthorization(c),
     );
+    const mine = this.operable(c);
+    const notMine = this.me?.abilities.request_authorization
+      ? 'Only the partner the customer is associated with.'
+      : 'Your role may not change customers.';
+    item('Set budget', mine, notMine, () => this.budgetDialog(c));
+    if (c.frozen.frozen) item('Unfreeze', mine, notMine, () => this.freezeDialog([c], false));
+    else item('Freeze', mine, notMine, () => this.freezeDialog([c], true));
+    item('Tags', mine, notMine, () => this.tagsDialog(c));
+    item('Account manager', mine, notMine, () => this.managerDialog(c));
     item('Prerequisites', true, '', () => this.showDetail(c));
     item('View resources', true, '', () => this.emit('onbehalf:view-resources', { customer: c }));
     item('Orders', true, '', () => this.emit('onbehalf:view-orders', { customer: c }));
@@ -375,9 +620,17 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     const tbody = this.$('#customer-table tbody');
     tbody.replaceChildren();
     for (const c of rows) {
+      const pick = el('input', { type: 'checkbox', 'aria-label': `Select ${c.real_name}` });
+      pick.checked = this.selected.has(c.id);
+      pick.disabled = !this.operable(c);
+      pick.addEventListener('change', () => {
+        pick.checked ? this.selected.add(c.id) : this.selected.delete(c.id);
+        this.renderBulk();
+      });
       const tr = el(
         'tr',
         { 'data-customer-id': c.id },
+        el('td', { class: 'pick' }, pick),
         this.sensitiveCell(c, 'real_name'),
         this.sensitiveCell(c, 'account_name'),
         this.sensitiveCell(c, 'mobile'),
@@ -403,6 +656,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       b.closest('th').setAttribute('aria-sort', active ? (order === 'asc' ? 'ascending' : 'descending') : 'none');
     }
     for (const b of this.$$('th .eye')) b.hidden = !this.me?.abilities.reveal_sensitive;
+    this.renderBulk();
     for (const cell of this.$$('.partner-col')) cell.hidden = this.me?.partner.kind !== 'distributor';
   }
 
@@ -444,6 +698,12 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     this.dataset.ready = 'true';
     this.dataset.loads = String(Number(this.dataset.loads ?? 0) + 1);
     this.emit('onbehalf:loaded', { total: r.body.total, page: this.state.page });
+  }
+
+  renderBulk() {
+    const n = this.state.rows.filter((r) => this.selected.has(r.id)).length;
+    this.$('#bulk').hidden = n === 0;
+    this.$('#bulk-count').textContent = `${n} selected`;
   }
 
   renderTags() {
@@ -542,6 +802,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       this.$('#reseller-filter').hidden = false;
     }
     await this.load();
+    await this.watchSync();
   }
 }
 
