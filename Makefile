@@ -35,7 +35,7 @@ RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 help:
 	@echo "make dev    # install what is missing, build, migrate, seed, serve API + portal on 127.0.0.1:$(DEV_PORT)"
 	@echo "make test   # install what is missing and run every test level"
-	@echo "make bench  # wasm sizes; browser module speed; orders per second; Huawei requests and latency per order; Customer Management latency at 10k and 100k"
+	@echo "make bench  # wasm sizes; browser module speed; orders per second; Huawei requests and latency per order; directory sync at 10k and 100k; Customer Management latency at 10k and 100k"
 
 # ---------------------------------------------------------------------------------------------
 # Tools
@@ -199,11 +199,13 @@ fuzz: tools-fuzz
 # customers (BENCH_SIZES, BENCH_RUNS; BENCH_ONLY=regex picks cases). Databases are built once under .state/.
 BENCH_SIZES ?= 10000,100000
 BENCH_RUNS ?= 40
+BENCH_DIRECTORY ?= 10000,100000
 bench: worker browser $(STATE)/pkg-boundary/onbehalf.js | tools-python
 	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
 	node scripts/bench-wasm.mjs $(BENCH_CALLS)
 	node scripts/bench-orders.mjs $(BENCH_ORDERS) 8
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-huawei.mjs 20
+	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-directory.mjs $(BENCH_DIRECTORY)
 	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
 
 # The browser module plus measurement-only exports (other boundary crossings), for bench-wasm.mjs.
