@@ -132,6 +132,18 @@ pub struct OrderView {
     pub payment_time: Option<Timestamp>,
 }
 
+/// Customer Orders' filters, as Huawei's order API has them (`GET /v1/orders`, `GET /v1/customer-orders`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderFilter {
+    pub customer_id: Option<String>,
+    pub status: Option<i64>,
+    pub service_type_code: Option<String>,
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    pub order_id: Option<String>,
+    pub limit: i64,
+}
+
 /// An order as stored: its view, the exact request sent upstream and upstream's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Order {

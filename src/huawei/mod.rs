@@ -4,6 +4,7 @@
 
 pub mod call;
 pub mod config;
+pub mod customer_orders;
 pub mod directory;
 pub mod fault;
 pub mod iam;

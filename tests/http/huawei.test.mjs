@@ -124,6 +124,7 @@ test('the journey: agency assumed, project found, pickers filled, ordered, track
   await emu('POST', '/_emulator/partners', { ...partnerKey, domain_name: 'skyline-hw' });
   const world = await emu('POST', '/_emulator/customers', {
     domain_name: ACCOUNT.domain_name,
+    domain_id: C, // Huawei's customer id is onbehalf's customer id
     agencies: [{ name: ACCOUNT.agency_name, trusts: 'skyline-hw' }],
   });
   const acc = await api('PUT', `/v1/customers/${C}/huawei-account`, { as: 'skyline-operator', body: ACCOUNT });
@@ -216,6 +217,57 @@ test('pay-per-use EVS runs as a job; View Resources lists the volume once it exi
     r.body.resources.some((x) => x.resource_id === volume),
     r.text,
   );
+});
+
+test("Customer Orders and View Resources are Huawei's lists, with provenance where onbehalf placed them", async () => {
+  const elsewhere = await emu('POST', '/_emulator/elsewhere', { partner: 'skyline-hw', customer_id: C, amount: 42.5 });
+  const first = await api('GET', `/v1/customer-orders?customer_id=${C}&limit=2`, { as: 'skyline-viewer' });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.source, 'huawei');
+  assert.ok(first.body.total >= 2, first.text);
+  // Page through with the cursor: every order once.
+  const lines = [...first.body.orders];
+  let cursor = first.body.next_cursor;
+  while (cursor) {
+    const r = await api('GET', `/v1/customer-orders?customer_id=${C}&limit=2&cursor=${cursor}`, {
+      as: 'skyline-viewer',
+    });
+    assert.equal(r.status, 200, r.text);
+    lines.push(...r.body.orders);
+    cursor = r.body.next_cursor;
+  }
+  assert.equal(lines.length, first.body.total);
+  assert.equal(new Set(lines.map((o) => o.order_id)).size, lines.length);
+  const other = lines.find((o) => o.order_id === elsewhere.order_id);
+  assert.deepEqual(
+    [other.origin, other.placed, other.amount],
+    ['placed elsewhere', null, { minor: 4250, currency: 'USD' }],
+  );
+  const mine = await api('GET', `/v1/orders?customer_id=${C}&limit=100`, { as: 'skyline-viewer' });
+  const ours = lines.filter((o) => o.origin === 'onbehalf');
+  assert.ok(ours.length > 0 && ours.length === mine.body.orders.length, `${ours.length} vs ${mine.body.orders.length}`);
+  for (const o of ours) {
+    const local = mine.body.orders.find((x) => x.order_id === o.order_id);
+    assert.equal(o.placed.session_id, local.session_id);
+    assert.equal(o.placed.placed_by, local.placed_by);
+  }
+  const filtered = await api('GET', `/v1/customer-orders?order_id=${elsewhere.order_id}`, { as: 'skyline-viewer' });
+  assert.deepEqual(
+    filtered.body.orders.map((o) => o.order_id),
+    [elsewhere.order_id],
+  );
+  assertError(await api('GET', '/v1/customer-orders?cursor=zz', { as: 'skyline-viewer' }), 400, 'validation_failed');
+  const res = await api('GET', `/v1/customer-resources?customer_id=${C}&limit=100`, { as: 'skyline-viewer' });
+  assert.equal(res.status, 200, res.text);
+  const console = res.body.resources.find((r) => r.resource_id === elsewhere.resource_id);
+  assert.equal(console.origin, 'placed elsewhere');
+  const local = await api('GET', `/v1/customers/${C}/resources?billing=pay_per_use`, { as: 'skyline-viewer' });
+  for (const r of local.body.resources) {
+    const line = res.body.resources.find((x) => x.resource_id === r.resource_id);
+    assert.ok(line, `${r.resource_id} is in Huawei's list`);
+    assert.equal(line.origin, 'onbehalf');
+    assert.equal(line.placed.session_id, r.session_id);
+  }
 });
 
 test('an order pending payment is paid and cancelled through BSS', async () => {

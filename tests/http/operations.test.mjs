@@ -176,3 +176,31 @@ test('a sync in simulated mode: the directory is the local data, done at once, a
   assert.equal(s.body.running, null);
   assert.equal(s.body.last_finished.id, r.body.sync.id);
 });
+
+test('Customer Orders and View Resources in simulated mode: the same lines, onbehalf as origin, cursor paging', async () => {
+  const mine = await api('GET', '/v1/orders?limit=100', { as: 'skyline-viewer' });
+  const lines = [];
+  let cursor = null;
+  do {
+    const r = await api('GET', `/v1/customer-orders?limit=3${cursor ? `&cursor=${cursor}` : ''}`, {
+      as: 'skyline-viewer',
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.source, 'simulated');
+    lines.push(...r.body.orders);
+    cursor = r.body.next_cursor;
+  } while (cursor && lines.length < 100);
+  assert.deepEqual(
+    lines.map((o) => o.order_id),
+    mine.body.orders.slice(0, lines.length).map((o) => o.order_id),
+  );
+  assert.ok(lines.every((o) => o.origin === 'onbehalf' && o.placed?.session_id));
+  assertError(await api('GET', '/v1/customer-resources', { as: 'skyline-viewer' }), 400, 'validation_failed', [
+    ['customer_id'],
+  ]);
+  const c = demo.customers.ready;
+  const res = await api('GET', `/v1/customer-resources?customer_id=${c}`, { as: 'skyline-viewer' });
+  assert.equal(res.status, 200, res.text);
+  const local = await api('GET', `/v1/customers/${c}/resources?billing=pay_per_use`, { as: 'skyline-viewer' });
+  assert.equal(res.body.total, local.body.resources.length);
+});

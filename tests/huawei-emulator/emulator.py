@@ -418,7 +418,8 @@ def ecs_create(who, region, project, body, headers, path):
         ids = [str(uuid.uuid4()) for _ in range(n)]
         for i in ids:
             with LOCK:
-                W.resources[i] = {"id": i, "customer": c, "kind": "server", "region": region, "status": "BUILD"}
+                W.resources[i] = {"id": i, "customer": c, "kind": "server", "region": region, "status": "BUILD",
+                                  "prepaid": prepaid, "created": now(), "name": s.get("name")}
         jid = new_job(c, "createServer", {"server_ids": ids}, paid, job_fault(path))
         out = {"job_id": jid, "serverIds": ids}
         if prepaid:
@@ -443,7 +444,8 @@ def evs_create(who, region, project, body, headers, path):
         ids = [str(uuid.uuid4()) for _ in range(v.get("count", 1))]
         for i in ids:
             with LOCK:
-                W.resources[i] = {"id": i, "customer": c, "kind": "volume", "region": region, "status": "creating"}
+                W.resources[i] = {"id": i, "customer": c, "kind": "volume", "region": region, "status": "creating",
+                                  "prepaid": prepaid, "created": now(), "name": v.get("name") if isinstance(v, dict) else None}
         jid = new_job(c, "createVolume", {"volume_ids": ids}, paid, job_fault(path))
         if prepaid:
             out = {"order_id": new_order(c, "hws.service.type.ebs", paid, jid), "volume_ids": ids}
@@ -467,6 +469,7 @@ def eip_create(who, region, project, body, headers, version):
         addr = f"198.51.100.{1 + int(hid(i)[:2], 16) % 254}"
         with LOCK:
             W.resources[i] = {"id": i, "customer": c, "kind": "publicip", "region": region, "address": addr,
+                              "prepaid": prepaid, "created": now(),
                               "status": "DOWN"}
         if prepaid:
             jid = new_job(c, "createPublicip", {"publicip_id": i}, paid)
@@ -690,6 +693,79 @@ def sub_freeze(who, body, frozen):
     return 200, answer_fits("bss", model, {"error_details": errors})
 
 
+def customers_of_partner(partner):
+    """The domain ids of a partner's customers: those whose agency trusts it, and its directory's."""
+    ids = {c["domain_id"]: name for name, c in W.customers.items() if partner["domain_name"] in c["agencies"].values()}
+    return ids
+
+
+KIND_CODES = {"server": ("hws.service.type.ec2", "hws.resource.type.vm"),
+              "volume": ("hws.service.type.ebs", "hws.resource.type.volume"),
+              "publicip": ("hws.service.type.vpc", "hws.resource.type.ip")}
+
+
+def partner_orders(who, query):
+    p = partner_of(who)
+    q = dict(query)
+    for k in ("offset", "limit", "status"):
+        if k in q:
+            need(q[k].lstrip("-").isdigit(), "CBC.0100", f"{k} must be an integer")
+    offset, limit = int(q.get("offset", 0)), int(q.get("limit", 10))
+    need(0 <= offset and 1 <= limit <= 100, "CBC.0100", "limit must be 1-100 and offset at least 0")
+    mine = customers_of_partner(p)
+    with LOCK:
+        rows = []
+        for o in W.orders.values():
+            cid = W.customers[o["customer"]]["domain_id"] if o["customer"] in W.customers else o.get("customer_id")
+            if cid not in mine and o.get("partner") != p["domain_name"]:
+                continue
+            info = {"order_id": o["order_id"], "customer_id": cid, "service_type_code": o["service_type_code"],
+                    "source_type": o.get("source_type", 2), "status": order_status(o), "order_type": 1,
+                    "create_time": iso(o["created"]), "currency": "USD", "measure_id": 1}
+            if o.get("amount") is not None:
+                info["amount_after_discount"] = o["amount"]
+                info["official_amount"] = o["amount"]
+            if o.get("paid_at"):
+                info["payment_time"] = iso(o["paid_at"])
+            rows.append(info)
+    flt = {"customer_id": "customer_id", "order_id": "order_id", "service_type_code": "service_type_code"}
+    for k, f in flt.items():
+        if q.get(k):
+            rows = [r for r in rows if r[f] == q[k]]
+    if q.get("status"):
+        rows = [r for r in rows if r["status"] == int(q["status"])]
+    if q.get("create_time_begin"):
+        rows = [r for r in rows if r["create_time"] >= q["create_time_begin"]]
+    if q.get("create_time_end"):
+        rows = [r for r in rows if r["create_time"] <= q["create_time_end"]]
+    rows.sort(key=lambda r: (r["create_time"], r["order_id"]), reverse=True)
+    out = {"total_count": len(rows), "order_infos": rows[offset:offset + limit]}
+    return 200, answer_fits("bss", "ListCustomerOrdersResponse", out)
+
+
+def partner_resources(who, body):
+    p = partner_of(who)
+    fits("bss", "QueryCustomerOnDemandResourcesReq", body, "the body")
+    need(body.get("customer_id"), "CBC.0100", "customer_id is required")
+    offset, limit = int(body.get("offset") or 0), int(body.get("limit") or 10)
+    need(0 <= offset and 1 <= limit <= 100, "CBC.0100", "limit must be 1-100 and offset at least 0")
+    mine = customers_of_partner(p)
+    name = mine.get(body["customer_id"])
+    with LOCK:
+        rows = []
+        for r in W.resources.values():
+            if r.get("prepaid") or (r["customer"] != name and r.get("customer_id") != body["customer_id"]):
+                continue
+            svc, typ = KIND_CODES[r["kind"]]
+            rows.append({"customer_id": body["customer_id"], "region_code": r["region"],
+                         "availability_zone_code": r["region"] + "a", "service_type_code": svc, "resource_type_code": typ,
+                         "resource_id": r["id"], "resource_name": r.get("name") or r["id"][:8],
+                         "effective_time": iso(r.get("created") or now()), "status": 1 if r["status"] != "deleted" else 5})
+    rows.sort(key=lambda x: (x["effective_time"], x["resource_id"]), reverse=True)
+    out = {"resources": rows[offset:offset + limit], "total_count": len(rows)}
+    return 200, answer_fits("bss", "ListCustomerOnDemandResourcesResponse", out)
+
+
 def route(method, path, query, who, body, headers):
     m = re.fullmatch
     if path == "/iam/v3.0/OS-CREDENTIAL/securitytokens" and method == "POST":
@@ -708,6 +784,10 @@ def route(method, path, query, who, body, headers):
         return bss_rate(who, body, True)
     if path == "/bss/v2/bills/ratings/on-demand-resources" and method == "POST":
         return bss_rate(who, body, False)
+    if path == "/bss/v2/orders/customer-orders" and method == "GET":
+        return partner_orders(who, query)
+    if path == "/bss/v2/partners/sub-customers/on-demand-resources/query" and method == "POST":
+        return partner_resources(who, body or {})
     if path == "/bss/v2/partners/sub-customers/query" and method == "POST":
         return sub_customers(who, body or {})
     if path == "/bss/v2/partners/sub-customers/budget/query" and method == "POST":
@@ -759,6 +839,19 @@ def control(method, path, body):
             if p is None:
                 return 404, {"error": "no such partner domain_name"}
             return 200, W.directory(p).configure(body)
+        if path == "/_emulator/elsewhere" and method == "POST":
+            # An order and a pay-per-use resource a customer got without onbehalf (console, another tool).
+            W.seq += 1
+            oid = "CS" + now().strftime("%y%m%d%H%M") + f"{W.seq:05d}"
+            W.orders[oid] = {"order_id": oid, "customer": None, "customer_id": body["customer_id"],
+                             "partner": body["partner"], "service_type_code": body.get("service_type_code", "hws.service.type.ebs"),
+                             "status": body.get("status", 5), "created": now(), "paid_at": now(), "done_at": now(),
+                             "amount": body.get("amount", 42.5), "source_type": 1, "job_id": None}
+            rid = str(uuid.uuid4())
+            W.resources[rid] = {"id": rid, "customer": None, "customer_id": body["customer_id"], "kind": "volume",
+                                "region": "ap-southeast-1", "status": "available", "prepaid": False, "created": now(),
+                                "name": "console-volume"}
+            return 200, {"order_id": oid, "resource_id": rid}
         if path == "/_emulator/directory" and method == "GET":
             return 200, {d: {"count": len(x.indices()), "frozen": x.frozen, "budgets": x.budgets}
                          for d, x in W.directories.items()}

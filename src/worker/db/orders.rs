@@ -167,16 +167,20 @@ pub fn set_status(
     )
 }
 
-/// Filters of `GET /v1/orders`.
-#[derive(Default)]
-pub struct OrderFilter {
-    pub customer_id: Option<String>,
-    pub status: Option<i64>,
-    pub service_type_code: Option<String>,
-    pub created_from: Option<String>,
-    pub created_to: Option<String>,
-    pub order_id: Option<String>,
-    pub limit: i64,
+pub use crate::orders::OrderFilter;
+
+/// The partner's orders among `ids` (Huawei's order ids), to merge Huawei's list with provenance.
+pub async fn views_by_ids(db: &D1Database, partner: &PartnerId, ids: &[&str]) -> Result<Vec<OrderView>, ApiError> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<OrderRow> = all(
+        db,
+        &format!(
+            "SELECT {ORDER_COLS} FROM orders WHERE partner_id = ?1 AND order_id IN (SELECT value FROM json_each(?2))"
+        ),
+        args![partner.as_str(), list],
+    )
+    .await?;
+    rows.into_iter().map(order_view).collect()
 }
 
 /// Orders placed by `partner`, newest first, with the filters.

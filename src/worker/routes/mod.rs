@@ -2,6 +2,7 @@
 //! atomically, encodes. Route modules share only `context` and `http`, never each other.
 
 mod consent;
+mod customer_orders;
 mod customers;
 mod directory;
 mod embed;
@@ -69,6 +70,14 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         },
         ["v1", "customers"] => match m {
             Get => customers::list(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "customer-orders"] => match m {
+            Get => customer_orders::orders(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "customer-resources"] => match m {
+            Get => customer_orders::resources(ctx, req).await,
             _ => not_allowed(&[Get]),
         },
         ["v1", "customers", "sync"] => match m {

@@ -9,13 +9,14 @@ use crate::error::{path, ApiError, Code, OrCode};
 use crate::idempotency::{self, Decision};
 use crate::ids::CustomerId;
 use crate::money::Money;
+use crate::orders::OrderFilter;
 use crate::orders::{budget_gate, ledger as merge_ledger, placement, prepare, resources};
 use crate::orders::{OrderRequest, OrderStatus, Provenance, Sent};
 use crate::partners::Ability;
 use crate::quotes::{without_secrets, QuoteCustomer};
 use crate::sql;
 use crate::worker::context::{Acting, Ctx};
-use crate::worker::db::{self, audit, orders::OrderFilter};
+use crate::worker::db::{self, audit};
 use crate::worker::http::{choice_param, json, json_body, json_text, limit_param, query, time_param};
 use crate::worker::tracker::enqueue;
 use crate::worker::upstream::{account, cancel_order, pay_order, placement_writes, price, send_order, Placed};
@@ -270,8 +271,16 @@ async fn show(ctx: &Ctx, a: &Acting, id: &str) -> Res {
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let limit = limit_param(req, 50, 100)?;
-    let f = Decoder::run(|d| {
+    let f = filter(req, 50)?;
+    let orders = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
+    json(200, &json!({"orders": orders}))
+}
+
+/// Customer Orders' filters from the query string (`customer_id`, `status`, `service_type_code`,
+/// `created_from`, `created_to`, `order_id`, `limit` up to 100).
+pub fn filter(req: &Request, default_limit: i64) -> Result<OrderFilter, ApiError> {
+    let limit = limit_param(req, default_limit, 100)?;
+    Decoder::run(|d| {
         let status = query(req, "status").and_then(|s| match s.parse().ok().and_then(OrderStatus::from_code) {
             Some(st) => Some(st.code()),
             None => {
@@ -288,9 +297,7 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
             order_id: query(req, "order_id"),
             limit,
         })
-    })?;
-    let orders = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
-    json(200, &json!({"orders": orders}))
+    })
 }
 
 /// `GET /v1/customers/{id}/resources?billing=pay_per_use|yearly_monthly`: View Resources.

@@ -1,0 +1,124 @@
+//! Customer Orders and View Resources as Huawei Cloud lists them for the partner, merged with what
+//! onbehalf placed (`crate::huawei::customer_orders`): `GET /v1/customer-orders` and
+//! `GET /v1/customer-resources`. In simulated mode the simulation is the upstream: the lines are
+//! onbehalf's own, in the same shape.
+
+use super::Res;
+use crate::error::{ApiError, Code};
+use crate::huawei::config::Upstream;
+use crate::huawei::customer_orders::{
+    local_line, next_cursor, offset_of, order_line, orders_query, read_orders, read_resources, resource_line,
+    resources_body, ORDERS_PATH, RESOURCES_PATH,
+};
+use crate::partners::Ability;
+use crate::worker::context::Ctx;
+use crate::worker::db;
+use crate::worker::http::{invalid_param, json, limit_param, query};
+use crate::worker::huawei::{call, partner_key};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use worker::Request;
+
+fn offset(req: &Request) -> Result<u64, ApiError> {
+    match query(req, "cursor") {
+        None => Ok(0),
+        Some(c) => offset_of(&c)
+            .ok_or_else(|| invalid_param("cursor", Code::InvalidValue, "A next_cursor from a previous page.")),
+    }
+}
+
+fn unanswered(what: &str) -> ApiError {
+    ApiError::with_message(Code::UpstreamUnavailable, format!("Huawei Cloud did not answer ({what}); try again."))
+        .with_data(json!({"retry_after": 30, "call": what}))
+}
+
+fn refused(r: &super::super::huawei::Reply) -> ApiError {
+    crate::huawei::fault::error_of(
+        crate::huawei::fault::Step::Other,
+        r.status,
+        &r.body,
+        r.retry_after.as_deref(),
+        r.request_id.as_deref(),
+    )
+}
+
+/// `GET /v1/customer-orders?customer_id=&status=&service_type_code=&created_from=&created_to=&order_id=&limit=&cursor=`
+pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let mut f = super::orders::filter(req, 20)?;
+    let from = offset(req)?;
+    let Upstream::Huawei(ep) = &ctx.upstream else {
+        // Simulated: onbehalf's orders are the upstream's.
+        let limit = f.limit;
+        f.limit = limit + from as i64 + 1;
+        let all = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
+        let page: Vec<Value> = all.iter().skip(from as usize).take(limit as usize).map(local_line).collect();
+        let more = all.len() as u64 > from + limit as u64;
+        let next = more.then(|| format!("o{}", from + page.len() as u64));
+        return json(200, &json!({"orders": page, "next_cursor": next, "total": null, "source": "simulated"}));
+    };
+    let cred = partner_key(ctx, &actor.partner_id).await?;
+    let q = orders_query(&f, from);
+    let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = call(ctx, &cred, "GET", &ep.bss, ORDERS_PATH, &pairs, None)
+        .await
+        .ok_or_else(|| unanswered("customer-orders"))?;
+    if !reply.ok() {
+        return Err(refused(&reply));
+    }
+    let currency = crate::catalog::catalog()?.currency;
+    let (listed, total) = read_orders(&reply.body, currency).ok_or_else(|| unanswered("customer-orders"))?;
+    let ids: Vec<&str> = listed.iter().map(|o| o.order_id.as_str()).collect();
+    let here: BTreeMap<String, _> = db::orders::views_by_ids(&ctx.db, &actor.partner_id, &ids)
+        .await?
+        .into_iter()
+        .map(|v| (v.order_id.clone(), v))
+        .collect();
+    let lines: Vec<Value> = listed.iter().map(|o| order_line(o, here.get(&o.order_id))).collect();
+    json(
+        200,
+        &json!({"orders": lines, "next_cursor": next_cursor(from, listed.len(), total), "total": total, "source": "huawei"}),
+    )
+}
+
+/// `GET /v1/customer-resources?customer_id=&limit=&cursor=`: the customer's pay-per-use resources.
+pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
+    let actor = ctx.actor(req).await?;
+    actor.require(Ability::Read)?;
+    let Some(id) = query(req, "customer_id") else {
+        return Err(invalid_param("customer_id", Code::Required, "`customer_id` is required."));
+    };
+    let customer = ctx.visible_customer(&actor, &id).await?;
+    let limit = limit_param(req, 20, 100)?;
+    let from = offset(req)?;
+    let mine = db::orders::resources(&ctx.db, &actor.partner_id, &customer.facts.id, Some("pay_per_use")).await?;
+    let Upstream::Huawei(ep) = &ctx.upstream else {
+        let page: Vec<Value> = mine
+            .iter()
+            .skip(from as usize)
+            .take(limit as usize)
+            .map(|r| resource_line(&serde_json::to_value(r).unwrap_or(Value::Null), Some(r)))
+            .collect();
+        let next = next_cursor(from, page.len(), mine.len() as u64);
+        return json(200, &json!({"resources": page, "next_cursor": next, "total": mine.len(), "source": "simulated"}));
+    };
+    let cred = partner_key(ctx, &customer.facts.partner_id).await?;
+    let body = resources_body(&customer.facts.id, from, limit as u64);
+    let reply = call(ctx, &cred, "POST", &ep.bss, RESOURCES_PATH, &[], Some(&body))
+        .await
+        .ok_or_else(|| unanswered("on-demand-resources"))?;
+    if !reply.ok() {
+        return Err(refused(&reply));
+    }
+    let (list, total) = read_resources(&reply.body).ok_or_else(|| unanswered("on-demand-resources"))?;
+    let here: BTreeMap<&str, _> = mine.iter().map(|r| (r.resource_id.as_str(), r)).collect();
+    let lines: Vec<Value> = list
+        .iter()
+        .map(|r| resource_line(r, r.get("resource_id").and_then(Value::as_str).and_then(|i| here.get(i).copied())))
+        .collect();
+    json(
+        200,
+        &json!({"resources": lines, "next_cursor": next_cursor(from, list.len(), total), "total": total, "source": "huawei"}),
+    )
+}
