@@ -295,6 +295,48 @@ test('an order pending payment is paid and cancelled through BSS', async () => {
   assert.equal(state.orders.find((o) => o.order_id === id).status, 4, 'cancelled in Huawei too');
 });
 
+test('Customer Orders cancels a pending order with the partner key: one placed here, one placed elsewhere', async () => {
+  const token = await session();
+  const placed = await asSession(token, 'POST', '/v1/orders', {
+    body: { draft: draft('evs-monthly', monthly(false)) },
+    idem: idem(),
+  });
+  assert.equal(placed.status, 201, placed.text);
+  const id = placed.body.order.order_id;
+  assertError(
+    await api('POST', `/v1/customer-orders/${id}/cancel`, { as: 'skyline-viewer', body: { customer_id: C } }),
+    403,
+    'forbidden_role',
+  );
+  const r = await api('POST', `/v1/customer-orders/${id}/cancel`, { as: 'skyline-operator', body: { customer_id: C } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.placed_here, true);
+  const local = await api('GET', `/v1/orders?order_id=${id}`, { as: 'skyline-viewer' });
+  assert.equal(local.body.orders[0].status, 4);
+  const upstream = await api('GET', `/v1/customer-orders?order_id=${id}`, { as: 'skyline-viewer' });
+  assert.equal(upstream.body.orders[0].status, 4, upstream.text);
+  assertError(
+    await api('POST', `/v1/customer-orders/${id}/cancel`, { as: 'skyline-operator', body: { customer_id: C } }),
+    409,
+    'order_not_pending_payment',
+  );
+  const other = await emu('POST', '/_emulator/elsewhere', { partner: 'skyline-hw', customer_id: C, status: 6 });
+  const c2 = await api('POST', `/v1/customer-orders/${other.order_id}/cancel`, {
+    as: 'skyline-operator',
+    body: { customer_id: C },
+  });
+  assert.equal(c2.status, 200, c2.text);
+  assert.equal(c2.body.placed_here, false);
+  const seen = await api('GET', `/v1/customer-orders?order_id=${other.order_id}`, { as: 'skyline-viewer' });
+  assert.deepEqual([seen.body.orders[0].status, seen.body.orders[0].origin], [4, 'placed elsewhere']);
+  // Huawei refuses a second cancel: its code, nothing written.
+  const again = await api('POST', `/v1/customer-orders/${other.order_id}/cancel`, {
+    as: 'skyline-operator',
+    body: { customer_id: C },
+  });
+  assertError(again, 422, 'upstream_rejected');
+});
+
 test("Huawei's refusals map to our codes, write nothing, and free the Idempotency-Key", async () => {
   const token = await session();
   const d = await pickedEcs(token, monthly(true));

@@ -436,7 +436,7 @@ def evs_create(who, region, project, body, headers, path):
     v = body.get("volume") or {}
     for k in ("availability_zone", "volume_type", "size"):
         need(k in v, "EVS.2001", f"volume.{k} is required")
-    bss = body.get("bss_param") or {}
+    bss = body.get("bssParam") or {}  # the wire name (the SDK attribute bss_param)
     prepaid = bss.get("chargingMode") == "prePaid"
     paid = not prepaid or bss.get("isAutoPay") == "true"
 
@@ -562,11 +562,16 @@ def bss_pay(who, body):
 
 
 def bss_cancel(who, body):
-    c = customer_of(who)
     fits("bss", "CancelCustomerOrderReq", body, "the body")
     with LOCK:
         o = W.orders.get(body.get("order_id"))
-        need(o is not None and o["customer"] == c, "CBC.0101", "No such order.", 404)
+        if who[0] == "partner":  # the partner cancels a customer's order from Customer Orders
+            p = who[1]
+            mine = o is not None and (o.get("partner") == p["domain_name"]
+                                      or W.customers.get(o["customer"], {}).get("domain_id") in customers_of_partner(p))
+            need(mine, "CBC.0101", "No such order.", 404)
+        else:
+            need(o is not None and o["customer"] == customer_of(who), "CBC.0101", "No such order.", 404)
         need(o["status"] == 6, "CBC.30000010", "Only an order pending payment can be cancelled.")
         o["status"] = 4
     return 200, {}

@@ -76,6 +76,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Get => customer_orders::orders(ctx, req).await,
             _ => not_allowed(&[Get]),
         },
+        ["v1", "customer-orders", id, "cancel"] => match m {
+            Post => customer_orders::cancel(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
         ["v1", "customer-resources"] => match m {
             Get => customer_orders::resources(ctx, req).await,
             _ => not_allowed(&[Get]),
