@@ -156,6 +156,9 @@ pub struct CustomerFacts {
     pub auto_frozen: bool,
     pub verified_status: VerifiedStatus,
     pub budget: Option<Budget>,
+    /// When Huawei's directory stopped listing the customer as the partner's (a sync marked it; its
+    /// history stays): no longer served on behalf.
+    pub gone_since: Option<Timestamp>,
 }
 
 impl CustomerFacts {
@@ -180,7 +183,12 @@ impl CustomerFacts {
             .and_then(|(v, p)| d.int(v, &p, -1, 3))
             .and_then(VerifiedStatus::parse);
         let budget = d.optional(&mut o, "budget").map(|(v, p)| Budget::decode(d, v, p));
+        let gone = d.optional(&mut o, "gone_since").map(|(v, p)| d.timestamp(v, &p));
         d.close(o);
+        let gone_since = match gone {
+            Some(t) => Some(t?),
+            None => None,
+        };
         let partner_distributor_id = match pdist {
             Some(x) => Some(x?),
             None => None,
@@ -199,6 +207,7 @@ impl CustomerFacts {
             auto_frozen,
             verified_status: verified?,
             budget,
+            gone_since,
         })
     }
 }

@@ -259,6 +259,7 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
                     used: Money::new(budget_amount * rng.below(60) as i64 / 100, usd),
                     auto_freeze: true,
                 }),
+                gone_since: None,
             },
             account_name: account.to_string(),
             real_name: real.to_string(),

@@ -201,6 +201,7 @@ impl Customer {
             "month_to_date_spend": self.month_to_date_spend,
             "earliest_expiry": self.earliest_expiry,
             "tags": self.tags,
+            "gone_since": f.gone_since,
         })
     }
 }

@@ -197,6 +197,16 @@ pub fn check(
 }
 
 fn association(actor: &Actor, c: &CustomerFacts) -> Check {
+    if let Some(since) = c.gone_since {
+        return fail(
+            CheckName::Association,
+            Code::CustomerNotAssociated,
+            format!(
+                "Huawei Cloud no longer lists this customer as associated with your partner account (since {since})."
+            ),
+            "Ask the customer to associate with you again in Huawei Cloud; the next directory sync restores it.",
+        );
+    }
     if c.partner_id == actor.partner_id {
         pass(CheckName::Association, "The customer is associated with your partner account.")
     } else if actor.sees(&c.partner_id, c.partner_distributor_id.as_ref()) {

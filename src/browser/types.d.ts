@@ -32,6 +32,8 @@ export interface CustomerFacts {
   /** -1 not verified, 0 under review, 1 rejected, 2 verified, 3 failed. */
   verified_status: -1 | 0 | 1 | 2 | 3;
   budget?: Budget | null;
+  /** When Huawei's directory stopped listing the customer as the partner's: not served on behalf. */
+  gone_since?: Timestamp | null;
 }
 
 export interface DistributorPermission {
@@ -157,6 +159,7 @@ export interface CustomerListItem {
   month_to_date_spend: Money;
   earliest_expiry: Timestamp | null;
   tags: string[];
+  gone_since: Timestamp | null;
   can_order: boolean;
   blocking: string[];
   authorization: { state: "none" | "pending" | "active"; expires_at: Timestamp | null };

@@ -454,6 +454,7 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
         };
         Some((state?, exp))
     });
+    let gone = d.optional(&mut o, "gone_since").map(|(v, p)| d.timestamp(v, &p));
     // Display-only keys of the list item.
     for k in
         ["account_name", "real_name", "mobile", "email", "masked", "customer_type", "level", "blocking", "budget_level"]
@@ -479,6 +480,10 @@ pub fn row_from_list_item(d: &mut Decoder, v: &Value, path: Path) -> Option<Quer
                 auto_frozen,
                 verified_status: verified?,
                 budget,
+                gone_since: match gone {
+                    Some(g) => Some(g?),
+                    None => None,
+                },
             },
             account_name: String::new(),
             real_name: String::new(),

@@ -242,6 +242,7 @@ pub fn merge(
                 auto_frozen: false,
                 verified_status: listed.verified_status,
                 budget: None,
+                gone_since: None,
             },
             account_name: String::new(),
             real_name: String::new(),
@@ -263,6 +264,7 @@ pub fn merge(
     f.partner_distributor_id = distributor.cloned();
     f.association_type = listed.association_type;
     f.verified_status = listed.verified_status;
+    f.gone_since = None; // listed: served again
     if listed.frozen && !f.frozen {
         f.frozen = true;
         c.frozen_reason = Some(FROZEN_UPSTREAM.to_string());

@@ -22,6 +22,7 @@ fn customer(used: i64, amount: i64, frozen: bool, auto: bool) -> CustomerFacts {
             used: usd(used),
             auto_freeze: true,
         }),
+        gone_since: None,
     }
 }
 

@@ -105,6 +105,7 @@ impl Scenario {
                 used: Money::new(p * 1000, usd),
                 auto_freeze: false,
             }),
+            gone_since: None,
         }
     }
 
@@ -585,4 +586,16 @@ fn typescript_types_match_the_json() {
     let err =
         crate::error::ApiError::validation(vec![crate::error::FieldError::new(vec![], Code::Required, "x")]).to_body();
     assert_eq!(json_keys(&err["error"]["details"][0]), keys_of("FieldError"));
+}
+
+#[test]
+fn a_customer_huawei_no_longer_lists_is_not_served() {
+    let s = happy_reseller();
+    let mut customer = s.customer();
+    customer.gone_since = Some(now().plus(-3600));
+    let r = check(&s.actor(), &customer, &s.permissions(), &s.authorizations(), now());
+    assert!(!r.can_order);
+    assert_eq!(code_of(&r, CheckName::Association), Some(Code::CustomerNotAssociated));
+    let msg = &r.checks.iter().find(|c| c.check == CheckName::Association).unwrap().message;
+    assert!(msg.contains("no longer lists"), "{msg}");
 }

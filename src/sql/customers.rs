@@ -51,6 +51,7 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
     }
     let mut parts = vec![
         "c.association_type = '3'".to_string(),
+        "c.gone_at IS NULL".to_string(),
         "c.frozen = 0 AND c.auto_frozen = 0".to_string(),
         "c.verified_status = 2".to_string(),
         "(c.usage_pct IS NULL OR c.usage_pct < 100)".to_string(),
@@ -343,7 +344,7 @@ impl Compiled {
 pub const INSERT_COLUMNS: &str = "id, partner_id, association_type, associated_on, account_name, real_name, mobile_country_code, mobile, email, \
     account_manager, verified_status, customer_type, level, frozen, auto_frozen, frozen_reason, currency, budget_type, budget_amount_minor, \
     budget_used_minor, budget_auto_freeze, mtd_spend_minor, earliest_expiry, created_at, real_fold, account_fold, manager_fold, mobile_key, mobile_full_key, \
-    real_bigrams, account_bigrams";
+    real_bigrams, account_bigrams, gone_at";
 
 /// The values of a customer row, including the derived search columns (folded names, mobile keys).
 pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<SqlValue> {
@@ -385,6 +386,7 @@ pub fn row_values(c: &crate::customers::Customer, created_at: Timestamp) -> Vec<
         SqlValue::Text(mfk),
         t(&bigrams(&fold(&c.real_name))),
         t(&bigrams(&fold(&c.account_name))),
+        ot(f.gone_since.map(|g| g.to_string())),
     ]
 }
 

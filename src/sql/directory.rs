@@ -52,7 +52,7 @@ pub fn upsert(c: &Customer, read: Option<&Customer>, run: &str, now: Timestamp) 
         params.push(v);
     }
     let sql = format!(
-        "{insert} ON CONFLICT(id) DO UPDATE SET {}, seen_sync = excluded.seen_sync, gone_at = NULL WHERE {}",
+        "{insert} ON CONFLICT(id) DO UPDATE SET {}, seen_sync = excluded.seen_sync WHERE {}",
         set.join(", "),
         conds.join(" AND ")
     );

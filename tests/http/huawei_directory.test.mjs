@@ -118,6 +118,11 @@ test('a sync with changes: added, changed, gone (marked, kept)', async () => {
   const gone = await sql(`SELECT id, gone_at FROM customers WHERE id IN ('${cid(3)}', '${cid(10)}')`);
   assert.equal(gone.length, 2, 'marked, not deleted');
   assert.ok(gone.every((g) => g.gone_at));
+  // A customer no longer listed is shown marked and is not served on behalf.
+  const marked = await api('GET', `/v1/customers/${cid(3)}`, { as: AS });
+  assert.ok(marked.body.gone_since, marked.text);
+  const check = await api('GET', `/v1/customers/${cid(3)}/prerequisites`, { as: AS });
+  assert.ok(check.body.blocking.includes('customer_not_associated'), check.text);
   const renamed = await sql(`SELECT account_name, real_name FROM customers WHERE id = '${cid(6)}'`);
   assert.deepEqual(renamed[0], { account_name: 'renamed-6', real_name: 'New Name' });
 });

@@ -513,6 +513,10 @@ class OnbehalfCustomerTable extends OnbehalfBase {
 
   chips(c) {
     const span = el('span', { class: 'chipset' });
+    if (c.gone_since)
+      span.append(
+        el('span', { class: 'tag no', text: 'no longer in Huawei', title: `Not listed since ${c.gone_since}` }),
+      );
     if (c.frozen.frozen)
       span.append(el('span', { class: 'tag frozen', text: c.frozen.auto ? 'auto-frozen' : 'frozen' }));
     span.append(el('span', { class: `tag auth-${c.authorization.state}`, text: `auth: ${c.authorization.state}` }));

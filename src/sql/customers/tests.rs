@@ -97,7 +97,12 @@ fn customer_strategy() -> impl Strategy<Value = Customer> {
             -400i64..0,
             prop::option::of(-30i64..400),
         ),
-        (prop::bool::weighted(0.15), prop::bool::weighted(0.08), prop_oneof![4 => Just(2i64), 1 => -1i64..=3]),
+        (
+            prop::bool::weighted(0.15),
+            prop::bool::weighted(0.08),
+            prop_oneof![4 => Just(2i64), 1 => -1i64..=3],
+            prop::bool::weighted(0.06),
+        ),
         (
             prop::option::of((prop_oneof![1 => Just(0i64), 4 => 1i64..4], 0i64..6)),
             0i64..5,
@@ -108,7 +113,7 @@ fn customer_strategy() -> impl Strategy<Value = Customer> {
             |(
                 (n, a, m, mob, cc),
                 (owner, reseller_mode, assoc_days, expiry),
-                (frozen, auto, verified),
+                (frozen, auto, verified, gone),
                 (budget, spend, tags),
             )| {
                 let usd = Currency::parse("USD").unwrap();
@@ -138,6 +143,7 @@ fn customer_strategy() -> impl Strategy<Value = Customer> {
                             used: Money::new(u * 250, usd),
                             auto_freeze: false,
                         }),
+                        gone_since: gone.then(|| ts(-1)),
                     },
                     account_name: format!("{}_acct", NAMES[a].split(' ').next().unwrap()),
                     real_name: NAMES[n].to_string(),

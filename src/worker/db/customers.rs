@@ -39,6 +39,8 @@ struct Row {
     tags: Option<String>,
     #[serde(default)]
     manager_set_here: Option<i64>,
+    #[serde(default)]
+    gone_at: Option<String>,
 }
 
 fn select() -> String {
@@ -68,6 +70,7 @@ fn convert(r: Row) -> Result<Customer, ApiError> {
             auto_frozen: r.auto_frozen != 0,
             verified_status: stored("verified status", VerifiedStatus::parse(r.verified_status))?,
             budget,
+            gone_since: opt_time("gone_at", &r.gone_at)?,
         },
         account_name: r.account_name,
         real_name: r.real_name,
