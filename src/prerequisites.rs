@@ -459,7 +459,7 @@ pub fn input_json(input: &PrerequisiteInput) -> Value {
         "customer": {
             "id": c.id, "partner_id": c.partner_id, "partner_distributor_id": c.partner_distributor_id,
             "association_type": c.association_type, "frozen": c.frozen, "auto_frozen": c.auto_frozen,
-            "verified_status": c.verified_status, "budget": c.budget,
+            "verified_status": c.verified_status, "budget": c.budget, "gone_since": c.gone_since,
         },
         "distributor_permissions": input.distributor_permissions,
         "authorizations": input.authorizations,

@@ -205,6 +205,71 @@ pub fn refused(v: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// One change of a customer's budget as Huawei records it (`BudgetRecordInfo`), or as onbehalf
+/// audited it in simulated mode.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BudgetRecord {
+    pub at: Option<Timestamp>,
+    /// `SETTING` (set) or `DELETE` (the association ended).
+    pub operation: String,
+    #[serde(rename = "type")]
+    pub budget_type: Option<BudgetType>,
+    pub amount: Option<Money>,
+    pub operator: Option<String>,
+}
+
+/// The customer's budget as Huawei shows it (`ShowSubCustomerBudgetResponse`); `None` when the
+/// answer has no amount or is in another currency.
+pub fn read_budget(v: &Value, currency: Currency) -> Option<ListedBudget> {
+    let cur = v.get("currency").and_then(Value::as_str).and_then(Currency::parse);
+    if cur.is_some_and(|c| c != currency) {
+        return None;
+    }
+    let t = budget_type_of(v.get("budget_type").and_then(Value::as_str).unwrap_or("MONTHLY"))?;
+    let amount = super::rating::minor(v.get("budget_amount")?)?;
+    let used = v.get("used_amount").map_or(Some(0), super::rating::minor)?;
+    Some(ListedBudget { budget_type: t, amount: Money::new(amount, currency), used: Money::new(used, currency) })
+}
+
+/// The records of a budget query (`ListSubCustomerBudgetRecordsResponse`), newest first as Huawei
+/// gives them; amounts in another currency are left out (the change itself is kept).
+pub fn read_budget_records(v: &Value, currency: Currency) -> Vec<BudgetRecord> {
+    let same = v.get("currency").and_then(Value::as_str).and_then(Currency::parse).is_none_or(|c| c == currency);
+    v.get("record_list")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let s = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+            BudgetRecord {
+                at: r.get("operation_time").and_then(Value::as_str).and_then(Timestamp::parse),
+                operation: s("operation_type").unwrap_or_default(),
+                budget_type: r.get("budget_type").and_then(Value::as_str).and_then(budget_type_of),
+                amount: r
+                    .get("budget_amount")
+                    .filter(|_| same)
+                    .and_then(super::rating::minor)
+                    .map(|m| Money::new(m, currency)),
+                operator: s("operator"),
+            }
+        })
+        .collect()
+}
+
+/// A budget change as onbehalf audited it (`customer.budget_set`: its `detail.budget`), as a record.
+pub fn audited_record(at: &str, detail: &Value, operator: Option<&str>) -> Option<BudgetRecord> {
+    let b = detail.get("budget")?;
+    let minor = b.pointer("/amount/minor").and_then(Value::as_i64)?;
+    let currency = b.pointer("/amount/currency").and_then(Value::as_str).and_then(Currency::parse)?;
+    Some(BudgetRecord {
+        at: Timestamp::parse(at),
+        operation: "SETTING".into(),
+        budget_type: b.get("type").and_then(Value::as_str).and_then(BudgetType::parse),
+        amount: Some(Money::new(minor, currency)),
+        operator: operator.map(str::to_string),
+    })
+}
+
 /// What onbehalf alone knows about a customer Huawei lists: an account manager assigned here wins
 /// over Huawei's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::customers::Budget;
 use crate::error::{ApiError, Code};
 use crate::huawei::config::Upstream;
 use crate::huawei::directory::{freeze_body, refused, set_budget_body, BUDGET_PATH, FREEZE_PATH, UNFREEZE_PATH};
-use crate::huawei::fault::{error_of, Step};
+use crate::huawei::fault::Step;
 use crate::ids::{CustomerId, PartnerId};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -24,11 +24,7 @@ fn silent(call: &str) -> ApiError {
 }
 
 fn answer(reply: Option<Reply>, name: &str) -> Result<Value, ApiError> {
-    let r = reply.ok_or_else(|| silent(name))?;
-    if r.ok() {
-        return Ok(r.body);
-    }
-    Err(error_of(Step::Other, r.status, &r.body, r.retry_after.as_deref(), r.request_id.as_deref()))
+    reply.ok_or_else(|| silent(name))?.into_result(Step::Other)
 }
 
 /// Sets the budget in Huawei Cloud first (the partner's truth), lifting a freeze with it when

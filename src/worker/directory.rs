@@ -59,18 +59,23 @@ pub async fn start(
             let running =
                 db::directory::running(&ctx.db, partner).await?.ok_or_else(|| ApiError::new(Code::Internal))?;
             if started.first().copied().unwrap_or(0) > 0 && running.id == run.id {
-                super::tracker::enqueue_kind(ctx, &run.id, KIND, 0).await;
+                enqueue(ctx, &run.id, 0).await;
             }
             Ok(running)
         }
     }
 }
 
+/// Asks the queue for a step of run `id` in `delay` seconds.
+async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
+    super::queue::send(ctx, super::queue::Look { id: id.to_string(), kind: Some(KIND.to_string()) }, delay).await
+}
+
 /// One step of run `id`: up to `PAGES_PER_STEP` pages, then the next step is queued (or the wait
 /// after a failure). A run that is over, or was moved by another invocation, is left alone.
 pub async fn step(ctx: &Ctx, id: &str) {
     match try_step(ctx, id).await {
-        Ok(Some(delay)) => super::tracker::enqueue_kind(ctx, id, KIND, delay).await,
+        Ok(Some(delay)) => enqueue(ctx, id, delay).await,
         Ok(None) => {}
         Err(e) => worker::console_warn!("sync {id}: {} {}", e.code, e.message),
     }

@@ -1,12 +1,14 @@
 //! The Cloudflare Worker adapter: decode the request, call the core, encode the answer.
 //! Static files (`www/`) are served by Workers static assets before this code runs.
 
+mod background;
 mod bss;
 mod context;
 pub mod db;
 mod directory;
 mod http;
 mod huawei;
+mod queue;
 mod routes;
 mod tracker;
 mod upstream;

@@ -8,97 +8,39 @@
 use super::context::Ctx;
 use super::db::huawei::TrackingRow;
 use super::db::{self, audit};
-use super::http::random_bytes;
 use super::huawei::{get, in_account, record, Who};
+use super::queue::Look;
 use crate::audit::Action;
 use crate::catalog::catalog;
 use crate::error::ApiError;
 use crate::huawei::config::Upstream;
 use crate::huawei::track::Watch;
-use crate::ids::{hex, CustomerId, PartnerId, SessionId, UserId};
+use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
 use crate::money::{Currency, Money};
 use crate::orders::{accepted_spend, finished_resources, placement, stored_draft, OrderStatus, Provenance, Sent};
 use crate::time::Timestamp;
 use crate::tracking::{step, Seen, Step, TrackState, UpstreamCall};
 use serde_json::{json, Value};
-use worker::{event, Context, Env, MessageBatch, MessageBuilder, MessageExt, ScheduleContext, ScheduledEvent};
 
-/// The queue binding (wrangler.toml).
-pub const QUEUE: &str = "TRACKER";
 /// Requests looked at per sweep (well within a Cron invocation's subrequests).
 const SWEEP: i64 = 20;
 
-fn context(env: &Env, kind: &str) -> Result<Ctx, ApiError> {
-    let id = random_bytes::<8>().map(|b| format!("{kind}_{}", hex(&b))).unwrap_or_else(|_| kind.to_string());
-    Ctx::new(env, id, String::new())
-}
-
-/// A queue message: look at the followed request `id`. (A struct, not a `serde_json::Value`: a
-/// Value's map would cross into JavaScript as a `Map`, which the queue's JSON encoding drops.)
-/// `kind` is absent for a followed request, `sync` for a step of a directory sync run `id`.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct Look {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-}
-
-/// Asks the queue to look at `id` in `delay` seconds. A failure is logged: the sweep finds it.
+/// Asks the queue to look at the followed request `id` in `delay` seconds. A failure is logged: the
+/// sweep finds it.
 pub async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
-    send(ctx, Look { id: id.to_string(), kind: None }, delay).await
+    super::queue::send(ctx, Look { id: id.to_string(), kind: None }, delay).await
 }
 
-/// Asks the queue for a step of another `kind` of background work on `id` in `delay` seconds.
-pub async fn enqueue_kind(ctx: &Ctx, id: &str, kind: &str, delay: i64) {
-    send(ctx, Look { id: id.to_string(), kind: Some(kind.to_string()) }, delay).await
-}
-
-async fn send(ctx: &Ctx, m: Look, delay: i64) {
-    let id = m.id.clone();
-    let sent = match ctx.env.queue(QUEUE) {
-        Ok(q) => q.send(MessageBuilder::new(m).delay_seconds(delay.clamp(0, 900) as u32).build()).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = sent {
-        worker::console_warn!("tracker: enqueue {id}: {e}");
-    }
-}
-
-#[event(queue)]
-pub async fn queue(batch: MessageBatch<Look>, env: Env, _ctx: Context) -> worker::Result<()> {
-    let ctx = context(&env, "queue").map_err(|e| worker::Error::RustError(e.message))?;
-    // At most one sync step per invocation (each may take 20 subrequests and 30 statements); the
-    // others come back in the next batch.
-    let mut synced = false;
-    for m in batch.messages()? {
-        match m.body().kind.as_deref() {
-            Some(super::directory::KIND) if synced => {
-                m.retry();
-                continue;
-            }
-            Some(super::directory::KIND) => {
-                synced = true;
-                super::directory::step(&ctx, &m.body().id).await;
-            }
-            _ => look(&ctx, &m.body().id).await,
-        }
-        m.ack();
-    }
-    Ok(())
-}
-
-#[event(scheduled)]
-pub async fn scheduled(_e: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let Ok(ctx) = context(&env, "cron") else { return };
+/// The Cron Trigger's part: every open request that is due gets a look.
+pub async fn sweep(ctx: &Ctx) {
     match db::huawei::due(&ctx.db, &ctx.now.to_string(), SWEEP).await {
         Ok(ids) => {
             for id in ids {
-                look(&ctx, &id).await;
+                look(ctx, &id).await;
             }
         }
         Err(e) => worker::console_error!("tracker sweep: {}", e.message),
     }
-    super::directory::sweep(&ctx).await;
 }
 
 /// One look at the followed request `id`, if it is open and due; then its next look is queued.

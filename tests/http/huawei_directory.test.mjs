@@ -169,6 +169,15 @@ test('budget and freeze go to Huawei first; the check reacts at once; Huawei ref
   assert.equal(set.body.budget.amount.minor, 987_650);
   const hw = await emu('GET', '/_emulator/directory');
   assert.equal(hw[DOMAIN].budgets[id].budget_amount, 9876.5);
+  // Shown from Huawei, with Huawei's record of the change.
+  const shown = await api('GET', `/v1/customers/${id}/budget`, { as: AS });
+  assert.equal(shown.status, 200, shown.text);
+  assert.equal(shown.body.source, 'huawei');
+  assert.equal(shown.body.budget.amount.minor, 987_650);
+  assert.deepEqual(
+    [shown.body.history[0].operation, shown.body.history[0].amount.minor, shown.body.history[0].type],
+    ['SETTING', 987_650, 'monthly'],
+  );
   const fr = await api('POST', '/v1/customers/freeze', {
     as: AS,
     body: { customer_ids: [id], reason: 'Overdue invoice' },

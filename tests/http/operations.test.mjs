@@ -37,6 +37,11 @@ test('a budget: set by the associated partner, usage carried over, below usage o
   assert.equal(eur.body.error.data.currency, 'USD');
   const events = await api('GET', `/v1/audit?customer_id=${c.id}&limit=20`, { as: 'skyline-admin' });
   assert.ok(events.body.events.some((e) => e.action === 'customer.budget_set'));
+  const shown = await api('GET', `/v1/customers/${c.id}/budget`, { as: 'skyline-viewer' });
+  assert.equal(shown.status, 200, shown.text);
+  assert.equal(shown.body.source, 'onbehalf');
+  assert.deepEqual(shown.body.budget.amount, usd(used + 50_000));
+  assert.deepEqual([shown.body.history[0].amount, shown.body.history[0].type], [usd(used + 50_000), 'monthly']);
 });
 
 test('freeze and unfreeze: the check reacts at once; retries are harmless; an exhausted automatic freeze needs a budget', async () => {

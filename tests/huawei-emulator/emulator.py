@@ -137,6 +137,7 @@ class Directory:
         self.changes = {}  # index -> fields
         self.budgets = {}  # customer_id -> {budget_amount, used_amount, budget_type}
         self.frozen = {}  # customer_id -> bool
+        self.records = {}  # customer_id -> [BudgetRecordInfo], newest first
         self.order = None
 
     def indices(self):
@@ -678,9 +679,32 @@ def sub_budget_set(who, body):
     old = d.budget(i)
     d.budgets[cid] = {"budget_amount": amount, "used_amount": old["used_amount"],
                       "budget_type": body.get("budget_type") or "MONTHLY"}
+    d.records.setdefault(cid, []).insert(0, {"budget_amount": amount, "operation_type": "SETTING",
+                                             "operation_time": iso(now()), "operator": who[1]["domain_name"],
+                                             "budget_type": body.get("budget_type") or "MONTHLY"})
     if str(body.get("cancel_partner_frozen")) == "1":
         d.frozen[cid] = False
     return 200, None
+
+
+def sub_budget_show(who, query):
+    d = W.directory(partner_of(who))
+    q = dict(query)
+    i = d.index_of(q.get("customer_id"))
+    need(i is not None, "CBC.99003651", "The customer is not associated with the partner.")
+    out = {**d.budget(i), "currency": "USD", "measure_id": 1}
+    return 200, answer_fits("bss", "ShowSubCustomerBudgetResponse", out)
+
+
+def sub_budget_records(who, query):
+    d = W.directory(partner_of(who))
+    q = dict(query)
+    cid = q.get("customer_id")
+    need(d.index_of(cid) is not None, "CBC.99003651", "The customer is not associated with the partner.")
+    offset, limit = int(q.get("offset", 0)), int(q.get("limit", 10))
+    rows = d.records.get(cid, [])
+    out = {"total_count": len(rows), "currency": "USD", "measure_id": 1, "record_list": rows[offset:offset + limit]}
+    return 200, answer_fits("bss", "ListSubCustomerBudgetRecordsResponse", out)
 
 
 def sub_freeze(who, body, frozen):
@@ -799,6 +823,10 @@ def route(method, path, query, who, body, headers):
         return sub_budgets(who, body or {})
     if path == "/bss/v2/partners/sub-customers/budget" and method == "POST":
         return sub_budget_set(who, body or {})
+    if path == "/bss/v2/partners/sub-customers/budget" and method == "GET":
+        return sub_budget_show(who, query)
+    if path == "/bss/v2/partners/sub-customers/budget/records" and method == "GET":
+        return sub_budget_records(who, query)
     if path == "/bss/v2/partners/sub-customers/freeze" and method == "POST":
         return sub_freeze(who, body or {}, True)
     if path == "/bss/v2/partners/sub-customers/unfreeze" and method == "POST":

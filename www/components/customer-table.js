@@ -318,13 +318,13 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     const below = el('input', { name: 'below_usage', type: 'checkbox' });
     const used = b ? `Used so far: ${money(b.used)} of ${money(b.amount)} (${b.usage_percent} %).` : 'No budget yet.';
     const history = el('div', { class: 'history' }, el('h3', { text: 'History' }));
-    const ev = await this.api('GET', `/v1/audit?customer_id=${c.id}&limit=50`);
+    const shown = await this.api('GET', `/v1/customers/${c.id}/budget`);
     const list = el('ol', { class: 'checks' });
-    for (const e of (ev.body.events ?? []).filter((x) => x.action === 'customer.budget_set').slice(0, 5)) {
-      const nb = e.detail.budget;
+    for (const e of (shown.body.history ?? []).slice(0, 5)) {
+      const what = e.amount ? `${money(e.amount)} ${e.type ?? ''}` : e.operation;
       list.append(
         el('li', {
-          text: `${e.at.slice(0, 16).replace('T', ' ')}: ${money(nb.amount)} ${nb.type}${nb.auto_freeze ? ', auto-freeze' : ''}`,
+          text: `${(e.at ?? '').slice(0, 16).replace('T', ' ')}: ${what}${e.operator ? ` · ${e.operator}` : ''}`,
         }),
       );
     }

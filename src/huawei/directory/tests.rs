@@ -111,3 +111,31 @@ fn merging_keeps_what_only_onbehalf_knows() {
     let (t, _) = merge(Some((&c, here)), &thawed.customers[0], None, &partner(), None, Currency::USD);
     assert_eq!((t.facts.frozen, t.facts.auto_frozen, t.frozen_reason), (false, false, None));
 }
+
+#[test]
+fn a_budget_and_its_records_read_in_minor_units() {
+    let b = read_budget(
+        &json!({"budget_amount": 500, "used_amount": 12.5, "currency": "USD", "budget_type": "PACKAGE"}),
+        Currency::USD,
+    );
+    assert_eq!(b, Some(ListedBudget { budget_type: BudgetType::OneTime, amount: usd(50_000), used: usd(1_250) }));
+    assert_eq!(read_budget(&json!({"budget_amount": 500, "currency": "EUR"}), Currency::USD), None);
+    let r = read_budget_records(
+        &json!({"currency": "USD", "total_count": 2, "record_list": [
+            {"budget_amount": 1200.5, "operation_type": "SETTING", "operation_time": "2026-11-30T10:00:00Z", "operator": "ops", "budget_type": "MONTHLY"},
+            {"operation_type": "DELETE", "operation_time": "2026-11-29T10:00:00Z", "operator": "system"},
+        ]}),
+        Currency::USD,
+    );
+    assert_eq!(r.len(), 2);
+    assert_eq!((r[0].amount, r[0].budget_type), (Some(usd(120_050)), Some(BudgetType::Monthly)));
+    assert_eq!((r[1].operation.as_str(), r[1].amount), ("DELETE", None));
+}
+
+#[test]
+fn an_audited_budget_change_reads_as_a_record() {
+    let d = json!({"budget": {"type": "one_time", "amount": {"minor": 900, "currency": "USD"}, "used": {"minor": 0, "currency": "USD"}, "auto_freeze": false}});
+    let r = audited_record("2026-12-01T08:00:00Z", &d, Some("usr_1")).unwrap();
+    assert_eq!((r.amount, r.budget_type, r.operation.as_str()), (Some(usd(900)), Some(BudgetType::OneTime), "SETTING"));
+    assert!(audited_record("2026-12-01T08:00:00Z", &json!({}), None).is_none());
+}

@@ -179,6 +179,25 @@ pub async fn list_for_customer(db: &D1Database, customer: &str, limit: i64) -> R
     Ok(rows.into_iter().map(view).collect())
 }
 
+/// The `action` events about `customer`, newest first: `(at, detail, actor user)`.
+pub async fn of_customer_action(
+    db: &D1Database,
+    customer: &str,
+    action: &str,
+    limit: i64,
+) -> Result<Vec<(String, Value, Option<String>)>, ApiError> {
+    let rows: Vec<Row> = all(
+        db,
+        "SELECT * FROM audit_events WHERE customer_id = ?1 AND action = ?2 ORDER BY seq DESC LIMIT ?3",
+        args![customer, action, limit],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.at, serde_json::from_str(&r.detail).unwrap_or(Value::Null), r.actor_user_id))
+        .collect())
+}
+
 /// Events about `partner` (its own actions, and customers' answers to its requests), newest first.
 pub async fn list_for_partner(
     db: &D1Database,

@@ -10,6 +10,7 @@ use crate::huawei::customer_orders::{
     local_line, next_cursor, offset_of, order_line, orders_query, read_orders, read_resources, resource_line,
     resources_body, ORDERS_PATH, RESOURCES_PATH,
 };
+use crate::huawei::fault::Step;
 use crate::partners::Ability;
 use crate::worker::context::Ctx;
 use crate::worker::db;
@@ -32,16 +33,6 @@ fn unanswered(what: &str) -> ApiError {
         .with_data(json!({"retry_after": 30, "call": what}))
 }
 
-fn refused(r: &super::super::huawei::Reply) -> ApiError {
-    crate::huawei::fault::error_of(
-        crate::huawei::fault::Step::Other,
-        r.status,
-        &r.body,
-        r.retry_after.as_deref(),
-        r.request_id.as_deref(),
-    )
-}
-
 /// `GET /v1/customer-orders?customer_id=&status=&service_type_code=&created_from=&created_to=&order_id=&limit=&cursor=`
 pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
@@ -61,14 +52,12 @@ pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
     let cred = partner_key(ctx, &actor.partner_id).await?;
     let q = orders_query(&f, from);
     let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = call(ctx, &cred, "GET", &ep.bss, ORDERS_PATH, &pairs, None)
+    let answer = call(ctx, &cred, "GET", &ep.bss, ORDERS_PATH, &pairs, None)
         .await
-        .ok_or_else(|| unanswered("customer-orders"))?;
-    if !reply.ok() {
-        return Err(refused(&reply));
-    }
+        .ok_or_else(|| unanswered("customer-orders"))?
+        .into_result(Step::Other)?;
     let currency = crate::catalog::catalog()?.currency;
-    let (listed, total) = read_orders(&reply.body, currency).ok_or_else(|| unanswered("customer-orders"))?;
+    let (listed, total) = read_orders(&answer, currency).ok_or_else(|| unanswered("customer-orders"))?;
     let ids: Vec<&str> = listed.iter().map(|o| o.order_id.as_str()).collect();
     let here: BTreeMap<String, _> = db::orders::views_by_ids(&ctx.db, &actor.partner_id, &ids)
         .await?
@@ -105,13 +94,11 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
     };
     let cred = partner_key(ctx, &customer.facts.partner_id).await?;
     let body = resources_body(&customer.facts.id, from, limit as u64);
-    let reply = call(ctx, &cred, "POST", &ep.bss, RESOURCES_PATH, &[], Some(&body))
+    let answer = call(ctx, &cred, "POST", &ep.bss, RESOURCES_PATH, &[], Some(&body))
         .await
-        .ok_or_else(|| unanswered("on-demand-resources"))?;
-    if !reply.ok() {
-        return Err(refused(&reply));
-    }
-    let (list, total) = read_resources(&reply.body).ok_or_else(|| unanswered("on-demand-resources"))?;
+        .ok_or_else(|| unanswered("on-demand-resources"))?
+        .into_result(Step::Other)?;
+    let (list, total) = read_resources(&answer).ok_or_else(|| unanswered("on-demand-resources"))?;
     let here: BTreeMap<&str, _> = mine.iter().map(|r| (r.resource_id.as_str(), r)).collect();
     let lines: Vec<Value> = list
         .iter()
@@ -152,12 +139,10 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, order_id: &str) -> Res {
     if let Upstream::Huawei(ep) = &ctx.upstream {
         let cred = partner_key(ctx, &actor.partner_id).await?;
         let body = json!({"order_id": order_id});
-        let reply = call(ctx, &cred, "PUT", &ep.bss, crate::huawei::customer_orders::CANCEL_PATH, &[], Some(&body))
+        call(ctx, &cred, "PUT", &ep.bss, crate::huawei::customer_orders::CANCEL_PATH, &[], Some(&body))
             .await
-            .ok_or_else(|| unanswered("customer-orders/cancel"))?;
-        if !reply.ok() {
-            return Err(refused(&reply));
-        }
+            .ok_or_else(|| unanswered("customer-orders/cancel"))?
+            .into_result(Step::Other)?;
     }
     let ev = ctx.partner_event(
         &actor,

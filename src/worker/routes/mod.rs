@@ -102,8 +102,9 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             _ => not_allowed(&[Patch]),
         },
         ["v1", "customers", id, "budget"] => match m {
+            Get => operations::show_budget(ctx, req, id).await,
             Put => operations::set_budget(ctx, req, id).await,
-            _ => not_allowed(&[Put]),
+            _ => not_allowed(&[Get, Put]),
         },
         ["v1", "customers", "reveal"] => match m {
             Post => customers::reveal(ctx, req, None).await,

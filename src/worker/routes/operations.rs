@@ -152,3 +152,49 @@ pub async fn account_manager(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     db::batch(&ctx.db, vec![write, audit::append(&ctx.db, &ev)?]).await?;
     json(200, &json!({"customer_id": cid, "account_manager": change.account_manager}))
 }
+
+/// `GET /v1/customers/{id}/budget` (any role that sees the customer): the budget and its history,
+/// newest first. With Huawei Cloud, Huawei's (`GET /v2/partners/sub-customers/budget` and
+/// `…/budget/records`, with the key of the customer's partner) for a resold customer; otherwise
+/// onbehalf's, the history from its audit trail.
+pub async fn show_budget(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    use crate::huawei::directory::{
+        audited_record, read_budget, read_budget_records, BUDGET_PATH, BUDGET_RECORDS_PATH,
+    };
+    let actor = ctx.actor(req).await?;
+    let c = ctx.visible_customer(&actor, id).await?;
+    let cid = &c.facts.id;
+    let currency = c.month_to_date_spend.currency;
+    let resold = c.facts.association_type == crate::customers::AssociationType::Reseller;
+    if let (crate::huawei::config::Upstream::Huawei(ep), true) = (&ctx.upstream, resold) {
+        let cred = crate::worker::huawei::partner_key(ctx, &c.facts.partner_id).await?;
+        let q = [("customer_id", cid.as_str())];
+        let now = crate::worker::huawei::call(ctx, &cred, "GET", &ep.bss, BUDGET_PATH, &q, None).await;
+        let rq = [("customer_id", cid.as_str()), ("offset", "0"), ("limit", "20")];
+        let records = crate::worker::huawei::call(ctx, &cred, "GET", &ep.bss, BUDGET_RECORDS_PATH, &rq, None).await;
+        let (Some(now), Some(records)) = (now, records) else {
+            return Err(ApiError::with_message(
+                Code::UpstreamUnavailable,
+                "Huawei Cloud did not answer (budget); try again.",
+            )
+            .with_data(json!({"retry_after": 30})));
+        };
+        let now = now.into_result(crate::huawei::fault::Step::Other)?;
+        let records = records.into_result(crate::huawei::fault::Step::Other)?;
+        let b = read_budget(&now, currency);
+        let auto = c.facts.budget.as_ref().is_some_and(|x| x.auto_freeze);
+        let budget = b.map(|b| crate::customers::Budget {
+            budget_type: b.budget_type,
+            amount: b.amount,
+            used: b.used,
+            auto_freeze: auto,
+        });
+        return json(
+            200,
+            &json!({"customer_id": cid, "budget": budget, "history": read_budget_records(&records, currency), "source": "huawei"}),
+        );
+    }
+    let events = db::audit::of_customer_action(&ctx.db, cid.as_str(), Action::BudgetSet.as_str(), 20).await?;
+    let history: Vec<_> = events.iter().filter_map(|(at, d, who)| audited_record(at, d, who.as_deref())).collect();
+    json(200, &json!({"customer_id": cid, "budget": c.facts.budget, "history": history, "source": "onbehalf"}))
+}
