@@ -2,7 +2,8 @@
 // instead of the simulation. Starts the emulator, serves the worker with UPSTREAM=huawei pointed at
 // it, then configures the demo as a partner admin would: each demo partner's Huawei key
 // (PUT /v1/huawei-key), and each customer's Huawei account and agency (PUT
-// /v1/customers/{id}/huawei-account), registering the same accounts and agencies in the emulator.
+// /v1/customers/{id}/huawei-account), registering the same accounts and agencies in the emulator,
+// and each partner's customer directory there (its demo customers and 25 more).
 // Ctrl-C stops both.
 
 import { spawn } from 'node:child_process';
@@ -93,7 +94,59 @@ for (const admin of demo.users.filter((u) => u.role === 'admin')) {
     cursor = encodeURIComponent(page.body.next_cursor);
   }
 }
+// Each partner's customer directory in the emulator: its demo customers as stored (so a sync keeps
+// them) and 25 more that only Huawei knows (so Sync in Customer Management has something to add).
+const rows = await new Promise((resolve, reject) => {
+  const sql =
+    'SELECT id, partner_id, account_name, real_name, association_type, associated_on, mobile_country_code, mobile, email, ' +
+    'account_manager, verified_status, customer_type, level, frozen, budget_type, budget_amount_minor, budget_used_minor FROM customers';
+  const child = spawn('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--json', '--command', sql]);
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.on('error', reject);
+  child.on('close', () => {
+    try {
+      resolve(JSON.parse(out)[0]?.results ?? []);
+    } catch (e) {
+      reject(e);
+    }
+  });
+});
+let listed = 0;
+for (const admin of demo.users.filter((u) => u.role === 'admin')) {
+  const partner = admin.handle.split('-')[0];
+  const mine = rows
+    .filter((r) => r.partner_id === admin.partner_id)
+    .map((r) => ({
+      customer_id: r.id,
+      account_name: r.account_name,
+      customer: r.real_name,
+      association_type: r.association_type,
+      associated_on: r.associated_on,
+      telephone: r.mobile,
+      country_code: r.mobile_country_code,
+      email: r.email,
+      verified_status: String(r.verified_status),
+      customer_type: r.customer_type,
+      customer_level: r.level,
+      is_frozen: r.frozen,
+      account_managers: r.account_manager ? [{ account_name: r.account_manager }] : [],
+      budget:
+        r.association_type === '3' && r.budget_type
+          ? {
+              budget_amount: r.budget_amount_minor / 100,
+              used_amount: (r.budget_used_minor ?? 0) / 100,
+              budget_type: r.budget_type === 'monthly' ? 'MONTHLY' : 'PACKAGE',
+            }
+          : null,
+    }));
+  await post('/_emulator/directory', { partner: `${partner}-hw`, customers: mine, count: 25 });
+  listed += mine.length + 25;
+}
 console.log(
-  `\nHuawei Cloud emulator at ${emu.base}: the demo partners' keys and ${customers} customers' agencies are set.`,
+  `\nHuawei Cloud emulator at ${emu.base}: the demo partners' keys and ${customers} customers' agencies are set; ` +
+    `their directories list ${listed} customers (Customer Management > Sync from Huawei Cloud adds the 25 per partner only Huawei knows).`,
 );
 console.log("Orders now go through IAM (agency), the pickers list the customers' VPCs, and jobs take 6 s.\n");

@@ -158,9 +158,15 @@ pub fn at_end(run: &Run, last_entries: u64) -> bool {
 
 /// Whether the end of `run` may mark the customers it did not see as gone: only when it read as many
 /// entries as the directory lists (a list that changed under the cursor may have hidden some, and a
-/// customer must never be marked gone for that). `Err` says why not.
+/// customer must never be marked gone for that), and never when the directory is empty (a key of
+/// another account lists nobody too: that must not take every customer out of service). `Err` says
+/// why not.
 pub fn may_mark(run: &Run) -> Result<(), String> {
     match run.total {
+        Some(0) => Err(
+            "Huawei Cloud listed no customers for this key: nothing was marked (check that the key is the partner account's)."
+                .into(),
+        ),
         Some(t) if run.read() >= t => Ok(()),
         Some(t) => Err(format!(
             "The directory changed during the sync ({} entries read, {t} listed): nothing was marked; the next sync will.",

@@ -69,3 +69,12 @@ fn the_schedule_and_the_sweep() {
     assert!(!stalled(&waiting, t(400)), "a run waiting for its retry is not stalled");
     assert!(!stalled(&finish(&r, Ok(0), t(1)), t(1000)));
 }
+
+#[test]
+fn an_empty_directory_marks_nobody() {
+    let r = Run::start("s1".into(), "p".into(), "cron", t(0));
+    let r = after_page(&r, &page(0, 0), t(1));
+    assert!(at_end(&r, 0));
+    let why = may_mark(&r).unwrap_err();
+    assert!(why.contains("listed no customers"), "{why}");
+}

@@ -11,7 +11,7 @@ evs, vpc) the way Huawei does, for the calls onbehalf makes:
 - injects faults on request (POST /_emulator/faults).
 
 The control API (/_emulator/*, unsigned) registers partners and customers, sizes and changes a
-partner's customer directory (POST /_emulator/directory {partner, count, remove, restore, change}), injects
+partner's customer directory (POST /_emulator/directory {partner, count, remove, restore, change, customers}), injects
 faults (when: before | after | quota | balance | job | partial) and shows what was asked
 (GET /_emulator/requests) and made (GET /_emulator/state).
 
@@ -138,11 +138,13 @@ class Directory:
         self.budgets = {}  # customer_id -> {budget_amount, used_amount, budget_type}
         self.frozen = {}  # customer_id -> bool
         self.records = {}  # customer_id -> [BudgetRecordInfo], newest first
+        self.known = []  # explicit customers (CustomerInformation + "budget"), listed before the generated
         self.order = None
 
     def indices(self):
+        """Negative indices are the explicit customers (-1 is the first), then the generated."""
         if self.order is None:
-            self.order = [i for i in range(self.count) if i not in self.removed]
+            self.order = [-1 - k for k in range(len(self.known))] + [i for i in range(self.count) if i not in self.removed]
             self.ids = {self.cid(i): i for i in self.order}
         return self.order
 
@@ -153,16 +155,23 @@ class Directory:
             self.removed.add(int(i))
         for i in body.get("restore", []):
             self.removed.discard(int(i))
+        for c in body.get("customers", []):
+            self.known = [k for k in self.known if k["customer_id"] != c["customer_id"]] + [c]
         for i, fields in (body.get("change") or {}).items():
             self.changes.setdefault(int(i), {}).update(fields)
         self.order = None
         return {"count": len(self.indices())}
 
     def cid(self, i):
-        return hid("sub", self.domain, str(i))
+        return self.known[-1 - i]["customer_id"] if i < 0 else hid("sub", self.domain, str(i))
 
     def customer(self, i):
         cid = self.cid(i)
+        if i < 0:
+            c = {k: v for k, v in self.known[-1 - i].items() if k != "budget"}
+            if cid in self.frozen:
+                c["is_frozen"] = 1 if self.frozen[cid] else 0
+            return c
         manager = MANAGERS[i % len(MANAGERS)]
         c = {"customer": f"{FIRST[i % 12]} {LAST[(i // 12) % 12]}", "account_name": f"acct{i:06d}-{self.domain[:8]}",
              "customer_id": cid, "associated_on": iso(datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=7 * i)),
@@ -184,6 +193,8 @@ class Directory:
         cid = self.cid(i)
         if cid in self.budgets:
             return self.budgets[cid]
+        if i < 0:
+            return self.known[-1 - i].get("budget")
         amount = 1000 + (i % 40) * 250
         return {"budget_amount": amount, "used_amount": round((i * 131) % amount + 0.25, 2),
                 "budget_type": "MONTHLY" if i % 2 else "PACKAGE"}
@@ -662,7 +673,8 @@ def sub_budgets(who, body):
         i = d.index_of(cid)
         if i is None or d.customer(i)["association_type"] != "3":
             continue  # not this partner's, or not resold: Huawei leaves it out
-        infos.append({"customer_id": cid, **d.budget(i)})
+        if d.budget(i) is not None:
+            infos.append({"customer_id": cid, **d.budget(i)})
     return 200, answer_fits("bss", "ListSubCustomerBudgetResponse",
                             {"budget_infos": infos, "currency": "USD", "measure_id": 1})
 
@@ -676,7 +688,7 @@ def sub_budget_set(who, body):
     need(d.customer(i)["association_type"] == "3", "CBC.99003652", "Budgets are for resold customers only.")
     amount = body.get("budget_amount")
     need(isinstance(amount, (int, float)) and amount >= 0, "CBC.0100", "budget_amount is required")
-    old = d.budget(i)
+    old = d.budget(i) or {"used_amount": 0}
     d.budgets[cid] = {"budget_amount": amount, "used_amount": old["used_amount"],
                       "budget_type": body.get("budget_type") or "MONTHLY"}
     d.records.setdefault(cid, []).insert(0, {"budget_amount": amount, "operation_type": "SETTING",
@@ -692,7 +704,7 @@ def sub_budget_show(who, query):
     q = dict(query)
     i = d.index_of(q.get("customer_id"))
     need(i is not None, "CBC.99003651", "The customer is not associated with the partner.")
-    out = {**d.budget(i), "currency": "USD", "measure_id": 1}
+    out = {**(d.budget(i) or {}), "currency": "USD", "measure_id": 1}
     return 200, answer_fits("bss", "ShowSubCustomerBudgetResponse", out)
 
 
