@@ -51,3 +51,59 @@ test('Customer Orders', async () => {
   await p.waitForSelector('body[data-ready="true"]');
   await clean(p, 'Customer Orders');
 });
+
+/** Whether every item of the open More menu of row `id` is on screen and is what a click there hits. */
+async function menuReachable(p, id) {
+  await p.waitForFunction(
+    (rowId) =>
+      document
+        .querySelector('onbehalf-customer-table')
+        .shadowRoot.querySelector(`tr[data-customer-id="${rowId}"] details.more[open] .menu`)?.style.top,
+    id,
+  );
+  return p.evaluate((rowId) => {
+    const root = document.querySelector('onbehalf-customer-table').shadowRoot;
+    const items = [...root.querySelectorAll(`tr[data-customer-id="${rowId}"] details.more[open] .menu button`)];
+    return (
+      items.length > 0 &&
+      items.every((b) => {
+        const r = b.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        const hit = root.elementFromPoint(x, y);
+        return y > 0 && y < window.innerHeight && x > 0 && x < window.innerWidth && (hit === b || b.contains(hit));
+      })
+    );
+  }, id);
+}
+
+for (const width of [1024, 1440]) {
+  test(`at ${width} px: no sideways page scroll; the More menu opens fully after a one-row search and on the last row`, async () => {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+    await p.waitForSelector('body[data-ready="true"]');
+    const sideways = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok((await sideways()) <= 0, `the page scrolls sideways by ${await sideways()} px`);
+    // The last row of a full page.
+    const last = await p.evaluate(() => {
+      const rows = document.querySelector('onbehalf-customer-table').shadowRoot.querySelectorAll('tbody tr');
+      return rows[rows.length - 1].dataset.customerId;
+    });
+    await p.click(`tr[data-customer-id="${last}"] details.more summary`);
+    assert.ok(await menuReachable(p, last), 'every item of the last row menu is reachable');
+    await p.click(`tr[data-customer-id="${last}"] details.more summary`);
+    // After a search that finds one customer.
+    const id = demo.customers.ready;
+    await p.fill('#f-id', id);
+    await p.press('#f-id', 'Enter');
+    await p.waitForFunction(
+      () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#total').dataset.total === '1',
+    );
+    await p.click(`tr[data-customer-id="${id}"] details.more summary`);
+    assert.ok(await menuReachable(p, id), 'every item of the only row menu is reachable');
+    await p.click(`tr[data-customer-id="${id}"] details.more button:has-text("Prerequisites")`);
+    await p.waitForSelector('#detail:not([hidden])');
+    await ctx.close();
+  });
+}

@@ -152,6 +152,13 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       ev.preventDefault();
       this.load();
     });
+    // An open More menu follows its button when the page or the table scrolls, or the window resizes.
+    const follow = () => {
+      for (const d of this.$$('details.more[open]')) this.placeMenu(d);
+    };
+    window.addEventListener('scroll', follow, { passive: true });
+    window.addEventListener('resize', follow);
+    this.$('.tablewrap').addEventListener('scroll', follow, { passive: true });
     this.$('#filters').addEventListener('reset', () => {
       this.state.tags = [];
       this.renderTags();
@@ -617,7 +624,26 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     item('View resources', true, '', () => this.emit('onbehalf:view-resources', { customer: c }));
     item('Orders', true, '', () => this.emit('onbehalf:view-orders', { customer: c }));
     details.append(menu);
+    // Fixed to the viewport, next to its button: the table's scroll box cannot clip it.
+    details.addEventListener('toggle', () => {
+      if (details.open) {
+        for (const other of this.$$('details.more[open]')) if (other !== details) other.open = false;
+        this.placeMenu(details);
+      }
+    });
     return details;
+  }
+
+  /** Puts an open More menu below its button, or above when there is no room below, inside the viewport. */
+  placeMenu(details) {
+    const menu = details.querySelector('.menu');
+    const r = details.querySelector('summary').getBoundingClientRect();
+    const h = menu.offsetHeight;
+    const w = menu.offsetWidth;
+    const fitsBelow = window.innerHeight - r.bottom >= h + 8;
+    const top = fitsBelow || r.top < h + 8 ? r.bottom + 4 : r.top - h - 4;
+    menu.style.top = `${Math.max(4, Math.min(top, window.innerHeight - h - 4))}px`;
+    menu.style.left = `${Math.max(4, Math.min(r.right - w, window.innerWidth - w - 4))}px`;
   }
 
   renderRows(rows) {
