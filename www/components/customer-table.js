@@ -48,7 +48,7 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
         <span class="sync"><span id="sync-status" class="muted" role="status" data-testid="sync-status"></span><button type="button" id="sync" hidden>Sync from Huawei Cloud</button></span></div>
       <div class="bulk" id="bulk" hidden><span id="bulk-count"></span>
         <button type="button" id="bulk-freeze">Freeze</button><button type="button" id="bulk-unfreeze">Unfreeze</button></div>
-      <div class="tablewrap">
+      <div class="tablewrap" tabindex="0" role="region" aria-label="Customers (scrolls sideways)">
       <table id="customer-table" part="table">
         <thead><tr>
           <th scope="col" class="pick"><input type="checkbox" id="pick-all" aria-label="Select every customer on this page"></th>
