@@ -125,9 +125,13 @@ pub fn next_cursor(offset: u64, got: usize, total: u64) -> Option<String> {
     (got > 0 && next < total).then(|| format!("o{next}"))
 }
 
-/// Reads a cursor of [`next_cursor`]; `None` if it is not one.
+/// Reads a cursor of [`next_cursor`] (`o` and 1 to 15 digits); `None` if it is not one.
 pub fn offset_of(cursor: &str) -> Option<u64> {
-    cursor.strip_prefix('o')?.parse().ok()
+    let digits = cursor.strip_prefix('o')?;
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The body of one page of a customer's pay-per-use resources.

@@ -43,6 +43,9 @@ fn cursors_page_until_the_total() {
     assert_eq!(offset_of("o20"), Some(20));
     assert_eq!(offset_of("20"), None);
     assert_eq!(offset_of("ox"), None);
+    assert_eq!(offset_of("o+5"), None);
+    assert_eq!(offset_of("o3390732448692550900511"), None, "more than 15 digits is not a cursor");
+    assert_eq!(offset_of("o999999999999999"), Some(999_999_999_999_999));
 }
 
 #[test]
