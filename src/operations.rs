@@ -56,6 +56,15 @@ pub struct BudgetDecision {
     pub unfreeze: bool,
 }
 
+impl BudgetDecision {
+    /// Whether the local write may set an amount below the usage it finds: when asked
+    /// (`below_usage`), or when Huawei already took the value (it is the partner's truth; usage that
+    /// grew here meanwhile does not undo it).
+    pub fn allows_below_usage(change: &BudgetChange, applied_upstream: bool) -> bool {
+        change.below_usage || applied_upstream
+    }
+}
+
 /// Decides a budget change for `customer`, in the partner's `currency`. Usage carries over (a new
 /// amount does not forgive what was spent); an amount below usage needs `below_usage: true`
 /// (`budget_below_usage` says the usage otherwise).

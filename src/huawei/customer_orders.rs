@@ -5,9 +5,10 @@
 //! Huawei's state, onbehalf's provenance (who, which session, which grants); one onbehalf does not
 //! know is `placed elsewhere`.
 
+use crate::error::{ApiError, Code};
 use crate::ids::CustomerId;
 use crate::money::{Currency, Money};
-use crate::orders::{OrderFilter, OrderView, Resource};
+use crate::orders::{OrderFilter, OrderStatus, OrderView, Resource};
 use crate::time::Timestamp;
 use serde_json::{json, Value};
 
@@ -18,6 +19,21 @@ pub const CANCEL_PATH: &str = "/v2/orders/customer-orders/cancel";
 /// Where a line comes from.
 pub const ORIGIN_ONBEHALF: &str = "onbehalf";
 pub const ORIGIN_ELSEWHERE: &str = "placed elsewhere";
+
+/// What cancelling `order_id` from Customer Orders does: `Some((from, to))` when onbehalf placed it
+/// (`here`: its status; only an order pending payment), `None` when only the upstream knows it (Huawei
+/// decides). With the simulation as upstream (`upstream_lists_others` false) an order onbehalf did not
+/// place does not exist.
+pub fn cancellation(
+    here: Option<OrderStatus>,
+    upstream_lists_others: bool,
+) -> Result<Option<(OrderStatus, OrderStatus)>, ApiError> {
+    match here {
+        Some(from) => Ok(Some((from, crate::orders::cancel(from)?))),
+        None if upstream_lists_others => Ok(None),
+        None => Err(ApiError::with_message(Code::NotFound, "No such order of this customer.")),
+    }
+}
 
 /// The query of one page of `GET /v2/orders/customer-orders` from `offset`.
 pub fn orders_query(f: &OrderFilter, offset: u64) -> Vec<(&'static str, String)> {

@@ -117,6 +117,11 @@ pub struct ListedBudget {
     pub used: Money,
 }
 
+/// Whether Huawei keeps a budget for this customer: only for resold (reseller-mode) customers.
+pub fn budget_in_huawei(c: &CustomerFacts) -> bool {
+    c.association_type == AssociationType::Reseller
+}
+
 /// Huawei's budget type: `MONTHLY` or `PACKAGE` (one-time).
 pub fn budget_type_of(s: &str) -> Option<BudgetType> {
     match s {

@@ -66,6 +66,19 @@ fn a_budget_below_usage_needs_confirmation_and_usage_carries_over() {
 }
 
 #[test]
+fn a_value_huawei_took_is_written_even_below_usage() {
+    let ask = |below| BudgetChange {
+        budget_type: BudgetType::Monthly,
+        amount: usd(1),
+        auto_freeze: false,
+        below_usage: below,
+    };
+    assert!(!BudgetDecision::allows_below_usage(&ask(false), false));
+    assert!(BudgetDecision::allows_below_usage(&ask(true), false));
+    assert!(BudgetDecision::allows_below_usage(&ask(false), true));
+}
+
+#[test]
 fn room_in_the_budget_or_auto_freeze_off_lifts_an_automatic_freeze() {
     let c = customer(10_000, 10_000, true, true);
     let usd_c = usd(0).currency;

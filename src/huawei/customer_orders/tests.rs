@@ -36,6 +36,15 @@ fn orders_read_in_minor_units_and_lines_say_where_they_come_from() {
 }
 
 #[test]
+fn cancelling_follows_the_session_rule_and_leaves_orders_placed_elsewhere_to_huawei() {
+    use crate::orders::OrderStatus::{Cancelled, Completed, PendingPayment};
+    assert_eq!(cancellation(Some(PendingPayment), true).unwrap(), Some((PendingPayment, Cancelled)));
+    assert_eq!(cancellation(Some(Completed), true).unwrap_err().code, Code::OrderNotPendingPayment);
+    assert_eq!(cancellation(None, true).unwrap(), None);
+    assert_eq!(cancellation(None, false).unwrap_err().code, Code::NotFound);
+}
+
+#[test]
 fn cursors_page_until_the_total() {
     assert_eq!(next_cursor(0, 20, 45), Some("o20".into()));
     assert_eq!(next_cursor(40, 5, 45), None);

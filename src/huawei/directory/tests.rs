@@ -72,6 +72,15 @@ fn the_budget_body_is_in_currency_units_with_huaweis_names() {
 }
 
 #[test]
+fn only_resold_customers_have_a_budget_in_huawei() {
+    let p = read_page(&json!({"count": 1, "customer_infos": [entry(&"a".repeat(32), 0)]})).unwrap();
+    let (mut c, _) = merge(None, &p.customers[0], None, &partner(), None, Currency::USD);
+    assert!(budget_in_huawei(&c.facts));
+    c.facts.association_type = AssociationType::Referral;
+    assert!(!budget_in_huawei(&c.facts));
+}
+
+#[test]
 fn merging_adds_then_leaves_an_unchanged_listing_alone() {
     let p = read_page(&json!({"count": 1, "customer_infos": [entry(&"a".repeat(32), 0)]})).unwrap();
     let l = &p.customers[0];

@@ -129,13 +129,8 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, order_id: &str) -> Res {
     crate::operations::may_operate(&actor, &c.facts)?;
     actor.require(Ability::PlaceOrder)?;
     let here = db::orders::by_id(&ctx.db, &actor.partner_id, &c.facts.id, order_id).await?;
-    let to = match &here {
-        Some(o) => Some((o.view.status, crate::orders::cancel(o.view.status)?)),
-        None if matches!(ctx.upstream, Upstream::Simulated) => {
-            return Err(ApiError::with_message(Code::NotFound, "No such order of this customer."));
-        }
-        None => None,
-    };
+    let huawei = matches!(ctx.upstream, Upstream::Huawei(_));
+    let to = crate::huawei::customer_orders::cancellation(here.as_ref().map(|o| o.view.status), huawei)?;
     if let Upstream::Huawei(ep) = &ctx.upstream {
         let cred = partner_key(ctx, &actor.partner_id).await?;
         let body = json!({"order_id": order_id});

@@ -8,7 +8,7 @@ use crate::audit::Action;
 use crate::error::{ApiError, Code, OrCode};
 use crate::ids::CustomerId;
 use crate::operations::{freeze as freeze_rule, may_operate, set_budget as budget_rule, unfreeze as unfreeze_rule};
-use crate::operations::{BudgetChange, FreezeOutcome, FreezeRequest, ManagerChange, TagChange};
+use crate::operations::{BudgetChange, BudgetDecision, FreezeOutcome, FreezeRequest, ManagerChange, TagChange};
 use crate::worker::bss;
 use crate::worker::context::Ctx;
 use crate::worker::db::{self, audit};
@@ -35,7 +35,7 @@ pub async fn set_budget(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
         c.facts.id.as_str(),
         json!({"budget": decision.budget, "unfrozen": decision.unfreeze, "in_huawei": upstream}),
     );
-    let below = change.below_usage || upstream;
+    let below = BudgetDecision::allows_below_usage(&change, upstream);
     let write = db::customers::set_budget(&ctx.db, &c.facts.id, &decision.budget, below, decision.unfreeze)?;
     let changed = db::batch(&ctx.db, vec![write, audit::append_if_changed(&ctx.db, &ev)?]).await?;
     let now = db::customers::by_id(&ctx.db, &c.facts.id).await?.or_not_found()?;
@@ -165,8 +165,8 @@ pub async fn show_budget(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let c = ctx.visible_customer(&actor, id).await?;
     let cid = &c.facts.id;
     let currency = c.month_to_date_spend.currency;
-    let resold = c.facts.association_type == crate::customers::AssociationType::Reseller;
-    if let (crate::huawei::config::Upstream::Huawei(ep), true) = (&ctx.upstream, resold) {
+    let in_huawei = crate::huawei::directory::budget_in_huawei(&c.facts);
+    if let (crate::huawei::config::Upstream::Huawei(ep), true) = (&ctx.upstream, in_huawei) {
         let cred = crate::worker::huawei::partner_key(ctx, &c.facts.partner_id).await?;
         let q = [("customer_id", cid.as_str())];
         let now = crate::worker::huawei::call(ctx, &cred, "GET", &ep.bss, BUDGET_PATH, &q, None).await;
