@@ -162,3 +162,17 @@ export async function healthyCustomer(as, partnerId, nth = 0) {
   assert.ok(healthy.length > nth, `at least ${nth + 1} healthy generated customers exist`);
   return healthy[nth];
 }
+
+/** A monthly EVS order pending payment (no auto-pay), placed for `customerId` in a new session
+ * started by `as`: its order id. */
+export async function pendingOrder(customerId, as = 'skyline-operator') {
+  const s = await api('POST', `/v1/customers/${customerId}/sessions`, { as, body: {} });
+  assert.equal(s.status, 201, s.text);
+  const fx = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures;
+  const draft = structuredClone(fx.find((f) => f.name === 'evs-monthly').draft);
+  draft.customer_id = customerId;
+  draft.billing = { mode: 'yearly_monthly', period_type: 'month', period_num: 1, auto_renew: false, auto_pay: false };
+  const placed = await asSession(s.body.token, 'POST', '/v1/orders', { body: { draft }, idem: idem() });
+  assert.equal(placed.status, 201, placed.text);
+  return placed.body.order.order_id;
+}

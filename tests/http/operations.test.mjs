@@ -2,9 +2,8 @@
 // is refused with which code, what the prerequisite check sees at once, and what the customer sees.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { api, asSession, assertError, demo, healthyCustomer, idem, sql } from './helpers.mjs';
+import { api, assertError, demo, healthyCustomer, pendingOrder, sql } from './helpers.mjs';
 
 const usd = (minor) => ({ minor, currency: 'USD' });
 
@@ -213,15 +212,7 @@ test('Customer Orders and View Resources in simulated mode: the same lines, onbe
 
 test('Customer Orders cancels a pending order in simulated mode; not twice; not by a viewer', async () => {
   const c = demo.customers.ready;
-  const s = await api('POST', `/v1/customers/${c}/sessions`, { as: 'skyline-operator', body: {} });
-  assert.equal(s.status, 201, s.text);
-  const fx = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures;
-  const draft = structuredClone(fx.find((f) => f.name === 'evs-monthly').draft);
-  draft.customer_id = c;
-  draft.billing = { mode: 'yearly_monthly', period_type: 'month', period_num: 1, auto_renew: false, auto_pay: false };
-  const placed = await asSession(s.body.token, 'POST', '/v1/orders', { body: { draft }, idem: idem() });
-  assert.equal(placed.status, 201, placed.text);
-  const id = placed.body.order.order_id;
+  const id = await pendingOrder(c);
   const path = `/v1/customer-orders/${id}/cancel`;
   assertError(await api('POST', path, { as: 'skyline-viewer', body: { customer_id: c } }), 403, 'forbidden_role');
   assertError(await api('POST', path, { as: 'skyline-operator', body: {} }), 400, 'validation_failed', [

@@ -735,7 +735,8 @@ def sub_freeze(who, body, frozen):
 
 
 def customers_of_partner(partner):
-    """The domain ids of a partner's customers: those whose agency trusts it, and its directory's."""
+    """The customers (domain id -> domain name) whose agency trusts the partner. Orders of its directory
+    customers placed elsewhere carry the partner's name themselves (`/_emulator/elsewhere`)."""
     ids = {c["domain_id"]: name for name, c in W.customers.items() if partner["domain_name"] in c["agencies"].values()}
     return ids
 

@@ -3,10 +3,9 @@
 // directory sync button with its last result; what a viewer cannot do is disabled with the reason.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, asSession, BASE, demo, healthyCustomer, idem, key } from '../http/helpers.mjs';
+import { BASE, demo, healthyCustomer, key, pendingOrder } from '../http/helpers.mjs';
 
 let browser;
 before(async () => {
@@ -122,15 +121,7 @@ test('an admin syncs the directory and sees the result; a viewer sees the operat
 
 test('Customer Orders is a top-level page: filters, origin, cancel of an order pending payment', async () => {
   const c = demo.customers.ready;
-  const s = await api('POST', `/v1/customers/${c}/sessions`, { as: 'skyline-operator', body: {} });
-  assert.equal(s.status, 201, s.text);
-  const fx = JSON.parse(readFileSync('tests/fixtures/drafts.json', 'utf8')).fixtures;
-  const draft = structuredClone(fx.find((f) => f.name === 'evs-monthly').draft);
-  draft.customer_id = c;
-  draft.billing = { mode: 'yearly_monthly', period_type: 'month', period_num: 1, auto_renew: false, auto_pay: false };
-  const placed = await asSession(s.body.token, 'POST', '/v1/orders', { body: { draft }, idem: idem() });
-  assert.equal(placed.status, 201, placed.text);
-  const id = placed.body.order.order_id;
+  const id = await pendingOrder(c);
   const { p, errors } = await open('skyline-operator');
   await p.click('#nav-orders');
   await p.waitForSelector('body[data-ready="true"]');
