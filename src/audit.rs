@@ -37,10 +37,16 @@ pub enum Action {
     PermissionGranted,
     #[serde(rename = "permission.revoked")]
     PermissionRevoked,
+    #[serde(rename = "permission.requested")]
+    PermissionRequested,
+    #[serde(rename = "permission.request_closed")]
+    PermissionRequestClosed,
     #[serde(rename = "authorization.requested")]
     AuthorizationRequested,
     #[serde(rename = "authorization.withdrawn")]
     AuthorizationWithdrawn,
+    #[serde(rename = "authorization.resent")]
+    AuthorizationResent,
     #[serde(rename = "authorization.approved")]
     AuthorizationApproved,
     #[serde(rename = "authorization.rejected")]
@@ -113,8 +119,11 @@ impl Action {
             Self::ApiKeyRevoked => "api_key.revoked",
             Self::PermissionGranted => "permission.granted",
             Self::PermissionRevoked => "permission.revoked",
+            Self::PermissionRequested => "permission.requested",
+            Self::PermissionRequestClosed => "permission.request_closed",
             Self::AuthorizationRequested => "authorization.requested",
             Self::AuthorizationWithdrawn => "authorization.withdrawn",
+            Self::AuthorizationResent => "authorization.resent",
             Self::AuthorizationApproved => "authorization.approved",
             Self::AuthorizationRejected => "authorization.rejected",
             Self::AuthorizationRevoked => "authorization.revoked",

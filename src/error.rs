@@ -96,6 +96,8 @@ codes! {
     AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),
     AuthorizationNotActive => ("authorization_not_active", 409, "The authorization is not active."),
     PermissionAlreadyRevoked => ("permission_already_revoked", 409, "The permission was already revoked."),
+    PermissionRequestOpen => ("permission_request_open", 409, "A request to your distributor for this customer (or for all your customers) is already open."),
+    PermissionRequestNotOpen => ("permission_request_not_open", 409, "The permission request was already answered or withdrawn."),
     ApiKeyAlreadyRevoked => ("api_key_already_revoked", 409, "The API key was already revoked."),
     CredentialAlreadyRevoked => ("credential_already_revoked", 409, "The portal token was already revoked."),
     ConsentAlreadyDecided => ("consent_already_decided", 409, "This consent link was already used to decide."),

@@ -604,5 +604,7 @@ pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiErr
     })
 }
 
+pub mod requests;
+
 #[cfg(test)]
 mod tests;

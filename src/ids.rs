@@ -86,6 +86,10 @@ id_type!(
     AuthorizationId, "auth_", 12
 );
 id_type!(
+    /// A reseller's request to its distributor for a permission.
+    PermissionRequestId, "preq_", 12
+);
+id_type!(
     /// A portal token's public id (the secret itself is never stored).
     PortalTokenId, "ptk_", 12
 );

@@ -57,9 +57,11 @@ pub fn lock_if_exhausted(id: &AuthorizationId, now: Timestamp) -> Statement {
 
 /// Replaces the code of a pending request with `next`, if a minute has passed since the current code
 /// was sent, fewer than [`MAX_CODES`] codes were sent and guesses are left (changes no row otherwise).
-pub fn replace_code(id: &AuthorizationId, next: &CodeState, now: Timestamp) -> Statement {
+/// With `link` (a new consent token's hash, the partner's resend), the old link stops working too.
+pub fn replace_code(id: &AuthorizationId, next: &CodeState, now: Timestamp, link: Option<&str>) -> Statement {
     Statement {
-        sql: "UPDATE authorizations SET code_hash = ?2, code_expires_at = ?3, code_attempts = 0, codes_sent = codes_sent + 1
+        sql: "UPDATE authorizations SET code_hash = ?2, code_expires_at = ?3, code_attempts = 0, codes_sent = codes_sent + 1,
+                consent_token_hash = COALESCE(?8, consent_token_hash)
               WHERE id = ?1 AND status = 'pending' AND requested_at > ?4 AND code_expires_at <= ?5 AND codes_sent < ?6 AND guesses < ?7"
             .into(),
         params: vec![
@@ -71,6 +73,7 @@ pub fn replace_code(id: &AuthorizationId, next: &CodeState, now: Timestamp) -> S
             text(now.plus(CODE_TTL - RESEND_INTERVAL).to_string()),
             SqlValue::Int(MAX_CODES),
             SqlValue::Int(MAX_GUESSES),
+            link.map_or(SqlValue::Null, text),
         ],
     }
 }

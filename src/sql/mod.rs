@@ -6,6 +6,7 @@ pub mod consent;
 pub mod customers;
 pub mod directory;
 pub mod guards;
+pub mod permission_requests;
 
 /// One statement and its bound parameters (`?1`, `?2`, … in order).
 #[derive(Debug, Clone, PartialEq, Eq)]

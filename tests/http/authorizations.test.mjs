@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, assertError, demo, healthyCustomer, latestConsent, tables } from './helpers.mjs';
+import { api, assertError, demo, healthyCustomer, latestConsent, outbox, sql, tables } from './helpers.mjs';
 
 const R = demo.partners.reseller;
 
@@ -184,4 +184,48 @@ test('the customer sees what partners did on its account through its consent lin
     "only this customer's events",
   );
   assertError(await api('GET', `/v1/consent/ct_${'0'.repeat(64)}/events`), 404, 'not_found');
+});
+
+test('the partner resends a pending request: a new link and code, the old ones stop working, the limits hold', async () => {
+  const c = await healthyCustomer('skyline-operator', R, 20);
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['order', 'om'], valid_days: 90 },
+  });
+  assert.equal(req.status, 201, req.text);
+  const first = await latestConsent(c.id);
+  const resend = `/v1/authorizations/${req.body.id}/resend`;
+  // Within a minute of the first code: refused, nothing sent.
+  const sent = (await outbox(c.id)).length;
+  const early = await api('POST', resend, { as: 'skyline-operator' });
+  assertError(early, 429, 'rate_limited');
+  assert.ok(Number(early.headers.get('retry-after')) > 0);
+  assert.equal((await outbox(c.id)).length, sent, 'a refused resend sends nothing');
+  // Who may: not a viewer, not another partner (it cannot see the request at all); no fields.
+  assertError(await api('POST', resend, { as: 'skyline-viewer' }), 403, 'forbidden_role');
+  assertError(await api('POST', resend, { as: 'northwind-admin' }), 404, 'not_found');
+  assertError(await api('POST', resend, { as: 'skyline-operator', body: { x: 1 } }), 400, 'validation_failed', [['x']]);
+
+  // A minute later (the code's clock moved back), two resends at once: one sends, one is refused.
+  await sql(`UPDATE authorizations SET code_expires_at = '2000-01-01T00:00:00Z' WHERE id = '${req.body.id}'`);
+  const both = await Promise.all([1, 2].map(() => api('POST', resend, { as: 'skyline-operator' })));
+  assert.deepEqual(both.map((r) => r.status).sort(), [202, 429], both.map((r) => r.text).join(' | '));
+  const ok = both.find((r) => r.status === 202);
+  assert.equal(ok.body.code.codes_left, 3);
+  assert.equal((await outbox(c.id)).length, sent + 2, 'one email and one SMS more');
+  const second = await latestConsent(c.id);
+  assert.notEqual(second.token, first.token);
+  // The old link is gone; the new one opens the same pending request and approves with the new code.
+  assertError(await api('GET', `/v1/consent/${first.token}`), 404, 'not_found');
+  const shown = await api('GET', `/v1/consent/${second.token}`);
+  assert.equal(shown.status, 200, shown.text);
+  assert.equal(shown.body.authorization.id, req.body.id);
+  const audit = await sql(
+    `SELECT count(*) AS n FROM audit_events WHERE action = 'authorization.resent' AND target_id = '${req.body.id}'`,
+  );
+  assert.equal(audit[0].n, 1, 'audited once');
+  const approved = await api('POST', `/v1/consent/${second.token}/approve`, { body: { code: second.code } });
+  assert.equal(approved.status, 200, approved.text);
+  // Decided: nothing left to resend.
+  assertError(await api('POST', resend, { as: 'skyline-operator' }), 409, 'authorization_not_pending');
 });

@@ -147,3 +147,128 @@ test('bad grant bodies get every field error and change no row', async () => {
   assertError(await api('POST', '/v1/distributor-permissions/perm_nope/revoke', { as }), 404, 'not_found');
   assert.deepEqual(await tables(), before);
 });
+
+test('a reseller asks its distributor; the distributor sees it; a covering grant answers it, decline and withdraw close it', async () => {
+  const c = await healthyCustomer('skyline-operator', R, 21);
+  const before = await tables();
+  // Who may ask: a reseller's admin or operator, for its own reseller-mode customers; bodies by path.
+  assertError(
+    await api('POST', '/v1/permission-requests', { as: 'skyline-viewer', body: { capabilities: ['order'] } }),
+    403,
+    'forbidden_role',
+  );
+  assertError(
+    await api('POST', '/v1/permission-requests', { as: 'northwind-admin', body: { capabilities: ['order'] } }),
+    403,
+    'forbidden_partner_kind',
+  );
+  assertError(
+    await api('POST', '/v1/permission-requests', {
+      as: 'harbor-operator',
+      body: { customer_id: c.id, capabilities: ['order'] },
+    }),
+    404,
+    'not_found',
+  );
+  assertError(
+    await api('POST', '/v1/permission-requests', {
+      as: 'skyline-operator',
+      body: { customer_id: demo.customers.referral, capabilities: ['order'] },
+    }),
+    422,
+    'customer_not_reseller_mode',
+  );
+  assertError(
+    await api('POST', '/v1/permission-requests', {
+      as: 'skyline-operator',
+      body: { customer_id: 'x', capabilities: [], note: '', extra: 1 },
+    }),
+    400,
+    'validation_failed',
+    [['customer_id'], ['capabilities'], ['note'], ['extra']],
+  );
+  assert.deepEqual(await tables(), before, 'refused requests change nothing');
+
+  // Two asks at once for the same customer: one request, one 409.
+  const body = { customer_id: c.id, capabilities: ['order'], note: 'Acme wants two servers this week.' };
+  const both = await Promise.all(
+    [1, 2].map(() => api('POST', '/v1/permission-requests', { as: 'skyline-operator', body })),
+  );
+  assert.deepEqual(both.map((r) => r.status).sort(), [201, 409], both.map((r) => r.text).join(' | '));
+  const asked = both.find((r) => r.status === 201).body;
+  assert.equal(both.find((r) => r.status === 409).body.error.code, 'permission_request_open');
+  assert.equal(asked.status, 'open');
+  assert.equal(asked.distributor_id, demo.partners.distributor);
+
+  // The distributor's inbox has it, open first; another distributor's and another reseller's do not.
+  const inbox = await api('GET', '/v1/permission-requests?status=open', { as: 'northwind-viewer' });
+  assert.equal(inbox.status, 200, inbox.text);
+  assert.ok(inbox.body.requests.some((r) => r.id === asked.id));
+  const foreign = await api('GET', '/v1/permission-requests', { as: 'southgate-admin' });
+  assert.ok(!foreign.body.requests.some((r) => r.id === asked.id));
+  const harbor = await api('GET', '/v1/permission-requests', { as: 'harbor-operator' });
+  assert.ok(!harbor.body.requests.some((r) => r.id === asked.id));
+  assertError(
+    await api('GET', '/v1/permission-requests?status=maybe', { as: 'northwind-viewer' }),
+    400,
+    'validation_failed',
+    [['status']],
+  );
+
+  // A grant of O&M only does not answer a request for order placement; one for order does.
+  const om = await api('POST', '/v1/distributor-permissions', {
+    as: 'northwind-admin',
+    body: { reseller_id: R, customer_id: c.id, capabilities: ['om'] },
+  });
+  assert.equal(om.status, 201, om.text);
+  let mine = await api('GET', '/v1/permission-requests', { as: 'skyline-viewer' });
+  assert.equal(mine.body.requests.find((r) => r.id === asked.id).status, 'open');
+  const grant = await api('POST', '/v1/distributor-permissions', {
+    as: 'northwind-admin',
+    body: { reseller_id: R, customer_id: c.id, capabilities: ['order'] },
+  });
+  assert.equal(grant.status, 201, grant.text);
+  mine = await api('GET', '/v1/permission-requests', { as: 'skyline-viewer' });
+  const answered = mine.body.requests.find((r) => r.id === asked.id);
+  assert.equal(answered.status, 'granted');
+  assert.equal(answered.permission_id, grant.body.id);
+  assertError(
+    await api('POST', `/v1/permission-requests/${asked.id}/decline`, { as: 'northwind-admin' }),
+    409,
+    'permission_request_not_open',
+  );
+  await api('POST', `/v1/distributor-permissions/${om.body.id}/revoke`, { as: 'northwind-admin', body: {} });
+  await api('POST', `/v1/distributor-permissions/${grant.body.id}/revoke`, { as: 'northwind-admin', body: {} });
+
+  // Declined by the distributor (who else: not another distributor, not the reseller, not an operator).
+  const all = await api('POST', '/v1/permission-requests', {
+    as: 'harbor-operator',
+    body: { capabilities: ['order', 'om'] },
+  });
+  assert.equal(all.status, 201, all.text);
+  assert.equal(all.body.customer_id, null);
+  const decline = `/v1/permission-requests/${all.body.id}/decline`;
+  assertError(await api('POST', decline, { as: 'southgate-admin' }), 404, 'not_found');
+  assertError(await api('POST', decline, { as: 'harbor-operator' }), 404, 'not_found');
+  assertError(await api('POST', decline, { as: 'northwind-operator' }), 403, 'forbidden_role');
+  const declined = await api('POST', decline, { as: 'northwind-admin', body: { reason: 'Not this quarter.' } });
+  assert.equal(declined.status, 200, declined.text);
+  assert.equal(declined.body.status, 'declined');
+  assert.equal(declined.body.reason, 'Not this quarter.');
+  // Withdrawn by the reseller; a withdrawn request no longer blocks a new one.
+  const again = await api('POST', '/v1/permission-requests', {
+    as: 'harbor-operator',
+    body: { capabilities: ['order'] },
+  });
+  assert.equal(again.status, 201, again.text);
+  const withdrawn = await api('POST', `/v1/permission-requests/${again.body.id}/withdraw`, {
+    as: 'harbor-operator',
+    body: {},
+  });
+  assert.equal(withdrawn.body.status, 'withdrawn');
+  assertError(
+    await api('POST', `/v1/permission-requests/${again.body.id}/withdraw`, { as: 'harbor-operator' }),
+    409,
+    'permission_request_not_open',
+  );
+});

@@ -85,14 +85,22 @@ test("the prerequisite view shows the API report next to the browser module's, i
     const apiText = await p.textContent('#api-verdict');
     const wasmText = await p.textContent('#wasm-verdict');
     assert.equal(apiText, wasmText);
-    assert.equal(apiText.startsWith('Can order'), can, apiText);
+    assert.equal(apiText.startsWith('You can place orders'), can, apiText);
     assert.equal(await p.locator('#wasm-checks li').count(), 8);
     if (!can) {
-      assert.match(wasmText, /association_not_reseller_mode/);
-      // The More menu explains why ordering is disabled.
+      assert.match(await p.getAttribute('#wasm-verdict', 'data-blocking'), /\bassociation_not_reseller_mode\b/);
+      // People read the check's message and its remedy, not the code (codes stay under Developer details).
+      assert.match(apiText, /referral mode; ordering on behalf needs reseller mode/);
+      assert.match(
+        await p.textContent('#api-checks'),
+        /What to do: Ask the customer to associate with you in reseller mode/,
+      );
+      assert.ok(!(await p.textContent('#api-checks')).includes('association_not_reseller_mode'));
+      // The More menu explains why ordering is disabled, in words.
       const order = p.locator(`tr[data-customer-id="${id}"] details.more button:has-text("Place order")`);
       assert.equal(await order.isDisabled(), true);
-      assert.match(await order.textContent(), /association_not_reseller_mode/);
+      assert.match(await order.textContent(), /needs a customer associated in reseller mode/);
+      assert.ok(!(await order.textContent()).includes('association_not_reseller_mode'));
     }
     await p.screenshot({ path: `${ARTIFACTS}/prerequisites-${can ? 'ready' : 'referral'}.png`, fullPage: true });
   }
@@ -228,7 +236,8 @@ test('keyboard: the More menu opens and acts with Enter', async () => {
       document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#agreement')?.dataset.match ===
       'true',
   );
-  assert.match(await p.textContent('#api-verdict'), /role_cannot_order/);
+  assert.match(await p.getAttribute('#api-verdict', 'data-blocking'), /role_cannot_order/);
+  assert.match(await p.textContent('#api-verdict'), /may not place orders on behalf/);
   assert.equal(await p.isVisible('th button.eye'), false, 'a viewer sees no eye icons');
   const request = p.locator(
     `tr[data-customer-id="${demo.customers.ready}"] details.more button:has-text("Request authorization")`,

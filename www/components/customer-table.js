@@ -7,11 +7,20 @@
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
 // {customer}. Theming: the --onbehalf-* custom properties (README); parts: filters, table.
 
-import { money } from '../lib/format.js';
-import init, { checkPrerequisites, filterCustomers } from '../pkg/onbehalf.js';
+import { authorizationText, localTime, money } from '../lib/format.js';
+import init, { checkPrerequisites, errorCodes, filterCustomers } from '../pkg/onbehalf.js';
 import { el, OnbehalfBase, styled } from './base.js';
 
 const ready = init();
+/** The message of each stable error code (the core's table, through the browser module). */
+const MESSAGES = ready.then(() => new Map(errorCodes().map((c) => [c.code, c.message])));
+let messages = new Map();
+MESSAGES.then((m) => {
+  messages = m;
+});
+/** What blocks ordering, in words (one sentence per code). */
+export const blockingText = (codes) => codes.map((c) => messages.get(c) ?? c).join(' ');
+const STATUS_WORDS = { pass: 'OK', warn: 'Warning', fail: 'Blocks ordering', skip: 'Not needed' };
 
 const TEMPLATE = `    <form id="filters" part="filters" class="card filters" aria-label="Customer filters">
       <div class="filter"><label for="f-frozen">Frozen</label>
@@ -45,6 +54,7 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
 
     <section class="card">
       <div class="listhead"><h2>Customers <small id="total" data-testid="total"></small></h2><span id="local-note" class="muted" aria-live="polite"></span>
+        <p id="announce" class="announce" role="status" data-testid="announce"></p>
         <span class="sync"><span id="sync-status" class="muted" role="status" data-testid="sync-status"></span><button type="button" id="sync" hidden>Sync from Huawei Cloud</button></span></div>
       <div class="bulk" id="bulk" hidden><span id="bulk-count"></span>
         <button type="button" id="bulk-freeze">Freeze</button><button type="button" id="bulk-unfreeze">Unfreeze</button></div>
@@ -73,20 +83,20 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
 
     <section class="card detail" id="detail" aria-live="polite" hidden>
       <h2 id="detail-title"></h2>
-      <div class="verdicts">
+      <div id="api-verdict" class="verdict" data-testid="api-verdict"></div>
+      <ol id="api-checks" class="checks"></ol>
+      <div class="actions" id="remedies"></div>
+      <p id="action-result" role="status"></p>
+      <details class="dev" id="dev-details"><summary>Developer details</summary>
+        <p class="muted">The same check twice: the worker API (<code>GET /v1/customers/{id}/prerequisites</code>) and
+          the browser module (<code>checkPrerequisites(input)</code>) run in this page on the input the API used.</p>
         <div class="verdict-col">
-          <h3>Worker API <small>GET /v1/customers/{id}/prerequisites</small></h3>
-          <div id="api-verdict" class="verdict" data-testid="api-verdict"></div>
-          <ol id="api-checks" class="checks"></ol>
-        </div>
-        <div class="verdict-col">
-          <h3>Browser module <small>checkPrerequisites(input), run in this page</small></h3>
+          <h3>Browser module</h3>
           <div id="wasm-verdict" class="verdict" data-testid="wasm-verdict"></div>
           <ol id="wasm-checks" class="checks"></ol>
         </div>
-      </div>
-      <p id="agreement" class="agreement" data-testid="agreement"></p>
-      <div class="actions"><span id="action-result" role="status"></span></div>
+        <p id="agreement" class="agreement" data-testid="agreement"></p>
+      </details>
     </section>
 
   <dialog id="op-dialog" aria-labelledby="op-title">
@@ -96,7 +106,7 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
       <div id="op-fields"></div>
       <div id="op-history"></div>
       <p id="op-error" class="error" role="alert"></p>
-      <div class="actions"><button type="submit" id="op-ok">Save</button><button type="button" class="link" id="op-cancel">Cancel</button></div>
+      <div class="actions" id="op-actions"><button type="submit" id="op-ok">Save</button><button type="button" class="link" id="op-cancel">Cancel</button></div>
     </form>
   </dialog>
 
@@ -234,17 +244,9 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     this.selected = new Set();
     this.pendingOp = null;
     this.$('#op-cancel').addEventListener('click', () => this.$('#op-dialog').close());
-    this.$('#op-form').addEventListener('submit', async (ev) => {
+    this.$('#op-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
-      const { run } = this.pendingOp;
-      this.$('#op-error').textContent = '';
-      const message = await run(new FormData(this.$('#op-form')));
-      if (message) {
-        this.$('#op-error').textContent = message;
-        return;
-      }
-      this.$('#op-dialog').close();
-      this.load({ resetPaging: false });
+      this.runOp(this.pendingOp.run);
     });
     this.$('#pick-all').addEventListener('change', (ev) => {
       for (const r of this.state.rows)
@@ -278,15 +280,54 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     return Boolean(this.me?.abilities.request_authorization && c.association.partner_id === this.me?.partner.id);
   }
 
-  /** Opens the operation dialog: `fields` are elements, `run(formData)` answers an error message or nothing. */
-  openOp(title, what, fields, run, history = null) {
+  /** Opens the operation dialog: `fields` are elements, `run(formData)` answers an error message or
+   * nothing (then the dialog closes and the page reloads); `ok` names the submit button; `extra` are
+   * more actions, each `{label, id, run}` like the submit's. */
+  openOp(title, what, fields, run, history = null, { ok = 'Save', extra = [] } = {}) {
     this.pendingOp = { run };
+    this.$('#op-ok').textContent = ok;
+    for (const b of this.$$('#op-actions .extra')) b.remove();
+    for (const x of extra) {
+      const b = el('button', { type: 'button', class: 'extra', id: x.id, text: x.label });
+      b.addEventListener('click', () => this.runOp(x.run));
+      this.$('#op-cancel').before(b);
+    }
     this.$('#op-title').textContent = title;
     this.$('#op-what').textContent = what;
     this.$('#op-fields').replaceChildren(...fields);
     this.$('#op-history').replaceChildren(...(history ? [history] : []));
     this.$('#op-error').textContent = '';
     this.$('#op-dialog').showModal();
+  }
+
+  /** Runs a dialog action with its buttons disabled meanwhile; an answered message stays in the dialog. */
+  async runOp(run) {
+    const form = this.$('#op-form');
+    const buttons = [...this.$$('#op-actions button')];
+    for (const b of buttons) b.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    this.$('#op-error').textContent = '';
+    let message;
+    try {
+      message = await run(new FormData(form));
+    } finally {
+      for (const b of buttons) b.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+    if (message) {
+      this.$('#op-error').textContent = message;
+      return;
+    }
+    this.$('#op-dialog').close();
+    this.load({ resetPaging: false });
+  }
+
+  /** How the customer is named on screen: the account (or customer) name once this user revealed it,
+   * always the full id; never an unrevealed value. */
+  label(c) {
+    const r = this.state.revealed.get(c.id) ?? {};
+    const name = r.account_name ?? r.real_name;
+    return name ? `${name} · ${c.id}` : `customer ${c.id}`;
   }
 
   field(label, input) {
@@ -331,7 +372,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       const what = e.amount ? `${money(e.amount)} ${e.type ?? ''}` : e.operation;
       list.append(
         el('li', {
-          text: `${(e.at ?? '').slice(0, 16).replace('T', ' ')}: ${what}${e.operator ? ` · ${e.operator}` : ''}`,
+          text: `${localTime(e.at)}: ${what}${e.operator ? ` · ${e.operator}` : ''}`,
         }),
       );
     }
@@ -440,11 +481,11 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     }
     if (last) {
       const c = last.counts;
-      const when = (last.finished_at ?? '').slice(0, 16).replace('T', ' ');
+      const when = localTime(last.finished_at);
       status.textContent =
         last.state === 'failed'
-          ? `Last sync failed ${when} UTC: ${last.last_error}`
-          : `Last sync ${when} UTC: ${c.added} added, ${c.changed} changed, ${c.marked} no longer listed`;
+          ? `Last sync failed ${when}: ${last.last_error}`
+          : `Last sync ${when}: ${c.added} added, ${c.changed} changed, ${c.marked} no longer listed`;
       status.dataset.state = last.state;
     } else status.textContent = 'Never synced from Huawei Cloud.';
     if (this.syncing) {
@@ -526,12 +567,13 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       );
     if (c.frozen.frozen)
       span.append(el('span', { class: 'tag frozen', text: c.frozen.auto ? 'auto-frozen' : 'frozen' }));
-    span.append(el('span', { class: `tag auth-${c.authorization.state}`, text: `auth: ${c.authorization.state}` }));
+    if (c.association.type === '3')
+      span.append(el('span', { class: `tag auth-${c.authorization.state}`, text: authorizationText(c.authorization) }));
     span.append(
       el('span', {
         class: `tag ${c.can_order ? 'ok' : 'no'}`,
         text: c.can_order ? 'can order' : 'cannot order',
-        title: c.blocking.join(', '),
+        title: blockingText(c.blocking),
       }),
     );
     for (const t of c.tags) span.append(el('span', { class: 'tag', text: t }));
@@ -600,16 +642,19 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     item(
       "Place order on customer's behalf",
       c.can_order && this.me?.abilities.place_order,
-      c.can_order ? 'Your role may not order.' : `Blocked: ${c.blocking.join(', ')}`,
-      () => this.emit('onbehalf:place-order', { customer: c }),
+      c.can_order ? 'Your role may not order.' : blockingText(c.blocking),
+      () => this.emit('onbehalf:place-order', { customer: c, label: this.label(c) }),
     );
+    const pending = c.authorization.state === 'pending';
     item(
-      'Request authorization',
-      this.me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state === 'none',
-      c.authorization.state !== 'none'
-        ? `Authorization is ${c.authorization.state}.`
-        : 'Not available for this customer or role.',
-      () => this.requestAuthorization(c),
+      pending ? 'Authorization request…' : 'Request authorization…',
+      this.me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state !== 'active',
+      c.authorization.state === 'active'
+        ? `The customer has ${authorizationText(c.authorization)}.`
+        : c.association.type !== '3'
+          ? 'Only customers associated in reseller mode authorize ordering on behalf.'
+          : 'Your role may not request authorization.',
+      () => this.authorizationDialog(c),
     );
     const mine = this.operable(c);
     const notMine = this.me?.abilities.request_authorization
@@ -759,41 +804,52 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     this.$('#reveal-dialog').showModal();
   }
 
-  renderReport(report, verdictSel, listSel) {
+  /** A prerequisite report: the verdict in words, each check with its status, message and remedy
+   * (`codes`: the machine codes too, for Developer details). */
+  renderReport(report, verdictSel, listSel, { codes = false } = {}) {
     const v = this.$(verdictSel);
     v.className = `verdict ${report.can_order ? 'yes' : 'no'}`;
-    v.textContent = report.can_order ? 'Can order on behalf' : `Cannot order: ${report.blocking.join(', ')}`;
+    v.dataset.blocking = report.blocking.join(' ');
+    v.textContent = report.can_order
+      ? 'You can place orders on behalf of this customer.'
+      : `You cannot place orders on behalf of this customer yet: ${report.checks
+          .filter((c) => c.status === 'fail')
+          .map((c) => c.message)
+          .join(' ')}`;
     const ol = this.$(listSel);
     ol.replaceChildren();
     for (const c of report.checks) {
       const li = el(
         'li',
-        { 'data-check': c.check, 'data-status': c.status },
-        el('span', { class: `status ${c.status}`, text: c.status }),
+        { 'data-check': c.check, 'data-status': c.status, ...(c.code ? { 'data-code': c.code } : {}) },
+        el('span', { class: `status ${c.status}`, text: STATUS_WORDS[c.status] ?? c.status }),
         ` ${c.message} `,
       );
-      if (c.code) li.append(el('code', { text: c.code }));
-      if (c.remedy) li.append(el('span', { class: 'remedy', text: `→ ${c.remedy}` }));
+      if (codes && c.code) li.append(el('code', { text: c.code }), ' ');
+      if (c.remedy) li.append(el('span', { class: 'remedy', text: `What to do: ${c.remedy}` }));
       ol.append(li);
     }
   }
 
   async showDetail(c) {
     this.$('#detail').hidden = false;
-    this.$('#detail-title').textContent = `Prerequisites · ${c.real_name} · ${c.id}`;
+    this.$('#detail-title').textContent = `Prerequisites · ${this.label(c)}`;
     this.$('#action-result').textContent = '';
+    this.$('#remedies').replaceChildren();
     delete this.$('#agreement').dataset.match;
     this.$('#agreement').textContent = 'Checking…';
+    this.$('#api-verdict').textContent = 'Checking…';
+    this.$('#api-checks').replaceChildren();
     const r = await this.api('GET', `/v1/customers/${c.id}/prerequisites?include=input`);
     if (r.status !== 200) {
-      this.$('#api-verdict').textContent = `${r.status} ${r.body.error?.code ?? ''}`;
+      this.$('#api-verdict').textContent = this.failure(r);
       return;
     }
     const { input, ...apiReport } = r.body;
     const wasmReport = checkPrerequisites(input);
     this.renderReport(apiReport, '#api-verdict', '#api-checks');
     if (wasmReport.error) this.$('#wasm-verdict').textContent = `error: ${wasmReport.error.code}`;
-    else this.renderReport(wasmReport, '#wasm-verdict', '#wasm-checks');
+    else this.renderReport(wasmReport, '#wasm-verdict', '#wasm-checks', { codes: true });
     const same = JSON.stringify(apiReport) === JSON.stringify(wasmReport);
     const a = this.$('#agreement');
     a.className = `agreement ${same ? 'match' : 'mismatch'}`;
@@ -801,17 +857,178 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     a.textContent = same
       ? 'Identical reports: the worker and this page ran the same Rust core on the same input.'
       : 'The reports differ: this is a bug, please report it.';
+    // The remedies a user can act on from here.
+    const failing = new Set(apiReport.blocking);
+    const remedies = [];
+    if ([...failing].some((code) => code.startsWith('authorization_')) && this.me?.abilities.request_authorization)
+      remedies.push(['Request authorization…', () => this.authorizationDialog(c)]);
+    if ([...failing].some((code) => code.startsWith('distributor_permission_')) && this.me?.partner.kind === 'reseller')
+      remedies.push(['Ask your distributor…', () => this.askDistributor(c)]);
+    if (apiReport.can_order && this.me?.abilities.place_order)
+      remedies.push([
+        "Place order on customer's behalf",
+        () => this.emit('onbehalf:place-order', { customer: c, label: this.label(c) }),
+      ]);
+    this.$('#remedies').replaceChildren(
+      ...remedies.map(([text, act]) => {
+        const b = el('button', { type: 'button', text });
+        b.addEventListener('click', act);
+        return b;
+      }),
+    );
     this.$('#detail').scrollIntoView({ block: 'nearest' });
   }
 
-  async requestAuthorization(c) {
-    const r = await this.api('POST', `/v1/customers/${c.id}/authorizations`, { capabilities: ['order', 'om'] });
-    await this.showDetail(c);
-    this.$('#action-result').textContent =
-      r.status === 201
-        ? `Request ${r.body.id} sent; the customer gets a link by email and a code by SMS.`
-        : `${r.body.error?.code}: ${r.body.error?.message}`;
-    this.load({ resetPaging: false });
+  /** Request authorization, as Huawei's Partner Center asks it: what (order placement, O&M), for how
+   * long, the partner's commitment; a pending request instead shows when it was sent and offers
+   * Resend (a new link and code) and Withdraw. */
+  async authorizationDialog(c) {
+    const list = await this.api('GET', `/v1/customers/${c.id}/authorizations`);
+    const pending = (list.body.authorizations ?? []).find(
+      (a) => a.partner_id === this.me.partner.id && a.state === 'pending',
+    );
+    if (pending) return this.pendingDialog(c, pending);
+    const cap = (value, text) => {
+      const box = el('input', { type: 'checkbox', name: 'capabilities', value, id: `op-cap-${value}` });
+      box.checked = true;
+      return el('label', { for: box.id, class: 'check' }, box, ` ${text}`);
+    };
+    const caps = el(
+      'fieldset',
+      { class: 'filter' },
+      el('legend', { text: 'Capabilities' }),
+      cap('order', 'Place orders on the customer’s behalf'),
+      cap('om', 'Operate and maintain its resources (O&M)'),
+    );
+    const days = el('input', { name: 'valid_days', type: 'number', min: '1', max: '365', value: '180', required: '' });
+    const promise = el('input', { type: 'checkbox', name: 'commitment', id: 'op-commitment', required: '' });
+    const commitment = el(
+      'label',
+      { for: 'op-commitment', class: 'check commitment' },
+      promise,
+      ' We confirm that the customer asked us to act on its behalf, that we will use this authorization only for ' +
+        'the capabilities and period above, and that every action is recorded in an audit trail the customer can read.',
+    );
+    this.openOp(
+      'Request authorization',
+      `${this.label(c)}: the customer receives a link by email and a verification code by SMS, and decides what to grant.`,
+      [caps, this.field('Valid for (days after approval, 1 to 365)', days), commitment],
+      async (f) => {
+        const capabilities = f.getAll('capabilities');
+        if (!capabilities.length) return 'Choose at least one capability.';
+        if (f.get('commitment') !== 'on') return 'Confirm the commitment to send the request.';
+        const r = await this.api('POST', `/v1/customers/${c.id}/authorizations`, {
+          capabilities,
+          valid_days: Number(f.get('valid_days')),
+        });
+        if (r.status !== 201) return this.failure(r);
+        this.say(
+          `Authorization requested from ${this.label(c)}: the link works until ${localTime(r.body.consent_expires_at)}.`,
+        );
+        return null;
+      },
+      null,
+      { ok: 'Send request' },
+    );
+  }
+
+  /** "Ask your distributor": a request the distributor sees in its portal (Distributor permissions). */
+  askDistributor(c) {
+    const cap = (value, text, checked) => {
+      const box = el('input', { type: 'checkbox', name: 'capabilities', value, id: `op-ask-${value}` });
+      box.checked = checked;
+      return el('label', { for: box.id, class: 'check' }, box, ` ${text}`);
+    };
+    const scope = (value, text, checked) => {
+      const r = el('input', { type: 'radio', name: 'scope', value, id: `op-scope-${value}` });
+      r.checked = checked;
+      return el('label', { for: r.id, class: 'check' }, r, ` ${text}`);
+    };
+    const note = el('textarea', {
+      name: 'note',
+      maxlength: '500',
+      rows: '3',
+      placeholder: 'optional: what you need it for',
+    });
+    this.openOp(
+      'Ask your distributor',
+      'Your distributor sees this request in its portal and can grant the permission from there.',
+      [
+        el(
+          'fieldset',
+          { class: 'filter' },
+          el('legend', { text: 'Permission' }),
+          cap('order', 'Place orders on behalf', true),
+          cap('om', 'O&M on behalf', false),
+        ),
+        el(
+          'fieldset',
+          { class: 'filter' },
+          el('legend', { text: 'For' }),
+          scope('customer', this.label(c), true),
+          scope('all', 'All my reseller-mode customers', false),
+        ),
+        this.field('Note to your distributor', note),
+      ],
+      async (f) => {
+        const capabilities = f.getAll('capabilities');
+        if (!capabilities.length) return 'Choose at least one permission.';
+        const text = String(f.get('note') ?? '').trim();
+        const r = await this.api('POST', '/v1/permission-requests', {
+          capabilities,
+          ...(f.get('scope') === 'customer' ? { customer_id: c.id } : {}),
+          ...(text ? { note: text } : {}),
+        });
+        if (r.status !== 201) return this.failure(r);
+        this.say('Your distributor was asked; the customer can be served once it grants the permission.');
+        return null;
+      },
+      null,
+      { ok: 'Send request' },
+    );
+  }
+
+  pendingDialog(c, a) {
+    const caps = a.capabilities.map((x) => (x === 'order' ? 'order placement' : 'O&M')).join(' and ');
+    const reason = el('input', { name: 'reason', maxlength: '200', placeholder: 'optional, for Withdraw' });
+    this.openOp(
+      'Authorization request',
+      `${this.label(c)}: asked ${localTime(a.requested_at)} for ${caps}, ${a.valid_days} days after approval. ` +
+        `The customer has not answered; the link works until ${localTime(a.consent_expires_at)}.`,
+      [this.field('Reason (recorded in the audit trail)', reason)],
+      async () => {
+        const r = await this.api('POST', `/v1/authorizations/${a.id}/resend`, {});
+        if (r.status !== 202) return this.failure(r);
+        this.say(`A new link and code were sent to ${this.label(c)}; the previous ones no longer work.`);
+        return null;
+      },
+      null,
+      {
+        ok: 'Resend link and code',
+        extra: [
+          {
+            label: 'Withdraw request',
+            id: 'op-withdraw',
+            run: async (f) => {
+              const why = String(f.get('reason') ?? '').trim();
+              const r = await this.api('POST', `/v1/authorizations/${a.id}/withdraw`, why ? { reason: why } : {});
+              if (r.status !== 200) return this.failure(r);
+              this.say(`The authorization request to ${this.label(c)} was withdrawn.`);
+              return null;
+            },
+          },
+        ],
+      },
+    );
+  }
+
+  /** Announces the result of an action (a live region: screen readers hear it). */
+  say(message) {
+    const s = this.$('#announce');
+    s.textContent = '';
+    setTimeout(() => {
+      s.textContent = message;
+    }, 50);
   }
 
   async boot() {

@@ -36,3 +36,35 @@ export const secondsUntil = (at) => (Date.parse(at) - Date.now()) / 1000;
 export function signedIn(me) {
   return `${me.user.name} · ${me.role} · ${me.partner.name} (${me.partner.kind})`;
 }
+
+/** An RFC 3339 UTC time in the reader's time zone: `2026-12-01 18:30` (local), for text. */
+export function localTime(at, { seconds = false } = {}) {
+  if (!at) return '';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  const p = (n) => String(n).padStart(2, '0');
+  const s = seconds ? `:${p(d.getSeconds())}` : '';
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${s}`;
+}
+
+/** The same time as a `<time>` element: local text, the UTC value as its datetime and tooltip. */
+export function timeEl(at, options) {
+  const t = document.createElement('time');
+  if (!at) return t;
+  t.dateTime = at;
+  t.title = `${at.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
+  t.textContent = localTime(at, options);
+  return t;
+}
+
+/** The reader's time zone name (for headings: "times in Europe/Berlin"). */
+export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
+
+/** A customer's authorization state in words. */
+export function authorizationText(a) {
+  if (!a) return '';
+  if (a.state === 'active')
+    return a.expires_at ? `authorized until ${localTime(a.expires_at).slice(0, 10)}` : 'authorized';
+  if (a.state === 'pending') return 'authorization requested';
+  return 'not authorized';
+}

@@ -48,7 +48,7 @@ fn current_hash(c: &rusqlite::Connection) -> String {
 
 fn send(c: &mut rusqlite::Connection, code: &str, now: Timestamp) -> bool {
     let next = CodeState::fresh(code_hash(&id(), code), now, 0);
-    run_batch(c, &[replace_code(&id(), &next, now)]).expect("replace")[0].0 == 1
+    run_batch(c, &[replace_code(&id(), &next, now, None)]).expect("replace")[0].0 == 1
 }
 
 #[test]
@@ -115,4 +115,22 @@ fn codes_are_replaced_a_minute_apart_and_at_most_five_per_request() {
     // A replaced code resets the per-code attempts.
     let code = format!("{:06}", MAX_CODES);
     assert!(claimed(&mut c, &code, now));
+}
+
+#[test]
+fn a_partner_resend_replaces_the_link_with_the_code_and_keeps_the_limits() {
+    let mut c = db();
+    let link = |c: &rusqlite::Connection| -> String {
+        c.query_row("SELECT consent_token_hash FROM authorizations WHERE id = ?1", [AUTH], |r| r.get(0)).expect("row")
+    };
+    let resend = |c: &mut rusqlite::Connection, token: &str, now: Timestamp| {
+        let next = CodeState::fresh(code_hash(&id(), "222222"), now, 0);
+        run_batch(c, &[replace_code(&id(), &next, now, Some(token))]).expect("replace")[0].0 == 1
+    };
+    assert!(!resend(&mut c, "t2", t0().plus(30)), "not within a minute of the last code");
+    assert_eq!(link(&c), "t", "a refused resend keeps the old link");
+    assert!(resend(&mut c, "t2", t0().plus(RESEND_INTERVAL)));
+    assert_eq!(link(&c), "t2", "the new link replaces the old one");
+    assert!(send(&mut c, "333333", t0().plus(2 * RESEND_INTERVAL)), "the customer's own resend keeps the link");
+    assert_eq!(link(&c), "t2");
 }

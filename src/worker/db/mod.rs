@@ -18,6 +18,7 @@ pub mod keys;
 pub mod orders;
 pub mod outbox;
 pub mod partners;
+pub mod permission_requests;
 pub mod quotes;
 pub mod sessions;
 

@@ -234,7 +234,7 @@ async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, 
     let changed = db::batch(
         &ctx.db,
         vec![
-            db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now))?,
+            db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now, None))?,
             ctx.message(&auth.customer_id, &sms, When::IfChanged)?,
             audit::append_if_changed(&ctx.db, &event)?,
         ],

@@ -11,6 +11,7 @@ use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAu
 use crate::ids::{AuthorizationId, PartnerId, PermissionId};
 use crate::outbox;
 use crate::partners::{Ability, PartnerKind};
+use crate::sql;
 use crate::worker::context::Ctx;
 use crate::worker::db::outbox::When;
 use crate::worker::db::{self, audit, grants};
@@ -38,7 +39,17 @@ pub async fn grant(ctx: &Ctx, req: &mut Request) -> Res {
         perm.id.as_str(),
         json!({"reseller_id": perm.reseller_id, "capabilities": perm.capabilities, "valid_until": perm.valid_until}),
     );
-    db::batch(&ctx.db, vec![grants::insert_permission(&ctx.db, &perm)?, audit::append(&ctx.db, &event)?]).await?;
+    // The grant answers the open requests it covers, in the same batch.
+    let answered = sql::permission_requests::answered_by_grant(&perm);
+    db::batch(
+        &ctx.db,
+        vec![
+            grants::insert_permission(&ctx.db, &perm)?,
+            audit::append(&ctx.db, &event)?,
+            db::prepared(&ctx.db, &answered)?,
+        ],
+    )
+    .await?;
     json(201, &perm.view(ctx.now))
 }
 
@@ -163,4 +174,60 @@ pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     audit::change_once(&ctx.db, update, &event, Code::AuthorizationNotPending).await?;
     let auth = grants::authorization(&ctx.db, &id).await?.or_not_found()?;
     json(200, &auth.view(ctx.now))
+}
+
+/// `POST /v1/authorizations/{id}/resend`: sends the customer a new consent link by email and a new
+/// code by SMS for a pending request of the caller's partner; the old link and code stop working.
+/// Who may: as for withdrawing. The limits of the customer's own resend hold (a minute apart, at most
+/// five codes per request), in the write that replaces link and code; email, SMS and the audit event
+/// are written only if it did.
+pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let id = AuthorizationId::parse(id).or_not_found()?;
+    let (auth, code) = db::consent::by_id_with_code(&ctx.db, &id).await?.or_not_found()?;
+    authorize_withdraw(&actor, &auth, ctx.now)?;
+    crate::decode::no_fields(&json_body(req).await?)?;
+    consent::may_resend(&auth, &code, ctx.now)?;
+    let customer = db::customers::by_id(&ctx.db, &auth.customer_id).await?.or_not_found()?;
+    let partner_name =
+        db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
+    let token = consent::new_token(&random_bytes()?);
+    let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
+    let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);
+    let link = consent::link(&ctx.origin, &token);
+    let email = outbox::consent_email(&partner_name, &customer.email, &auth, &link);
+    let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
+    let event = ctx.partner_event(
+        &actor,
+        Some(&auth.customer_id),
+        Action::AuthorizationResent,
+        auth.id.as_str(),
+        json!({"codes_sent": state.codes_sent}),
+    );
+    let write = sql::consent::replace_code(&auth.id, &state, ctx.now, Some(&consent::token_hash(&token)));
+    let changed = db::batch(
+        &ctx.db,
+        vec![
+            db::prepared(&ctx.db, &write)?,
+            ctx.message(&auth.customer_id, &email, When::IfChanged)?,
+            ctx.message(&auth.customer_id, &sms, When::IfChanged)?,
+            audit::append_if_changed(&ctx.db, &event)?,
+        ],
+    )
+    .await?;
+    if changed.first() != Some(&1) {
+        // A concurrent resend (or the customer's, or a decision) came first: explain from the row now.
+        let (auth, now_code) = db::consent::by_id_with_code(&ctx.db, &auth.id).await?.or_not_found()?;
+        authorize_withdraw(&actor, &auth, ctx.now)?;
+        consent::may_resend(&auth, &now_code, ctx.now)?;
+        return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
+            .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
+    }
+    json(
+        202,
+        &json!({
+            "authorization": auth.view(ctx.now),
+            "code": {"expires_at": state.expires_at, "codes_left": (consent::MAX_CODES - state.codes_sent).max(0)},
+        }),
+    )
 }

@@ -12,6 +12,7 @@ mod keys;
 mod meta;
 mod operations;
 mod orders;
+mod permission_requests;
 mod quotes;
 mod sessions;
 
@@ -131,6 +132,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Post => grants::withdraw(ctx, req, id).await,
             _ => not_allowed(&[Post]),
         },
+        ["v1", "authorizations", id, "resend"] => match m {
+            Post => grants::resend(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
         ["v1", "consent", token] => match m {
             Get => consent::show(ctx, token).await,
             _ => not_allowed(&[Get]),
@@ -150,6 +155,19 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         },
         ["v1", "distributor-permissions", id, "revoke"] => match m {
             Post => grants::revoke_permission(ctx, req, id).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "permission-requests"] => match m {
+            Get => permission_requests::list(ctx, req).await,
+            Post => permission_requests::ask(ctx, req).await,
+            _ => not_allowed(&[Get, Post]),
+        },
+        ["v1", "permission-requests", id, "decline"] => match m {
+            Post => permission_requests::close(ctx, req, id, crate::grants::requests::Close::Decline).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "permission-requests", id, "withdraw"] => match m {
+            Post => permission_requests::close(ctx, req, id, crate::grants::requests::Close::Withdraw).await,
             _ => not_allowed(&[Post]),
         },
         ["v1", "resellers"] => match m {
