@@ -107,3 +107,17 @@ for (const width of [1024, 1440]) {
     await ctx.close();
   });
 }
+
+test('at 390 px no page scrolls sideways: Customer Management, Select Products (one column), Customer Orders, Permissions', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const p = await ctx.newPage();
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  for (const path of ['/', `/order.html?customer=${demo.customers.ready}`, '/orders.html', '/permissions.html']) {
+    await p.goto(`${BASE}${path}`);
+    await p.waitForSelector('body[data-ready="true"]');
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 0, `${path} scrolls sideways by ${over} px at 390 px`);
+  }
+  await ctx.close();
+});

@@ -1,0 +1,124 @@
+// The distributor journey, in the portal: a reseller blocked by a missing distributor permission asks
+// its distributor from the customer's Prerequisites; the distributor sees the request on its
+// Permissions page and grants it with one click; the reseller's check passes; the grant is revoked
+// from the same page. Screenshots at 390, 1024 and 1440 px; no sideways page scroll; axe-core finds no
+// serious or critical violation on the Permissions page or in the Ask dialog.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { api, BASE, demo, key } from '../http/helpers.mjs';
+import { violations } from './axe.mjs';
+
+const ARTIFACTS = process.env.ONBEHALF_ARTIFACTS ?? '.state/artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function open(handle, path, width = 1024) {
+  // axe is injected by the test: the context bypasses the portal's CSP for it.
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(`${BASE}/#key=${key(handle)}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  if (path !== '/') {
+    await p.goto(`${BASE}${path}`);
+    await p.waitForSelector('body[data-ready="true"]');
+  }
+  return { p, errors };
+}
+
+const clean = async (p, state) => assert.deepEqual(await violations(p), [], `${state}: serious or critical violations`);
+const sideways = (p) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** A Skyline customer whose only missing prerequisite on the partner side is the distributor's permission. */
+async function blockedByDistributor() {
+  const r = await api('GET', '/v1/customers?can_order=false&association_type=3&limit=100', { as: 'skyline-operator' });
+  assert.equal(r.status, 200, r.text);
+  const c = r.body.customers.find(
+    (x) => x.association.partner_id === demo.partners.reseller && x.blocking.includes('distributor_permission_missing'),
+  );
+  assert.ok(c, 'a customer blocked by distributor_permission_missing');
+  return c;
+}
+
+test('a reseller asks its distributor from Prerequisites; the distributor grants it from Permissions', async () => {
+  const c = await blockedByDistributor();
+  const reseller = await open('skyline-operator', '/');
+  let p = reseller.p;
+  await p.fill('#f-id', c.id);
+  await p.press('#f-id', 'Enter');
+  await p.waitForSelector(`tr[data-customer-id="${c.id}"]`);
+  await p.click(`tr[data-customer-id="${c.id}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${c.id}"] details.more button[role="menuitem"]:text-is("Prerequisites")`);
+  await p.waitForSelector('#remedies button:has-text("Ask your distributor")');
+  assert.match(await p.textContent('#api-checks'), /What to do: Ask your distributor to grant you order placement/);
+  await p.click('#remedies button:has-text("Ask your distributor")');
+  await p.waitForSelector('#op-dialog[open]');
+  await clean(p, 'Ask your distributor dialog');
+  await p.fill('#op-note', 'Two servers for the year-end campaign.');
+  await p.click('#op-ok');
+  await p.waitForFunction(() =>
+    document
+      .querySelector('onbehalf-customer-table')
+      .shadowRoot.querySelector('#announce')
+      .textContent.includes('distributor was asked'),
+  );
+  assert.equal(await p.isVisible('#op-dialog[open]'), false);
+  assert.deepEqual(reseller.errors, []);
+
+  // The distributor's Permissions page: the open request, granted in one click.
+  const dist = await open('northwind-admin', '/permissions.html');
+  p = dist.p;
+  const row = `#requests-table tr[data-status="open"]:has(td:text-is("customer ${c.id}"))`;
+  await p.waitForSelector(row);
+  assert.match(await p.textContent(row), /Skyline Cloud.*order placement.*Two servers for the year-end campaign/s);
+  await clean(p, 'Permissions (distributor)');
+  for (const width of [390, 1024, 1440]) {
+    await p.setViewportSize({ width, height: 900 });
+    assert.ok((await sideways(p)) <= 0, `at ${width} px the page scrolls sideways by ${await sideways(p)} px`);
+    await p.screenshot({ path: `${ARTIFACTS}/permissions-${width}.png`, fullPage: true });
+  }
+  await p.setViewportSize({ width: 1024, height: 900 });
+  await p.click(`${row} button:has-text("Grant")`);
+  await p.waitForSelector(`#requests-table tr[data-status="granted"]:has(td:text-is("customer ${c.id}"))`);
+  assert.match(await p.textContent('#announce'), /Granted Skyline Cloud order placement/);
+  const granted = `#permissions-table tr[data-state="active"]:has(td:text-is("customer ${c.id}"))`;
+  await p.waitForSelector(granted);
+
+  // The reseller's check passes now.
+  const report = await api('GET', `/v1/customers/${c.id}/prerequisites`, { as: 'skyline-operator' });
+  assert.equal(report.body.checks.find((x) => x.check === 'distributor_permission').status, 'pass');
+
+  // Revoked from the same page: the check fails again.
+  await p.click(`${granted} button:has-text("Revoke")`);
+  await p.waitForSelector(`#permissions-table tr[data-state="revoked"]:has(td:text-is("customer ${c.id}"))`);
+  const after = await api('GET', `/v1/customers/${c.id}/prerequisites`, { as: 'skyline-operator' });
+  assert.ok(after.body.blocking.includes('distributor_permission_revoked'), after.body.blocking);
+  assert.deepEqual(dist.errors, []);
+});
+
+test("a reseller's Permissions page: what it received and the requests it sent, which it can withdraw", async () => {
+  const ask = await api('POST', '/v1/permission-requests', { as: 'harbor-operator', body: { capabilities: ['om'] } });
+  assert.equal(ask.status, 201, ask.text);
+  const { p, errors } = await open('harbor-operator', '/permissions.html');
+  assert.equal(await p.isVisible('#grant'), false, 'no grant form for a reseller');
+  const row = `#requests-table tr[data-request-id="${ask.body.id}"]`;
+  await p.waitForSelector(`${row}[data-status="open"]`);
+  await clean(p, 'Permissions (reseller)');
+  await p.click(`${row} button:has-text("Withdraw")`);
+  await p.waitForSelector(`${row}[data-status="withdrawn"]`);
+  assert.deepEqual(errors, []);
+});
