@@ -29,7 +29,7 @@ export CHROME_BIN := /usr/bin/chromium
 
 RUST_SRC := $(shell find src -type f) Cargo.toml Cargo.lock
 
-.PHONY: help dev dev-reset test lint bench package tools tools-rust tools-js tools-browser tools-python tools-fuzz worker browser migrate-dev seed-dev \
+.PHONY: help dev dev-reset test lint bench screens package tools tools-rust tools-js tools-browser tools-python tools-fuzz worker browser migrate-dev seed-dev \
         test-core test-wasm test-http test-api-fuzz fuzz deploy-check clean
 
 help:
@@ -207,6 +207,10 @@ bench: worker browser $(STATE)/pkg-boundary/onbehalf.js | tools-python
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-huawei.mjs 20
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-directory.mjs $(BENCH_DIRECTORY)
 	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
+
+# The README's screenshots of the reseller and distributor journeys (docs/screens/*.jpg).
+screens: worker browser | tools-browser
+	node scripts/screens.mjs
 
 # The browser module plus measurement-only exports (other boundary crossings), for bench-wasm.mjs.
 BENCH_CALLS ?= 20000

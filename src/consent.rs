@@ -2,7 +2,7 @@
 //! delivered through the outbox. Randomness comes from the caller (the platform's CSPRNG).
 
 use crate::error::{ApiError, Code};
-use crate::grants::{CustomerAuthorization, GrantState};
+use crate::grants::{AuthStatus, CustomerAuthorization, GrantState};
 use crate::ids::{hex, AuthorizationId};
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
@@ -182,6 +182,13 @@ pub fn may_resend(auth: &CustomerAuthorization, code: &CodeState, now: Timestamp
         .with_data(serde_json::json!({"retry_after": wait})));
     }
     Ok(())
+}
+
+/// Whether the consent link shows the customer its own account name in clear: once it approved with
+/// the code sent to its mobile (and after, if it revoked); masked while the request is open or was
+/// refused, withdrawn or locked.
+pub fn shows_account(auth: &CustomerAuthorization) -> bool {
+    matches!(auth.status, AuthStatus::Approved | AuthStatus::Revoked)
 }
 
 /// The consent link sent to the customer; the token travels in the fragment, so it never

@@ -11,6 +11,11 @@ for (const name of [
   'onbehalf:order-refused',
   'onbehalf:place-order',
   'onbehalf:loaded',
+  'onbehalf:view-orders',
+  'onbehalf:view-resources',
+  'onbehalf:draft',
+  'onbehalf:order-settled',
+  'onbehalf:customer-refreshed',
 ]) {
   document.addEventListener(name, (ev) => {
     window.hostEvents.push({ type: ev.type, detail: ev.detail });
@@ -41,30 +46,52 @@ if (params.get('customer')) {
   // The whole journey through the components: the table's More > Place order starts a switch-role
   // session (with the portal token), the banner shows it, a fresh order form orders with it.
   table.token = token;
-  table.addEventListener('onbehalf:place-order', async (ev) => {
+  table.addEventListener('onbehalf:place-order', (ev) => {
+    // The table confirmed with the user and started the session with the portal token.
     const c = ev.detail.customer;
-    if (!document.querySelector('#confirm-switch').checked) return;
-    const r = await fetch(`/v1/customers/${c.id}/sessions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    const s = await r.json();
-    if (r.status !== 201) {
-      window.hostEvents.push({ type: 'host:session-refused', detail: s });
-      return;
-    }
+    const s = ev.detail.session;
     document.querySelector('#customer-id').textContent = c.id;
-    banner.setAttribute('customer-label', c.real_name);
+    banner.setAttribute('customer-label', ev.detail.label);
     banner.token = s.token;
     prereq.setAttribute('customer-id', c.id);
     const fresh = document.createElement('onbehalf-order-form');
     fresh.id = 'order-form';
     fresh.token = token;
     fresh.sessionToken = s.token;
+    fresh.setAttribute('customer-label', ev.detail.label);
     fresh.setAttribute('customer-id', c.id);
-    form.replaceWith(fresh);
+    document.querySelector('#order-form').replaceWith(fresh);
   });
+  // More > Orders and More > View resources: this portal lists them in its own card (the API with the
+  // same portal token).
+  const list = async (title, path, line) => {
+    const r = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    const body = await r.json();
+    const card = document.querySelector('#follow-up');
+    card.hidden = false;
+    card.querySelector('h2').textContent = title;
+    const items = r.status === 200 ? line(body) : [`${body.error?.message ?? r.status}`];
+    card.querySelector('ul').replaceChildren(
+      ...(items.length ? items : ['Nothing yet.']).map((t) => {
+        const li = document.createElement('li');
+        li.textContent = t;
+        return li;
+      }),
+    );
+    card.scrollIntoView({ block: 'nearest' });
+  };
+  table.addEventListener('onbehalf:view-orders', (ev) =>
+    list(
+      `Orders of customer ${ev.detail.customer.id}`,
+      `/v1/customer-orders?customer_id=${ev.detail.customer.id}&limit=20`,
+      (b) => b.orders.map((o) => `${o.order_id} · status ${o.status} · ${o.origin}`),
+    ),
+  );
+  table.addEventListener('onbehalf:view-resources', (ev) =>
+    list(`Resources of customer ${ev.detail.customer.id}`, `/v1/customers/${ev.detail.customer.id}/resources`, (b) =>
+      b.resources.map((x) => `${x.resource_name} · ${x.resource_id} · ${x.billing}`),
+    ),
+  );
   document.addEventListener('onbehalf:session-ended', () => {
     document.querySelector('#order-form').sessionToken = '';
   });

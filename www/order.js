@@ -4,7 +4,7 @@
 import { request } from './lib/api.js';
 import { $, el } from './lib/dom.js';
 import { signedIn } from './lib/format.js';
-import { current as currentSession, mountBanner, onSessionAnswer } from './session.js';
+import { current as currentSession, mountBanner, mountSignOut, onSessionAnswer } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customerId = new URLSearchParams(location.search).get('customer');
@@ -23,14 +23,19 @@ async function start() {
   if (me.status !== 200) return fail('That API key is not valid.');
   $('#whoami').textContent = signedIn(me.body);
   mountBanner();
+  mountSignOut();
   const form = $('#order-form');
   form.token = apiKey;
   const s = currentSession();
-  if (s?.customer_id === customerId) form.sessionToken = s.token;
+  if (s?.customer_id === customerId) {
+    form.sessionToken = s.token;
+    form.setAttribute('customer-label', s.customer_label);
+  }
   // A refused or ended session: the portal says so and returns to the partner view.
   form.addEventListener('onbehalf:order-refused', (ev) => onSessionAnswer(ev.detail.status, ev.detail));
   form.addEventListener('onbehalf:error', (ev) => fail(ev.detail?.message ?? 'Customer not found.'));
   form.setAttribute('customer-id', customerId);
+  $('#orders-link').href = `/orders.html?customer=${customerId}`;
   $('#order').hidden = false;
   window.onbehalfOrder = {
     draft: () => form.draft,

@@ -4,8 +4,8 @@
 
 import { request } from './lib/api.js';
 import { $, el } from './lib/dom.js';
-import { money, orderStatus, serviceName } from './lib/format.js';
-import { mountBanner } from './session.js';
+import { money, orderStatus, serviceName, timeEl } from './lib/format.js';
+import { mountBanner, mountSignOut } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const customer = new URLSearchParams(location.search).get('customer');
@@ -14,7 +14,6 @@ const api = (path) => request(apiKey, 'GET', path);
 
 const state = { cursor: null, me: null };
 const day = (d, end) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}Z` : null);
-const when = (t) => (t ? t.replace('T', ' ').slice(0, 16) : '');
 
 /** Customer Orders: Huawei's list (or the simulation's) with onbehalf's provenance, page by page. */
 async function loadOrders({ more = false } = {}) {
@@ -50,9 +49,9 @@ async function loadOrders({ more = false } = {}) {
       el('td', { text: o.origin }),
       el('td', { 'data-status': String(o.status), text: orderStatus(o.status) }),
       el('td', { class: 'num', text: o.amount ? money(o.amount) : '—' }),
-      el('td', { text: when(o.created_at) }),
-      el('td', { text: when(o.payment_time) }),
-      el('td', { text: o.placed?.placed_by ?? '' }),
+      el('td', {}, timeEl(o.created_at)),
+      el('td', {}, timeEl(o.payment_time)),
+      el('td', { text: o.placed?.placed_by_name ?? o.placed?.placed_by ?? '' }),
       el('td', { text: o.placed?.session_id ?? '' }),
       cancel,
     );
@@ -87,7 +86,7 @@ async function loadResources() {
       el('td', { text: serviceName(x.service_type_code) }),
       el('td', { text: x.resource_type_code.replace('hws.resource.type.', '') }),
       el('td', { text: x.resource_spec_code }),
-      el('td', { text: x.effective_time.replace('T', ' ').slice(0, 16) }),
+      el('td', {}, timeEl(x.effective_time)),
       el('td', { text: x.expire_time ? x.expire_time.slice(0, 10) : '—' }),
       el('td', { text: x.status === 1 ? 'Normal' : String(x.status) }),
     ),
@@ -104,7 +103,7 @@ async function loadResources() {
       el('td', { text: x.region_code ?? '' }),
       el('td', { text: serviceName(x.service_type_code) }),
       el('td', { text: x.origin }),
-      el('td', { text: x.placed?.placed_by ?? '' }),
+      el('td', { text: x.placed?.placed_by_name ?? x.placed?.placed_by ?? '' }),
     ),
   );
   $('#huawei-resources-table tbody').replaceChildren(...lines);
@@ -122,6 +121,7 @@ async function start() {
   $('#whoami').textContent =
     `${me.body.user?.name} · ${me.body.role} · ${me.body.partner?.name} (${me.body.partner?.kind})`;
   mountBanner();
+  mountSignOut();
   if (customer) $('#o-customer').value = customer;
   $('#orders-page').hidden = false;
   $('#order-filters').addEventListener('submit', (ev) => {

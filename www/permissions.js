@@ -6,6 +6,7 @@
 import { errorText, request } from './lib/api.js';
 import { $, el } from './lib/dom.js';
 import { localTime, signedIn, timeEl } from './lib/format.js';
+import { mountBanner, mountSignOut } from './session.js';
 
 const apiKey = sessionStorage.getItem('onbehalf.key');
 const api = (method, path, body) => request(apiKey, method, path, { body });
@@ -143,6 +144,8 @@ async function start() {
     return;
   }
   state.me = me.body;
+  mountBanner();
+  mountSignOut();
   $('#whoami').textContent = signedIn(me.body);
   const distributor = me.body.partner.kind === 'distributor';
   if (distributor) {

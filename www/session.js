@@ -34,49 +34,32 @@ export function onSessionAnswer(status, json) {
     ended(`You can no longer act for this customer: ${json.error.message}`);
 }
 
-/** Asks for confirmation, then starts a session for `customer` with the partner key. */
-export async function switchInto(apiKey, customer, label) {
-  const dialog = document.querySelector('#switch-dialog');
-  dialog.querySelector('#switch-who').textContent = label;
-  dialog.querySelector('#switch-error').textContent = '';
-  dialog.showModal();
-  const ok = await new Promise((resolve) => {
-    dialog.querySelector('#switch-cancel').onclick = () => {
-      dialog.close();
-      resolve(false);
-    };
-    dialog.querySelector('#switch-form').onsubmit = (ev) => {
-      ev.preventDefault();
-      resolve(true);
-    };
-  });
-  if (!ok) return false;
-  const minutes = Number(dialog.querySelector('#switch-minutes').value || 30);
-  const { status, body } = await request(apiKey, 'POST', `/v1/customers/${customer}/sessions`, { body: { minutes } });
-  if (status !== 201) {
-    dialog.querySelector('#switch-error').textContent = `${body.error?.code}: ${body.error?.message}`;
-    return false;
-  }
-  dialog.close();
+/** Keeps a session the customer table started (its confirm step and POST /v1/customers/{id}/sessions),
+ * with the customer's label and the page to return to when it ends (the list as it was). */
+export function remember(session, label, returnTo = location.pathname + location.search) {
   sessionStorage.setItem(
     KEY,
     JSON.stringify({
-      token: body.token,
-      id: body.id,
-      customer_id: body.customer_id,
+      token: session.token,
+      id: session.id,
+      customer_id: session.customer_id,
       customer_label: label,
-      expires_at: body.expires_at,
+      expires_at: session.expires_at,
+      return_to: returnTo,
     }),
   );
-  return true;
 }
 
 const NOTICE = 'onbehalf.notice';
 
-/** The session is over: say why, then return to the partner view (Customer Management), which
- * repeats the message. */
+/** Where the partner view continues after a session: the list as the user left it. */
+const back = (s) => (s?.return_to?.startsWith('/') && !s.return_to.startsWith('//') ? s.return_to : '/');
+
+/** The session is over: say why, then return to the partner view (Customer Management, as the user
+ * left it), which repeats the message. */
 function ended(message) {
-  if (!current()) return;
+  const s = current();
+  if (!s) return;
   forget();
   sessionStorage.setItem(NOTICE, message);
   const b = document.querySelector('#session-banner');
@@ -86,7 +69,7 @@ function ended(message) {
   }
   if (location.pathname !== '/')
     setTimeout(() => {
-      location.href = '/';
+      location.href = back(s);
     }, 2500);
 }
 
@@ -108,7 +91,8 @@ export function mountBanner() {
   b.addEventListener('onbehalf:session-ended', (ev) => {
     if (ev.detail.reason === 'switch_role') {
       forget();
-      location.href = '/';
+      sessionStorage.setItem(NOTICE, `You switched back from ${s.customer_label}.`);
+      location.href = back(s);
     } else ended(ev.detail.reason === 'session_expired' ? 'The session has expired.' : 'The session has ended.');
   });
   b.setAttribute('customer-label', s.customer_label);
@@ -121,4 +105,21 @@ export function mountBanner() {
 export function refused(error) {
   const b = document.querySelector('#session-banner');
   if (b) b.dataset.refused = error.code;
+}
+
+/** The Sign out button of the top bar: ends a running switch-role session, forgets the key, and
+ * shows the sign-in. */
+export function mountSignOut() {
+  const b = document.querySelector('#signout');
+  if (!b) return;
+  b.hidden = false;
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    const s = current();
+    if (s) await request(s.token, 'DELETE', '/v1/sessions/current');
+    forget();
+    sessionStorage.removeItem('onbehalf.key');
+    sessionStorage.setItem('onbehalf.signedout', '1');
+    location.href = '/';
+  });
 }

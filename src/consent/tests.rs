@@ -94,3 +94,16 @@ fn resend_waits_a_minute_only_while_pending_and_at_most_five_codes() {
     let decided = crate::grants::CustomerAuthorization { status: crate::grants::AuthStatus::Rejected, ..auth };
     assert_eq!(may_resend(&decided, &code, t0.plus(600)).unwrap_err().code, Code::ConsentAlreadyDecided);
 }
+
+#[test]
+fn the_link_shows_the_account_in_clear_only_after_the_customer_approved_with_its_code() {
+    use crate::grants::AuthStatus::*;
+    let t0 = Timestamp::parse("2026-12-01T10:00:00Z").expect("time");
+    let mut a = pending(t0);
+    for (status, shown) in
+        [(Pending, false), (Approved, true), (Revoked, true), (Rejected, false), (Withdrawn, false), (Locked, false)]
+    {
+        a.status = status;
+        assert_eq!(shows_account(&a), shown, "{status:?}");
+    }
+}

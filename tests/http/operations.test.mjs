@@ -222,6 +222,10 @@ test('Customer Orders cancels a pending order in simulated mode; not twice; not 
   assert.equal(r.status, 200, r.text);
   const line = await api('GET', `/v1/customer-orders?order_id=${id}`, { as: 'skyline-viewer' });
   assert.equal(line.body.orders[0].status, 4);
+  // Who placed it, by name (the portal's "Placed by").
+  const placer = (await api('GET', '/v1/me', { as: 'skyline-operator' })).body.user;
+  assert.equal(line.body.orders[0].placed.placed_by, placer.id);
+  assert.equal(line.body.orders[0].placed.placed_by_name, placer.name);
   assertError(
     await api('POST', path, { as: 'skyline-operator', body: { customer_id: c } }),
     409,

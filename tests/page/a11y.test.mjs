@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { BASE, demo, key } from '../http/helpers.mjs';
+import { api, BASE, demo, key } from '../http/helpers.mjs';
 import { violations } from './axe.mjs';
 
 let browser;
@@ -85,6 +85,16 @@ for (const width of [1024, 1440]) {
     await p.waitForSelector('body[data-ready="true"]');
     const sideways = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok((await sideways()) <= 0, `the page scrolls sideways by ${await sideways()} px`);
+    // The operation column is always in view: every row's More button inside the window and the table's box.
+    const offscreen = await p.evaluate(() => {
+      const root = document.querySelector('onbehalf-customer-table').shadowRoot;
+      const box = root.querySelector('.tablewrap').getBoundingClientRect();
+      return [...root.querySelectorAll('tbody details.more summary')].filter((s) => {
+        const r = s.getBoundingClientRect();
+        return r.right > Math.min(window.innerWidth, box.right) + 1 || r.left < box.left - 1;
+      }).length;
+    });
+    assert.equal(offscreen, 0, 'More buttons out of view');
     // The last row of a full page.
     const last = await p.evaluate(() => {
       const rows = document.querySelector('onbehalf-customer-table').shadowRoot.querySelectorAll('tbody tr');
@@ -121,3 +131,64 @@ test('at 390 px no page scrolls sideways: Customer Management, Select Products (
   }
   await ctx.close();
 });
+
+// Every state a user meets, at each width: 0 serious or critical violations.
+for (const width of [390, 1024, 1440]) {
+  test(`at ${width} px axe finds nothing serious on any state: list, filter error, reveal, confirm, prerequisites, Select Products (ECS, EVS, EIP), orders, consent, embed demo, permissions`, async () => {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+    const p = await ctx.newPage();
+    const at = (s) => `${s} at ${width} px`;
+    await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+    await p.waitForSelector('body[data-ready="true"]');
+    await clean(p, at('list'));
+    await p.fill('#f-id', 'zz');
+    await p.press('#f-id', 'Enter');
+    await p.waitForFunction(
+      () =>
+        document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#filter-error').textContent !== '',
+    );
+    assert.equal(await p.locator('#customer-table tbody tr').count(), 0, 'no stale rows under a filter error');
+    await clean(p, at('filter error'));
+    const id = demo.customers.ready;
+    await p.fill('#f-id', id);
+    await p.press('#f-id', 'Enter');
+    await p.waitForSelector(`tr[data-customer-id="${id}"]`);
+    await p.click('th button.eye[data-field="account_name"]');
+    await p.waitForSelector('#reveal-dialog[open]');
+    await clean(p, at('reveal dialog'));
+    await p.click('#reveal-cancel');
+    await p.click(`tr[data-customer-id="${id}"] details.more summary`);
+    await p.click(`tr[data-customer-id="${id}"] details.more button[role="menuitem"]:text-is("Prerequisites")`);
+    await p.waitForSelector('#api-checks li');
+    await clean(p, at('prerequisites'));
+    await p.click(`tr[data-customer-id="${id}"] details.more summary`);
+    await p.click(`tr[data-customer-id="${id}"] details.more button:has-text("Place order on customer's behalf")`);
+    await p.waitForSelector('#switch-dialog[open]');
+    await clean(p, at('confirm step'));
+    await p.click('#switch-cancel');
+    await p.goto(`${BASE}/order.html?customer=${id}`);
+    await p.waitForSelector('body[data-ready="true"]');
+    for (const service of ['ecs', 'evs', 'eip']) {
+      await p.check(`input[name="service"][value="${service}"]`);
+      await clean(p, at(`Select Products (${service})`));
+    }
+    await p.goto(`${BASE}/orders.html?customer=${id}#resources`);
+    await p.waitForSelector('body[data-ready="true"]');
+    await clean(p, at('Customer Orders and View Resources'));
+    await p.goto(`${BASE}/consent.html#token=${demo.consent[0].token}`);
+    await p.waitForFunction(
+      () => document.querySelector('onbehalf-consent')?.shadowRoot.querySelector('#consent-state').textContent !== '…',
+    );
+    await clean(p, at('consent page'));
+    const t = await api('POST', '/v1/portal-tokens', { as: 'skyline-operator', body: { minutes: 15 } });
+    await p.goto(`${BASE}/embed-demo.html#token=${t.body.token}`);
+    await p.waitForFunction(() => window.hostEvents?.some((e) => e.type === 'onbehalf:loaded'));
+    await clean(p, at('embed demo'));
+    await p.goto(`${BASE}/#key=${key('northwind-admin')}`);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.goto(`${BASE}/permissions.html`);
+    await p.waitForSelector('body[data-ready="true"]');
+    await clean(p, at('Permissions'));
+    await ctx.close();
+  });
+}

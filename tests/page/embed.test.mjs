@@ -178,6 +178,11 @@ test('the whole journey through the components in the foreign portal: table, pla
   assert.match(await p.textContent(`tr[data-customer-id="${C}"] td[data-field="real_name"]`), /\*\*\*/);
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
+  // The confirm step is the component's own: nothing starts before OK.
+  await p.waitForSelector('#switch-dialog[open]');
+  assert.match(await p.textContent('#switch-who'), new RegExp(C), 'the customer is named by its full id');
+  assert.ok(!(await p.evaluate(() => window.hostEvents.some((e) => e.type === 'onbehalf:place-order'))));
+  await p.click('#switch-ok');
   await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:place-order'));
   await p.waitForFunction(() => document.querySelector('#banner').shadowRoot.textContent.includes('Acting as'));
   await p.waitForSelector('#order-form[data-ready="true"]');
@@ -188,7 +193,16 @@ test('the whole journey through the components in the foreign portal: table, pla
   const placed = await p.evaluate(() => window.hostEvents.find((e) => e.type === 'onbehalf:order-placed').detail);
   assert.equal(placed.order, null, 'pay-per-use: no order');
   assert.equal(placed.resources[0].resource_type_code, 'hws.resource.type.ip');
+  // The result says where the new EIP answers.
+  await p.waitForSelector('#eip-address');
+  assert.match(await p.textContent('#eip-address'), /Public IP address: \d+\.\d+\.\d+\.\d+/);
   await p.screenshot({ path: `${ARTIFACTS}/embed-journey.png`, fullPage: true });
+  // More > Orders and More > View resources reach the host, which lists them.
+  await p.click(`tr[data-customer-id="${C}"] details.more summary`);
+  await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("View resources")`);
+  await p.waitForSelector('#follow-up:not([hidden]) li');
+  assert.match(await p.textContent('#follow-up h2'), /Resources of customer/);
+  assert.match(await p.textContent('#follow-up ul'), new RegExp(placed.resources[0].resource_id));
   await p.click('#banner >> text=Switch Role');
   await p.waitForFunction(() => window.hostEvents.some((e) => e.type === 'onbehalf:session-ended'));
   // Without a session the form can no longer place orders.
@@ -212,4 +226,12 @@ test('the whole journey through the components in the foreign portal: table, pla
   );
   assert.deepEqual(unnamed, []);
   assert.deepEqual(errors, []);
+});
+
+test('the customer table with an expired or bad portal token says so instead of showing an empty table', async () => {
+  const p = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
+  await p.goto(`${BASE}/embed-demo.html#token=obp_${'0'.repeat(40)}`);
+  await p.waitForSelector('#fatal:not([hidden])');
+  assert.match(await p.textContent('#fatal'), /sign-in is not valid or has expired/);
+  assert.equal(await p.isVisible('#customer-table'), false, 'no empty table under the message');
 });

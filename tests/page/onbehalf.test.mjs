@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { BASE, demo, key } from '../http/helpers.mjs';
+import { api, BASE, demo, key } from '../http/helpers.mjs';
 
 const ARTIFACTS = 'tests/artifacts';
 let browser;
@@ -38,23 +38,45 @@ test("order on a customer's behalf, end to end, and Switch Role", async () => {
   await p.click(`tr[data-customer-id="${C}"] details.more summary`);
   await p.click(`tr[data-customer-id="${C}"] details.more button:has-text("Place order on customer's behalf")`);
   await p.waitForSelector('#switch-dialog[open]');
-  assert.match(await p.textContent('#switch-who'), /\*\*\*/, 'the dialog names the customer, masked');
+  // The customer is named by its full id (its name stays masked until revealed on purpose).
+  assert.match(await p.textContent('#switch-who'), new RegExp(`customer ${C}`));
+  assert.ok(!(await p.textContent('#switch-who')).includes('***'));
   await p.screenshot({ path: `${ARTIFACTS}/switch-confirm.png` });
   await p.click('#switch-ok');
   await p.waitForURL(/\/order(\.html)?\?customer=/);
   await p.waitForSelector('body[data-ready="true"]');
   await p.waitForSelector('#session-banner[data-state="live"]');
-  assert.match(await p.textContent('#session-banner [part~="banner"]'), /Acting as .*\*\*\*.* · ends in (29|30):\d\d/);
+  assert.match(
+    await p.textContent('#session-banner [part~="banner"]'),
+    new RegExp(`Acting as customer ${C} · ends in (29|30):\\d\\d`),
+  );
+  assert.match(await p.textContent('#customer-label'), new RegExp(`for customer ${C}`));
   const token = await p.evaluate(() => JSON.parse(sessionStorage.getItem('onbehalf.session')).token);
 
   // Yearly/monthly with auto-pay: completed at once.
   await p.check('input[name="service"][value="evs"]');
   assert.equal(await p.getAttribute('#draft-form', 'data-valid'), 'true');
+  const impact = () => p.textContent('[data-testid="budget-impact"]');
+  const before = await impact();
   await p.click('#place-order');
   await p.waitForSelector('#order-result[data-status]');
   assert.equal(await p.getAttribute('#order-result', 'data-status'), '201', await p.textContent('#order-result'));
   assert.equal(await p.getAttribute('#order-result', 'data-order-status'), '5');
+  assert.match(await p.textContent('#order-state'), / · Completed$/, 'the status in words');
   const first = await p.getAttribute('#order-result', 'data-order-id');
+  // The budget impact of the same draft now starts from the customer's fresh usage, as a new page would.
+  const fresh = (await api('GET', `/v1/customers/${C}`, { as: 'skyline-operator' })).body.budget;
+  const left = fresh.amount.minor - fresh.used.minor;
+  const want = `remaining now ${(left / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${fresh.amount.currency}`;
+  await p.waitForFunction(
+    (w) =>
+      document
+        .querySelector('onbehalf-order-form')
+        .shadowRoot.querySelector('[data-testid="budget-impact"]')
+        ?.textContent.includes(w),
+    want,
+  );
+  assert.notEqual(await impact(), before, 'the order changed the figures');
   // The order sent upstream exactly the request the payload panel showed.
   const sent = await p.evaluate(() => window.onbehalfOrder.lastResponse.request);
   assert.equal(await p.textContent('#payload'), `${sent.method} ${sent.path}\n${JSON.stringify(sent.body, null, 2)}`);
@@ -86,11 +108,17 @@ test("order on a customer's behalf, end to end, and Switch Role", async () => {
   assert.equal(await p.getAttribute('#session-banner', 'data-state'), 'live', 'the banner follows every page');
   await p.screenshot({ path: `${ARTIFACTS}/customer-orders.png`, fullPage: true });
 
-  // Switch Role: back to the partner view; the token is refused from now on.
+  // Switch Role: back to the partner view where the user left it (the one-customer search), with a
+  // message; the token is refused from now on.
   await p.click('#switch-role');
-  await p.waitForURL(`${BASE}/`);
+  await p.waitForURL(new RegExp(`/\\?customer_id=${C}$`));
   await p.waitForSelector('body[data-ready="true"]');
-  assert.equal(await p.isHidden('#session-banner'), true);
+  assert.match(
+    await p.textContent('#session-banner [part~="banner"]'),
+    new RegExp(`You switched back from customer ${C}`),
+  );
+  assert.equal(await p.inputValue('#f-id'), C, 'the filter is kept');
+  await p.waitForSelector(`tr[data-customer-id="${C}"]`);
   const r = await fetch(`${BASE}/v1/sessions/current`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(r.status, 401);
   assert.equal((await r.json()).error.code, 'session_ended');
@@ -132,7 +160,8 @@ test('a grant revoked mid-session: the portal says so and returns to the partner
   await p.click('#place-order');
   await p.waitForSelector('#session-banner[data-state="ended"]');
   assert.match(await p.textContent('#session-banner [part~="banner"]'), /no longer act for this customer/);
-  await p.waitForURL(`${BASE}/`);
+  // Back where the user left the list (the one-customer search), saying why.
+  await p.waitForURL(new RegExp(`/\\?customer_id=${C}$`));
   await p.waitForSelector('#session-banner[data-state="ended"]');
   assert.match(await p.textContent('#session-banner [part~="banner"]'), /back in the partner view/);
   await p.screenshot({ path: `${ARTIFACTS}/session-revoked.png` });

@@ -52,7 +52,8 @@ const valid = (p) => p.getAttribute('#draft-form', 'data-valid');
 
 test('ECS form: valid by default, payload panel is what the API builds, errors appear next to their fields', async () => {
   const { p, errors } = await orderPage();
-  assert.match(await p.textContent('#customer-label'), /\*\*\*/, 'the customer name stays masked');
+  // Named by its full id: no masked name, and no clear name the user did not reveal.
+  assert.match(await p.textContent('#customer-label'), /^for customer [0-9a-f]{32}/);
   assert.equal(await valid(p), 'true', await p.textContent('#other-errors'));
   // The payload panel shows exactly what POST /v1/drafts/payload returns for the same draft.
   const d = await draftOf(p);

@@ -268,6 +268,20 @@ test('a customer approves a request on the consent page with the SMS code', asyn
     () =>
       document.querySelector('onbehalf-consent').shadowRoot.querySelector('#consent-state').textContent === 'active',
   );
+  // After approval the page says what was granted and until when, naming the customer's own account in clear.
+  const reveal = await api('POST', `/v1/customers/${c.id}/reveal`, {
+    as: 'skyline-operator',
+    body: { fields: ['account_name'], reason: 'test: compare with the consent page' },
+  });
+  assert.equal(reveal.status, 200, reveal.text);
+  assert.ok(
+    (await p.textContent('#consent-summary')).includes(`your account ${reveal.body.account_name}`),
+    await p.textContent('#consent-summary'),
+  );
+  assert.match(
+    await p.textContent('#consent-message'),
+    /You authorized Skyline Cloud to operate your resources \(O&M\) for your account .* until \d{4}-\d\d-\d\d \d\d:\d\d/,
+  );
   // The customer's own view of the audit trail: the request, then its approval.
   await p.waitForSelector('#activity li[data-action="authorization.approved"]');
   assert.ok(await p.$('#activity li[data-action="authorization.requested"]'));

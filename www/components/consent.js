@@ -3,6 +3,7 @@
 // Huawei Cloud account and the agency created for the partner), reject, or revoke later; and the activity on the customer's account. Events: onbehalf:consent {state,
 // authorization} after every load. Theming: the --onbehalf-* custom properties (README); parts: card.
 import { request } from '../lib/api.js';
+import { localTime } from '../lib/format.js';
 import { OnbehalfBase, styled } from './base.js';
 
 const TEMPLATE = `<div class="card consent" part="card">
@@ -144,8 +145,11 @@ class OnbehalfConsent extends OnbehalfBase {
     }
     const { authorization: a, partner, customer, code } = r.body;
     this.$('#consent-title').textContent = `${partner.name} asks to act on your behalf`;
+    const what = a.capabilities.map((c) => NAMES[c]).join(' and ');
     this.$('#consent-summary').textContent =
-      `For account ${customer.account_name}: ${a.capabilities.map((c) => NAMES[c]).join(' and ')}, for ${a.valid_days} days after approval.`;
+      a.state === 'pending'
+        ? `For account ${customer.account_name}: ${what}, for ${a.valid_days} days after approval.`
+        : `For your account ${customer.account_name}: ${what}.`;
     this.$('#consent-state').textContent = a.state;
     this.$('#consent-mobile').textContent = customer.mobile;
     for (const box of this.$$('input[name="cap"]')) {
@@ -162,8 +166,13 @@ class OnbehalfConsent extends OnbehalfBase {
       if (!this.$('#agency-name').value) this.$('#agency-name').value = h.agency_name ?? h.suggested_agency_name;
     }
     this.$('#revoke-form').hidden = a.state !== 'active';
-    if (a.state === 'pending') this.say(`Code valid until ${code.expires_at}; ${code.attempts_left} attempt(s) left.`);
-    if (a.state === 'active') this.say(`Authorized until ${a.expires_at}. You can revoke at any time.`);
+    if (a.state === 'pending')
+      this.say(`Code valid until ${localTime(code.expires_at)}; ${code.attempts_left} attempt(s) left.`);
+    if (a.state === 'active')
+      this.say(
+        `You authorized ${partner.name} to ${what} for your account ` +
+          `${customer.account_name} until ${localTime(a.expires_at)}. You can revoke this at any time.`,
+      );
     this.dataset.state = a.state;
     this.emit('onbehalf:consent', { state: a.state, authorization: a });
     await this.activity();

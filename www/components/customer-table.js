@@ -22,7 +22,8 @@ MESSAGES.then((m) => {
 export const blockingText = (codes) => codes.map((c) => messages.get(c) ?? c).join(' ');
 const STATUS_WORDS = { pass: 'OK', warn: 'Warning', fail: 'Blocks ordering', skip: 'Not needed' };
 
-const TEMPLATE = `    <form id="filters" part="filters" class="card filters" aria-label="Customer filters">
+const TEMPLATE = `    <p id="fatal" class="error card" role="alert" hidden></p>
+    <form id="filters" part="filters" class="card filters" aria-label="Customer filters">
       <div class="filter"><label for="f-frozen">Frozen</label>
         <select id="f-frozen" name="frozen_state"><option value="">Any</option><option value="frozen">Frozen</option><option value="auto">Automatically frozen</option><option value="not">Not frozen</option></select></div>
       <div class="filter"><label for="f-assoc">Association type</label>
@@ -110,6 +111,18 @@ const TEMPLATE = `    <form id="filters" part="filters" class="card filters" ari
     </form>
   </dialog>
 
+  <dialog id="switch-dialog" aria-labelledby="switch-title">
+    <form method="dialog" id="switch-form">
+      <h2 id="switch-title">Switch to the customer</h2>
+      <p>You are about to act as <strong id="switch-who"></strong>. Orders you place are charged to the
+        customer, listed under its Customer Orders, and every step is audited with your name.</p>
+      <label for="switch-minutes">Session length (minutes, at most 60)</label>
+      <input id="switch-minutes" type="number" min="1" max="60" value="30" required>
+      <p id="switch-error" class="error" role="alert"></p>
+      <div class="actions"><button type="submit" id="switch-ok">OK</button><button type="button" class="link" id="switch-cancel">Cancel</button></div>
+    </form>
+  </dialog>
+
   <dialog id="reveal-dialog" aria-labelledby="reveal-title">
     <form method="dialog" id="reveal-form">
       <h2 id="reveal-title">Show hidden data</h2>
@@ -176,7 +189,8 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     });
     for (const sel of this.$$('#filters select')) sel.addEventListener('change', () => this.load());
     this.$('#prev').addEventListener('click', () => {
-      this.state.page -= 1;
+      // A page restored from an address knows its own cursor, not those before it: back to the first.
+      this.state.page = this.state.cursors[this.state.page - 1] === undefined ? 0 : this.state.page - 1;
       this.load({ resetPaging: false });
     });
     this.$('#next').addEventListener('click', () => {
@@ -220,14 +234,38 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       );
     }
     this.$('#reveal-cancel').addEventListener('click', () => this.$('#reveal-dialog').close());
+
+    // Place order on customer's behalf: the confirm step, then a switch-role session started with this
+    // element's token; the host receives onbehalf:place-order with the session.
+    this.$('#switch-cancel').addEventListener('click', () => this.$('#switch-dialog').close());
+    this.$('#switch-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const c = this.pendingSwitch;
+      const ok = this.$('#switch-ok');
+      ok.disabled = true;
+      ok.textContent = 'Switching…';
+      const minutes = Number(this.$('#switch-minutes').value || 30);
+      const r = await this.api('POST', `/v1/customers/${c.id}/sessions`, { minutes });
+      ok.disabled = false;
+      ok.textContent = 'OK';
+      if (r.status !== 201) {
+        this.$('#switch-error').textContent = this.failure(r);
+        return;
+      }
+      this.$('#switch-dialog').close();
+      this.emit('onbehalf:place-order', { customer: c, label: this.label(c), session: r.body });
+    });
     this.$('#reveal-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const { ids, field } = this.pendingReveal;
       const reason = this.$('#reveal-reason').value.trim();
+      const show = this.$('#reveal-form button[type="submit"]');
+      show.disabled = true;
       const r =
         ids.length === 1
           ? await this.api('POST', `/v1/customers/${ids[0]}/reveal`, { fields: [field], reason })
           : await this.api('POST', '/v1/customers/reveal', { ids, fields: [field], reason });
+      show.disabled = false;
       if (r.status !== 200) {
         this.$('#reveal-error').textContent = r.body.error?.message ?? 'Refused.';
         return;
@@ -494,6 +532,51 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     }
   }
 
+  /** Shows the result of a query the host kept (from `onbehalf:loaded`: `{query, page, cursor,
+   * cursors?}`, e.g. in the address bar for Back and links): the filters, sort and page as they were. */
+  restore(saved) {
+    if (!this.me) {
+      this.pendingRestore = saved;
+      return;
+    }
+    const q = saved?.query ?? {};
+    const form = this.$('#filters');
+    form.reset();
+    const set = (name, v) => {
+      const f = form.elements.namedItem(name);
+      if (f && v !== undefined && v !== null) f.value = String(v);
+    };
+    set(
+      'frozen_state',
+      q.auto_frozen === 'true' ? 'auto' : q.frozen === 'true' ? 'frozen' : q.frozen === 'false' ? 'not' : '',
+    );
+    for (const k of [
+      'association_type',
+      'customer_name',
+      'account_name',
+      'customer_id',
+      'account_manager',
+      'mobile',
+      'budget_usage_min',
+      'budget_usage_max',
+      'can_order',
+      'authorization',
+      'reseller_id',
+    ])
+      set(k, q[k]);
+    for (const k of ['associated_from', 'associated_to', 'expiry_from', 'expiry_to']) set(k, q[k]?.slice(0, 10));
+    for (const k of ['spend_min', 'spend_max']) if (q[k] !== undefined) set(k, Number(q[k]) / 100);
+    this.state.tags = [].concat(q.tag ?? []);
+    this.renderTags();
+    this.state.sort = q.sort ?? null;
+    this.state.order = q.order ?? null;
+    const page = Number(saved?.page ?? 0);
+    this.state.page = Number.isInteger(page) && page > 0 ? page : 0;
+    this.state.cursors = saved?.cursors ? [...saved.cursors] : [null];
+    if (this.state.page > 0) this.state.cursors[this.state.page] = saved?.cursor ?? null;
+    return this.load({ resetPaging: false });
+  }
+
   /** The query parameters (same names as GET /v1/customers and filterCustomers). */
   params() {
     const f = new FormData(this.$('#filters'));
@@ -643,7 +726,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       "Place order on customer's behalf",
       c.can_order && this.me?.abilities.place_order,
       c.can_order ? 'Your role may not order.' : blockingText(c.blocking),
-      () => this.emit('onbehalf:place-order', { customer: c, label: this.label(c) }),
+      () => this.confirmSwitch(c),
     );
     const pending = c.authorization.state === 'pending';
     item(
@@ -757,12 +840,21 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     const r = await this.api('GET', `/v1/customers?${this.qs({ ...p, limit: '20', ...(cursor ? { cursor } : {}) })}`);
     this.$('#local-note').textContent = '';
     if (r.status !== 200) {
-      const e = r.body.error ?? {};
-      this.$('#filter-error').textContent =
-        `${e.message ?? 'Search failed.'} ${(e.details ?? []).map((d) => `${d.path.join('.')}: ${d.message}`).join(' ')}`;
+      // The rows under an error would answer another question: none are shown.
+      this.$('#filter-error').textContent = this.failure(r);
+      this.state.rows = [];
+      this.renderRows([]);
+      this.$('#total').textContent = '';
+      delete this.$('#total').dataset.total;
+      this.$('#pageinfo').textContent = '';
+      this.$('#next').disabled = true;
+      this.$('#detail').hidden = true;
+      this.emit('onbehalf:loaded', { total: null, page: this.state.page, query: p, error: r.body.error });
       return;
     }
     this.state.rows = r.body.customers;
+    // A prerequisite report of a customer the new result does not hold is stale: closed.
+    if (!this.state.rows.some((x) => x.id === this.detailFor)) this.$('#detail').hidden = true;
     this.state.cursors[this.state.page + 1] = r.body.next_cursor;
     this.renderRows(this.state.rows);
     this.$('#total').textContent = `(${r.body.total} in total)`;
@@ -772,7 +864,13 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     this.$('#next').disabled = !r.body.next_cursor;
     this.dataset.ready = 'true';
     this.dataset.loads = String(Number(this.dataset.loads ?? 0) + 1);
-    this.emit('onbehalf:loaded', { total: r.body.total, page: this.state.page });
+    this.emit('onbehalf:loaded', {
+      total: r.body.total,
+      page: this.state.page,
+      query: p,
+      cursor: this.state.cursors[this.state.page] ?? null,
+      cursors: [...this.state.cursors],
+    });
   }
 
   renderBulk() {
@@ -832,6 +930,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
   }
 
   async showDetail(c) {
+    this.detailFor = c.id;
     this.$('#detail').hidden = false;
     this.$('#detail-title').textContent = `Prerequisites · ${this.label(c)}`;
     this.$('#action-result').textContent = '';
@@ -865,10 +964,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     if ([...failing].some((code) => code.startsWith('distributor_permission_')) && this.me?.partner.kind === 'reseller')
       remedies.push(['Ask your distributor…', () => this.askDistributor(c)]);
     if (apiReport.can_order && this.me?.abilities.place_order)
-      remedies.push([
-        "Place order on customer's behalf",
-        () => this.emit('onbehalf:place-order', { customer: c, label: this.label(c) }),
-      ]);
+      remedies.push(["Place order on customer's behalf", () => this.confirmSwitch(c)]);
     this.$('#remedies').replaceChildren(
       ...remedies.map(([text, act]) => {
         const b = el('button', { type: 'button', text });
@@ -1022,6 +1118,14 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     );
   }
 
+  /** The confirm step before acting as `c` (see the submit handler in `wire`). */
+  confirmSwitch(c) {
+    this.pendingSwitch = c;
+    this.$('#switch-who').textContent = this.label(c);
+    this.$('#switch-error').textContent = '';
+    this.$('#switch-dialog').showModal();
+  }
+
   /** Announces the result of an action (a live region: screen readers hear it). */
   say(message) {
     const s = this.$('#announce');
@@ -1035,6 +1139,13 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     await ready;
     const r = await this.api('GET', '/v1/me');
     if (r.status !== 200) {
+      const f = this.$('#fatal');
+      f.hidden = false;
+      f.textContent =
+        r.status === 401
+          ? `Customer Management cannot load: this page's sign-in is not valid or has expired (${r.body.error?.message ?? 'unauthenticated'}). Reload the page or sign in again.`
+          : `Customer Management cannot load: ${this.failure(r)}`;
+      for (const s of this.$$('#filters, section.card')) s.hidden = true;
       this.emit('onbehalf:error', r.body.error);
       return;
     }
@@ -1048,7 +1159,8 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       }
       this.$('#reseller-filter').hidden = false;
     }
-    await this.load();
+    if (this.pendingRestore) await this.restore(this.pendingRestore);
+    else await this.load();
     await this.watchSync();
   }
 }

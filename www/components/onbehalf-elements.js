@@ -24,7 +24,8 @@ const BASE_CSS = `
   .pass { color: var(--onbehalf-pass, #1a7f37); } .fail { color: var(--onbehalf-fail, #cf222e); }
   .warn { color: var(--onbehalf-warn, #9a6700); } .skip { color: var(--onbehalf-skip, #6e7781); }
   [part~="remedy"] { display: block; color: #4f6275; margin-left: 3.4rem; }
-  [part~="banner"] { display: flex; gap: .75rem; align-items: center; padding: .5rem 1rem; border-radius: var(--onbehalf-radius, 6px);
+  [part~="banner"] { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; padding: .5rem 1rem; border-radius: var(--onbehalf-radius, 6px);
+    overflow-wrap: anywhere;
     background: color-mix(in srgb, var(--onbehalf-warn, #d4a72c) 18%, white); }
   [part~="button"] { font: inherit; border: 0; border-radius: var(--onbehalf-radius, 6px); padding: .3rem .8rem; cursor: pointer;
     background: var(--onbehalf-accent, #c7000b); color: white; }

@@ -9,7 +9,8 @@
 // while Huawei Cloud provisions), onbehalf:order-settled (the followed request, once it ended),
 // onbehalf:order-refused {status, error}. Theming: the --onbehalf-* custom properties (README); parts: form, quote, payload, place.
 
-import { money, orderStatus, unitPrice } from '../lib/format.js';
+import { errorText } from '../lib/api.js';
+import { localTime, money, orderStatus, unitPrice } from '../lib/format.js';
 import init, { catalog, customerProjectId, prepareOrder } from '../pkg/onbehalf.js';
 import { el, OnbehalfBase, styled } from './base.js';
 
@@ -99,20 +100,23 @@ const TEMPLATE = `<div class="orderpage">
     </form>
     <aside class="side">
       <section class="card" aria-labelledby="quote-title">
-        <h2 id="quote-title">Price <small>quoteOrder, in this page</small></h2>
+        <h2 id="quote-title">Price</h2>
         <div id="quote" part="quote" data-testid="quote" aria-live="polite"></div>
         <div class="actions"><button type="button" id="save-quote">Get a quote (price held 15 minutes)</button><span id="quote-result" role="status"></span></div>
       </section>
       <section class="card" aria-labelledby="place-title" id="place-card">
-        <h2 id="place-title">Place the order <small>as the customer, in your switch-role session</small></h2>
+        <h2 id="place-title">Place the order</h2>
         <p id="place-note" class="muted"></p>
         <div class="actions"><button type="button" id="place-order" part="place" disabled>Place order</button></div>
-        <div id="order-result" data-testid="order-result" aria-live="polite"></div>
+        <div id="order-result" data-testid="order-result" role="status" aria-live="polite"></div>
       </section>
-      <section class="card" aria-labelledby="payload-title">
-        <h2 id="payload-title">Payload <small>buildOrderPayload: what Huawei Cloud receives</small></h2>
-        <pre id="payload" part="payload" class="payload" data-testid="payload" tabindex="0"></pre>
-      </section>
+      <details class="card dev" id="dev-details">
+        <summary>Developer details</summary>
+        <h2 id="payload-title">The request Huawei Cloud receives</h2>
+        <p class="muted">Built in this page by the browser module (<code>prepareOrder</code>: validation, price and
+          payload), the same Rust core the API runs; the price panel is its <code>quoteOrder</code>.</p>
+        <pre id="payload" part="payload" class="payload" data-testid="payload" tabindex="0" aria-labelledby="payload-title"></pre>
+      </details>
     </aside>
 </div>`;
 
@@ -272,7 +276,7 @@ class OnbehalfOrderForm extends OnbehalfBase {
     }
     if (failed) {
       showPickers(false);
-      note.textContent = `The customer's VPCs cannot be listed (${failed.body?.error?.code}: ${failed.body?.error?.message}); enter the ids.`;
+      note.textContent = `The customer's VPCs cannot be listed (${errorText(failed)}); enter the ids.`;
       return;
     }
     this.$('#project').value = project.body.project_id;
@@ -480,7 +484,7 @@ class OnbehalfOrderForm extends OnbehalfBase {
     );
     const table = el(
       'table',
-      { class: 'quote' },
+      { class: 'quote', tabindex: '0', 'aria-label': 'Price lines' },
       el(
         'thead',
         {},
@@ -592,7 +596,7 @@ class OnbehalfOrderForm extends OnbehalfBase {
     this.$('#place-order').disabled = !acting || Boolean(r.error);
     this.$('#place-note').textContent = acting
       ? 'Placing it charges the customer (yearly/monthly) or provisions the resources (pay-per-use).'
-      : "Switch to this this.customer first (Customer Management > More > Place order on customer's behalf).";
+      : "Switch to this customer first (Customer Management > More > Place order on customer's behalf).";
     this.idemKey = null; // a changed draft is a new order
   }
 
@@ -601,16 +605,18 @@ class OnbehalfOrderForm extends OnbehalfBase {
     this.lastResponse = r.body;
     const placed = r.status >= 200 && r.status < 300;
     this.emit(placed ? 'onbehalf:order-placed' : 'onbehalf:order-refused', { status: r.status, ...r.body });
+    if (placed) this.refreshCustomer();
     out.dataset.status = String(r.status);
     if (!placed) {
       out.dataset.code = r.body.error?.code ?? '';
-      out.replaceChildren(el('p', { class: 'error', text: `${r.body.error?.code}: ${r.body.error?.message}` }));
+      const remedy = r.body.error?.data?.remedy;
+      out.replaceChildren(el('p', { class: 'error', text: `${errorText(r)}${remedy ? ` ${remedy}` : ''}` }));
       return;
     }
     const o = r.body.order ?? (r.body.order_id ? r.body : null);
     const lines = [];
     if (o) {
-      const status = orderStatus(o.status).toLowerCase();
+      const status = orderStatus(o.status);
       out.dataset.orderId = o.order_id;
       out.dataset.orderStatus = String(o.status);
       lines.push(
@@ -619,28 +625,37 @@ class OnbehalfOrderForm extends OnbehalfBase {
           { id: 'order-line' },
           'Order ',
           el('strong', { text: o.order_id }),
-          el('span', { id: 'order-state', text: ` · ${status} (${o.status})` }),
+          el('span', { id: 'order-state', 'data-status': String(o.status), text: ` · ${status}` }),
           ` · ${money(o.amount)}`,
         ),
       );
       if (o.status === 6) {
         const pay = el('button', { type: 'button', id: 'pay-order', text: 'Pay now' });
         const cancel = el('button', { type: 'button', class: 'link', id: 'cancel-order', text: 'Cancel order' });
-        pay.addEventListener('click', async () =>
-          this.orderResult(await this.session('POST', `/v1/orders/${o.order_id}/pay`)),
-        );
-        cancel.addEventListener('click', async () =>
-          this.orderResult(await this.session('POST', `/v1/orders/${o.order_id}/cancel`)),
-        );
+        const act = (b, what, busy) =>
+          b.addEventListener('click', async () => {
+            pay.disabled = true;
+            cancel.disabled = true;
+            b.textContent = busy;
+            this.orderResult(await this.session('POST', `/v1/orders/${o.order_id}/${what}`));
+          });
+        act(pay, 'pay', 'Paying…');
+        act(cancel, 'cancel', 'Cancelling…');
         lines.push(el('div', { class: 'actions' }, pay, cancel));
       }
     }
-    for (const x of r.body.resources ?? [])
+    const KINDS = { vm: 'Server', volume: 'Disk', ip: 'Elastic IP', bandwidth: 'Bandwidth' };
+    for (const x of r.body.resources ?? []) {
+      const kind = KINDS[x.resource_type_code.replace('hws.resource.type.', '')] ?? x.resource_type_code;
+      const billing = x.billing === 'pay_per_use' ? 'pay-per-use' : 'yearly/monthly';
+      lines.push(el('p', { class: 'muted', text: `${kind} ${x.resource_name} · ${billing} · id ${x.resource_id}` }));
+    }
+    // An EIP's public address, when Huawei Cloud's answer carries it (pay-per-use EIPs).
+    const address = r.body.upstream?.publicip?.public_ip_address;
+    if (address) lines.push(el('p', { id: 'eip-address', text: `Public IP address: ${address}` }));
+    else if ((r.body.resources ?? []).some((x) => x.resource_type_code === 'hws.resource.type.ip'))
       lines.push(
-        el('p', {
-          class: 'muted',
-          text: `${x.resource_type_code} ${x.resource_id} · ${x.resource_name} · ${x.billing}`,
-        }),
+        el('p', { class: 'muted', text: 'Huawei Cloud assigns the public IP address once the order is paid.' }),
       );
     const q = r.body.quote;
     if (q?.price_source === 'huawei')
@@ -675,7 +690,8 @@ class OnbehalfOrderForm extends OnbehalfBase {
           const state = this.$('#order-state');
           if (order && state) {
             this.$('#order-result').dataset.orderStatus = String(order.status);
-            state.textContent = ` · ${orderStatus(order.status).toLowerCase()} (${order.status})`;
+            state.dataset.status = String(order.status);
+            state.textContent = ` · ${orderStatus(order.status)}`;
           }
         }
         this.emit('onbehalf:order-settled', r.body);
@@ -686,18 +702,47 @@ class OnbehalfOrderForm extends OnbehalfBase {
 
   async placeOrder() {
     this.idemKey ??= crypto.randomUUID();
-    this.$('#place-order').disabled = true;
-    const r = await this.session('POST', '/v1/orders', { draft: this.lastDraft }, { 'Idempotency-Key': this.idemKey });
-    this.orderResult(r);
-    this.$('#place-order').disabled = false;
+    const b = this.$('#place-order');
+    b.disabled = true;
+    b.textContent = 'Placing order…';
+    this.$('#order-result').setAttribute('aria-busy', 'true');
+    try {
+      const r = await this.session(
+        'POST',
+        '/v1/orders',
+        { draft: this.lastDraft },
+        { 'Idempotency-Key': this.idemKey },
+      );
+      this.orderResult(r);
+    } finally {
+      b.textContent = 'Place order';
+      b.disabled = false;
+      this.$('#order-result').removeAttribute('aria-busy');
+    }
+  }
+
+  /** The customer as the API has it now (budget, usage): read after every order, payment or cancel,
+   * so the budget impact of the next draft is computed on fresh figures. */
+  async refreshCustomer() {
+    const c = await this.api('GET', `/v1/customers/${this.customerId}`);
+    if (c.status !== 200) return;
+    this.customer = { id: c.body.id, budget: c.body.budget };
+    const keep = this.idemKey;
+    this.update();
+    this.idemKey = keep;
+    this.emit('onbehalf:customer-refreshed', { customer: c.body });
   }
 
   async saveQuote() {
+    const b = this.$('#save-quote');
+    b.disabled = true;
+    this.$('#quote-result').textContent = 'Asking for a quote…';
     const r = await this.api('POST', '/v1/quotes', this.lastDraft);
+    b.disabled = false;
     this.$('#quote-result').textContent =
       r.status === 201
-        ? `Quote ${r.body.id}, ${money(r.body.quote.total)}, valid until ${r.body.expires_at.slice(11, 16)} UTC.`
-        : `${r.body.error?.code}: ${r.body.error?.message}`;
+        ? `Quote ${r.body.id}, ${money(r.body.quote.total)}, valid until ${localTime(r.body.expires_at).slice(11)}.`
+        : errorText(r);
     this.$('#quote-result').dataset.status = String(r.status);
   }
 
@@ -710,7 +755,11 @@ class OnbehalfOrderForm extends OnbehalfBase {
       return;
     }
     this.customer = { id: c.body.id, budget: c.body.budget };
-    this.$('#customer-label').textContent = `for ${c.body.real_name} (${c.body.id})`;
+    // Who the order is for: the label the portal passes (the name the user revealed, with the id), or
+    // the id in full; never an unrevealed value. The customer's tags help tell customers apart.
+    const tags = c.body.tags?.length ? ` · ${c.body.tags.join(', ')}` : '';
+    this.$('#customer-label').textContent =
+      `for ${this.getAttribute('customer-label') || `customer ${c.body.id}`}${tags}`;
     this.$('#region').replaceChildren(...this.cat.regions.map((r) => opt(r.id, `${r.name} (${r.id})`)));
     this.$('#ecs-image').replaceChildren(
       ...this.cat.images.map((i) => opt(i.id, `${i.name} · min ${i.min_disk_gb} GB`)),

@@ -121,3 +121,18 @@ pub struct UserRow {
 pub async fn user(db: &D1Database, id: &str) -> Result<Option<UserRow>, ApiError> {
     first(db, "SELECT id, partner_id, name, email, role FROM partner_users WHERE id = ?1", args![id]).await
 }
+
+#[derive(Deserialize)]
+struct NameRow {
+    id: String,
+    name: String,
+}
+
+/// The names of some partner users, by id (unknown ids are left out).
+pub async fn user_names(db: &D1Database, ids: &[&str]) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<NameRow> =
+        all(db, "SELECT id, name FROM partner_users WHERE id IN (SELECT value FROM json_each(?1))", args![list])
+            .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}

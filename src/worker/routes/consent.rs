@@ -38,6 +38,13 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
     let key = db::huawei::key(&ctx.db, &auth.partner_id).await?;
     let suggested =
         crate::huawei::settings::Account::suggested_agency(partner.as_ref().map_or("", |p| p.name.as_str()));
+    // Once the customer answered with the SMS code (approved, later maybe revoked), the link shows it
+    // its own account in clear; before, masked like everywhere else.
+    let shown_account = if crate::consent::shows_account(&auth) {
+        customer.account_name.clone()
+    } else {
+        crate::masking::name(&customer.account_name)
+    };
     json(
         200,
         &json!({
@@ -45,7 +52,7 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
             "partner": partner,
             "huawei_account": {"domain_name": domain_name, "agency_name": agency_name, "suggested_agency_name": suggested,
                                "partner_account_name": key.and_then(|k| k.account_name)},
-            "customer": {"id": customer.facts.id, "account_name": crate::masking::name(&customer.account_name),
+            "customer": {"id": customer.facts.id, "account_name": shown_account,
                          "mobile": crate::masking::mobile(&customer.mobile)},
             "code": {"expires_at": code.expires_at, "attempts_left": code.attempts_left(), "codes_left": (consent::MAX_CODES - code.codes_sent).max(0)},
         }),

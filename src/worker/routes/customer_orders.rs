@@ -28,6 +28,26 @@ fn offset(req: &Request) -> Result<u64, ApiError> {
     }
 }
 
+/// Adds `placed.placed_by_name` (the user's name, or null) to lines onbehalf placed.
+async fn with_names(ctx: &Ctx, mut lines: Vec<Value>) -> Result<Vec<Value>, ApiError> {
+    let ids: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.pointer("/placed/placed_by").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    if ids.is_empty() {
+        return Ok(lines);
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let names = db::partners::user_names(&ctx.db, &refs).await?;
+    for l in &mut lines {
+        let name = l.pointer("/placed/placed_by").and_then(Value::as_str).and_then(|u| names.get(u)).cloned();
+        if let Some(Value::Object(p)) = l.get_mut("placed") {
+            p.insert("placed_by_name".into(), name.map_or(Value::Null, Value::from));
+        }
+    }
+    Ok(lines)
+}
+
 fn unanswered(what: &str) -> ApiError {
     ApiError::with_message(Code::UpstreamUnavailable, format!("Huawei Cloud did not answer ({what}); try again."))
         .with_data(json!({"retry_after": 30, "call": what}))
@@ -45,6 +65,7 @@ pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
         f.limit = limit + from as i64 + 1;
         let all = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
         let page: Vec<Value> = all.iter().skip(from as usize).take(limit as usize).map(local_line).collect();
+        let page = with_names(ctx, page).await?;
         let more = all.len() as u64 > from + limit as u64;
         let next = more.then(|| format!("o{}", from + page.len() as u64));
         return json(200, &json!({"orders": page, "next_cursor": next, "total": null, "source": "simulated"}));
@@ -65,6 +86,7 @@ pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
         .map(|v| (v.order_id.clone(), v))
         .collect();
     let lines: Vec<Value> = listed.iter().map(|o| order_line(o, here.get(&o.order_id))).collect();
+    let lines = with_names(ctx, lines).await?;
     json(
         200,
         &json!({"orders": lines, "next_cursor": next_cursor(from, listed.len(), total), "total": total, "source": "huawei"}),
@@ -89,6 +111,7 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
             .take(limit as usize)
             .map(|r| resource_line(&serde_json::to_value(r).unwrap_or(Value::Null), Some(r)))
             .collect();
+        let page = with_names(ctx, page).await?;
         let next = next_cursor(from, page.len(), mine.len() as u64);
         return json(200, &json!({"resources": page, "next_cursor": next, "total": mine.len(), "source": "simulated"}));
     };
@@ -104,6 +127,7 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
         .iter()
         .map(|r| resource_line(r, r.get("resource_id").and_then(Value::as_str).and_then(|i| here.get(i).copied())))
         .collect();
+    let lines = with_names(ctx, lines).await?;
     json(
         200,
         &json!({"resources": lines, "next_cursor": next_cursor(from, list.len(), total), "total": total, "source": "huawei"}),
