@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, startWorker } from './lib/worker.mjs';
 
-const out = join(root, 'docs', 'screens');
+// SCREENS_DIR and SCREENS_PNG=1 write elsewhere and as PNG (to look at them without an image converter).
+const out = process.env.SCREENS_DIR ?? join(root, 'docs', 'screens');
+const png = process.env.SCREENS_PNG === '1';
 mkdirSync(out, { recursive: true });
 const w = await startWorker({ name: `screens-${process.pid}` });
 let code = 1;
@@ -16,7 +18,10 @@ try {
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
-  const shot = (p, name) => p.screenshot({ path: join(out, `${name}.jpg`), type: 'jpeg', quality: 70 });
+  const shot = (p, name) =>
+    p.screenshot(
+      png ? { path: join(out, `${name}.png`) } : { path: join(out, `${name}.jpg`), type: 'jpeg', quality: 70 },
+    );
   const open = async (handle, width = 1024, height = 720) => {
     const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
     await p.goto(`${w.base}/#key=${key(handle)}`);

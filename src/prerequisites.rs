@@ -275,11 +275,8 @@ fn distributor_permission(
         .filter(|p| p.capabilities.has(Capability::Order))
         .max_by_key(|p| (p.customer_id.is_some(), p.granted_at, p.id.clone()));
     if let Some(p) = usable {
-        let until = p.valid_until.map(|t| format!(" until {t}")).unwrap_or_default();
-        return (
-            pass(name, format!("Your distributor permits order placement{until} ({}).", p.id)),
-            Some(p.id.clone()),
-        );
+        let until = p.valid_until.map(|t| format!(" until {}", t.readable())).unwrap_or_default();
+        return (pass(name, format!("Your distributor permits order placement{until}.")), Some(p.id.clone()));
     }
     let remedy = "Ask your distributor to grant you order placement for this customer.";
     if !active.is_empty() {
@@ -298,13 +295,16 @@ fn distributor_permission(
         Some((p, GrantState::Revoked)) => fail(
             name,
             Code::DistributorPermissionRevoked,
-            format!("Your distributor revoked its permission ({}).", p.id),
+            "Your distributor revoked its permission.".to_string(),
             remedy,
         ),
         Some((p, _)) => fail(
             name,
             Code::DistributorPermissionExpired,
-            format!("Your distributor's permission ({}) expired.", p.id),
+            format!(
+                "Your distributor's permission expired{}.",
+                p.valid_until.map(|t| format!(" on {}", t.readable())).unwrap_or_default()
+            ),
             "Ask your distributor to grant a new permission.",
         ),
         None => {
@@ -327,8 +327,8 @@ fn customer_authorization(
     if let Some(a) =
         active.iter().filter(|a| a.capabilities.has(Capability::Order)).max_by_key(|a| (a.decided_at, a.id.clone()))
     {
-        let until = a.expires_at.map(|t| format!(" until {t}")).unwrap_or_default();
-        return (pass(name, format!("The customer authorized order placement{until} ({}).", a.id)), Some(a.id.clone()));
+        let until = a.expires_at.map(|t| format!(" until {}", t.readable())).unwrap_or_default();
+        return (pass(name, format!("The customer authorized order placement{until}.")), Some(a.id.clone()));
     }
     let request = "Request authorization from the customer (Customer Management > More > Request Authorization).";
     if !active.is_empty() {
@@ -347,34 +347,43 @@ fn customer_authorization(
         Some((a, GrantState::Pending)) => fail(
             name,
             Code::AuthorizationPending,
-            format!("Your request ({}) awaits the customer's answer.", a.id),
+            format!("Your request of {} awaits the customer's answer.", a.requested_at.readable()),
             "Remind the customer to open the consent link and approve with the verification code.",
         ),
         Some((a, GrantState::Rejected)) => fail(
             name,
             Code::AuthorizationRejected,
-            format!("The customer rejected your request ({}).", a.id),
+            format!("The customer rejected your request of {}.", a.requested_at.readable()),
             "Talk to the customer, then send a new request.",
         ),
-        Some((a, GrantState::Expired)) => {
-            fail(name, Code::AuthorizationExpired, format!("The customer's authorization ({}) expired.", a.id), request)
-        }
+        Some((a, GrantState::Expired)) => fail(
+            name,
+            Code::AuthorizationExpired,
+            format!(
+                "The customer's authorization expired{}.",
+                a.expires_at.map(|t| format!(" on {}", t.readable())).unwrap_or_default()
+            ),
+            request,
+        ),
         Some((a, GrantState::Revoked)) => fail(
             name,
             Code::AuthorizationRevoked,
-            format!("The customer revoked the authorization ({}).", a.id),
+            "The customer revoked the authorization.".to_string(),
             "Talk to the customer, then send a new request.",
         ),
         Some((a, GrantState::RequestExpired)) => fail(
             name,
             Code::AuthorizationMissing,
-            format!("Your request ({}) was never answered and lapsed.", a.id),
+            format!("Your request of {} was never answered and lapsed.", a.requested_at.readable()),
             request,
         ),
         Some((a, GrantState::Locked)) => fail(
             name,
             Code::AuthorizationMissing,
-            format!("Your request ({}) was locked after too many wrong verification codes.", a.id),
+            format!(
+                "Your request of {} was locked after too many wrong verification codes.",
+                a.requested_at.readable()
+            ),
             request,
         ),
         _ => fail(name, Code::AuthorizationMissing, Code::AuthorizationMissing.default_message(), request),

@@ -87,6 +87,15 @@ impl Timestamp {
         Some(Timestamp(days * DAY + h * 3600 + mi * 60 + se - offset))
     }
 
+    /// For messages people read: `2027-12-01 10:53 UTC` (minutes, the zone named).
+    pub fn readable(self) -> String {
+        let t = self.to_string();
+        match (t.get(..10), t.get(11..16)) {
+            (Some(day), Some(minute)) => format!("{day} {minute} UTC"),
+            _ => t,
+        }
+    }
+
     /// The first instant of this instant's UTC month (budgets reset then).
     pub fn month_start(self) -> Self {
         let (y, m, _) = civil_from_days(self.0.div_euclid(DAY));

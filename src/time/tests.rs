@@ -42,3 +42,9 @@ proptest! {
         prop_assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
     }
 }
+
+#[test]
+fn readable_names_the_minute_and_the_zone() {
+    let t = Timestamp::parse("2027-12-01T10:53:57Z").expect("time");
+    assert_eq!(t.readable(), "2027-12-01 10:53 UTC");
+}

@@ -376,3 +376,40 @@ test('every theming property README documents changes how the portal and its com
   assert.equal(await look(), before, 'removing them restores the look');
   assert.deepEqual(errors, []);
 });
+
+test('the search is in the address: Back and Forward walk through filters and pages, a link opens the same result', async () => {
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  const loads = () => p.evaluate(() => Number(document.body.dataset.loads ?? 0));
+  const after = async (act) => {
+    const n = await loads();
+    await act();
+    await p.waitForFunction((want) => Number(document.body.dataset.loads) > want, n);
+  };
+  const firstRow = () => p.getAttribute('#customer-table tbody tr', 'data-customer-id');
+  const unfiltered = await firstRow();
+  await after(() => p.selectOption('#f-assoc', '3'));
+  assert.match(p.url(), /\?association_type=3$/);
+  const page1 = await firstRow();
+  await after(() => p.click('#next'));
+  assert.match(p.url(), /association_type=3&page=1&cursor=/);
+  const page2 = await firstRow();
+  assert.notEqual(page2, page1);
+  const link = p.url();
+  await after(() => p.goBack());
+  assert.equal(await firstRow(), page1, 'Back: the first page of the filtered list');
+  assert.equal(await p.inputValue('#f-assoc'), '3');
+  await after(() => p.goBack());
+  assert.equal(await p.inputValue('#f-assoc'), '', 'Back again: no filter');
+  assert.equal(await firstRow(), unfiltered);
+  await after(() => p.goForward());
+  assert.equal(await p.inputValue('#f-assoc'), '3', 'Forward: the filter again');
+  // The address of page 2 opened afresh shows page 2 with its filter.
+  await p.goto(link);
+  await p.waitForSelector('body[data-ready="true"]');
+  await p.waitForFunction(() => Number(document.body.dataset.loads) > 0);
+  assert.equal(await firstRow(), page2);
+  assert.equal(await p.inputValue('#f-assoc'), '3');
+  assert.deepEqual(errors, []);
+});

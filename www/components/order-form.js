@@ -478,7 +478,7 @@ class OnbehalfOrderForm extends OnbehalfBase {
         el('td', { text: l.description }),
         el('td', { class: 'num', text: `${l.quantity} ${l.unit}` }),
         el('td', { class: 'num', text: unitPrice(l.unit_price) }),
-        el('td', { class: 'num', text: `${l.periods} ${l.period_unit}s` }),
+        el('td', { class: 'num', text: `${l.periods} ${l.period_unit}${l.periods === 1 ? '' : 's'}` }),
         el('td', { class: 'num', text: money(l.amount) }),
       ),
     );
