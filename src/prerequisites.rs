@@ -292,7 +292,7 @@ fn distributor_permission(
     }
     let latest = relevant.iter().max_by_key(|p| (p.granted_at, p.id.clone()));
     let check = match latest.map(|p| (p, p.state(now))) {
-        Some((p, GrantState::Revoked)) => fail(
+        Some((_, GrantState::Revoked)) => fail(
             name,
             Code::DistributorPermissionRevoked,
             "Your distributor revoked its permission.".to_string(),
@@ -365,7 +365,7 @@ fn customer_authorization(
             ),
             request,
         ),
-        Some((a, GrantState::Revoked)) => fail(
+        Some((_, GrantState::Revoked)) => fail(
             name,
             Code::AuthorizationRevoked,
             "The customer revoked the authorization.".to_string(),
