@@ -467,18 +467,22 @@ impl CustomerAuthorization {
 pub struct RequestAuthorization {
     pub capabilities: Capabilities,
     pub valid_days: i64,
+    /// The partner confirmed its commitment (the portal's dialog asks for it); recorded in the audit
+    /// event of the request.
+    pub commitment: bool,
 }
 
 impl RequestAuthorization {
-    /// Reads `{"capabilities": [...], "valid_days"?: 1..=365 (default 180)}`.
+    /// Reads `{"capabilities": [...], "valid_days"?: 1..=365 (default 180), "commitment"?: bool}`.
     pub fn decode(v: &Value) -> Result<Self, ApiError> {
         Decoder::run(|d| {
             let mut o = d.object(v, vec![])?;
             let caps = d.required(&mut o, "capabilities").and_then(|(v, p)| Capabilities::decode(d, v, &p));
             let days =
                 d.optional_or(&mut o, "valid_days", VALID_DAYS_DEFAULT, |d, v, p| d.int(v, &p, 1, VALID_DAYS_MAX));
+            let commitment = d.optional_or(&mut o, "commitment", false, |d, v, p| d.bool(v, &p));
             d.close(o);
-            Some(RequestAuthorization { capabilities: caps?, valid_days: days? })
+            Some(RequestAuthorization { capabilities: caps?, valid_days: days?, commitment: commitment? })
         })
     }
 }

@@ -32,10 +32,13 @@ test('request rules: roles, reseller mode only, one pending request at a time, w
     'not_found',
   );
   assertError(
-    await api('POST', path, { as: 'skyline-operator', body: { capabilities: [], valid_days: 0, why: 'x' } }),
+    await api('POST', path, {
+      as: 'skyline-operator',
+      body: { capabilities: [], valid_days: 0, commitment: 'yes', why: 'x' },
+    }),
     400,
     'validation_failed',
-    [['capabilities'], ['valid_days'], ['why']],
+    [['capabilities'], ['valid_days'], ['commitment'], ['why']],
   );
   assertError(
     await api('POST', path, { as: 'skyline-operator', body: { capabilities: ['order'], valid_days: 366 } }),
@@ -190,9 +193,13 @@ test('the partner resends a pending request: a new link and code, the old ones s
   const c = await healthyCustomer('skyline-operator', R, 20);
   const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
     as: 'skyline-operator',
-    body: { capabilities: ['order', 'om'], valid_days: 90 },
+    body: { capabilities: ['order', 'om'], valid_days: 90, commitment: true },
   });
   assert.equal(req.status, 201, req.text);
+  const requested = await sql(
+    `SELECT detail FROM audit_events WHERE action = 'authorization.requested' AND target_id = '${req.body.id}'`,
+  );
+  assert.equal(JSON.parse(requested[0].detail).commitment_confirmed, true, 'the commitment is on record');
   const first = await latestConsent(c.id);
   const resend = `/v1/authorizations/${req.body.id}/resend`;
   // Within a minute of the first code: refused, nothing sent.

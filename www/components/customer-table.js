@@ -541,7 +541,8 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     }
     const q = saved?.query ?? {};
     const form = this.$('#filters');
-    form.reset();
+    // Cleared field by field: form.reset() would fire the Reset button's own search.
+    for (const f of form.elements) if (f.name && (f.tagName === 'INPUT' || f.tagName === 'SELECT')) f.value = '';
     const set = (name, v) => {
       const f = form.elements.namedItem(name);
       if (f && v !== undefined && v !== null) f.value = String(v);
@@ -1016,6 +1017,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
         const r = await this.api('POST', `/v1/customers/${c.id}/authorizations`, {
           capabilities,
           valid_days: Number(f.get('valid_days')),
+          commitment: true,
         });
         if (r.status !== 201) return this.failure(r);
         this.say(

@@ -106,6 +106,7 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
     actor.require(Ability::RequestAuthorization)?;
     let body = json_body(req).await?;
     let request = RequestAuthorization::decode(&body)?;
+    let commitment = request.commitment;
     let existing = grants::authorizations_for(&ctx.db, &customer.facts.id, Some(&actor.partner_id)).await?;
     let auth_id = AuthorizationId::from_bytes(&random_bytes()?);
     let auth = authorize_request(&actor, &customer.facts, &existing, request, auth_id, ctx.now)?;
@@ -124,7 +125,7 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
         Some(&auth.customer_id),
         Action::AuthorizationRequested,
         auth.id.as_str(),
-        json!({"capabilities": auth.capabilities, "valid_days": auth.valid_days}),
+        json!({"capabilities": auth.capabilities, "valid_days": auth.valid_days, "commitment_confirmed": commitment}),
     );
     let stmts = vec![
         grants::insert_authorization(&ctx.db, &auth, &consent::token_hash(&token), &code_state)?,
