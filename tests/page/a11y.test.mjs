@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, BASE, demo, key } from '../http/helpers.mjs';
+import { api, BASE, demo, key, latestConsent } from '../http/helpers.mjs';
 import { violations } from './axe.mjs';
 
 let browser;
@@ -192,3 +192,30 @@ for (const width of [390, 1024, 1440]) {
     await ctx.close();
   });
 }
+
+test('the consent page after approval (what was granted, until when), at 390 and 1440 px', async () => {
+  const list = await api('GET', '/v1/customers?authorization=none&association_type=3&limit=100', {
+    as: 'skyline-operator',
+  });
+  const c = list.body.customers.findLast((x) => x.association.partner_id === demo.partners.reseller);
+  const req = await api('POST', `/v1/customers/${c.id}/authorizations`, {
+    as: 'skyline-operator',
+    body: { capabilities: ['om'], valid_days: 30 },
+  });
+  assert.equal(req.status, 201, req.text);
+  const { token, code } = await latestConsent(c.id);
+  const ok = await api('POST', `/v1/consent/${token}/approve`, { body: { code } });
+  assert.equal(ok.status, 200, ok.text);
+  for (const width of [390, 1440]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+    const p = await ctx.newPage();
+    await p.goto(`${BASE}/consent.html#token=${token}`);
+    await p.waitForFunction(
+      () =>
+        document.querySelector('onbehalf-consent')?.shadowRoot.querySelector('#consent-state').textContent === 'active',
+    );
+    assert.match(await p.textContent('#consent-message'), /You authorized Skyline Cloud/);
+    await clean(p, `consent page after approval at ${width} px`);
+    await ctx.close();
+  }
+});

@@ -422,3 +422,69 @@ test('the search is in the address: Back and Forward walk through filters and pa
   assert.equal(p.url(), link);
   assert.deepEqual(errors, []);
 });
+
+test('Request authorization is a dialog: capabilities, validity, commitment; a pending request is resent or withdrawn', async () => {
+  const list = await api('GET', '/v1/customers?authorization=none&association_type=3&limit=100', {
+    as: 'skyline-operator',
+  });
+  const c = list.body.customers.findLast((x) => x.association.partner_id === demo.partners.reseller);
+  assert.ok(c, 'a reseller-mode customer without authorization');
+  const { p, errors } = await page();
+  await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
+  await p.waitForSelector('body[data-ready="true"]');
+  await p.fill('#f-id', c.id);
+  await p.press('#f-id', 'Enter');
+  await p.waitForSelector(`tr[data-customer-id="${c.id}"]`);
+  await p.click(`tr[data-customer-id="${c.id}"] details.more summary`);
+  await p.click(
+    `tr[data-customer-id="${c.id}"] details.more button[role="menuitem"]:text-is("Request authorization…")`,
+  );
+  await p.waitForSelector('#op-dialog[open]');
+  // Nothing is sent without the commitment.
+  await p.uncheck('#op-cap-om');
+  await p.fill('#op-valid_days', '90');
+  await p.click('#op-ok');
+  assert.equal(await p.isVisible('#op-dialog[open]'), true, 'the dialog stays: the commitment is required');
+  let auths = await api('GET', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator' });
+  assert.equal(auths.body.authorizations.filter((a) => a.state === 'pending').length, 0);
+  await p.check('#op-commitment');
+  await p.click('#op-ok');
+  await p.waitForFunction(() =>
+    document
+      .querySelector('onbehalf-customer-table')
+      .shadowRoot.querySelector('#announce')
+      .textContent.startsWith('Authorization requested'),
+  );
+  auths = await api('GET', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator' });
+  const pending = auths.body.authorizations.find((a) => a.state === 'pending');
+  assert.deepEqual(pending.capabilities, ['order']);
+  assert.equal(pending.valid_days, 90);
+  // The pending request: Resend within a minute is refused with the reason, in the dialog; Withdraw works.
+  await p.waitForSelector(`tr[data-customer-id="${c.id}"]`);
+  await p.click(`tr[data-customer-id="${c.id}"] details.more summary`);
+  await p.click(
+    `tr[data-customer-id="${c.id}"] details.more button[role="menuitem"]:text-is("Authorization request…")`,
+  );
+  await p.waitForSelector('#op-dialog[open]');
+  assert.match(await p.textContent('#op-what'), /asked .* for order placement, 90 days after approval/);
+  await p.click('#op-ok');
+  await p.waitForFunction(
+    () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#op-error').textContent !== '',
+  );
+  assert.match(await p.textContent('#op-error'), /retry in \d+ s/);
+  await p.fill('#op-reason', 'asked the wrong person');
+  await p.click('#op-withdraw');
+  await p.waitForFunction(() =>
+    document
+      .querySelector('onbehalf-customer-table')
+      .shadowRoot.querySelector('#announce')
+      .textContent.includes('was withdrawn'),
+  );
+  auths = await api('GET', `/v1/customers/${c.id}/authorizations`, { as: 'skyline-operator' });
+  assert.equal(auths.body.authorizations.find((a) => a.id === pending.id).state, 'withdrawn');
+  // The refused resend is the one expected failure (Chromium logs the 429 of its fetch).
+  assert.deepEqual(
+    errors.filter((e) => !/status of 429/.test(e)),
+    [],
+  );
+});

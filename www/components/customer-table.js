@@ -777,6 +777,12 @@ class OnbehalfCustomerTable extends OnbehalfBase {
 
   renderRows(rows) {
     const tbody = this.$('#customer-table tbody');
+    // A re-render (the server's answer after the instant local filter) keeps an open More menu open and
+    // the keyboard focus on the same row's More button.
+    const open = this.$('details.more[open]')?.closest('tr')?.dataset.customerId;
+    const focused = this.shadowRoot.activeElement?.matches?.('details.more summary')
+      ? this.shadowRoot.activeElement.closest('tr')?.dataset.customerId
+      : undefined;
     tbody.replaceChildren();
     for (const c of rows) {
       const pick = el('input', { type: 'checkbox', 'aria-label': `Select ${c.real_name}` });
@@ -808,6 +814,640 @@ class OnbehalfCustomerTable extends OnbehalfBase {
         el('td', {}, this.moreMenu(c)),
       );
       tbody.append(tr);
+    }
+    const again = (id) => (id ? tbody.querySelector(`tr[data-customer-id="${id}"] details.more`) : null);
+    const reopen = again(open);
+    if (reopen) reopen.open = true;
+    again(focused)?.querySelector('summary').focus();
+    for (const b of this.$$('th .sort')) {
+      b.addEventListener('click', () => {
+        const key = b.dataset.sort;
+        if (this.state.sort === key) this.state.order = this.state.order === 'asc' ? 'desc' : 'asc';
+        else {
+          this.state.sort = key;
+          this.state.order = 'asc';
+        }
+        this.load();
+      });
+    }
+
+    this.$('#f-tag').addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      const t = ev.target.value.trim();
+      if (t && !this.state.tags.includes(t)) {
+        this.state.tags.push(t);
+        this.renderTags();
+        this.load();
+      }
+      ev.target.value = '';
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Reveal (eye icons): asks for a reason, audited by the server
+    // ---------------------------------------------------------------------------------------------
+    this.pendingReveal = null;
+    for (const b of this.$$('th .eye')) {
+      b.addEventListener('click', () =>
+        this.reveal(
+          this.state.rows.map((r) => r.id),
+          b.dataset.field,
+        ),
+      );
+    }
+    this.$('#reveal-cancel').addEventListener('click', () => this.$('#reveal-dialog').close());
+
+    // Place order on customer's behalf: the confirm step, then a switch-role session started with this
+    // element's token; the host receives onbehalf:place-order with the session.
+    this.$('#switch-cancel').addEventListener('click', () => this.$('#switch-dialog').close());
+    this.$('#switch-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const c = this.pendingSwitch;
+      const ok = this.$('#switch-ok');
+      ok.disabled = true;
+      ok.textContent = 'Switching…';
+      const minutes = Number(this.$('#switch-minutes').value || 30);
+      const r = await this.api('POST', `/v1/customers/${c.id}/sessions`, { minutes });
+      ok.disabled = false;
+      ok.textContent = 'OK';
+      if (r.status !== 201) {
+        this.$('#switch-error').textContent = this.failure(r);
+        return;
+      }
+      this.$('#switch-dialog').close();
+      this.emit('onbehalf:place-order', { customer: c, label: this.label(c), session: r.body });
+    });
+    this.$('#reveal-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const { ids, field } = this.pendingReveal;
+      const reason = this.$('#reveal-reason').value.trim();
+      const show = this.$('#reveal-form button[type="submit"]');
+      show.disabled = true;
+      const r =
+        ids.length === 1
+          ? await this.api('POST', `/v1/customers/${ids[0]}/reveal`, { fields: [field], reason })
+          : await this.api('POST', '/v1/customers/reveal', { ids, fields: [field], reason });
+      show.disabled = false;
+      if (r.status !== 200) {
+        this.$('#reveal-error').textContent = r.body.error?.message ?? 'Refused.';
+        return;
+      }
+      for (const c of r.body.customers ?? [r.body])
+        this.state.revealed.set(c.id, { ...(this.state.revealed.get(c.id) ?? {}), [field]: c[field] });
+      this.$('#reveal-dialog').close();
+      this.renderRows(this.state.rows);
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Partner operations: budget, freeze, tags, account manager (one dialog), bulk freeze, sync
+    // ---------------------------------------------------------------------------------------------
+    this.selected = new Set();
+    this.pendingOp = null;
+    this.$('#op-cancel').addEventListener('click', () => this.$('#op-dialog').close());
+    this.$('#op-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.runOp(this.pendingOp.run);
+    });
+    this.$('#pick-all').addEventListener('change', (ev) => {
+      for (const r of this.state.rows)
+        if (this.operable(r)) ev.target.checked ? this.selected.add(r.id) : this.selected.delete(r.id);
+      this.renderRows(this.state.rows);
+    });
+    for (const [id, frozen] of [
+      ['#bulk-freeze', true],
+      ['#bulk-unfreeze', false],
+    ])
+      this.$(id).addEventListener('click', () =>
+        this.freezeDialog(
+          this.state.rows.filter((r) => this.selected.has(r.id)),
+          frozen,
+        ),
+      );
+    this.$('#sync').addEventListener('click', async () => {
+      this.$('#sync').disabled = true;
+      const r = await this.api('POST', '/v1/customers/sync', {});
+      if (r.status !== 202) this.$('#sync-status').textContent = r.body.error?.message ?? 'The sync was refused.';
+      this.watchSync();
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Detail: the prerequisite report from the API next to the browser module's
+    // ---------------------------------------------------------------------------------------------
+  }
+
+  /** Whether this user may operate the customer: admin or operator of the partner it is associated with. */
+  operable(c) {
+    return Boolean(this.me?.abilities.request_authorization && c.association.partner_id === this.me?.partner.id);
+  }
+
+  /** Opens the operation dialog: `fields` are elements, `run(formData)` answers an error message or
+   * nothing (then the dialog closes and the page reloads); `ok` names the submit button; `extra` are
+   * more actions, each `{label, id, run}` like the submit's. */
+  openOp(title, what, fields, run, history = null, { ok = 'Save', extra = [] } = {}) {
+    this.pendingOp = { run };
+    this.$('#op-ok').textContent = ok;
+    for (const b of this.$$('#op-actions .extra')) b.remove();
+    for (const x of extra) {
+      const b = el('button', { type: 'button', class: 'extra', id: x.id, text: x.label });
+      b.addEventListener('click', () => this.runOp(x.run));
+      this.$('#op-cancel').before(b);
+    }
+    this.$('#op-title').textContent = title;
+    this.$('#op-what').textContent = what;
+    this.$('#op-fields').replaceChildren(...fields);
+    this.$('#op-history').replaceChildren(...(history ? [history] : []));
+    this.$('#op-error').textContent = '';
+    this.$('#op-dialog').showModal();
+  }
+
+  /** Runs a dialog action with its buttons disabled meanwhile; an answered message stays in the dialog. */
+  async runOp(run) {
+    const form = this.$('#op-form');
+    const buttons = [...this.$$('#op-actions button')];
+    for (const b of buttons) b.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    this.$('#op-error').textContent = '';
+    let message;
+    try {
+      message = await run(new FormData(form));
+    } finally {
+      for (const b of buttons) b.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+    if (message) {
+      this.$('#op-error').textContent = message;
+      return;
+    }
+    this.$('#op-dialog').close();
+    this.load({ resetPaging: false });
+  }
+
+  /** How the customer is named on screen: the account (or customer) name once this user revealed it,
+   * always the full id; never an unrevealed value. */
+  label(c) {
+    const r = this.state.revealed.get(c.id) ?? {};
+    const name = r.account_name ?? r.real_name;
+    return name ? `${name} · ${c.id}` : `customer ${c.id}`;
+  }
+
+  field(label, input) {
+    const id = `op-${input.name}`;
+    input.id = id;
+    return el('div', { class: 'filter' }, el('label', { for: id, text: label }), input);
+  }
+
+  failure(r) {
+    const e = r.body.error ?? {};
+    const details = (e.details ?? []).map((d) => `${d.path.join('.')}: ${d.message}`).join(' ');
+    const remedy = e.data?.remedy ? ` ${e.data.remedy}` : '';
+    return `${e.message ?? `HTTP ${r.status}`} ${details}${remedy}`.trim();
+  }
+
+  async budgetDialog(c) {
+    const cents = (m) => (m ? (m.minor / 100).toFixed(2) : '');
+    const b = c.budget;
+    const amount = el('input', {
+      name: 'amount',
+      type: 'number',
+      min: '0',
+      step: '0.01',
+      required: '',
+      value: cents(b?.amount),
+    });
+    const type = el(
+      'select',
+      { name: 'type' },
+      el('option', { value: 'monthly', text: 'Monthly' }),
+      el('option', { value: 'one_time', text: 'One-time' }),
+    );
+    type.value = b?.type ?? 'monthly';
+    const auto = el('input', { name: 'auto_freeze', type: 'checkbox' });
+    auto.checked = Boolean(b?.auto_freeze);
+    const below = el('input', { name: 'below_usage', type: 'checkbox' });
+    const used = b ? `Used so far: ${money(b.used)} of ${money(b.amount)} (${b.usage_percent} %).` : 'No budget yet.';
+    const history = el('div', { class: 'history' }, el('h3', { text: 'History' }));
+    const shown = await this.api('GET', `/v1/customers/${c.id}/budget`);
+    const list = el('ol', { class: 'checks' });
+    for (const e of (shown.body.history ?? []).slice(0, 5)) {
+      const what = e.amount ? `${money(e.amount)} ${e.type ?? ''}` : e.operation;
+      list.append(
+        el('li', {
+          text: `${localTime(e.at)}: ${what}${e.operator ? ` · ${e.operator}` : ''}`,
+        }),
+      );
+    }
+    history.append(list.children.length ? list : el('p', { class: 'muted', text: 'No change recorded.' }));
+    this.openOp(
+      'Set budget',
+      `${c.real_name} · ${used}`,
+      [
+        this.field('Amount (USD)', amount),
+        this.field('Budget type', type),
+        this.field('Freeze automatically when used up', auto),
+        this.field('Below current usage (confirm)', below),
+      ],
+      async (f) => {
+        const body = {
+          type: f.get('type'),
+          amount: { minor: Math.round(Number(f.get('amount')) * 100), currency: c.month_to_date_spend.currency },
+          auto_freeze: f.get('auto_freeze') === 'on',
+          below_usage: f.get('below_usage') === 'on',
+        };
+        const r = await this.api('PUT', `/v1/customers/${c.id}/budget`, body);
+        return r.status === 200 ? null : this.failure(r);
+      },
+      history,
+    );
+  }
+
+  freezeDialog(customers, frozen) {
+    if (!customers.length) return;
+    const reason = el('input', { name: 'reason', minlength: '4', maxlength: '200', required: '' });
+    const who = customers.length === 1 ? customers[0].real_name : `${customers.length} customers`;
+    this.openOp(
+      frozen ? 'Freeze' : 'Unfreeze',
+      frozen
+        ? `${who}: ordering on their behalf stops at once; their resources keep running.`
+        : `${who}: ordering on their behalf is possible again (a customer frozen automatically needs budget first).`,
+      [this.field('Reason (recorded in the audit trail)', reason)],
+      async (f) => {
+        const body = { customer_ids: customers.map((c) => c.id), reason: f.get('reason').trim() };
+        const r = await this.api('POST', `/v1/customers/${frozen ? 'freeze' : 'unfreeze'}`, body);
+        if (r.status !== 200) return this.failure(r);
+        const refused = r.body.results.filter((x) => x.outcome === 'refused');
+        if (refused.length) return `Huawei Cloud refused ${refused.length}: ${refused.map((x) => x.reason).join('; ')}`;
+        this.selected.clear();
+        return null;
+      },
+    );
+  }
+
+  tagsDialog(c) {
+    const add = el('input', { name: 'add', placeholder: 'comma-separated' });
+    const remove = el(
+      'select',
+      { name: 'remove', multiple: '' },
+      ...c.tags.map((t) => el('option', { value: t, text: t })),
+    );
+    this.openOp(
+      'Tags',
+      `${c.real_name}: ${c.tags.join(', ') || 'no tags'}`,
+      [this.field('Add', add), this.field('Remove', remove)],
+      async (f) => {
+        const body = {
+          add: String(f.get('add') ?? '')
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          remove: f.getAll('remove'),
+        };
+        const r = await this.api('PATCH', `/v1/customers/${c.id}/tags`, body);
+        return r.status === 200 ? null : this.failure(r);
+      },
+    );
+  }
+
+  managerDialog(c) {
+    const name = el('input', {
+      name: 'account_manager',
+      maxlength: '64',
+      value: c.account_manager ?? '',
+      placeholder: 'empty: unassign',
+    });
+    this.openOp('Account manager', c.real_name, [this.field('Account manager', name)], async (f) => {
+      const v = String(f.get('account_manager') ?? '').trim();
+      const r = await this.api('PUT', `/v1/customers/${c.id}/account-manager`, { account_manager: v || null });
+      return r.status === 200 ? null : this.failure(r);
+    });
+  }
+
+  /** Shows the directory sync's state; polls while one runs. */
+  async watchSync() {
+    const r = await this.api('GET', '/v1/customers/sync');
+    if (r.status !== 200) return;
+    const { running, last_finished: last } = r.body;
+    const status = this.$('#sync-status');
+    const button = this.$('#sync');
+    button.hidden = !this.me?.abilities.sync_directory;
+    button.disabled = Boolean(running);
+    if (running) {
+      const of = running.total ? ` of ${running.total}` : '';
+      const err = running.last_error ? ` (retrying: ${running.last_error})` : '';
+      status.textContent = `Syncing from Huawei Cloud: ${running.offset}${of}${err}`;
+      clearTimeout(this.syncTimer);
+      this.syncTimer = setTimeout(() => this.watchSync(), 1500);
+      this.syncing = true;
+      return;
+    }
+    if (last) {
+      const c = last.counts;
+      const when = localTime(last.finished_at);
+      status.textContent =
+        last.state === 'failed'
+          ? `Last sync failed ${when}: ${last.last_error}`
+          : `Last sync ${when}: ${c.added} added, ${c.changed} changed, ${c.marked} no longer listed`;
+      status.dataset.state = last.state;
+    } else status.textContent = 'Never synced from Huawei Cloud.';
+    if (this.syncing) {
+      this.syncing = false;
+      this.load({ resetPaging: false });
+    }
+  }
+
+  /** Shows the result of a query the host kept (from `onbehalf:loaded`: `{query, page, cursor,
+   * cursors?}`, e.g. in the address bar for Back and links): the filters, sort and page as they were. */
+  restore(saved) {
+    if (!this.me) {
+      this.pendingRestore = saved;
+      return;
+    }
+    const q = saved?.query ?? {};
+    const form = this.$('#filters');
+    // Cleared field by field: form.reset() would fire the Reset button's own search.
+    for (const f of form.elements) if (f.name && (f.tagName === 'INPUT' || f.tagName === 'SELECT')) f.value = '';
+    const set = (name, v) => {
+      const f = form.elements.namedItem(name);
+      if (f && v !== undefined && v !== null) f.value = String(v);
+    };
+    set(
+      'frozen_state',
+      q.auto_frozen === 'true' ? 'auto' : q.frozen === 'true' ? 'frozen' : q.frozen === 'false' ? 'not' : '',
+    );
+    for (const k of [
+      'association_type',
+      'customer_name',
+      'account_name',
+      'customer_id',
+      'account_manager',
+      'mobile',
+      'budget_usage_min',
+      'budget_usage_max',
+      'can_order',
+      'authorization',
+      'reseller_id',
+    ])
+      set(k, q[k]);
+    for (const k of ['associated_from', 'associated_to', 'expiry_from', 'expiry_to']) set(k, q[k]?.slice(0, 10));
+    for (const k of ['spend_min', 'spend_max']) if (q[k] !== undefined) set(k, Number(q[k]) / 100);
+    this.state.tags = [].concat(q.tag ?? []);
+    this.renderTags();
+    this.state.sort = q.sort ?? null;
+    this.state.order = q.order ?? null;
+    const page = Number(saved?.page ?? 0);
+    this.state.page = Number.isInteger(page) && page > 0 ? page : 0;
+    this.state.cursors = saved?.cursors ? [...saved.cursors] : [null];
+    if (this.state.page > 0) this.state.cursors[this.state.page] = saved?.cursor ?? null;
+    return this.load({ resetPaging: false });
+  }
+
+  /** The query parameters (same names as GET /v1/customers and filterCustomers). */
+  params() {
+    const f = new FormData(this.$('#filters'));
+    const p = {};
+    const set = (k, v) => {
+      if (v !== null && v !== undefined && v !== '') p[k] = v;
+    };
+    const frozen = f.get('frozen_state');
+    if (frozen === 'frozen') p.frozen = 'true';
+    if (frozen === 'auto') p.auto_frozen = 'true';
+    if (frozen === 'not') p.frozen = 'false';
+    for (const k of [
+      'association_type',
+      'customer_name',
+      'account_name',
+      'customer_id',
+      'account_manager',
+      'mobile',
+      'budget_usage_min',
+      'budget_usage_max',
+      'can_order',
+      'authorization',
+      'reseller_id',
+    ])
+      set(k, (f.get(k) ?? '').trim());
+    set('associated_from', day(f.get('associated_from'), false));
+    set('associated_to', day(f.get('associated_to'), true));
+    set('expiry_from', day(f.get('expiry_from'), false));
+    set('expiry_to', day(f.get('expiry_to'), true));
+    for (const k of ['spend_min', 'spend_max']) if (f.get(k)) p[k] = String(Math.round(Number(f.get(k)) * 100));
+    if (this.state.tags.length) p.tag = [...this.state.tags];
+    if (this.state.sort) {
+      p.sort = this.state.sort;
+      p.order = this.state.order;
+    }
+    return p;
+  }
+
+  qs(p) {
+    const u = new URLSearchParams();
+    for (const [k, v] of Object.entries(p)) for (const x of [].concat(v)) u.append(k, x);
+    return u.toString();
+  }
+
+  budgetBar(c) {
+    if (!c.budget) return el('span', { class: 'muted', text: 'no budget' });
+    const pct = c.budget.usage_percent;
+    const level = c.budget_level;
+    const fill = el('span', { class: 'fill' });
+    fill.style.width = `${Math.min(pct, 100)}%`; // CSSOM, not a style attribute: the CSP forbids inline styles
+    const bar = el(
+      'span',
+      {
+        class: `budget lvl-${level}`,
+        role: 'meter',
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'aria-valuenow': String(pct),
+        'aria-label': `Budget ${pct} %`,
+      },
+      fill,
+    );
+    return el('span', { class: 'budgetcell' }, bar, el('span', { text: ` ${pct}%` }));
+  }
+
+  chips(c) {
+    const span = el('span', { class: 'chipset' });
+    if (c.gone_since)
+      span.append(
+        el('span', { class: 'tag no', text: 'no longer in Huawei', title: `Not listed since ${c.gone_since}` }),
+      );
+    if (c.frozen.frozen)
+      span.append(el('span', { class: 'tag frozen', text: c.frozen.auto ? 'auto-frozen' : 'frozen' }));
+    if (c.association.type === '3')
+      span.append(el('span', { class: `tag auth-${c.authorization.state}`, text: authorizationText(c.authorization) }));
+    span.append(
+      el('span', {
+        class: `tag ${c.can_order ? 'ok' : 'no'}`,
+        text: c.can_order ? 'can order' : 'cannot order',
+        title: blockingText(c.blocking),
+      }),
+    );
+    for (const t of c.tags) span.append(el('span', { class: 'tag', text: t }));
+    return span;
+  }
+
+  /** The eye icon (an inline SVG: no emoji font needed). */
+  eyeIcon() {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('class', 'icon');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', this.$('th .eye path').getAttribute('d'));
+    svg.append(path);
+    return svg;
+  }
+
+  sensitiveCell(c, field) {
+    const shown = this.state.revealed.get(c.id)?.[field];
+    const value =
+      shown !== undefined
+        ? field === 'mobile'
+          ? `${shown.country_code} ${shown.number}`
+          : shown
+        : field === 'mobile'
+          ? `${c.mobile.country_code} ${c.mobile.number}`
+          : c[field];
+    const td = el(
+      'td',
+      { 'data-field': field, class: shown !== undefined ? 'revealed' : 'masked' },
+      el('span', { text: value }),
+    );
+    if (shown === undefined && this.me?.abilities.reveal_sensitive) {
+      const b = el(
+        'button',
+        { type: 'button', class: 'eye small', 'aria-label': `Show ${field.replace('_', ' ')} of this customer` },
+        this.eyeIcon(),
+      );
+      b.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        this.reveal([c.id], field);
+      });
+      td.append(' ', b);
+    }
+    return td;
+  }
+
+  moreMenu(c) {
+    const details = el('details', { class: 'more' }, el('summary', { text: 'More' }));
+    const menu = el('div', { class: 'menu', role: 'menu' });
+    const item = (label, enabled, why, action) => {
+      const b = el('button', { type: 'button', role: 'menuitem', text: label });
+      if (!enabled) {
+        b.disabled = true;
+        b.title = why;
+        b.append(el('small', { class: 'why', text: why }));
+      } else
+        b.addEventListener('click', () => {
+          details.open = false;
+          action();
+        });
+      menu.append(b);
+    };
+    item(
+      "Place order on customer's behalf",
+      c.can_order && this.me?.abilities.place_order,
+      c.can_order ? 'Your role may not order.' : blockingText(c.blocking),
+      () => this.confirmSwitch(c),
+    );
+    const pending = c.authorization.state === 'pending';
+    item(
+      pending ? 'Authorization request…' : 'Request authorization…',
+      this.me?.abilities.request_authorization && c.association.type === '3' && c.authorization.state !== 'active',
+      c.authorization.state === 'active'
+        ? `The customer has ${authorizationText(c.authorization)}.`
+        : c.association.type !== '3'
+          ? 'Only customers associated in reseller mode authorize ordering on behalf.'
+          : 'Your role may not request authorization.',
+      () => this.authorizationDialog(c),
+    );
+    const mine = this.operable(c);
+    const notMine = this.me?.abilities.request_authorization
+      ? 'Only the partner the customer is associated with.'
+      : 'Your role may not change customers.';
+    item('Set budget', mine, notMine, () => this.budgetDialog(c));
+    if (c.frozen.frozen) item('Unfreeze', mine, notMine, () => this.freezeDialog([c], false));
+    else item('Freeze', mine, notMine, () => this.freezeDialog([c], true));
+    item('Tags', mine, notMine, () => this.tagsDialog(c));
+    item('Account manager', mine, notMine, () => this.managerDialog(c));
+    item('Prerequisites', true, '', () => this.showDetail(c));
+    item('View resources', true, '', () => this.emit('onbehalf:view-resources', { customer: c }));
+    item('Orders', true, '', () => this.emit('onbehalf:view-orders', { customer: c }));
+    details.append(menu);
+    // Fixed to the viewport, next to its button: the table's scroll box cannot clip it.
+    details.addEventListener('toggle', () => {
+      if (details.open) {
+        for (const other of this.$$('details.more[open]')) if (other !== details) other.open = false;
+        this.placeMenu(details);
+      }
+    });
+    return details;
+  }
+
+  /** Puts an open More menu below its button, or above when there is no room below, inside the viewport. */
+  placeMenu(details) {
+    const menu = details.querySelector('.menu');
+    const r = details.querySelector('summary').getBoundingClientRect();
+    const h = menu.offsetHeight;
+    const w = menu.offsetWidth;
+    const fitsBelow = window.innerHeight - r.bottom >= h + 8;
+    const top = fitsBelow || r.top < h + 8 ? r.bottom + 4 : r.top - h - 4;
+    menu.style.top = `${Math.max(4, Math.min(top, window.innerHeight - h - 4))}px`;
+    menu.style.left = `${Math.max(4, Math.min(r.right - w, window.innerWidth - w - 4))}px`;
+  }
+
+  renderRows(rows) {
+    const tbody = this.$('#customer-table tbody');
+    // A re-render (the server's answer after the instant local filter) keeps an open More menu open and
+    // the keyboard focus on the same row's More button.
+    const open = this.$('details.more[open]')?.closest('tr')?.dataset.customerId;
+    const focused = this.shadowRoot.activeElement?.matches?.('details.more summary')
+      ? this.shadowRoot.activeElement.closest('tr')?.dataset.customerId
+      : undefined;
+    tbody.replaceChildren();
+    for (const c of rows) {
+      const pick = el('input', { type: 'checkbox', 'aria-label': `Select ${c.real_name}` });
+      pick.checked = this.selected.has(c.id);
+      pick.disabled = !this.operable(c);
+      pick.addEventListener('change', () => {
+        pick.checked ? this.selected.add(c.id) : this.selected.delete(c.id);
+        this.renderBulk();
+      });
+      const tr = el(
+        'tr',
+        { 'data-customer-id': c.id },
+        el('td', { class: 'pick' }, pick),
+        this.sensitiveCell(c, 'real_name'),
+        this.sensitiveCell(c, 'account_name'),
+        this.sensitiveCell(c, 'mobile'),
+        el('td', {
+          class: 'partner-col',
+          'data-partner-id': c.association.partner_id,
+          text: this.partnerNames.get(c.association.partner_id) ?? '',
+        }),
+        el('td', { text: c.association.type === '3' ? 'reseller' : 'referral' }),
+        el('td', { text: c.association.associated_on.slice(0, 10) }),
+        el('td', { text: c.account_manager ?? '' }),
+        el('td', { class: 'num', text: money(c.month_to_date_spend) }),
+        el('td', { text: c.earliest_expiry ? c.earliest_expiry.slice(0, 10) : '' }),
+        el('td', {}, this.budgetBar(c)),
+        el('td', {}, this.chips(c)),
+        el('td', {}, this.moreMenu(c)),
+      );
+      tbody.append(tr);
+    }
+    for (const [id, act] of [
+      [
+        open,
+        (d) => {
+          d.open = true;
+        },
+      ],
+      [focused, (d) => d.querySelector('summary').focus()],
+    ]) {
+      const d = id && tbody.querySelector(`tr[data-customer-id="${id}"] details.more`);
+      if (d) act(d);
     }
     for (const b of this.$$('th .sort')) {
       const active = b.dataset.sort === (this.state.sort ?? 'associated_on');
