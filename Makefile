@@ -207,6 +207,7 @@ bench: worker browser $(STATE)/pkg-boundary/onbehalf.js | tools-python
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-huawei.mjs 20
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-directory.mjs $(BENCH_DIRECTORY)
 	node scripts/bench-query.mjs $(BENCH_SIZES) $(BENCH_RUNS)
+	node scripts/bench-roundtrips.mjs $(BENCH_ROUNDTRIP_RUNS)
 
 # The README's screenshots of the reseller and distributor journeys (docs/screens/*.jpg).
 screens: worker browser | tools-browser
@@ -214,6 +215,7 @@ screens: worker browser | tools-browser
 
 # The browser module plus measurement-only exports (other boundary crossings), for bench-wasm.mjs.
 BENCH_CALLS ?= 20000
+BENCH_ROUNDTRIP_RUNS ?= 30
 BENCH_ORDERS ?= 300
 $(STATE)/pkg-boundary/onbehalf.js: $(RUST_SRC) | tools
 	wasm-pack build --release --target web --out-dir $(STATE)/pkg-boundary --out-name onbehalf --no-pack -- --features boundary-bench

@@ -29,8 +29,11 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     // carry no credentials, so any partner's list admits them; the request itself is then checked
     // against its own partner's list when it authenticates).
     let mut cors_origin: Option<String> = None;
+    let calls_before = db::calls();
+    let mut dev = false;
     let result = match context(&req, &env, request_id.clone()) {
         Ok(ctx) => {
+            dev = ctx.dev;
             if let Some(o) = context::cross_origin(&req, &ctx.origin) {
                 match db::embed::origin_known(&ctx.db, &crate::portal::origin(&o).unwrap_or_default()).await {
                     Ok(true) => cors_origin = Some(o),
@@ -82,6 +85,9 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let h = resp.headers_mut();
     // Header names and values here are constant ASCII; a failure would leave the response usable.
     let _ = h.set("X-Request-Id", &request_id);
+    if dev {
+        let _ = h.set("X-Onbehalf-D1-Calls", &db::calls().wrapping_sub(calls_before).to_string());
+    }
     let _ = h.set("Cache-Control", "no-store");
     let _ = h.set("X-Content-Type-Options", "nosniff");
     let _ = h.set("Referrer-Policy", "no-referrer");

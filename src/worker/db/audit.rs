@@ -97,6 +97,7 @@ pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
         hash: String,
     }
     // One round trip for both reads: the chain's head and the unsealed events after it.
+    super::counted();
     let rs = db
         .batch(vec![
             stmt(db, "SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", Vec::new())?,

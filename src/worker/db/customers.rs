@@ -166,6 +166,7 @@ pub async fn list_page(
     if reseller {
         stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
     }
+    super::counted();
     let results = db.batch(stmts).await.map_err(|e| super::fault("customer list batch", e))?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
     let hits: Vec<Hit> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;

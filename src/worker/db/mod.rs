@@ -95,6 +95,21 @@ pub fn fault(context: &str, e: impl std::fmt::Display) -> ApiError {
     ApiError::new(Code::Internal)
 }
 
+/// D1 calls (round trips: one per query or batch) this isolate made. Dev mode reports a request's
+/// count in `X-Onbehalf-D1-Calls` (exact for requests that do not overlap in one isolate, as in a
+/// sequential probe: `scripts/bench-roundtrips.mjs`).
+static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Counts one D1 round trip.
+pub fn counted() {
+    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// D1 round trips so far.
+pub fn calls() -> u32 {
+    CALLS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A prepared statement with its parameters bound.
 pub fn stmt(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStatement, ApiError> {
     let js: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
@@ -103,12 +118,14 @@ pub fn stmt(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStat
 
 /// All rows of a query.
 pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
+    counted();
     let r = stmt(db, sql, args)?.all().await.map_err(|e| fault(sql, e))?;
     r.results::<T>().map_err(|e| fault("decode rows", e))
 }
 
 /// The first row of a query, if any.
 pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
+    counted();
     stmt(db, sql, args)?.first::<T>(None).await.map_err(|e| fault(sql, e))
 }
 
@@ -123,6 +140,7 @@ pub async fn batch_results(
     db: &D1Database,
     stmts: Vec<D1PreparedStatement>,
 ) -> Result<Vec<worker::D1Result>, ApiError> {
+    counted();
     db.batch(stmts).await.map_err(|e| {
         let text = e.to_string();
         match crate::sql::guards::failed_guard(&text) {

@@ -70,6 +70,7 @@ pub async fn acting(db: &D1Database, id: &SessionId) -> Result<Option<ActingRows
         super::grants::permissions_of_session(db, sid)?,
         super::grants::authorizations_of_session(db, sid)?,
     ];
+    super::counted();
     let rs = db.batch(stmts).await.map_err(|e| super::fault("session batch", e))?;
     let get = |i: usize| rs.get(i).ok_or_else(|| super::fault("session batch", "missing result"));
     let sessions: Vec<SessionRow> = get(0)?.results().map_err(|e| super::fault("decode session", e))?;

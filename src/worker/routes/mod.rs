@@ -65,6 +65,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Post => meta::ping(ctx).await,
             _ => not_allowed(&[Post]),
         },
+        ["v1", "dev", "ping-read"] if ctx.dev => match m {
+            Get => meta::ping_read(ctx).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "dev", "tables"] if ctx.dev => match m {
             Get => meta::tables(ctx).await,
             _ => not_allowed(&[Get]),

@@ -1,0 +1,87 @@
+// D1 round trips and latency per route through the real worker (wrangler dev, local D1), sequential
+// requests so each response's X-Onbehalf-D1-Calls (dev mode) is that request's own count. The
+// baseline is GET /v1/dev/ping-read (one trivial D1 read) in the same run; the ratio is each route's
+// median over the baseline's. Issue 15's goals: every read route 1 round trip, every write at most 2,
+// read medians ≤ 1.3× the baseline. Usage: node scripts/bench-roundtrips.mjs [runs=30]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, startWorker } from './lib/worker.mjs';
+
+const runs = Number(process.argv[2] ?? 30);
+const w = await startWorker({ name: 'bench-roundtrips' });
+try {
+  const demo = JSON.parse(readFileSync(w.demoPath, 'utf8'));
+  const key = demo.users.find((u) => u.handle === 'skyline-operator').api_key;
+  const C = demo.customers.ready;
+  const draft = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8')).fixtures.find(
+    (f) => f.name === 'evs-pay-per-use',
+  ).draft;
+  const call = async (method, path, body, auth = true) => {
+    const t0 = performance.now();
+    const r = await fetch(`${w.base}${path}`, {
+      method,
+      headers: {
+        ...(auth ? { Authorization: `Bearer ${key}` } : {}),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { ms: performance.now() - t0, status: r.status, calls: Number(r.headers.get('x-onbehalf-d1-calls')), text };
+  };
+  const quote = JSON.parse((await call('POST', '/v1/quotes', draft)).text);
+  const routes = [
+    ['GET', '/v1/dev/ping-read', null, false, 'read'],
+    ['GET', '/v1/health', null, false, 'read'],
+    ['GET', '/v1/me', null, true, 'read'],
+    ['GET', '/v1/customers?limit=20', null, true, 'read'],
+    ['GET', `/v1/customers/${C}`, null, true, 'read'],
+    ['GET', `/v1/customers/${C}/prerequisites`, null, true, 'read'],
+    ['GET', `/v1/customers/${C}/authorizations`, null, true, 'read'],
+    ['GET', `/v1/customers/${C}/budget`, null, true, 'read'],
+    ['GET', '/v1/catalog', null, true, 'read'],
+    ['POST', '/v1/drafts/validate', draft, true, 'read'],
+    ['GET', `/v1/quotes/${quote.id}`, null, true, 'read'],
+    ['GET', '/v1/customer-orders?limit=20', null, true, 'read'],
+    ['GET', `/v1/customers/${C}/resources`, null, true, 'read'],
+    ['GET', '/v1/distributor-permissions', null, true, 'read'],
+    ['GET', '/v1/permission-requests', null, true, 'read'],
+    ['GET', '/v1/audit?limit=50', null, true, 'read'],
+    ['POST', '/v1/quotes', draft, true, 'write'],
+  ];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows = [];
+  for (const [method, path, body, auth, kind] of routes) {
+    for (let i = 0; i < 3; i += 1) await call(method, path, body, auth); // warm-up
+    const ms = [];
+    const calls = new Set();
+    let status;
+    for (let i = 0; i < runs; i += 1) {
+      const r = await call(method, path, body, auth);
+      ms.push(r.ms);
+      calls.add(r.calls);
+      status = r.status;
+    }
+    rows.push({
+      route: `${method} ${path.replace(C, '{id}').replace(quote.id, '{id}')}`,
+      kind,
+      status,
+      calls: [...calls].join('/'),
+      median: median(ms),
+    });
+  }
+  const base = rows[0].median;
+  console.log(`D1 round trips and median latency per route (${runs} sequential requests each, wrangler dev, local D1)`);
+  console.log('route'.padEnd(48), 'kind ', 'status', 'D1 calls', 'median ms', '× ping-read');
+  for (const r of rows)
+    console.log(
+      r.route.padEnd(48),
+      r.kind.padEnd(5),
+      String(r.status).padEnd(6),
+      r.calls.padEnd(8),
+      r.median.toFixed(2).padStart(9),
+      (r.median / base).toFixed(2).padStart(11),
+    );
+} finally {
+  await w.stop(false);
+}
