@@ -85,6 +85,8 @@ for (const width of [1024, 1440]) {
     await p.waitForSelector('body[data-ready="true"]');
     const sideways = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok((await sideways()) <= 0, `the page scrolls sideways by ${await sideways()} px`);
+    assert.equal(await p.isVisible('#f-frozen'), true, 'every filter shows on a wide screen');
+    assert.equal(await p.isVisible('#filters-toggle'), false);
     // The operation column is always in view: every row's More button inside the window and the table's box.
     const offscreen = await p.evaluate(() => {
       const root = document.querySelector('onbehalf-customer-table').shadowRoot;
@@ -123,6 +125,13 @@ test('at 390 px no page scrolls sideways: Customer Management, Select Products (
   const p = await ctx.newPage();
   await p.goto(`${BASE}/#key=${key('skyline-operator')}`);
   await p.waitForSelector('body[data-ready="true"]');
+  // On a phone the list comes first: name, id and mobile, the other filters behind "All filters".
+  assert.equal(await p.isVisible('#f-id'), true);
+  assert.equal(await p.isVisible('#f-frozen'), false, 'the other filters are folded at 390 px');
+  await p.click('#filters-toggle');
+  assert.equal(await p.isVisible('#f-frozen'), true);
+  assert.equal(await p.getAttribute('#filters-toggle', 'aria-expanded'), 'true');
+  assert.deepEqual(await violations(p), [], 'all filters open at 390 px');
   for (const path of ['/', `/order.html?customer=${demo.customers.ready}`, '/orders.html', '/permissions.html']) {
     await p.goto(`${BASE}${path}`);
     await p.waitForSelector('body[data-ready="true"]');

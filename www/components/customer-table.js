@@ -30,15 +30,15 @@ const TEMPLATE = `    <p id="fatal" class="error card" role="alert" hidden></p>
         <select id="f-assoc" name="association_type"><option value="">Any</option><option value="3">Reseller</option><option value="1">Referral</option></select></div>
       <div class="filter range"><span class="label" id="l-assoc-time">Association time</span>
         <input type="date" name="associated_from" aria-labelledby="l-assoc-time" aria-label="from"><input type="date" name="associated_to" aria-label="Association time to"></div>
-      <div class="filter"><label for="f-name">Customer name</label><input id="f-name" name="customer_name" placeholder="contains…"></div>
+      <div class="filter primary"><label for="f-name">Customer name</label><input id="f-name" name="customer_name" placeholder="contains…"></div>
       <div class="filter"><label for="f-account">Customer account</label><input id="f-account" name="account_name" placeholder="contains…"></div>
-      <div class="filter"><label for="f-id">Customer ID</label><input id="f-id" name="customer_id" placeholder="32 hex digits"></div>
+      <div class="filter primary"><label for="f-id">Customer ID</label><input id="f-id" name="customer_id" placeholder="32 hex digits"></div>
       <div class="filter"><label for="f-manager">Account manager</label><input id="f-manager" name="account_manager" placeholder="contains…"></div>
       <div class="filter range"><span class="label">Month-to-date spend (USD)</span>
         <input type="number" min="0" step="0.01" name="spend_min" aria-label="Spend from"><input type="number" min="0" step="0.01" name="spend_max" aria-label="Spend to"></div>
       <div class="filter range"><span class="label">Resource expiry</span>
         <input type="date" name="expiry_from" aria-label="Expiry from"><input type="date" name="expiry_to" aria-label="Expiry to"></div>
-      <div class="filter"><label for="f-mobile">Mobile number</label><input id="f-mobile" name="mobile" inputmode="tel" placeholder="exact, with or without +86"></div>
+      <div class="filter primary"><label for="f-mobile">Mobile number</label><input id="f-mobile" name="mobile" inputmode="tel" placeholder="exact, with or without +86"></div>
       <div class="filter range"><span class="label">Budget usage (%)</span>
         <input type="number" min="0" max="1000" name="budget_usage_min" aria-label="Budget usage from"><input type="number" min="0" max="1000" name="budget_usage_max" aria-label="Budget usage to"></div>
       <div class="filter"><label for="f-tag">Customer tags</label>
@@ -49,7 +49,8 @@ const TEMPLATE = `    <p id="fatal" class="error card" role="alert" hidden></p>
         <select id="f-auth" name="authorization"><option value="">Any</option><option value="active">Active</option><option value="pending">Pending</option><option value="none">None</option></select></div>
       <div class="filter" id="reseller-filter" hidden><label for="f-reseller">Reseller</label>
         <select id="f-reseller" name="reseller_id"><option value="">All (mine and my resellers')</option></select></div>
-      <div class="filter actions"><button type="submit">Search</button><button type="reset" class="link">Reset</button></div>
+      <div class="filter actions"><button type="submit">Search</button><button type="reset" class="link">Reset</button>
+        <button type="button" class="link filters-toggle" id="filters-toggle" aria-expanded="false" aria-controls="filters">All filters</button></div>
       <p id="filter-error" class="error" role="alert"></p>
     </form>
 
@@ -175,6 +176,10 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       ev.preventDefault();
       this.load();
     });
+    // Narrow screens show the three lookups (name, id, mobile); "All filters" opens the rest.
+    this.$('#filters-toggle').addEventListener('click', () =>
+      this.showAllFilters(!this.$('#filters').classList.contains('expanded')),
+    );
     // An open More menu follows its button when the page or the table scrolls, or the window resizes.
     const follow = () => {
       for (const d of this.$$('details.more[open]')) this.placeMenu(d);
@@ -571,11 +576,22 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     this.renderTags();
     this.state.sort = q.sort ?? null;
     this.state.order = q.order ?? null;
+    // A restored search that uses a folded filter shows it.
+    const primary = new Set(['customer_name', 'customer_id', 'mobile', 'sort', 'order']);
+    if (Object.keys(q).some((k) => !primary.has(k))) this.showAllFilters(true);
     const page = Number(saved?.page ?? 0);
     this.state.page = Number.isInteger(page) && page > 0 ? page : 0;
     this.state.cursors = saved?.cursors ? [...saved.cursors] : [null];
     if (this.state.page > 0) this.state.cursors[this.state.page] = saved?.cursor ?? null;
     return this.load({ resetPaging: false });
+  }
+
+  /** Shows (or folds, on narrow screens) the filters beyond name, id and mobile. */
+  showAllFilters(on) {
+    this.$('#filters').classList.toggle('expanded', on);
+    const b = this.$('#filters-toggle');
+    b.setAttribute('aria-expanded', String(on));
+    b.textContent = on ? 'Fewer filters' : 'All filters';
   }
 
   /** The query parameters (same names as GET /v1/customers and filterCustomers). */
