@@ -135,6 +135,22 @@ const TEMPLATE = `    <p id="fatal" class="error card" role="alert" hidden></p>
     </form>
   </dialog>`;
 
+/** The filters whose form value is the query value, as `GET /v1/customers` names them (read by
+ * `params`, written back by `restore`). */
+const TEXT_FILTERS = [
+  'association_type',
+  'customer_name',
+  'account_name',
+  'customer_id',
+  'account_manager',
+  'mobile',
+  'budget_usage_min',
+  'budget_usage_max',
+  'can_order',
+  'authorization',
+  'reseller_id',
+];
+
 const day = (d, end) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}Z` : null);
 
 class OnbehalfCustomerTable extends OnbehalfBase {
@@ -556,20 +572,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
       'frozen_state',
       q.auto_frozen === 'true' ? 'auto' : q.frozen === 'true' ? 'frozen' : q.frozen === 'false' ? 'not' : '',
     );
-    for (const k of [
-      'association_type',
-      'customer_name',
-      'account_name',
-      'customer_id',
-      'account_manager',
-      'mobile',
-      'budget_usage_min',
-      'budget_usage_max',
-      'can_order',
-      'authorization',
-      'reseller_id',
-    ])
-      set(k, q[k]);
+    for (const k of TEXT_FILTERS) set(k, q[k]);
     for (const k of ['associated_from', 'associated_to', 'expiry_from', 'expiry_to']) set(k, q[k]?.slice(0, 10));
     for (const k of ['spend_min', 'spend_max']) if (q[k] !== undefined) set(k, Number(q[k]) / 100);
     this.state.tags = [].concat(q.tag ?? []);
@@ -605,20 +608,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     if (frozen === 'frozen') p.frozen = 'true';
     if (frozen === 'auto') p.auto_frozen = 'true';
     if (frozen === 'not') p.frozen = 'false';
-    for (const k of [
-      'association_type',
-      'customer_name',
-      'account_name',
-      'customer_id',
-      'account_manager',
-      'mobile',
-      'budget_usage_min',
-      'budget_usage_max',
-      'can_order',
-      'authorization',
-      'reseller_id',
-    ])
-      set(k, (f.get(k) ?? '').trim());
+    for (const k of TEXT_FILTERS) set(k, (f.get(k) ?? '').trim());
     set('associated_from', day(f.get('associated_from'), false));
     set('associated_to', day(f.get('associated_to'), true));
     set('expiry_from', day(f.get('expiry_from'), false));

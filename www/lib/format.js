@@ -57,9 +57,6 @@ export function timeEl(at, options) {
   return t;
 }
 
-/** The reader's time zone name (for headings: "times in Europe/Berlin"). */
-export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
-
 /** A customer's authorization state in words. */
 export function authorizationText(a) {
   if (!a) return '';
