@@ -272,3 +272,33 @@ test('a reseller asks its distributor; the distributor sees it; a covering grant
     'permission_request_not_open',
   );
 });
+
+test('a decline and a covering grant at once: the request ends declined or granted, never both, answered once', async () => {
+  const c = await healthyCustomer('skyline-operator', R, 0);
+  for (let round = 0; round < 4; round += 1) {
+    const ask = await api('POST', '/v1/permission-requests', {
+      as: 'skyline-operator',
+      body: { customer_id: c.id, capabilities: ['om'] },
+    });
+    assert.equal(ask.status, 201, ask.text);
+    const [decline, grant] = await Promise.all([
+      api('POST', `/v1/permission-requests/${ask.body.id}/decline`, { as: 'northwind-admin', body: {} }),
+      api('POST', '/v1/distributor-permissions', {
+        as: 'northwind-admin',
+        body: { reseller_id: R, customer_id: c.id, capabilities: ['om'] },
+      }),
+    ]);
+    assert.equal(grant.status, 201, grant.text);
+    const mine = await api('GET', '/v1/permission-requests', { as: 'skyline-viewer' });
+    const r = mine.body.requests.find((x) => x.id === ask.body.id);
+    if (decline.status === 200) {
+      assert.equal(r.status, 'declined', 'declined first: the grant does not answer it afterwards');
+      assert.equal(r.permission_id, null);
+    } else {
+      assertError(decline, 409, 'permission_request_not_open');
+      assert.equal(r.status, 'granted');
+      assert.equal(r.permission_id, grant.body.id);
+    }
+    await api('POST', `/v1/distributor-permissions/${grant.body.id}/revoke`, { as: 'northwind-admin', body: {} });
+  }
+});
