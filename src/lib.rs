@@ -10,6 +10,7 @@ compile_error!("features `worker` and `browser` are mutually exclusive: build on
 
 pub mod audit;
 pub mod bearer;
+pub mod cache;
 pub mod catalog;
 pub mod consent;
 pub mod customers;

@@ -10,7 +10,7 @@ use worker::{event, Context, Env, MessageBatch, MessageExt, ScheduleContext, Sch
 
 fn context(env: &Env, kind: &str) -> Result<Ctx, ApiError> {
     let id = random_bytes::<8>().map(|b| format!("{kind}_{}", hex(&b))).unwrap_or_else(|_| kind.to_string());
-    Ctx::new(env, id, String::new())
+    Ctx::new(env, id, String::new(), super::db::Start::Primary)
 }
 
 #[event(queue)]

@@ -14,11 +14,12 @@ use crate::prerequisites::{check, PrerequisiteInput, Report};
 use crate::sessions::{self, Session};
 use crate::time::Timestamp;
 use serde_json::Value;
-use worker::{D1Database, Request};
+use worker::Request;
 
 /// Everything a route needs besides the request.
 pub struct Ctx {
-    pub db: D1Database,
+    /// The request's D1 session (`db::Db`): where it starts, and its round trips counted.
+    pub db: db::Db,
     pub request_id: String,
     pub now: Timestamp,
     /// Dev mode exposes `/v1/dev/*` (the outbox).
@@ -36,6 +37,9 @@ pub struct Ctx {
     pub upstream_timeout_ms: u64,
     /// The bindings (the tracker's queue).
     pub env: worker::Env,
+    /// D1 round trips spent authenticating (a credential or origin list not remembered); dev mode
+    /// reports them in `X-Onbehalf-D1-Auth-Calls`.
+    pub auth_calls: std::cell::Cell<u32>,
 }
 
 /// Who made a request and with which credential.
@@ -69,8 +73,9 @@ fn authorization(req: &Request) -> Option<String> {
 impl Ctx {
     /// The context for a request or a background event: bindings, clock and configuration from `env`.
     /// `origin` is the request's own origin (links in messages use `PUBLIC_ORIGIN` when set).
-    pub fn new(env: &worker::Env, request_id: String, origin: String) -> Result<Ctx, ApiError> {
-        let db = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
+    pub fn new(env: &worker::Env, request_id: String, origin: String, start: db::Start) -> Result<Ctx, ApiError> {
+        let binding = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
+        let db = db::Db::open(&binding, start)?;
         let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
         // A secret (`wrangler secret put NAME`) in production; `.dev.vars` or `--var` locally.
         let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok().or_else(|| var(name));
@@ -100,6 +105,7 @@ impl Ctx {
             vault,
             upstream_timeout_ms,
             env: env.clone(),
+            auth_calls: std::cell::Cell::new(0),
         })
     }
 
@@ -198,15 +204,48 @@ impl Ctx {
         let Some(Bearer::Credential(kind, secret)) = bearer(header.as_deref()) else {
             return Err(ApiError::new(Code::Unauthenticated));
         };
-        let found = match kind {
-            Credential::ApiKey => db::keys::actor_by_key_hash(&self.db, &api_key_hash(secret)).await?,
-            Credential::PortalToken => {
-                db::embed::actor_by_token_hash(&self.db, &portal::token_hash(secret), &self.now.to_string()).await?
+        let hash = match kind {
+            Credential::ApiKey => api_key_hash(secret),
+            Credential::PortalToken => portal::token_hash(secret),
+        };
+        let before = self.db.calls();
+        let found = match remembered::credential(&hash) {
+            Some(found) => Some(found),
+            None => {
+                let found = match kind {
+                    Credential::ApiKey => db::keys::actor_by_key_hash(&self.db, &hash).await?,
+                    Credential::PortalToken => {
+                        db::embed::actor_by_token_hash(&self.db, &hash, &self.now.to_string()).await?
+                    }
+                };
+                if let Some(f) = &found {
+                    remembered::remember_credential(hash, f.clone());
+                }
+                found
             }
         };
+        let result = self.authenticated(req, kind, found).await;
+        self.auth_calls.set(self.auth_calls.get() + self.db.calls() - before);
+        result
+    }
+
+    async fn authenticated(
+        &self,
+        req: &Request,
+        kind: Credential,
+        found: Option<db::partners::Credentialed>,
+    ) -> Result<Authenticated, ApiError> {
         let (actor, id, expires_at) = found.or_code(Code::Unauthenticated)?;
         if let Some(o) = cross_origin(req, &self.origin) {
-            let allowed = db::embed::origins(&self.db, actor.partner_id.as_str()).await?;
+            let partner = actor.partner_id.as_str();
+            let allowed = match remembered::origins(partner) {
+                Some(list) => list,
+                None => {
+                    let list = db::embed::origins(&self.db, partner).await?;
+                    remembered::remember_origins(partner, list.clone());
+                    list
+                }
+            };
             if !portal::origin_allowed(&o, &allowed) {
                 return Err(ApiError::new(Code::OriginNotAllowed));
             }
@@ -224,22 +263,57 @@ impl Ctx {
             .or_not_found()
     }
 
-    /// Everything the prerequisite check reads for `actor` and `customer`.
-    pub async fn prerequisite_input(&self, actor: &Actor, customer: &Customer) -> Result<PrerequisiteInput, ApiError> {
-        let c = &customer.facts;
-        let distributor_permissions = if actor.needs_distributor_permission() {
-            db::grants::permissions_for(&self.db, &actor.partner_id, &c.id).await?
-        } else {
-            Vec::new()
+    /// The customer `id` as [`Ctx::visible_customer`] decides, read in the same D1 round trip as
+    /// the statements `more` builds for it; their results come back only if the customer is visible.
+    pub async fn visible_customer_with(
+        &self,
+        actor: &Actor,
+        id: &str,
+        more: impl FnOnce(&CustomerId) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
+    ) -> Result<(Customer, Vec<worker::D1Result>), ApiError> {
+        let id = CustomerId::parse(id).or_not_found()?;
+        let mut stmts = vec![db::customers::by_id_stmt(&self.db, &id)?];
+        stmts.extend(more(&id)?);
+        let mut results = db::batch_results(&self.db, stmts).await?;
+        if results.is_empty() {
+            return Err(db::fault("customer batch", "no result"));
+        }
+        let rest = results.split_off(1);
+        let customer = db::customers::read_customer(&results[0])?
+            .filter(|c| actor.sees(&c.facts.partner_id, c.facts.partner_distributor_id.as_ref()))
+            .or_not_found()?;
+        Ok((customer, rest))
+    }
+
+    /// The customer `id` and everything the prerequisite check reads for `actor` and it, in one
+    /// D1 round trip.
+    pub async fn visible_customer_and_input(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<(Customer, PrerequisiteInput), ApiError> {
+        let (customer, results) = self
+            .visible_customer_with(actor, id, |cid| {
+                Ok(vec![
+                    db::grants::permissions_for(&self.db, &actor.partner_id, cid)?,
+                    db::grants::authorizations_for_stmt(&self.db, cid, Some(&actor.partner_id))?,
+                ])
+            })
+            .await?;
+        let [perms, auths] = results.as_slice() else {
+            return Err(db::fault("prerequisite batch", "wrong number of results"));
         };
-        let authorizations = db::grants::authorizations_for(&self.db, &c.id, Some(&actor.partner_id)).await?;
-        Ok(PrerequisiteInput {
+        // Read whether or not they are needed: the check itself decides what counts.
+        let distributor_permissions =
+            if actor.needs_distributor_permission() { db::grants::read_permissions(perms)? } else { Vec::new() };
+        let input = PrerequisiteInput {
             now: self.now,
             actor: actor.clone(),
-            customer: c.clone(),
+            customer: customer.facts.clone(),
             distributor_permissions,
-            authorizations,
-        })
+            authorizations: db::grants::read_authorizations(auths)?,
+        };
+        Ok((customer, input))
     }
 
     /// The key that signs session tokens: a fault (500) when the deployment has none.
@@ -262,7 +336,25 @@ impl Ctx {
     /// round trip: the session must be live and the check must pass.
     pub async fn acting(&self, req: &Request) -> Result<Acting, ApiError> {
         let id = self.session_id(req)?;
-        let rows = db::sessions::acting(&self.db, &id).await?.or_code(Code::SessionInvalid)?;
+        let (rows, _) = db::sessions::acting(&self.db, &id, Vec::new()).await?;
+        self.check_acting(rows)
+    }
+
+    /// [`Ctx::acting`] in the same round trip as `first`, statements about the session built from its
+    /// id (run before the reads): the check's outcome and their results (returned whatever the
+    /// outcome, so that a write among them can be undone).
+    pub async fn acting_with(
+        &self,
+        req: &Request,
+        first: impl FnOnce(&SessionId) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
+    ) -> Result<(Result<Acting, ApiError>, Vec<worker::D1Result>), ApiError> {
+        let id = self.session_id(req)?;
+        let (rows, results) = db::sessions::acting(&self.db, &id, first(&id)?).await?;
+        Ok((self.check_acting(rows), results))
+    }
+
+    fn check_acting(&self, rows: Option<db::sessions::ActingRows>) -> Result<Acting, ApiError> {
+        let rows = rows.or_code(Code::SessionInvalid)?;
         rows.session.check_live(self.now)?;
         let actor = rows.actor.or_code(Code::SessionInvalid)?;
         let customer = rows
@@ -275,5 +367,71 @@ impl Ctx {
             return Err(sessions::refusal(&report));
         }
         Ok(Acting { session: rows.session, actor, customer, report })
+    }
+}
+
+/// What this isolate remembers between requests (`crate::cache`): the credential behind a key or
+/// token hash and a partner's allowed origins, each for at most [`CREDENTIAL_TTL_MS`]. A warm request
+/// then spends no round trip on authentication. A revocation or an origin change made through this
+/// isolate evicts at once; one made through another isolate is seen here within the TTL.
+pub mod remembered {
+    use super::db::partners::Credentialed;
+    use crate::cache::{Memo, CREDENTIAL_CAPACITY, CREDENTIAL_TTL_MS};
+    use std::cell::RefCell;
+
+    thread_local! {
+        static CREDENTIALS: RefCell<Memo<String, Credentialed>> =
+            const { RefCell::new(Memo::new(CREDENTIAL_TTL_MS, CREDENTIAL_CAPACITY)) };
+        static ORIGINS: RefCell<Memo<String, (String, Vec<String>)>> =
+            const { RefCell::new(Memo::new(CREDENTIAL_TTL_MS, CREDENTIAL_CAPACITY)) };
+        static KNOWN: RefCell<Memo<String, bool>> =
+            const { RefCell::new(Memo::new(CREDENTIAL_TTL_MS, CREDENTIAL_CAPACITY)) };
+    }
+
+    fn now_ms() -> u64 {
+        worker::Date::now().as_millis()
+    }
+
+    /// The credential remembered for a key or token hash.
+    pub fn credential(hash: &str) -> Option<Credentialed> {
+        CREDENTIALS.with(|m| m.borrow_mut().get(&hash.to_string(), now_ms()))
+    }
+
+    /// Remembers a credential just read (a portal token no longer than its own expiry).
+    pub fn remember_credential(hash: String, found: Credentialed) {
+        let expires_ms = found.2.map(|t| (t.unix().max(0) as u64).saturating_mul(1000));
+        CREDENTIALS.with(|m| m.borrow_mut().put(hash, found, now_ms(), expires_ms));
+    }
+
+    /// Forgets every credential of a partner (one of its keys or portal tokens was just revoked
+    /// here; a key's revocation also ends the tokens it minted).
+    pub fn forget_credentials_of(partner: &crate::ids::PartnerId) {
+        CREDENTIALS.with(|m| m.borrow_mut().evict_where(|c| &c.0.partner_id == partner));
+    }
+
+    /// The allowed origins remembered for a partner.
+    pub fn origins(partner: &str) -> Option<Vec<String>> {
+        ORIGINS.with(|m| m.borrow_mut().get(&partner.to_string(), now_ms()).map(|(_, list)| list))
+    }
+
+    /// Remembers a partner's allowed origins just read.
+    pub fn remember_origins(partner: &str, list: Vec<String>) {
+        ORIGINS.with(|m| m.borrow_mut().put(partner.to_string(), (partner.to_string(), list), now_ms(), None));
+    }
+
+    /// Forgets a partner's allowed origins (just replaced here), and which origins any partner lists.
+    pub fn forget_origins(partner: &str) {
+        ORIGINS.with(|m| m.borrow_mut().evict_where(|(p, _)| p == partner));
+        KNOWN.with(|m| m.borrow_mut().evict_where(|_| true));
+    }
+
+    /// Whether some partner lists a browser origin (CORS), as remembered.
+    pub fn origin_known(origin: &str) -> Option<bool> {
+        KNOWN.with(|m| m.borrow_mut().get(&origin.to_string(), now_ms()))
+    }
+
+    /// Remembers whether some partner lists a browser origin.
+    pub fn remember_origin_known(origin: &str, known: bool) {
+        KNOWN.with(|m| m.borrow_mut().put(origin.to_string(), known, now_ms(), None));
     }
 }

@@ -43,11 +43,17 @@ pub async fn start(
     }
     match &ctx.upstream {
         Upstream::Simulated => {
-            let n = db::directory::customer_count(&ctx.db, partner).await?;
+            let reads =
+                vec![db::directory::customer_count(&ctx.db, partner)?, db::directory::running_stmt(&ctx.db, partner)?];
+            let rs = db::batch_results(&ctx.db, reads).await?;
+            let [count, running] = rs.as_slice() else {
+                return Err(db::fault("sync batch", "wrong number of results"));
+            };
+            let n = db::directory::read_count(count)?;
             let listed = PageDone { entries: n, total: n, unchanged: n, ..PageDone::default() };
             let done = finish(&after_page(&run, &listed, ctx.now), Ok(0), ctx.now);
             stmts.push(db::prepared(&ctx.db, &sql::update_run(&done))?);
-            if let Some(running) = db::directory::running(&ctx.db, partner).await? {
+            if let Some(running) = db::directory::read_run(running)? {
                 return Ok(running);
             }
             db::batch(&ctx.db, stmts).await?;
@@ -55,9 +61,9 @@ pub async fn start(
         }
         Upstream::Huawei(_) => {
             partner_key(ctx, partner).await?;
-            let started = db::batch(&ctx.db, stmts).await?;
-            let running =
-                db::directory::running(&ctx.db, partner).await?.ok_or_else(|| ApiError::new(Code::Internal))?;
+            let read = db::directory::running_stmt(&ctx.db, partner)?;
+            let (started, rs) = db::write_then_read(&ctx.db, stmts, vec![read]).await?;
+            let running = db::directory::read_run(db::only(&rs)?)?.ok_or_else(|| ApiError::new(Code::Internal))?;
             if started.first().copied().unwrap_or(0) > 0 && running.id == run.id {
                 enqueue(ctx, &run.id, 0).await;
             }

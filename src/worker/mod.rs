@@ -20,7 +20,7 @@ use http::{error_response, random_bytes};
 use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
-async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Response> {
     let request_id = match random_bytes::<16>() {
         Ok(b) => format!("req_{}", hex(&b)),
         Err(_) => "req_unavailable".to_string(),
@@ -29,13 +29,24 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     // carry no credentials, so any partner's list admits them; the request itself is then checked
     // against its own partner's list when it authenticates).
     let mut cors_origin: Option<String> = None;
-    let calls_before = db::calls();
     let mut dev = false;
+    let (mut calls, mut auth_calls) = (0, 0);
+    let mut bookmark = None;
     let result = match context(&req, &env, request_id.clone()) {
         Ok(ctx) => {
             dev = ctx.dev;
             if let Some(o) = context::cross_origin(&req, &ctx.origin) {
-                match db::embed::origin_known(&ctx.db, &crate::portal::origin(&o).unwrap_or_default()).await {
+                let normal = crate::portal::origin(&o).unwrap_or_default();
+                let known = match context::remembered::origin_known(&normal) {
+                    Some(k) => Ok(k),
+                    None => {
+                        ctx.auth_calls.set(ctx.auth_calls.get() + 1);
+                        db::embed::origin_known(&ctx.db, &normal).await.inspect(|k| {
+                            context::remembered::remember_origin_known(&normal, *k);
+                        })
+                    }
+                };
+                match known {
                     Ok(true) => cors_origin = Some(o),
                     Ok(false) => {}
                     Err(e) => worker::console_error!("{request_id}: origin lookup: {}", e.message),
@@ -46,12 +57,22 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             } else {
                 routes::dispatch(&ctx, &mut req).await
             };
-            // Writes append audit events; seal them into the hash chain before answering. A failure
-            // here loses nothing: the next write (or GET /v1/audit/verify) seals them.
-            if req.method() != worker::Method::Get {
-                if let Err(e) = db::audit::seal_pending(&ctx.db).await {
-                    worker::console_error!("{request_id}: sealing the audit chain: {}", e.message);
-                }
+            (calls, auth_calls) = (ctx.db.calls(), ctx.auth_calls.get());
+            bookmark = ctx.db.bookmark();
+            // Writes append audit events; they are sealed into the hash chain after the answer
+            // (waitUntil, on the primary). A failure there loses nothing: the next write (or
+            // GET /v1/audit/verify, which seals first) seals them.
+            if !matches!(req.method(), worker::Method::Get | worker::Method::Head | worker::Method::Options) {
+                let (env, id) = (env.clone(), request_id.clone());
+                wait.wait_until(async move {
+                    let sealed = match Ctx::new(&env, id.clone(), String::new(), db::Start::Primary) {
+                        Ok(ctx) => db::audit::seal_pending(&ctx.db).await,
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = sealed {
+                        worker::console_error!("{id}: sealing the audit chain: {}", e.message);
+                    }
+                });
             }
             r
         }
@@ -86,7 +107,11 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     // Header names and values here are constant ASCII; a failure would leave the response usable.
     let _ = h.set("X-Request-Id", &request_id);
     if dev {
-        let _ = h.set("X-Onbehalf-D1-Calls", &db::calls().wrapping_sub(calls_before).to_string());
+        let _ = h.set("X-Onbehalf-D1-Calls", &calls.to_string());
+        let _ = h.set("X-Onbehalf-D1-Auth-Calls", &auth_calls.to_string());
+    }
+    if let Some(b) = bookmark.filter(|b| db::is_bookmark(b)) {
+        let _ = h.set("X-Onbehalf-Bookmark", &b);
     }
     let _ = h.set("Cache-Control", "no-store");
     let _ = h.set("X-Content-Type-Options", "nosniff");
@@ -94,9 +119,13 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     if let Some(o) = cors_origin {
         let _ = h.set("Access-Control-Allow-Origin", &o);
         let _ = h.set("Vary", "Origin");
-        let _ = h.set("Access-Control-Expose-Headers", "X-Request-Id, Idempotency-Replayed, Retry-After");
+        let _ = h.set(
+            "Access-Control-Expose-Headers",
+            "X-Request-Id, Idempotency-Replayed, Retry-After, X-Onbehalf-Bookmark",
+        );
         let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-        let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+        let _ =
+            h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Onbehalf-Bookmark");
         let _ = h.set("Access-Control-Max-Age", "600");
     }
     Ok(resp)
@@ -113,5 +142,14 @@ fn preflight(allowed: bool) -> Result<Response, ApiError> {
 
 fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
     let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
-    Ctx::new(env, request_id, origin)
+    // Reads start at the client's bookmark (its own writes are then visible), or anywhere when it
+    // sends none; writes start at the primary. A malformed bookmark is not trusted: the primary.
+    let read = matches!(req.method(), worker::Method::Get | worker::Method::Head);
+    let sent = req.headers().get("X-Onbehalf-Bookmark").ok().flatten();
+    let start = match (sent.as_deref(), read) {
+        (Some(b), _) if db::is_bookmark(b) => db::Start::Bookmark(b),
+        (Some(_), _) | (None, false) => db::Start::Primary,
+        (None, true) => db::Start::Anywhere,
+    };
+    Ctx::new(env, request_id, origin, start)
 }

@@ -23,7 +23,16 @@ export function user(handle) {
 export function record(method, path, status, body, headers) {
   if (process.env.ONBEHALF_RECORD && method !== 'HEAD' && path.startsWith('/v1/') && !path.startsWith('/v1/dev/')) {
     const h = headers
-      ? Object.fromEntries(['content-type', 'retry-after', 'allow'].map((n) => [n, headers.get(n)]))
+      ? Object.fromEntries(
+          [
+            'content-type',
+            'retry-after',
+            'allow',
+            'x-onbehalf-d1-calls',
+            'x-onbehalf-d1-auth-calls',
+            'x-onbehalf-bookmark',
+          ].map((n) => [n, headers.get(n)]),
+        )
       : undefined;
     appendFileSync(
       process.env.ONBEHALF_RECORD,

@@ -1,12 +1,13 @@
 //! Audit events.
 
+use super::Db;
 use super::{all, stmt, Arg};
 use crate::args;
 use crate::audit::{AuditEvent, ChainReport, Link, GENESIS};
 use crate::error::ApiError;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 const INSERT: &str = "INSERT INTO audit_events (at, request_id, actor_kind, actor_user_id, partner_id, customer_id, action, target_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
@@ -25,29 +26,30 @@ fn event_args(e: &AuditEvent) -> Vec<Arg> {
 }
 
 /// The statement appending `e`; goes into the same batch as the change it records.
-pub fn append(db: &D1Database, e: &AuditEvent) -> Result<D1PreparedStatement, ApiError> {
+pub fn append(db: &Db, e: &AuditEvent) -> Result<D1PreparedStatement, ApiError> {
     stmt(db, INSERT, event_args(e))
 }
 
 /// Appends `e` only if the previous statement of the batch changed exactly one row, so a
 /// conditional update that lost a race leaves no audit trace either.
-pub fn append_if_changed(db: &D1Database, e: &AuditEvent) -> Result<D1PreparedStatement, ApiError> {
+pub fn append_if_changed(db: &Db, e: &AuditEvent) -> Result<D1PreparedStatement, ApiError> {
     let sql = "INSERT INTO audit_events (at, request_id, actor_kind, actor_user_id, partner_id, customer_id, action, target_id, detail) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE changes() = 1";
     stmt(db, sql, event_args(e))
 }
 
 /// Runs a conditional update (one that matches its row only in the expected state) together with
-/// its audit event, atomically: `Err(lost)` when the row had already moved on, and then nothing
-/// was written, the event included.
-pub async fn change_once(
-    db: &D1Database,
+/// its audit event, atomically, then `reads` in the same batch (they see the change): their results,
+/// or `Err(lost)` when the row had already moved on, and then nothing was written, the event included.
+pub async fn change_once_then(
+    db: &Db,
     update: D1PreparedStatement,
     e: &AuditEvent,
     lost: crate::error::Code,
-) -> Result<(), ApiError> {
-    let changed = super::batch(db, vec![update, append_if_changed(db, e)?]).await?;
+    reads: Vec<D1PreparedStatement>,
+) -> Result<Vec<worker::D1Result>, ApiError> {
+    let (changed, results) = super::write_then_read(db, vec![update, append_if_changed(db, e)?], reads).await?;
     if changed.first() == Some(&1) {
-        Ok(())
+        Ok(results)
     } else {
         Err(ApiError::new(lost))
     }
@@ -55,7 +57,7 @@ pub async fn change_once(
 
 /// A user's reveals since `since`: how many requests, and when the oldest was.
 pub async fn recent_reveals(
-    db: &D1Database,
+    db: &Db,
     user: &crate::ids::UserId,
     since: crate::time::Timestamp,
 ) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
@@ -90,21 +92,21 @@ struct Row {
 
 /// Seals the unsealed events (in `seq` order, up to 500) into the hash chain. Idempotent: two
 /// requests sealing at once compute the same hashes, and only unsealed rows are updated.
-pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
+pub async fn seal_pending(db: &Db) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Head {
         seq: i64,
         hash: String,
     }
     // One round trip for both reads: the chain's head and the unsealed events after it.
-    super::counted();
-    let rs = db
-        .batch(vec![
+    let rs = super::batch_results(
+        db,
+        vec![
             stmt(db, "SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", Vec::new())?,
             stmt(db, "SELECT * FROM audit_events WHERE hash IS NULL AND seq > coalesce((SELECT max(seq) FROM audit_events WHERE hash IS NOT NULL), 0) ORDER BY seq LIMIT 500", Vec::new())?,
-        ])
-        .await
-        .map_err(|e| super::fault("seal reads", e))?;
+        ],
+    )
+    .await?;
     let get = |i: usize| rs.get(i).ok_or_else(|| super::fault("seal reads", "missing result"));
     let head: Option<Head> = get(0)?.results::<Head>().map_err(|e| super::fault("decode head", e))?.into_iter().next();
     let pending: Vec<Link> = get(1)?.results().map_err(|e| super::fault("decode events", e))?;
@@ -129,7 +131,7 @@ pub async fn seal_pending(db: &D1Database) -> Result<(), ApiError> {
 }
 
 /// Recomputes the whole chain, in pages, and reports the first broken link.
-pub async fn verify(db: &D1Database) -> Result<ChainReport, ApiError> {
+pub async fn verify(db: &Db) -> Result<ChainReport, ApiError> {
     let mut prev = GENESIS.to_string();
     let (mut checked, mut unsealed, mut after) = (0, 0, 0i64);
     loop {
@@ -172,27 +174,34 @@ struct Count {
     n: i64,
 }
 
-/// Events about `customer` from every partner, newest first (the customer's own view).
-pub async fn list_for_customer(db: &D1Database, customer: &str, limit: i64) -> Result<Vec<Value>, ApiError> {
-    let rows: Vec<Row> =
-        all(db, "SELECT * FROM audit_events WHERE customer_id = ?1 ORDER BY seq DESC LIMIT ?2", args![customer, limit])
-            .await?;
-    Ok(rows.into_iter().map(view).collect())
+/// The statement reading the events about the customer a consent token (by hash) belongs to,
+/// newest first (read with [`read_events`]).
+pub fn of_consent_customer(db: &Db, token_hash: &str, limit: i64) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "SELECT * FROM audit_events WHERE customer_id = (SELECT customer_id FROM authorizations WHERE consent_token_hash = ?1)
+         ORDER BY seq DESC LIMIT ?2",
+        args![token_hash, limit],
+    )
 }
 
-/// The `action` events about `customer`, newest first: `(at, detail, actor user)`.
-pub async fn of_customer_action(
-    db: &D1Database,
-    customer: &str,
-    action: &str,
-    limit: i64,
-) -> Result<Vec<(String, Value, Option<String>)>, ApiError> {
-    let rows: Vec<Row> = all(
+/// Reads events as the API shows them.
+pub fn read_events(r: &worker::D1Result) -> Result<Vec<Value>, ApiError> {
+    Ok(super::rows::<Row>(r, "decode events")?.into_iter().map(view).collect())
+}
+
+/// The statement reading the `action` events about `customer`, newest first.
+pub fn of_customer_action(db: &Db, customer: &str, action: &str, limit: i64) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         "SELECT * FROM audit_events WHERE customer_id = ?1 AND action = ?2 ORDER BY seq DESC LIMIT ?3",
         args![customer, action, limit],
     )
-    .await?;
+}
+
+/// Reads the rows of [`of_customer_action`]: `(at, detail, actor user)`.
+pub fn read_customer_action(r: &worker::D1Result) -> Result<Vec<(String, Value, Option<String>)>, ApiError> {
+    let rows: Vec<Row> = r.results().map_err(|e| super::fault("decode events", e))?;
     Ok(rows
         .into_iter()
         .map(|r| (r.at, serde_json::from_str(&r.detail).unwrap_or(Value::Null), r.actor_user_id))
@@ -201,7 +210,7 @@ pub async fn of_customer_action(
 
 /// Events about `partner` (its own actions, and customers' answers to its requests), newest first.
 pub async fn list_for_partner(
-    db: &D1Database,
+    db: &Db,
     partner: &str,
     customer: Option<&str>,
     limit: i64,

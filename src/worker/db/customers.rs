@@ -1,5 +1,6 @@
 //! Customers.
 
+use super::Db;
 use super::{all, first, opt_time, stmt, stored};
 use crate::args;
 use crate::customers::{AssociationType, Budget, BudgetType, Customer, CustomerFacts, VerifiedStatus};
@@ -8,7 +9,7 @@ use crate::ids::{CustomerId, PartnerId};
 use crate::money::{Currency, Money};
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 #[derive(Deserialize)]
 struct Row {
@@ -89,14 +90,24 @@ fn convert(r: Row) -> Result<Customer, ApiError> {
 }
 
 /// A customer by id, whoever it belongs to; callers decide visibility with `Actor::sees`.
-pub async fn by_id(db: &D1Database, id: &CustomerId) -> Result<Option<Customer>, ApiError> {
+pub async fn by_id(db: &Db, id: &CustomerId) -> Result<Option<Customer>, ApiError> {
     let sql = format!("{} WHERE c.id = ?1", select());
     let row: Option<Row> = first(db, &sql, args![id.as_str()]).await?;
     row.map(convert).transpose()
 }
 
+/// The statement reading customers matching `condition` (on `c`, the customers table; with `args`).
+pub fn where_stmt(db: &Db, condition: &str, args: Vec<super::Arg>) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(db, &format!("{} WHERE {condition}", select()), args)
+}
+
+/// The statement of [`by_id`] (for a batch; read with [`read_customer`]).
+pub fn by_id_stmt(db: &Db, id: &CustomerId) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(db, &format!("{} WHERE c.id = ?1", select()), args![id.as_str()])
+}
+
 /// The statement reading the customer of session `sid` (for the session batch; see [`read_customer`]).
-pub fn of_session(db: &D1Database, sid: &str) -> Result<worker::D1PreparedStatement, ApiError> {
+pub fn of_session(db: &Db, sid: &str) -> Result<worker::D1PreparedStatement, ApiError> {
     super::stmt(db, &format!("{} WHERE c.id = (SELECT customer_id FROM sessions WHERE id = ?1)", select()), args![sid])
 }
 
@@ -107,7 +118,7 @@ pub fn read_customer(r: &worker::D1Result) -> Result<Option<Customer>, ApiError>
 }
 
 /// Customers by id, in the order given (D1 binds the list as one JSON parameter).
-pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiError> {
+pub async fn by_ids(db: &Db, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiError> {
     let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();
     let sql = format!("{} WHERE c.id IN (SELECT value FROM json_each(?1))", select());
     let rows: Vec<Row> = all(db, &sql, args![list]).await?;
@@ -118,7 +129,7 @@ pub async fn by_ids(db: &D1Database, ids: &[CustomerId]) -> Result<Vec<Customer>
 
 /// Customers by id as a directory sync reads them: each with what only onbehalf knows about it.
 pub async fn for_sync(
-    db: &D1Database,
+    db: &Db,
     ids: &[&CustomerId],
 ) -> Result<Vec<(Customer, crate::huawei::directory::Local)>, ApiError> {
     let list = serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).unwrap_or_default();
@@ -143,7 +154,7 @@ pub struct ListPage {
 
 /// Runs a compiled customer query for `actor`.
 pub async fn list_page(
-    db: &D1Database,
+    db: &Db,
     compiled: &crate::sql::customers::Compiled,
     actor: &crate::partners::Actor,
 ) -> Result<ListPage, ApiError> {
@@ -166,8 +177,7 @@ pub async fn list_page(
     if reseller {
         stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
     }
-    super::counted();
-    let results = db.batch(stmts).await.map_err(|e| super::fault("customer list batch", e))?;
+    let results = super::batch_results(db, stmts).await?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
     let hits: Vec<Hit> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
     let total = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
@@ -181,7 +191,7 @@ pub async fn list_page(
 /// confirmed): a concurrent order that used more makes this change nothing (the route says why).
 /// Lifts an automatic freeze when `unfreeze`.
 pub fn set_budget(
-    db: &D1Database,
+    db: &Db,
     customer: &CustomerId,
     b: &Budget,
     below: bool,
@@ -201,11 +211,7 @@ pub fn set_budget(
 
 /// Assigns (or with `None` unassigns) the account manager, marked as set here (the directory sync
 /// keeps it over Huawei's); the search columns follow.
-pub fn set_manager(
-    db: &D1Database,
-    customer: &CustomerId,
-    name: Option<&str>,
-) -> Result<D1PreparedStatement, ApiError> {
+pub fn set_manager(db: &Db, customer: &CustomerId, name: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
     let fold = name.map(crate::customers::query::fold);
     stmt(
         db,
@@ -215,7 +221,7 @@ pub fn set_manager(
 }
 
 /// Freezes a customer that is not frozen (a frozen one is left as it is).
-pub fn freeze(db: &D1Database, customer: &CustomerId, reason: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn freeze(db: &Db, customer: &CustomerId, reason: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE customers SET frozen = 1, frozen_reason = ?2 WHERE id = ?1 AND frozen = 0",
@@ -225,7 +231,7 @@ pub fn freeze(db: &D1Database, customer: &CustomerId, reason: &str) -> Result<D1
 
 /// Unfreezes a frozen customer, unless it was frozen automatically and its budget is still used up
 /// with auto-freeze on (held by the write: a concurrent order cannot slip between).
-pub fn unfreeze(db: &D1Database, customer: &CustomerId) -> Result<D1PreparedStatement, ApiError> {
+pub fn unfreeze(db: &Db, customer: &CustomerId) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE customers SET frozen = 0, auto_frozen = 0, frozen_reason = NULL
@@ -236,11 +242,11 @@ pub fn unfreeze(db: &D1Database, customer: &CustomerId) -> Result<D1PreparedStat
 }
 
 /// Adds a tag to a customer (an existing one is kept; the search columns follow by trigger).
-pub fn add_tag(db: &D1Database, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn add_tag(db: &Db, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(db, "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?1, ?2)", args![customer.as_str(), tag])
 }
 
 /// Removes a tag from a customer (an absent one changes nothing).
-pub fn remove_tag(db: &D1Database, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn remove_tag(db: &Db, customer: &CustomerId, tag: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(db, "DELETE FROM customer_tags WHERE customer_id = ?1 AND tag = ?2", args![customer.as_str(), tag])
 }

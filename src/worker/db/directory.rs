@@ -1,5 +1,6 @@
 //! Directory sync runs (`crate::directory`) and the partner keys they sign with.
 
+use super::Db;
 use super::{all, first};
 use crate::args;
 use crate::directory::{Counts, Run, RunState};
@@ -7,7 +8,6 @@ use crate::error::ApiError;
 use crate::ids::PartnerId;
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Deserialize)]
 struct RunRow {
@@ -64,21 +64,27 @@ fn convert(r: RunRow) -> Result<Run, ApiError> {
     })
 }
 
-pub async fn by_id(db: &D1Database, id: &str) -> Result<Option<Run>, ApiError> {
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<Run>, ApiError> {
     let row: Option<RunRow> = first(db, "SELECT * FROM directory_syncs WHERE id = ?1", args![id]).await?;
     row.map(convert).transpose()
 }
 
-/// The partner's running run, if any.
-pub async fn running(db: &D1Database, partner: &PartnerId) -> Result<Option<Run>, ApiError> {
-    let row: Option<RunRow> =
-        first(db, "SELECT * FROM directory_syncs WHERE partner_id = ?1 AND state = 'running'", args![partner.as_str()])
-            .await?;
-    row.map(convert).transpose()
+/// The statement reading the partner's running run, if any (read with [`read_run`]).
+pub fn running_stmt(db: &Db, partner: &PartnerId) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(
+        db,
+        "SELECT * FROM directory_syncs WHERE partner_id = ?1 AND state = 'running'",
+        args![partner.as_str()],
+    )
+}
+
+/// Reads the row of [`running_stmt`].
+pub fn read_run(r: &worker::D1Result) -> Result<Option<Run>, ApiError> {
+    super::row::<RunRow>(r, "decode run")?.map(convert).transpose()
 }
 
 /// The partner's latest runs, newest first.
-pub async fn recent(db: &D1Database, partner: &PartnerId, limit: i64) -> Result<Vec<Run>, ApiError> {
+pub async fn recent(db: &Db, partner: &PartnerId, limit: i64) -> Result<Vec<Run>, ApiError> {
     let rows: Vec<RunRow> = all(
         db,
         "SELECT * FROM directory_syncs WHERE partner_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2",
@@ -95,7 +101,7 @@ pub struct Schedule {
     pub running: Option<String>,
 }
 
-pub async fn schedule(db: &D1Database) -> Result<Vec<Schedule>, ApiError> {
+pub async fn schedule(db: &Db) -> Result<Vec<Schedule>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         partner_id: String,
@@ -122,16 +128,19 @@ pub async fn schedule(db: &D1Database) -> Result<Vec<Schedule>, ApiError> {
 }
 
 /// The number of the partner's customers (a simulated directory is the local data).
-pub async fn customer_count(db: &D1Database, partner: &PartnerId) -> Result<u64, ApiError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
-    }
-    let r: Option<N> = first(
+pub fn customer_count(db: &Db, partner: &PartnerId) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(
         db,
         "SELECT count(*) AS n FROM customers WHERE partner_id = ?1 AND gone_at IS NULL",
         args![partner.as_str()],
     )
-    .await?;
-    Ok(r.map_or(0, |r| r.n.max(0) as u64))
+}
+
+/// Reads the count of [`customer_count`].
+pub fn read_count(r: &worker::D1Result) -> Result<u64, ApiError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    Ok(super::row::<N>(r, "decode count")?.map_or(0, |r| r.n.max(0) as u64))
 }

@@ -1,15 +1,16 @@
 //! Embedding: portal tokens (only their hashes are stored) and the partner's allowed browser origins.
 
 use super::partners::{credentialed, CredentialRow, Credentialed};
+use super::Db;
 use super::{all, first, stmt};
 use crate::args;
 use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// The actor behind a live portal token, by the token's hash: unexpired, unrevoked, and minted by an
 /// API key that is not revoked either.
-pub async fn actor_by_token_hash(db: &D1Database, hash: &str, now: &str) -> Result<Option<Credentialed>, ApiError> {
+pub async fn actor_by_token_hash(db: &Db, hash: &str, now: &str) -> Result<Option<Credentialed>, ApiError> {
     let row: Option<CredentialRow> = first(
         db,
         "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id, t.id AS credential_id, t.expires_at
@@ -23,7 +24,7 @@ pub async fn actor_by_token_hash(db: &D1Database, hash: &str, now: &str) -> Resu
 }
 
 /// Revokes a portal token of `partner` (changes no row if unknown or already revoked).
-pub fn revoke_token(db: &D1Database, partner: &str, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn revoke_token(db: &Db, partner: &str, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE portal_tokens SET revoked_at = ?3 WHERE id = ?2 AND partner_id = ?1 AND revoked_at IS NULL",
@@ -43,7 +44,7 @@ pub struct PortalTokenRow {
 }
 
 /// A portal token of `partner`, by id.
-pub async fn token(db: &D1Database, partner: &str, id: &str) -> Result<Option<PortalTokenRow>, ApiError> {
+pub async fn token(db: &Db, partner: &str, id: &str) -> Result<Option<PortalTokenRow>, ApiError> {
     first(db, "SELECT id, user_id, created_by, created_at, expires_at, revoked_at FROM portal_tokens WHERE partner_id = ?1 AND id = ?2", args![partner, id]).await
 }
 
@@ -61,7 +62,7 @@ pub struct NewPortalToken<'a> {
 }
 
 /// Inserts a portal token.
-pub fn insert_token(db: &D1Database, t: &NewPortalToken) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_token(db: &Db, t: &NewPortalToken) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO portal_tokens (id, token_hash, user_id, partner_id, created_by, api_key_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -70,7 +71,7 @@ pub fn insert_token(db: &D1Database, t: &NewPortalToken) -> Result<D1PreparedSta
 }
 
 /// The origins `partner` allows.
-pub async fn origins(db: &D1Database, partner: &str) -> Result<Vec<String>, ApiError> {
+pub async fn origins(db: &Db, partner: &str) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct O {
         origin: String,
@@ -83,7 +84,7 @@ pub async fn origins(db: &D1Database, partner: &str) -> Result<Vec<String>, ApiE
 }
 
 /// Whether any partner allows `origin` (for preflights, which carry no credentials).
-pub async fn origin_known(db: &D1Database, origin: &str) -> Result<bool, ApiError> {
+pub async fn origin_known(db: &Db, origin: &str) -> Result<bool, ApiError> {
     #[derive(Deserialize)]
     struct N {
         n: i64,
@@ -94,7 +95,7 @@ pub async fn origin_known(db: &D1Database, origin: &str) -> Result<bool, ApiErro
 }
 
 /// Statements replacing `partner`'s origins with `list`.
-pub fn set_origins(db: &D1Database, partner: &str, list: &[String]) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn set_origins(db: &Db, partner: &str, list: &[String]) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let mut v = vec![stmt(db, "DELETE FROM partner_origins WHERE partner_id = ?1", args![partner])?];
     for o in list {
         v.push(stmt(

@@ -1,5 +1,6 @@
 //! Distributor permissions and customer authorizations.
 
+use super::Db;
 use super::{all, first, opt_time, stmt, stored};
 use crate::args;
 use crate::consent::CodeState;
@@ -8,7 +9,7 @@ use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization, Distributor
 use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
     s.as_deref().map(|u| stored("user id", UserId::parse(u))).transpose()
@@ -49,25 +50,22 @@ fn perm(r: PermRow) -> Result<DistributorPermission, ApiError> {
 
 const PERM_COLS: &str = "id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until, revoked_at, revoke_reason";
 
-/// Every permission that could concern `reseller` acting for `customer` (any state).
-pub async fn permissions_for(
-    db: &D1Database,
-    reseller: &PartnerId,
-    customer: &CustomerId,
-) -> Result<Vec<DistributorPermission>, ApiError> {
+/// The statement reading every permission (any state) that could concern `reseller` acting for
+/// `customer` the permissions `reseller` may rely on for `customer` (read with [`read_permissions`]).
+pub fn permissions_for(db: &Db, reseller: &PartnerId, customer: &CustomerId) -> Result<D1PreparedStatement, ApiError> {
     let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND (customer_id IS NULL OR customer_id = ?2) ORDER BY granted_at, id");
-    all::<PermRow>(db, &sql, args![reseller.as_str(), customer.as_str()]).await?.into_iter().map(perm).collect()
+    stmt(db, &sql, args![reseller.as_str(), customer.as_str()])
 }
 
 /// The statement reading the permissions session `sid` may rely on (its partner as reseller, its customer).
-pub fn permissions_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn permissions_of_session(db: &Db, sid: &str) -> Result<D1PreparedStatement, ApiError> {
     let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = (SELECT partner_id FROM sessions WHERE id = ?1)
         AND (customer_id IS NULL OR customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)) ORDER BY granted_at, id");
     stmt(db, &sql, args![sid])
 }
 
 /// The statement reading the authorizations of session `sid`'s customer to its partner.
-pub fn authorizations_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn authorizations_of_session(db: &Db, sid: &str) -> Result<D1PreparedStatement, ApiError> {
     let sql = format!(
         "SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = (SELECT customer_id FROM sessions WHERE id = ?1)
         AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?1) ORDER BY requested_at DESC, id LIMIT 200"
@@ -77,7 +75,7 @@ pub fn authorizations_of_session(db: &D1Database, sid: &str) -> Result<D1Prepare
 
 /// The permissions that could concern `reseller` acting for the customers of a query page.
 pub fn permissions_in_page(
-    db: &D1Database,
+    db: &Db,
     page: &crate::sql::customers::Compiled,
     reseller: &PartnerId,
 ) -> Result<D1PreparedStatement, ApiError> {
@@ -95,7 +93,7 @@ pub fn read_permissions(r: &worker::D1Result) -> Result<Vec<DistributorPermissio
 
 /// Permissions granted by a distributor or received by a reseller (`partner`), optionally only for one reseller.
 pub async fn permissions_of(
-    db: &D1Database,
+    db: &Db,
     partner: &PartnerId,
     reseller: Option<&PartnerId>,
 ) -> Result<Vec<DistributorPermission>, ApiError> {
@@ -111,13 +109,18 @@ pub async fn permissions_of(
 }
 
 /// One permission by id.
-pub async fn permission(db: &D1Database, id: &PermissionId) -> Result<Option<DistributorPermission>, ApiError> {
-    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE id = ?1");
-    first::<PermRow>(db, &sql, args![id.as_str()]).await?.map(perm).transpose()
+pub async fn permission(db: &Db, id: &PermissionId) -> Result<Option<DistributorPermission>, ApiError> {
+    let r = super::batch_results(db, vec![permission_stmt(db, id)?]).await?;
+    read_permissions(super::only(&r)?).map(|v| v.into_iter().next())
+}
+
+/// The statement of [`permission`] (read with [`read_permissions`]).
+pub fn permission_stmt(db: &Db, id: &PermissionId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, &format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE id = ?1"), args![id.as_str()])
 }
 
 /// Inserts a new permission.
-pub fn insert_permission(db: &D1Database, p: &DistributorPermission) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_permission(db: &Db, p: &DistributorPermission) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO distributor_permissions (id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -130,7 +133,7 @@ pub fn insert_permission(db: &D1Database, p: &DistributorPermission) -> Result<D
 
 /// Revokes a permission unless already revoked.
 pub fn revoke_permission(
-    db: &D1Database,
+    db: &Db,
     id: &PermissionId,
     by: &UserId,
     at: Timestamp,
@@ -197,18 +200,27 @@ pub(super) const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, r
 
 /// Authorizations of `customer`, optionally only those given to `partner`, newest first.
 pub async fn authorizations_for(
-    db: &D1Database,
+    db: &Db,
     customer: &CustomerId,
     partner: Option<&PartnerId>,
 ) -> Result<Vec<CustomerAuthorization>, ApiError> {
+    let r = super::batch_results(db, vec![authorizations_for_stmt(db, customer, partner)?]).await?;
+    read_authorizations(super::only(&r)?)
+}
+
+/// The statement of [`authorizations_for`] (for a batch; read with [`read_authorizations`]).
+pub fn authorizations_for_stmt(
+    db: &Db,
+    customer: &CustomerId,
+    partner: Option<&PartnerId>,
+) -> Result<D1PreparedStatement, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE customer_id = ?1 AND (?2 IS NULL OR partner_id = ?2) ORDER BY requested_at DESC, id LIMIT 200");
-    let rows = all::<AuthRow>(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())]).await?;
-    rows.into_iter().map(|r| auth(r).map(|(a, _)| a)).collect()
+    stmt(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())])
 }
 
 /// The authorizations given to `partner` by the customers of a query page.
 pub fn authorizations_in_page(
-    db: &D1Database,
+    db: &Db,
     page: &crate::sql::customers::Compiled,
     partner: &PartnerId,
 ) -> Result<D1PreparedStatement, ApiError> {
@@ -232,14 +244,14 @@ pub fn read_authorizations(r: &worker::D1Result) -> Result<Vec<CustomerAuthoriza
 }
 
 /// One authorization by id.
-pub async fn authorization(db: &D1Database, id: &AuthorizationId) -> Result<Option<CustomerAuthorization>, ApiError> {
+pub async fn authorization(db: &Db, id: &AuthorizationId) -> Result<Option<CustomerAuthorization>, ApiError> {
     let sql = format!("SELECT {AUTH_COLS} FROM authorizations WHERE id = ?1");
     Ok(first::<AuthRow>(db, &sql, args![id.as_str()]).await?.map(auth).transpose()?.map(|(a, _)| a))
 }
 
 /// Inserts a pending request with its consent token and code hashes.
 pub fn insert_authorization(
-    db: &D1Database,
+    db: &Db,
     a: &CustomerAuthorization,
     token_hash: &str,
     code: &CodeState,
@@ -257,7 +269,7 @@ pub fn insert_authorization(
 
 /// Moves a pending authorization to `status` (withdrawn, rejected) with an optional reason.
 pub fn close_pending(
-    db: &D1Database,
+    db: &Db,
     id: &AuthorizationId,
     status: AuthStatus,
     at: Timestamp,
@@ -271,12 +283,7 @@ pub fn close_pending(
 }
 
 /// Revokes an approved authorization.
-pub fn revoke(
-    db: &D1Database,
-    id: &AuthorizationId,
-    at: Timestamp,
-    reason: &str,
-) -> Result<D1PreparedStatement, ApiError> {
+pub fn revoke(db: &Db, id: &AuthorizationId, at: Timestamp, reason: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE authorizations SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE id = ?1 AND status = 'approved'",

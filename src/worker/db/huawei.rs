@@ -1,17 +1,18 @@
 //! The partner's Huawei key, the customer's Huawei account and agency, the sessions' temporary
 //! credentials, and the requests the tracker follows.
 
+use super::Db;
 use super::{first, stmt};
 use crate::args;
 use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId, SessionId};
 use crate::tracking::{TrackState, UpstreamCall};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// Sets (or rotates) the partner's key: `version` counts up from 1.
 pub fn set_key(
-    db: &D1Database,
+    db: &Db,
     partner: &PartnerId,
     key: &crate::huawei::settings::KeyInput,
     secret_sealed: &str,
@@ -39,7 +40,7 @@ pub struct KeyRow {
     pub version: i64,
 }
 
-pub async fn key(db: &D1Database, partner: &PartnerId) -> Result<Option<KeyRow>, ApiError> {
+pub async fn key(db: &Db, partner: &PartnerId) -> Result<Option<KeyRow>, ApiError> {
     first(
         db,
         "SELECT access_key_id, account_name, set_by, set_at, version FROM partner_huawei_keys WHERE partner_id = ?1",
@@ -48,9 +49,26 @@ pub async fn key(db: &D1Database, partner: &PartnerId) -> Result<Option<KeyRow>,
     .await
 }
 
+/// Records the customer's Huawei account name and agency name with an approval in the same batch,
+/// only if that approval took effect (`a` approved at `at`).
+pub fn set_account_if_approved(
+    db: &Db,
+    a: &crate::grants::CustomerAuthorization,
+    domain_name: &str,
+    agency_name: &str,
+    at: crate::time::Timestamp,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE customers SET huawei_domain_name = ?2, huawei_agency_name = ?3 WHERE id = ?1
+           AND EXISTS (SELECT 1 FROM authorizations WHERE id = ?4 AND status = 'approved' AND decided_at = ?5)",
+        args![a.customer_id.as_str(), domain_name, agency_name, a.id.as_str(), at.to_string()],
+    )
+}
+
 /// Records the customer's Huawei account name and agency name.
 pub fn set_account(
-    db: &D1Database,
+    db: &Db,
     customer: &CustomerId,
     domain_name: &str,
     agency_name: &str,
@@ -63,7 +81,7 @@ pub fn set_account(
 }
 
 /// The customer's Huawei account name and agency name, as recorded.
-pub async fn account(db: &D1Database, customer: &CustomerId) -> Result<(Option<String>, Option<String>), ApiError> {
+pub async fn account(db: &Db, customer: &CustomerId) -> Result<(Option<String>, Option<String>), ApiError> {
     #[derive(Deserialize)]
     struct Row {
         huawei_domain_name: Option<String>,
@@ -79,7 +97,7 @@ pub async fn account(db: &D1Database, customer: &CustomerId) -> Result<(Option<S
 }
 
 /// The partner's key id and sealed secret, to sign its own calls.
-pub async fn sealed_key(db: &D1Database, partner: &PartnerId) -> Result<Option<(String, String)>, ApiError> {
+pub async fn sealed_key(db: &Db, partner: &PartnerId) -> Result<Option<(String, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         access_key_id: String,
@@ -108,7 +126,7 @@ pub struct AgencyRow {
 }
 
 pub async fn agency(
-    db: &D1Database,
+    db: &Db,
     partner: &PartnerId,
     customer: &CustomerId,
     session: &SessionId,
@@ -129,7 +147,7 @@ pub async fn agency(
 
 /// Caches a session's temporary credential and the projects found with it.
 pub fn cache_credential(
-    db: &D1Database,
+    db: &Db,
     session: &SessionId,
     sealed: &str,
     expires_at: &str,
@@ -196,7 +214,7 @@ impl TrackingRow {
     }
 }
 
-pub fn insert_tracking(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_tracking(db: &Db, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO upstream_tracking (id, partner_id, customer_id, session_id, placed_by, permission_id, authorization_id, quote_id,
@@ -215,7 +233,7 @@ pub fn insert_tracking(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedSta
 
 /// Moves a followed request on, only if no one else did since it was read (the same state and
 /// number of checks): otherwise the statement fails the batch (guard `tracking_moved`).
-pub fn guard_unmoved(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
+pub fn guard_unmoved(db: &Db, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO guards (code, ok) VALUES ('tracking_moved',
@@ -225,7 +243,7 @@ pub fn guard_unmoved(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedState
 }
 
 /// Writes the followed request's new state (after [`guard_unmoved`] in the same batch).
-pub fn update_tracking(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
+pub fn update_tracking(db: &Db, t: &TrackingRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE upstream_tracking SET state = ?2, watch = ?3, order_id = ?4, answer = ?5, error_code = ?6, reason = ?7, checks = ?8,
@@ -237,12 +255,12 @@ pub fn update_tracking(db: &D1Database, t: &TrackingRow) -> Result<D1PreparedSta
     )
 }
 
-pub async fn tracking(db: &D1Database, id: &str) -> Result<Option<TrackingRow>, ApiError> {
+pub async fn tracking(db: &Db, id: &str) -> Result<Option<TrackingRow>, ApiError> {
     first(db, "SELECT * FROM upstream_tracking WHERE id = ?1", args![id]).await
 }
 
 /// Open requests due for a look at `now` (the Cron Trigger's sweep: a lost queue message, a restart).
-pub async fn due(db: &D1Database, now: &str, limit: i64) -> Result<Vec<String>, ApiError> {
+pub async fn due(db: &Db, now: &str, limit: i64) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Id {
         id: String,

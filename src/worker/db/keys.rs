@@ -1,15 +1,16 @@
 //! API keys of the partner's users (only their hashes are stored).
 
 use super::partners::{credentialed, CredentialRow, Credentialed};
+use super::Db;
 use super::{all, first, stmt};
 use crate::args;
 use crate::error::ApiError;
 use crate::ids::ApiKeyId;
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// The actor behind an unrevoked API key, by the key's hash, with the key's id.
-pub async fn actor_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<Credentialed>, ApiError> {
+pub async fn actor_by_key_hash(db: &Db, hash: &str) -> Result<Option<Credentialed>, ApiError> {
     let row: Option<CredentialRow> = first(
         db,
         "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id, k.id AS credential_id, NULL AS expires_at
@@ -32,7 +33,7 @@ pub struct KeyRow {
 }
 
 /// The keys of a partner's users.
-pub async fn of_partner(db: &D1Database, partner: &str) -> Result<Vec<KeyRow>, ApiError> {
+pub async fn of_partner(db: &Db, partner: &str) -> Result<Vec<KeyRow>, ApiError> {
     all(
         db,
         "SELECT k.id, k.user_id, k.label, k.created_at, k.revoked_at FROM api_keys k JOIN partner_users u ON u.id = k.user_id
@@ -43,7 +44,7 @@ pub async fn of_partner(db: &D1Database, partner: &str) -> Result<Vec<KeyRow>, A
 }
 
 /// A key of a partner's user, by id.
-pub async fn by_id(db: &D1Database, partner: &str, id: &str) -> Result<Option<KeyRow>, ApiError> {
+pub async fn by_id(db: &Db, partner: &str, id: &str) -> Result<Option<KeyRow>, ApiError> {
     first(
         db,
         "SELECT k.id, k.user_id, k.label, k.created_at, k.revoked_at FROM api_keys k JOIN partner_users u ON u.id = k.user_id
@@ -55,7 +56,7 @@ pub async fn by_id(db: &D1Database, partner: &str, id: &str) -> Result<Option<Ke
 
 /// Inserts a key (only its hash).
 pub fn insert(
-    db: &D1Database,
+    db: &Db,
     id: &ApiKeyId,
     user: &str,
     hash: &str,
@@ -70,6 +71,6 @@ pub fn insert(
 }
 
 /// Revokes a key if not yet revoked.
-pub fn revoke(db: &D1Database, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn revoke(db: &Db, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(db, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", args![id, at])
 }

@@ -24,8 +24,9 @@ pub mod sessions;
 
 use crate::error::{ApiError, Code};
 use serde::de::DeserializeOwned;
+use std::cell::Cell;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement};
 
 /// A bound parameter. D1 has no `undefined`, so a missing value is bound as NULL.
 pub enum Arg {
@@ -95,53 +96,95 @@ pub fn fault(context: &str, e: impl std::fmt::Display) -> ApiError {
     ApiError::new(Code::Internal)
 }
 
-/// D1 calls (round trips: one per query or batch) this isolate made. Dev mode reports a request's
-/// count in `X-Onbehalf-D1-Calls` (exact for requests that do not overlap in one isolate, as in a
-/// sequential probe: `scripts/bench-roundtrips.mjs`).
-static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// Counts one D1 round trip.
-pub fn counted() {
-    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+/// The database as one request (or one background step) sees it: a D1 Sessions API session, so
+/// its reads may be served by a read replica that is at least as new as where the session starts
+/// (the client's bookmark, or the primary), and every read sees the session's own writes. Writes go
+/// to the primary. Every D1 round trip (a query or a batch) is counted, per request: dev mode
+/// reports the count in `X-Onbehalf-D1-Calls`, and the round-trip budget test reads it.
+pub struct Db {
+    session: D1DatabaseSession,
+    calls: Cell<u32>,
 }
 
-/// D1 round trips so far.
-pub fn calls() -> u32 {
-    CALLS.load(std::sync::atomic::Ordering::Relaxed)
+/// Where a session starts.
+pub enum Start<'a> {
+    /// At a bookmark a client returned (`X-Onbehalf-Bookmark`): reads at least as new as it.
+    Bookmark(&'a str),
+    /// Any replica (a read with no bookmark: nothing of the client's to see).
+    Anywhere,
+    /// The primary (a write, or a background step).
+    Primary,
+}
+
+impl Db {
+    /// A session on `binding` starting at `start`.
+    pub fn open(binding: &D1Database, start: Start) -> Result<Db, ApiError> {
+        let at = match start {
+            Start::Bookmark(b) => b,
+            Start::Anywhere => "first-unconstrained",
+            Start::Primary => "first-primary",
+        };
+        let session = binding.with_session(Some(at)).map_err(|e| fault("D1 session", e))?;
+        Ok(Db { session, calls: Cell::new(0) })
+    }
+
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        self.session.prepare(sql)
+    }
+
+    fn counted(&self) {
+        self.calls.set(self.calls.get().saturating_add(1));
+    }
+
+    async fn run(&self, stmts: Vec<D1PreparedStatement>) -> worker::Result<Vec<worker::D1Result>> {
+        self.counted();
+        self.session.batch(stmts).await
+    }
+
+    /// D1 round trips made so far.
+    pub fn calls(&self) -> u32 {
+        self.calls.get()
+    }
+
+    /// The latest bookmark this session saw (what the client sends back to read its own writes).
+    pub fn bookmark(&self) -> Option<String> {
+        self.session.get_bookmark().ok().flatten()
+    }
+}
+
+/// Whether `s` looks like a D1 bookmark (hex groups joined by dashes), so that a malformed header
+/// is not handed to D1.
+pub fn is_bookmark(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') && !s.starts_with("first-")
 }
 
 /// A prepared statement with its parameters bound.
-pub fn stmt(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStatement, ApiError> {
+pub fn stmt(db: &Db, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStatement, ApiError> {
     let js: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
     db.prepare(sql).bind(&js).map_err(|e| fault("bind", e))
 }
 
 /// All rows of a query.
-pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
-    counted();
-    let r = stmt(db, sql, args)?.all().await.map_err(|e| fault(sql, e))?;
-    r.results::<T>().map_err(|e| fault("decode rows", e))
+pub async fn all<T: DeserializeOwned>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
+    let r = db.run(vec![stmt(db, sql, args)?]).await.map_err(|e| fault(sql, e))?;
+    r.first().ok_or_else(|| fault(sql, "no result"))?.results::<T>().map_err(|e| fault("decode rows", e))
 }
 
 /// The first row of a query, if any.
-pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
-    counted();
-    stmt(db, sql, args)?.first::<T>(None).await.map_err(|e| fault(sql, e))
+pub async fn first<T: DeserializeOwned>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
+    let rows: Vec<T> = all(db, sql, args).await?;
+    Ok(rows.into_iter().next())
 }
 
 /// A statement built by `crate::sql`, bound.
-pub fn prepared(db: &D1Database, s: &crate::sql::Statement) -> Result<D1PreparedStatement, ApiError> {
+pub fn prepared(db: &Db, s: &crate::sql::Statement) -> Result<D1PreparedStatement, ApiError> {
     stmt(db, &s.sql, from_sql(&s.params))
 }
 
 /// Runs statements atomically (D1 `batch` is one transaction) and returns each statement's result.
 /// A batch failed by a guard (`crate::sql::guards`) is that guard's error, not a fault.
-pub async fn batch_results(
-    db: &D1Database,
-    stmts: Vec<D1PreparedStatement>,
-) -> Result<Vec<worker::D1Result>, ApiError> {
-    counted();
-    db.batch(stmts).await.map_err(|e| {
+pub async fn batch_results(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, ApiError> {
+    db.run(stmts).await.map_err(|e| {
         let text = e.to_string();
         match crate::sql::guards::failed_guard(&text) {
             Some(code) => ApiError::new(code),
@@ -150,8 +193,42 @@ pub async fn batch_results(
     })
 }
 
+/// The rows of one statement's result in a batch.
+pub fn rows<T: DeserializeOwned>(r: &worker::D1Result, what: &str) -> Result<Vec<T>, ApiError> {
+    r.results::<T>().map_err(|e| fault(what, e))
+}
+
+/// The first row of one statement's result in a batch.
+pub fn row<T: DeserializeOwned>(r: &worker::D1Result, what: &str) -> Result<Option<T>, ApiError> {
+    Ok(rows(r, what)?.into_iter().next())
+}
+
+/// Runs `writes` and then `reads` in one batch (one round trip, one transaction: the reads see the
+/// writes): rows changed per write, and the reads' results.
+pub async fn write_then_read(
+    db: &Db,
+    writes: Vec<D1PreparedStatement>,
+    reads: Vec<D1PreparedStatement>,
+) -> Result<(Vec<usize>, Vec<worker::D1Result>), ApiError> {
+    let n = writes.len();
+    let mut stmts = writes;
+    stmts.extend(reads);
+    let mut results = batch_results(db, stmts).await?;
+    if results.len() < n {
+        return Err(fault("batch", "missing results"));
+    }
+    let reads = results.split_off(n);
+    let changed = results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect();
+    Ok((changed, reads))
+}
+
+/// The one result of a one-statement batch.
+pub fn only(results: &[worker::D1Result]) -> Result<&worker::D1Result, ApiError> {
+    results.first().ok_or_else(|| fault("batch", "no result"))
+}
+
 /// Runs statements atomically and returns rows changed per statement.
-pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
+pub async fn batch(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
     let results = batch_results(db, stmts).await?;
     Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect())
 }
@@ -159,17 +236,28 @@ pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<V
 /// Runs a batch whose first statements are guards (`crate::sql::guards`): the guard table is emptied
 /// by its last statement. Fails with the first failing guard's code, and then nothing was written.
 pub async fn guarded(
-    db: &D1Database,
+    db: &Db,
     guards: Vec<crate::sql::Statement>,
     writes: Vec<D1PreparedStatement>,
 ) -> Result<Vec<usize>, ApiError> {
+    guarded_then(db, guards, writes, Vec::new()).await.map(|(changed, _)| changed)
+}
+
+/// [`guarded`], then `reads` in the same batch (they see the writes): rows changed per write and the
+/// reads' results.
+pub async fn guarded_then(
+    db: &Db,
+    guards: Vec<crate::sql::Statement>,
+    writes: Vec<D1PreparedStatement>,
+    reads: Vec<D1PreparedStatement>,
+) -> Result<(Vec<usize>, Vec<worker::D1Result>), ApiError> {
     let mut stmts = guards.iter().map(|g| prepared(db, g)).collect::<Result<Vec<_>, _>>()?;
     let skip = stmts.len();
     stmts.extend(writes);
     stmts.push(stmt(db, crate::sql::guards::CLEAR, Vec::new())?);
-    let mut changed = batch(db, stmts).await?;
+    let (mut changed, results) = write_then_read(db, stmts, reads).await?;
     changed.pop();
-    Ok(changed.split_off(skip))
+    Ok((changed.split_off(skip), results))
 }
 
 /// Reads a stored value back into a core type; a failure means the row is corrupt.
@@ -206,7 +294,7 @@ pub fn opt_time(what: &str, s: &Option<String>) -> Result<Option<crate::time::Ti
 }
 
 /// Row counts of every table (dev mode only).
-pub async fn table_counts(db: &D1Database) -> Result<serde_json::Value, ApiError> {
+pub async fn table_counts(db: &Db) -> Result<serde_json::Value, ApiError> {
     // D1 caps compound SELECTs at a few terms, so one row of scalar subqueries instead of UNION ALL.
     const TABLES: [&str; 15] = [
         "partners",

@@ -1,7 +1,8 @@
 //! Orders and resources placed on behalf, the spend they count, and the ledger's enablements. Rows
 //! are read into the core's views ([`OrderView`], [`Resource`], [`Enablement`]).
 
-use super::{all, first, opt_time, stmt, stored};
+use super::Db;
+use super::{all, opt_time, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
@@ -10,15 +11,10 @@ use crate::orders::{Enablement, Order, OrderStatus, OrderView, Resource, SOURCE_
 use crate::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// Counts `amount` into the customer's month-to-date spend and budget, freezing it when asked.
-pub fn spend(
-    db: &D1Database,
-    customer: &CustomerId,
-    amount: i64,
-    freeze: bool,
-) -> Result<D1PreparedStatement, ApiError> {
+pub fn spend(db: &Db, customer: &CustomerId, amount: i64, freeze: bool) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE customers SET mtd_spend_minor = mtd_spend_minor + ?2,
@@ -31,7 +27,7 @@ pub fn spend(
 }
 
 /// Inserts an order with the draft it was placed from (without secrets) and its idempotency key.
-pub fn insert(db: &D1Database, o: &Order, key: &str, draft: &Value) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert(db: &Db, o: &Order, key: &str, draft: &Value) -> Result<D1PreparedStatement, ApiError> {
     let v = &o.view;
     stmt(
         db,
@@ -48,12 +44,7 @@ pub fn insert(db: &D1Database, o: &Order, key: &str, draft: &Value) -> Result<D1
 }
 
 /// Inserts a provisioned resource.
-pub fn insert_resource(
-    db: &D1Database,
-    r: &Resource,
-    partner: &PartnerId,
-    key: &str,
-) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_resource(db: &Db, r: &Resource, partner: &PartnerId, key: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO resources (resource_id, customer_id, partner_id, resource_name, region_code, availability_zone_code, service_type_code, resource_type_code,
@@ -129,32 +120,48 @@ struct StoredOrderRow {
     idempotency_key: String,
 }
 
-/// The order `id` of `partner` for `customer`, if any.
-pub async fn by_id(
-    db: &D1Database,
+/// The statement reading order `id` of `partner` for `customer` (read with [`read_order`]).
+pub fn by_id_stmt(
+    db: &Db,
     partner: &PartnerId,
     customer: &CustomerId,
     id: &str,
-) -> Result<Option<StoredOrder>, ApiError> {
-    let row: Option<StoredOrderRow> = first(
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         &format!("SELECT {ORDER_COLS}, draft, upstream, idempotency_key FROM orders WHERE order_id = ?1 AND partner_id = ?2 AND customer_id = ?3"),
         args![id, partner.as_str(), customer.as_str()],
     )
-    .await?;
-    let Some(r) = row else { return Ok(None) };
+}
+
+/// The statement reading order `id` of session `sid`'s partner and customer (read with [`read_order`]).
+pub fn of_session(db: &Db, sid: &SessionId, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        &format!("SELECT {ORDER_COLS}, draft, upstream, idempotency_key FROM orders WHERE order_id = ?1
+           AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?2) AND customer_id = (SELECT customer_id FROM sessions WHERE id = ?2)"),
+        args![id, sid.as_str()],
+    )
+}
+
+/// Reads the row of [`of_session`].
+pub fn read_order(r: &worker::D1Result) -> Result<Option<StoredOrder>, ApiError> {
+    super::row::<StoredOrderRow>(r, "decode order")?.map(stored_order).transpose()
+}
+
+fn stored_order(r: StoredOrderRow) -> Result<StoredOrder, ApiError> {
     let json = |what: &str, text: &str| serde_json::from_str::<Value>(text).map_err(|e| super::fault(what, e));
-    Ok(Some(StoredOrder {
+    Ok(StoredOrder {
         draft: json("stored draft", &r.draft)?,
         upstream: json("stored answer", &r.upstream)?,
         idempotency_key: r.idempotency_key,
         view: order_view(r.order)?,
-    }))
+    })
 }
 
 /// Sets an order's status from `from` to `to` (changes no row if it moved on); `paid` sets the payment time.
 pub fn set_status(
-    db: &D1Database,
+    db: &Db,
     id: &str,
     from: OrderStatus,
     to: OrderStatus,
@@ -170,7 +177,7 @@ pub fn set_status(
 pub use crate::orders::OrderFilter;
 
 /// The partner's orders among `ids` (Huawei's order ids), to merge Huawei's list with provenance.
-pub async fn views_by_ids(db: &D1Database, partner: &PartnerId, ids: &[&str]) -> Result<Vec<OrderView>, ApiError> {
+pub async fn views_by_ids(db: &Db, partner: &PartnerId, ids: &[&str]) -> Result<Vec<OrderView>, ApiError> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let rows: Vec<OrderRow> = all(
         db,
@@ -184,18 +191,55 @@ pub async fn views_by_ids(db: &D1Database, partner: &PartnerId, ids: &[&str]) ->
 }
 
 /// Orders placed by `partner`, newest first, with the filters.
-pub async fn list(db: &D1Database, partner: &PartnerId, f: &OrderFilter) -> Result<Vec<OrderView>, ApiError> {
-    let rows: Vec<OrderRow> = all(
+pub async fn list(db: &Db, partner: &PartnerId, f: &OrderFilter) -> Result<Vec<OrderView>, ApiError> {
+    let r = super::batch_results(db, vec![list_stmt(db, partner, f)?]).await?;
+    read_orders(super::only(&r)?)
+}
+
+/// The statement of [`list`] (read with [`read_orders`]).
+pub fn list_stmt(db: &Db, partner: &PartnerId, f: &OrderFilter) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, &format!("SELECT {ORDER_COLS} {ORDERS_MATCHING}"), order_args(partner, f))
+}
+
+/// The orders of [`list`] and the names of the users who placed them, in one round trip.
+pub async fn list_with_names(
+    db: &Db,
+    partner: &PartnerId,
+    f: &OrderFilter,
+) -> Result<(Vec<OrderView>, super::partners::Names), ApiError> {
+    let orders = stmt(db, &format!("SELECT {ORDER_COLS} {ORDERS_MATCHING}"), order_args(partner, f))?;
+    let names = stmt(
         db,
-        &format!(
-            "SELECT {ORDER_COLS} FROM orders WHERE partner_id = ?1 AND (?2 IS NULL OR customer_id = ?2) AND (?3 IS NULL OR status = ?3)
-             AND (?4 IS NULL OR service_type_code = ?4) AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at <= ?6)
-             AND (?7 IS NULL OR order_id = ?7) ORDER BY created_at DESC, order_id DESC LIMIT ?8"
-        ),
-        args![partner.as_str(), f.customer_id.clone(), f.status, f.service_type_code.clone(), f.created_from.clone(), f.created_to.clone(), f.order_id.clone(), f.limit],
-    )
-    .await?;
-    rows.into_iter().map(order_view).collect()
+        &format!("SELECT id, name FROM partner_users WHERE id IN (SELECT placed_by {ORDERS_MATCHING})"),
+        order_args(partner, f),
+    )?;
+    let r = super::batch_results(db, vec![orders, names]).await?;
+    let [orders, names] = r.as_slice() else { return Err(super::fault("orders batch", "wrong number of results")) };
+    Ok((read_orders(orders)?, super::partners::read_names(names)?))
+}
+
+/// The orders a filter matches, newest first, as many as its limit (one text for the list and the
+/// names of their placers, so the two cannot differ).
+const ORDERS_MATCHING: &str = "FROM orders WHERE partner_id = ?1 AND (?2 IS NULL OR customer_id = ?2) AND (?3 IS NULL OR status = ?3)
+     AND (?4 IS NULL OR service_type_code = ?4) AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at <= ?6)
+     AND (?7 IS NULL OR order_id = ?7) ORDER BY created_at DESC, order_id DESC LIMIT ?8";
+
+fn order_args(partner: &PartnerId, f: &OrderFilter) -> Vec<super::Arg> {
+    args![
+        partner.as_str(),
+        f.customer_id.clone(),
+        f.status,
+        f.service_type_code.clone(),
+        f.created_from.clone(),
+        f.created_to.clone(),
+        f.order_id.clone(),
+        f.limit
+    ]
+}
+
+/// Reads the rows of [`list_stmt`].
+pub fn read_orders(r: &worker::D1Result) -> Result<Vec<OrderView>, ApiError> {
+    r.results::<OrderRow>().map_err(|e| super::fault("decode orders", e))?.into_iter().map(order_view).collect()
 }
 
 #[derive(Deserialize)]
@@ -237,22 +281,42 @@ fn resource(r: ResourceRow) -> Result<Resource, ApiError> {
     })
 }
 
-/// Resources provisioned on behalf of `customer` by `partner`, newest first.
-pub async fn resources(
-    db: &D1Database,
+/// The statement reading a customer's resources placed by `partner` (optionally of one billing), newest
+/// first (read with [`read_resources`]).
+pub fn resources_stmt(
+    db: &Db,
     partner: &PartnerId,
     customer: &CustomerId,
     billing: Option<&str>,
-) -> Result<Vec<Resource>, ApiError> {
-    let rows: Vec<ResourceRow> = all(
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         "SELECT resource_id, customer_id, resource_name, region_code, availability_zone_code, service_type_code, resource_type_code, resource_spec_code, billing,
            order_id, effective_time, expire_time, status, placed_by, session_id
          FROM resources WHERE customer_id = ?1 AND partner_id = ?2 AND (?3 IS NULL OR billing = ?3) ORDER BY effective_time DESC, resource_id LIMIT 200",
         args![customer.as_str(), partner.as_str(), billing],
     )
-    .await?;
-    rows.into_iter().map(resource).collect()
+}
+
+/// The statement reading the names of the users who placed the resources of [`resources_stmt`]
+/// (read with `partners::read_names`).
+pub fn resource_placers(
+    db: &Db,
+    partner: &PartnerId,
+    customer: &CustomerId,
+    billing: Option<&str>,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "SELECT id, name FROM partner_users WHERE id IN
+           (SELECT placed_by FROM resources WHERE customer_id = ?1 AND partner_id = ?2 AND (?3 IS NULL OR billing = ?3))",
+        args![customer.as_str(), partner.as_str(), billing],
+    )
+}
+
+/// Reads the rows of [`resources_stmt`].
+pub fn read_resources(r: &worker::D1Result) -> Result<Vec<Resource>, ApiError> {
+    r.results::<ResourceRow>().map_err(|e| super::fault("decode resources", e))?.into_iter().map(resource).collect()
 }
 
 #[derive(Deserialize)]
@@ -266,21 +330,25 @@ struct EnablementRow {
 }
 
 /// `partner`'s pay-per-use enablements (the resources one request provisioned), newest first.
-pub async fn enablements(
-    db: &D1Database,
+pub fn enablements(
+    db: &Db,
     partner: &PartnerId,
     customer: Option<&str>,
     limit: i64,
-) -> Result<Vec<(Timestamp, Enablement)>, ApiError> {
-    let rows: Vec<EnablementRow> = all(
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         "SELECT min(effective_time) AS at, customer_id, service_type_code, group_concat(resource_id, ',') AS resource_ids, placed_by, session_id
          FROM resources WHERE partner_id = ?1 AND billing = ?4 AND (?2 IS NULL OR customer_id = ?2)
          GROUP BY idempotency_key, customer_id, service_type_code, placed_by, session_id ORDER BY at DESC LIMIT ?3",
         args![partner.as_str(), customer, limit, crate::orders::PAY_PER_USE],
     )
-    .await?;
-    rows.into_iter()
+}
+
+/// Reads the rows of [`enablements`].
+pub fn read_enablements(r: &worker::D1Result) -> Result<Vec<(Timestamp, Enablement)>, ApiError> {
+    super::rows::<EnablementRow>(r, "decode enablements")?
+        .into_iter()
         .map(|r| {
             let at = stored("enablement at", Timestamp::parse(&r.at))?;
             Ok((

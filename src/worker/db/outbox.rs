@@ -1,5 +1,6 @@
 //! The outbox of messages to customers.
 
+use super::Db;
 use super::{all, stmt};
 use crate::args;
 use crate::error::ApiError;
@@ -7,7 +8,7 @@ use crate::ids::{CustomerId, MessageId};
 use crate::outbox::Message;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// Whether a message is recorded unconditionally or only with the change it tells of.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub enum When {
 
 /// Records a message (in the batch of the change it tells of).
 pub fn insert(
-    db: &D1Database,
+    db: &Db,
     id: &MessageId,
     at: Timestamp,
     customer: &CustomerId,
@@ -34,7 +35,7 @@ pub fn insert(
 
 /// The one INSERT of a message, with an optional condition on the batch's previous statement.
 fn record(
-    db: &D1Database,
+    db: &Db,
     id: &MessageId,
     at: Timestamp,
     customer: &CustomerId,
@@ -75,7 +76,7 @@ pub struct Row {
 }
 
 /// Recent messages, newest first, optionally for one customer.
-pub async fn recent(db: &D1Database, customer: Option<&str>, limit: i64) -> Result<Vec<Row>, ApiError> {
+pub async fn recent(db: &Db, customer: Option<&str>, limit: i64) -> Result<Vec<Row>, ApiError> {
     all(
         db,
         "SELECT * FROM outbox WHERE (?1 IS NULL OR customer_id = ?1) ORDER BY created_at DESC, rowid DESC LIMIT ?2",

@@ -1,6 +1,7 @@
 //! Partners and their users: the actor behind a credential or a session, partner and user views,
 //! a distributor's resellers.
 
+use super::Db;
 use super::{all, first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
@@ -8,7 +9,7 @@ use crate::grants::ResellerFacts;
 use crate::ids::{PartnerId, UserId};
 use crate::partners::{Actor, PartnerKind, Role};
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 #[derive(Deserialize)]
 pub(super) struct ActorRow {
@@ -20,7 +21,7 @@ pub(super) struct ActorRow {
 }
 
 /// The statement reading the source user of session `sid` as an actor (for a batch).
-pub fn actor_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn actor_of_session(db: &Db, sid: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
@@ -33,18 +34,6 @@ pub fn actor_of_session(db: &D1Database, sid: &str) -> Result<D1PreparedStatemen
 pub fn read_actor(r: &worker::D1Result) -> Result<Option<Actor>, ApiError> {
     let rows: Vec<ActorRow> = r.results().map_err(|e| super::fault("decode actor", e))?;
     rows.into_iter().next().map(actor).transpose()
-}
-
-/// The actor for partner user `id` (a session's source identity), if the user still exists.
-pub async fn actor_by_user(db: &D1Database, id: &UserId) -> Result<Option<Actor>, ApiError> {
-    let row: Option<ActorRow> = first(
-        db,
-        "SELECT u.id AS user_id, u.role, p.id AS partner_id, p.kind, p.distributor_id
-         FROM partner_users u JOIN partners p ON p.id = u.partner_id WHERE u.id = ?1",
-        args![id.as_str()],
-    )
-    .await?;
-    row.map(actor).transpose()
 }
 
 pub(super) fn actor(r: ActorRow) -> Result<Actor, ApiError> {
@@ -83,22 +72,36 @@ pub struct PartnerRow {
 }
 
 /// A partner by id.
-pub async fn partner(db: &D1Database, id: &str) -> Result<Option<PartnerRow>, ApiError> {
+pub async fn partner(db: &Db, id: &str) -> Result<Option<PartnerRow>, ApiError> {
     first(db, "SELECT id, kind, name, distributor_id FROM partners WHERE id = ?1", args![id]).await
 }
 
+/// The statement reading a partner by id (read with `db::row` as a [`PartnerRow`]).
+pub fn partner_stmt(db: &Db, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "SELECT id, kind, name, distributor_id FROM partners WHERE id = ?1", args![id])
+}
+
 /// A reseller's facts for a grant decision; `None` if no such partner.
-pub async fn reseller_facts(db: &D1Database, id: &PartnerId) -> Result<Option<ResellerFacts>, ApiError> {
+pub async fn reseller_facts(db: &Db, id: &PartnerId) -> Result<Option<ResellerFacts>, ApiError> {
     let Some(p) = partner(db, id.as_str()).await? else { return Ok(None) };
-    Ok(Some(ResellerFacts {
+    facts(id, p).map(Some)
+}
+
+/// Reads a reseller's facts from the row of [`partner_stmt`].
+pub fn read_reseller_facts(id: &PartnerId, r: &worker::D1Result) -> Result<Option<ResellerFacts>, ApiError> {
+    super::row::<PartnerRow>(r, "decode partner")?.map(|p| facts(id, p)).transpose()
+}
+
+fn facts(id: &PartnerId, p: PartnerRow) -> Result<ResellerFacts, ApiError> {
+    Ok(ResellerFacts {
         id: id.clone(),
         kind: stored("partner kind", PartnerKind::parse(&p.kind))?,
         distributor_id: super::opt_partner("distributor id", p.distributor_id.as_deref())?,
-    }))
+    })
 }
 
 /// The resellers under a distributor.
-pub async fn resellers_of(db: &D1Database, distributor: &str) -> Result<Vec<PartnerRow>, ApiError> {
+pub async fn resellers_of(db: &Db, distributor: &str) -> Result<Vec<PartnerRow>, ApiError> {
     all(
         db,
         "SELECT id, kind, name, distributor_id FROM partners WHERE distributor_id = ?1 ORDER BY name",
@@ -118,8 +121,37 @@ pub struct UserRow {
 }
 
 /// A user by id.
-pub async fn user(db: &D1Database, id: &str) -> Result<Option<UserRow>, ApiError> {
+pub async fn user(db: &Db, id: &str) -> Result<Option<UserRow>, ApiError> {
     first(db, "SELECT id, partner_id, name, email, role FROM partner_users WHERE id = ?1", args![id]).await
+}
+
+#[derive(Deserialize)]
+struct MeRow {
+    #[serde(flatten)]
+    user: UserRow,
+    p_kind: String,
+    p_name: String,
+    p_distributor_id: Option<String>,
+}
+
+/// A user and their partner, in one query.
+pub async fn user_and_partner(db: &Db, id: &str) -> Result<Option<(UserRow, PartnerRow)>, ApiError> {
+    let row: Option<MeRow> = first(
+        db,
+        "SELECT u.id, u.partner_id, u.name, u.email, u.role, p.kind AS p_kind, p.name AS p_name, p.distributor_id AS p_distributor_id
+         FROM partner_users u JOIN partners p ON p.id = u.partner_id WHERE u.id = ?1",
+        args![id],
+    )
+    .await?;
+    Ok(row.map(|r| {
+        let partner = PartnerRow {
+            id: r.user.partner_id.clone(),
+            kind: r.p_kind,
+            name: r.p_name,
+            distributor_id: r.p_distributor_id,
+        };
+        (r.user, partner)
+    }))
 }
 
 #[derive(Deserialize)]
@@ -128,11 +160,20 @@ struct NameRow {
     name: String,
 }
 
+/// Partner users' names by id.
+pub type Names = std::collections::BTreeMap<String, String>;
+
 /// The names of some partner users, by id (unknown ids are left out).
-pub async fn user_names(db: &D1Database, ids: &[&str]) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+pub async fn user_names(db: &Db, ids: &[&str]) -> Result<Names, ApiError> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let rows: Vec<NameRow> =
         all(db, "SELECT id, name FROM partner_users WHERE id IN (SELECT value FROM json_each(?1))", args![list])
             .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// Reads `(id, name)` rows of partner users.
+pub fn read_names(r: &worker::D1Result) -> Result<Names, ApiError> {
+    let rows: Vec<NameRow> = r.results().map_err(|e| super::fault("decode names", e))?;
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }

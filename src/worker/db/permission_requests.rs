@@ -1,5 +1,6 @@
 //! Reading permission requests (the statements are `crate::sql::permission_requests`).
 
+use super::Db;
 use super::{all, from_sql, opt_time, stored};
 use crate::error::ApiError;
 use crate::grants::requests::{PermissionRequest, RequestStatus};
@@ -8,7 +9,6 @@ use crate::ids::{CustomerId, PartnerId, PermissionId, PermissionRequestId, UserI
 use crate::sql::permission_requests as sql;
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Deserialize)]
 struct Row {
@@ -49,13 +49,13 @@ fn request(r: Row) -> Result<PermissionRequest, ApiError> {
     })
 }
 
-async fn run(db: &D1Database, s: crate::sql::Statement) -> Result<Vec<PermissionRequest>, ApiError> {
+async fn run(db: &Db, s: crate::sql::Statement) -> Result<Vec<PermissionRequest>, ApiError> {
     all::<Row>(db, &s.sql, from_sql(&s.params)).await?.into_iter().map(request).collect()
 }
 
 /// The requests of one side (see [`sql::list`]).
 pub async fn list(
-    db: &D1Database,
+    db: &Db,
     side: sql::Side,
     partner: &PartnerId,
     status: Option<RequestStatus>,
@@ -65,6 +65,16 @@ pub async fn list(
 }
 
 /// One request.
-pub async fn by_id(db: &D1Database, id: &PermissionRequestId) -> Result<Option<PermissionRequest>, ApiError> {
+pub async fn by_id(db: &Db, id: &PermissionRequestId) -> Result<Option<PermissionRequest>, ApiError> {
     Ok(run(db, sql::by_id(id)).await?.into_iter().next())
+}
+
+/// The statement of [`by_id`] (read with [`read_one`]).
+pub fn by_id_stmt(db: &Db, id: &PermissionRequestId) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::prepared(db, &sql::by_id(id))
+}
+
+/// Reads the row of [`by_id_stmt`].
+pub fn read_one(r: &worker::D1Result) -> Result<Option<PermissionRequest>, ApiError> {
+    super::row::<Row>(r, "decode permission request")?.map(request).transpose()
 }

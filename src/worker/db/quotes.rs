@@ -1,5 +1,6 @@
 //! Stored quotes, read back as the core's [`StoredQuote`].
 
+use super::Db;
 use super::{first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
@@ -10,15 +11,10 @@ use crate::quotes::StoredQuote;
 use crate::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// Inserts a quote made by `actor` from catalog `catalog_version`.
-pub fn insert(
-    db: &D1Database,
-    q: &StoredQuote,
-    actor: &Actor,
-    catalog_version: &str,
-) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert(db: &Db, q: &StoredQuote, actor: &Actor, catalog_version: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO quotes (id, partner_id, user_id, customer_id, draft, draft_sha256, quote, total_minor, currency, catalog_version, created_at, expires_at) \
@@ -44,16 +40,38 @@ struct Row {
 }
 
 /// The quote `id` of `partner`, if any.
-pub async fn by_id(db: &D1Database, partner: &str, id: &QuoteId) -> Result<Option<StoredQuote>, ApiError> {
+pub async fn by_id(db: &Db, partner: &str, id: &QuoteId) -> Result<Option<StoredQuote>, ApiError> {
     let row: Option<Row> = first(
         db,
         "SELECT id, customer_id, draft, draft_sha256, quote, total_minor, currency, created_at, expires_at FROM quotes WHERE id = ?1 AND partner_id = ?2",
         args![id.as_str(), partner],
     )
     .await?;
-    let Some(r) = row else { return Ok(None) };
+    row.map(quote).transpose()
+}
+
+/// The statement reading a quote of session `sid`'s partner (read with [`read_quote`]).
+pub fn of_session_partner(
+    db: &Db,
+    sid: &crate::ids::SessionId,
+    id: &QuoteId,
+) -> Result<worker::D1PreparedStatement, ApiError> {
+    super::stmt(
+        db,
+        "SELECT id, customer_id, draft, draft_sha256, quote, total_minor, currency, created_at, expires_at FROM quotes
+         WHERE id = ?1 AND partner_id = (SELECT partner_id FROM sessions WHERE id = ?2)",
+        args![id.as_str(), sid.as_str()],
+    )
+}
+
+/// Reads the row of [`of_session_partner`].
+pub fn read_quote(r: &worker::D1Result) -> Result<Option<StoredQuote>, ApiError> {
+    super::row::<Row>(r, "decode quote")?.map(quote).transpose()
+}
+
+fn quote(r: Row) -> Result<StoredQuote, ApiError> {
     let json = |what: &str, text: &str| serde_json::from_str::<Value>(text).map_err(|e| super::fault(what, e));
-    Ok(Some(StoredQuote {
+    Ok(StoredQuote {
         id: stored("quote id", QuoteId::parse(&r.id))?,
         customer_id: stored("customer id", CustomerId::parse(&r.customer_id))?,
         draft: json("stored draft", &r.draft)?,
@@ -62,5 +80,5 @@ pub async fn by_id(db: &D1Database, partner: &str, id: &QuoteId) -> Result<Optio
         total: Money::new(r.total_minor, stored("currency", Currency::parse(&r.currency))?),
         created_at: stored("quote created_at", Timestamp::parse(&r.created_at))?,
         expires_at: stored("quote expires_at", Timestamp::parse(&r.expires_at))?,
-    }))
+    })
 }

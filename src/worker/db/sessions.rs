@@ -1,6 +1,7 @@
 //! Switch-role sessions: start, the one-round-trip read of a session request, end (Switch Role,
 //! or with the credential that started it).
 
+use super::Db;
 use super::{first, stmt, stored};
 use crate::args;
 use crate::error::ApiError;
@@ -10,10 +11,10 @@ use crate::portal::{Credential, CredentialRef};
 use crate::sessions::{EndReason, Session, SCOPES};
 use crate::time::Timestamp;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// Inserts a session.
-pub fn insert(db: &D1Database, s: &Session) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert(db: &Db, s: &Session) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO sessions (id, customer_id, partner_id, source_user_id, source_role, permission_id, authorization_id, started_at, expires_at,
@@ -45,9 +46,19 @@ struct SessionRow {
 }
 
 /// The session `id`.
-pub async fn by_id(db: &D1Database, id: &SessionId) -> Result<Option<Session>, ApiError> {
+pub async fn by_id(db: &Db, id: &SessionId) -> Result<Option<Session>, ApiError> {
     let row: Option<SessionRow> = first(db, "SELECT * FROM sessions WHERE id = ?1", args![id.as_str()]).await?;
     row.map(from_row).transpose()
+}
+
+/// The statement of [`by_id`] (read with [`read_session`]).
+pub fn by_id_stmt(db: &Db, id: &SessionId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "SELECT * FROM sessions WHERE id = ?1", args![id.as_str()])
+}
+
+/// Reads the row of [`by_id_stmt`].
+pub fn read_session(r: &worker::D1Result) -> Result<Option<Session>, ApiError> {
+    super::row::<SessionRow>(r, "decode session")?.map(from_row).transpose()
 }
 
 /// Everything a session request reads, in one D1 round trip: the session, its source user, its
@@ -60,28 +71,39 @@ pub struct ActingRows {
     pub authorizations: Vec<crate::grants::CustomerAuthorization>,
 }
 
-/// Loads [`ActingRows`] for session `id` with one batch of reads.
-pub async fn acting(db: &D1Database, id: &SessionId) -> Result<Option<ActingRows>, ApiError> {
+/// Loads [`ActingRows`] for session `id` with one batch of reads, after `first` (statements of the
+/// same request about the session, a write among them: their results come back too).
+pub async fn acting(
+    db: &Db,
+    id: &SessionId,
+    first: Vec<D1PreparedStatement>,
+) -> Result<(Option<ActingRows>, Vec<worker::D1Result>), ApiError> {
     let sid = id.as_str();
-    let stmts = vec![
+    let n = first.len();
+    let mut stmts = first;
+    stmts.extend([
         stmt(db, "SELECT * FROM sessions WHERE id = ?1", args![sid])?,
         super::partners::actor_of_session(db, sid)?,
         super::customers::of_session(db, sid)?,
         super::grants::permissions_of_session(db, sid)?,
         super::grants::authorizations_of_session(db, sid)?,
-    ];
-    super::counted();
-    let rs = db.batch(stmts).await.map_err(|e| super::fault("session batch", e))?;
+    ]);
+    let mut first = super::batch_results(db, stmts).await?;
+    if first.len() < n {
+        return Err(super::fault("session batch", "missing result"));
+    }
+    let rs = first.split_off(n);
     let get = |i: usize| rs.get(i).ok_or_else(|| super::fault("session batch", "missing result"));
     let sessions: Vec<SessionRow> = get(0)?.results().map_err(|e| super::fault("decode session", e))?;
-    let Some(row) = sessions.into_iter().next() else { return Ok(None) };
-    Ok(Some(ActingRows {
+    let Some(row) = sessions.into_iter().next() else { return Ok((None, first)) };
+    let rows = ActingRows {
         session: from_row(row)?,
         actor: super::partners::read_actor(get(1)?)?,
         customer: super::customers::read_customer(get(2)?)?,
         permissions: super::grants::read_permissions(get(3)?)?,
         authorizations: super::grants::read_authorizations(get(4)?)?,
-    }))
+    };
+    Ok((Some(rows), first))
 }
 
 fn from_row(r: SessionRow) -> Result<Session, ApiError> {
@@ -109,7 +131,7 @@ fn from_row(r: SessionRow) -> Result<Session, ApiError> {
 }
 
 /// Ends a live session (Switch Role); changes no row if it had already ended.
-pub fn end(db: &D1Database, id: &SessionId, at: Timestamp) -> Result<D1PreparedStatement, ApiError> {
+pub fn end(db: &Db, id: &SessionId, at: Timestamp) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE sessions SET ended_at = ?2, end_reason = 'switch_role' WHERE id = ?1 AND ended_at IS NULL",
@@ -119,7 +141,7 @@ pub fn end(db: &D1Database, id: &SessionId, at: Timestamp) -> Result<D1PreparedS
 
 /// Ends the live sessions started with credential `id`, or with a portal token minted by API key
 /// `id` (in the batch that revokes the credential).
-pub fn end_of_credential(db: &D1Database, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn end_of_credential(db: &Db, id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "UPDATE sessions SET ended_at = ?2, end_reason = 'credential_revoked'
@@ -132,7 +154,7 @@ pub fn end_of_credential(db: &D1Database, id: &str, at: &str) -> Result<D1Prepar
 /// audit event, and ends the sessions it started, in one batch: the number of sessions ended, or
 /// `already` when the credential had been revoked before (and then nothing was written).
 pub async fn revoke_credential(
-    db: &D1Database,
+    db: &Db,
     id: &str,
     revoke: D1PreparedStatement,
     event: &crate::audit::AuditEvent,

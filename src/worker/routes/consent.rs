@@ -18,24 +18,38 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
 
-async fn open(ctx: &Ctx, token: &str) -> Result<(CustomerAuthorization, CodeState), ApiError> {
+type Opened = (CustomerAuthorization, CodeState, Vec<worker::D1Result>);
+
+/// The authorization a consent token opens, read with `more` (statements by the token's hash, built
+/// from it) in one round trip: `not_found` for anything else.
+async fn open_with(
+    ctx: &Ctx,
+    token: &str,
+    more: impl FnOnce(&str) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
+) -> Result<Opened, ApiError> {
     if !consent::is_token(token) {
         return Err(ApiError::new(Code::NotFound));
     }
-    db::consent::by_token_hash(&ctx.db, &consent::token_hash(token)).await?.or_not_found()
-}
-
-async fn customer_of(ctx: &Ctx, a: &CustomerAuthorization) -> Result<Customer, ApiError> {
-    db::customers::by_id(&ctx.db, &a.customer_id).await?.or_not_found()
+    let hash = consent::token_hash(token);
+    db::consent::by_token_hash_with(&ctx.db, &hash, more(&hash)?).await?.or_not_found()
 }
 
 /// `GET /v1/consent/{token}`: what the partner asks for, and where the request stands.
 pub async fn show(ctx: &Ctx, token: &str) -> Res {
-    let (auth, code) = open(ctx, token).await?;
-    let partner = db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?;
-    let customer = customer_of(ctx, &auth).await?;
-    let (domain_name, agency_name) = db::huawei::account(&ctx.db, &customer.facts.id).await?;
-    let key = db::huawei::key(&ctx.db, &auth.partner_id).await?;
+    #[derive(Deserialize)]
+    struct Account {
+        huawei_domain_name: Option<String>,
+        huawei_agency_name: Option<String>,
+    }
+    let (auth, code, rs) = open_with(ctx, token, |hash| db::consent::page_of(&ctx.db, hash)).await?;
+    let [partner, customer, account, key] = rs.as_slice() else {
+        return Err(db::fault("consent page", "wrong number of results"));
+    };
+    let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
+    let customer: Customer = db::customers::read_customer(customer)?.or_not_found()?;
+    let account: Option<Account> = db::row(account, "decode account")?;
+    let (domain_name, agency_name) = account.map_or((None, None), |a| (a.huawei_domain_name, a.huawei_agency_name));
+    let key: Option<db::huawei::KeyRow> = db::row(key, "decode key")?;
     let suggested =
         crate::huawei::settings::Account::suggested_agency(partner.as_ref().map_or("", |p| p.name.as_str()));
     // Once the customer answered with the SMS code (approved, later maybe revoked), the link shows it
@@ -62,8 +76,9 @@ pub async fn show(ctx: &Ctx, token: &str) -> Res {
 /// `GET /v1/consent/{token}/events`: what partners did on the customer's account (the audit events
 /// about it, from every partner), newest first; the customer's own view of the trail.
 pub async fn events(ctx: &Ctx, token: &str) -> Res {
-    let (auth, _) = open(ctx, token).await?;
-    let events = db::audit::list_for_customer(&ctx.db, auth.customer_id.as_str(), 200).await?;
+    let (auth, _, rs) =
+        open_with(ctx, token, |hash| Ok(vec![db::audit::of_consent_customer(&ctx.db, hash, 200)?])).await?;
+    let events = db::audit::read_events(db::only(&rs)?)?;
     json(200, &json!({"customer_id": auth.customer_id, "events": events}))
 }
 
@@ -73,7 +88,8 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
         return Err(ApiError::new(Code::RouteNotFound));
     }
     // The token is the customer's credential: it is checked before the body is read.
-    let (auth, code) = open(ctx, token).await?;
+    // The partner and the customer come along (the code's SMS needs them): still one round trip.
+    let (auth, code, people) = open_with(ctx, token, |hash| db::consent::people_of(&ctx.db, hash)).await?;
     let body = json_body(req).await?;
     match action {
         "approve" => approve(ctx, &auth, &code, &body).await,
@@ -103,7 +119,15 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
             let stmt = grants::revoke(&ctx.db, &auth.id, ctx.now, &reason)?;
             finish(ctx, &auth, stmt, &event, Code::AuthorizationNotActive).await
         }
-        _ => resend_code(ctx, &auth, &code, &body).await,
+        _ => {
+            let [partner, customer] = people.as_slice() else {
+                return Err(db::fault("consent batch", "wrong number of results"));
+            };
+            let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
+            let customer = db::customers::read_customer(customer)?.or_not_found()?;
+            let partner_name = partner.map(|p| p.name).unwrap_or_default();
+            resend_code(ctx, &auth, &code, &body, &customer, &partner_name).await
+        }
     }
 }
 
@@ -115,8 +139,9 @@ async fn finish(
     event: &crate::audit::AuditEvent,
     lost: Code,
 ) -> Res {
-    audit::change_once(&ctx.db, stmt, event, lost).await?;
-    let auth = grants::authorization(&ctx.db, &auth.id).await?.or_not_found()?;
+    let read = db::consent::by_id_stmt(&ctx.db, &auth.id)?;
+    let rs = audit::change_once_then(&ctx.db, stmt, event, lost, vec![read]).await?;
+    let (auth, _) = db::consent::read_with_code(db::only(&rs)?)?.or_not_found()?;
     json(200, &auth.view(ctx.now))
 }
 
@@ -167,10 +192,10 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
             auth.id.as_str(),
             json!({"capabilities": approved.capabilities, "expires_at": approved.expires_at}),
         );
-        let stmt = db::consent::approve(&ctx.db, &approved, &code.hash)?;
-        let answer = finish(ctx, auth, stmt, &event, Code::ConsentAlreadyDecided).await?;
+        let mut writes =
+            vec![db::consent::approve(&ctx.db, &approved, &code.hash)?, audit::append_if_changed(&ctx.db, &event)?];
         if let Some(a) = account {
-            // The account and agency the customer confirmed, recorded once the approval is.
+            // The account and agency the customer confirmed, recorded with the approval (only if it is).
             let set = ctx.customer_event(
                 &auth.partner_id,
                 &auth.customer_id,
@@ -178,13 +203,16 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
                 auth.customer_id.as_str(),
                 json!({"domain_name": a.domain_name, "agency_name": a.agency_name, "authorization_id": auth.id}),
             );
-            let stmts = vec![
-                db::huawei::set_account(&ctx.db, &auth.customer_id, &a.domain_name, &a.agency_name)?,
-                audit::append(&ctx.db, &set)?,
-            ];
-            db::batch(&ctx.db, stmts).await?;
+            writes.push(db::huawei::set_account_if_approved(&ctx.db, auth, &a.domain_name, &a.agency_name, ctx.now)?);
+            writes.push(audit::append_if_changed(&ctx.db, &set)?);
         }
-        return Ok(answer);
+        let read = db::consent::by_id_stmt(&ctx.db, &auth.id)?;
+        let (changed, rs) = db::write_then_read(&ctx.db, writes, vec![read]).await?;
+        if changed.first() != Some(&1) {
+            return Err(ApiError::new(Code::ConsentAlreadyDecided));
+        }
+        let (now, _) = db::consent::read_with_code(db::only(&rs)?)?.or_not_found()?;
+        return json(200, &now.view(ctx.now));
     }
     let failed = ctx.customer_event(
         &auth.partner_id,
@@ -222,15 +250,19 @@ async fn approve(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body
 /// Sends a fresh code (at most one per minute, at most five per request); the old one stops working.
 /// The write that replaces the code holds those limits; the SMS and the audit event are written only
 /// if it did.
-async fn resend_code(ctx: &Ctx, auth: &CustomerAuthorization, code: &CodeState, body: &serde_json::Value) -> Res {
+async fn resend_code(
+    ctx: &Ctx,
+    auth: &CustomerAuthorization,
+    code: &CodeState,
+    body: &serde_json::Value,
+    customer: &Customer,
+    partner_name: &str,
+) -> Res {
     no_fields(body)?;
     consent::may_resend(auth, code, ctx.now)?;
-    let customer = customer_of(ctx, auth).await?;
-    let partner_name =
-        db::partners::partner(&ctx.db, auth.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
     let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);
-    let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
+    let sms = outbox::code_sms(partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
     let event = ctx.customer_event(
         &auth.partner_id,
         &auth.customer_id,

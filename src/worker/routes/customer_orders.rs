@@ -29,7 +29,7 @@ fn offset(req: &Request) -> Result<u64, ApiError> {
 }
 
 /// Adds `placed.placed_by_name` (the user's name, or null) to lines onbehalf placed.
-async fn with_names(ctx: &Ctx, mut lines: Vec<Value>) -> Result<Vec<Value>, ApiError> {
+async fn with_names(ctx: &Ctx, lines: Vec<Value>) -> Result<Vec<Value>, ApiError> {
     let ids: Vec<String> = lines
         .iter()
         .filter_map(|l| l.pointer("/placed/placed_by").and_then(Value::as_str).map(str::to_string))
@@ -38,14 +38,18 @@ async fn with_names(ctx: &Ctx, mut lines: Vec<Value>) -> Result<Vec<Value>, ApiE
         return Ok(lines);
     }
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let names = db::partners::user_names(&ctx.db, &refs).await?;
+    Ok(named(lines, &db::partners::user_names(&ctx.db, &refs).await?))
+}
+
+/// Adds `placed.placed_by_name` from names already read.
+fn named(mut lines: Vec<Value>, names: &db::partners::Names) -> Vec<Value> {
     for l in &mut lines {
         let name = l.pointer("/placed/placed_by").and_then(Value::as_str).and_then(|u| names.get(u)).cloned();
         if let Some(Value::Object(p)) = l.get_mut("placed") {
             p.insert("placed_by_name".into(), name.map_or(Value::Null, Value::from));
         }
     }
-    Ok(lines)
+    lines
 }
 
 fn unanswered(what: &str) -> ApiError {
@@ -63,9 +67,9 @@ pub async fn orders(ctx: &Ctx, req: &Request) -> Res {
         // Simulated: onbehalf's orders are the upstream's.
         let limit = f.limit;
         f.limit = limit + from as i64 + 1;
-        let all = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
+        let (all, names) = db::orders::list_with_names(&ctx.db, &actor.partner_id, &f).await?;
         let page: Vec<Value> = all.iter().skip(from as usize).take(limit as usize).map(local_line).collect();
-        let page = with_names(ctx, page).await?;
+        let page = named(page, &names);
         let more = all.len() as u64 > from + limit as u64;
         let next = more.then(|| format!("o{}", from + page.len() as u64));
         return json(200, &json!({"orders": page, "next_cursor": next, "total": null, "source": "simulated"}));
@@ -100,10 +104,21 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
     let Some(id) = query(req, "customer_id") else {
         return Err(invalid_param("customer_id", Code::Required, "`customer_id` is required."));
     };
-    let customer = ctx.visible_customer(&actor, &id).await?;
     let limit = limit_param(req, 20, 100)?;
     let from = offset(req)?;
-    let mine = db::orders::resources(&ctx.db, &actor.partner_id, &customer.facts.id, Some("pay_per_use")).await?;
+    let ppu = Some("pay_per_use");
+    let (customer, results) = ctx
+        .visible_customer_with(&actor, &id, |cid| {
+            Ok(vec![
+                db::orders::resources_stmt(&ctx.db, &actor.partner_id, cid, ppu)?,
+                db::orders::resource_placers(&ctx.db, &actor.partner_id, cid, ppu)?,
+            ])
+        })
+        .await?;
+    let [mine, names] = results.as_slice() else {
+        return Err(db::fault("resources batch", "wrong number of results"));
+    };
+    let (mine, names) = (db::orders::read_resources(mine)?, db::partners::read_names(names)?);
     let Upstream::Huawei(ep) = &ctx.upstream else {
         let page: Vec<Value> = mine
             .iter()
@@ -111,7 +126,7 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
             .take(limit as usize)
             .map(|r| resource_line(&serde_json::to_value(r).unwrap_or(Value::Null), Some(r)))
             .collect();
-        let page = with_names(ctx, page).await?;
+        let page = named(page, &names);
         let next = next_cursor(from, page.len(), mine.len() as u64);
         return json(200, &json!({"resources": page, "next_cursor": next, "total": mine.len(), "source": "simulated"}));
     };
@@ -127,7 +142,7 @@ pub async fn resources(ctx: &Ctx, req: &Request) -> Res {
         .iter()
         .map(|r| resource_line(r, r.get("resource_id").and_then(Value::as_str).and_then(|i| here.get(i).copied())))
         .collect();
-    let lines = with_names(ctx, lines).await?;
+    let lines = named(lines, &names);
     json(
         200,
         &json!({"resources": lines, "next_cursor": next_cursor(from, list.len(), total), "total": total, "source": "huawei"}),
@@ -149,10 +164,14 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, order_id: &str) -> Res {
         d.close(o);
         id
     })?;
-    let c = ctx.visible_customer(&actor, customer_id.as_str()).await?;
+    let (c, rs) = ctx
+        .visible_customer_with(&actor, customer_id.as_str(), |cid| {
+            Ok(vec![db::orders::by_id_stmt(&ctx.db, &actor.partner_id, cid, order_id)?])
+        })
+        .await?;
     crate::operations::may_operate(&actor, &c.facts)?;
     actor.require(Ability::PlaceOrder)?;
-    let here = db::orders::by_id(&ctx.db, &actor.partner_id, &c.facts.id, order_id).await?;
+    let here = db::orders::read_order(db::only(&rs)?)?;
     let huawei = matches!(ctx.upstream, Upstream::Huawei(_));
     let to = crate::huawei::customer_orders::cancellation(here.as_ref().map(|o| o.view.status), huawei)?;
     if let Upstream::Huawei(ep) = &ctx.upstream {

@@ -57,13 +57,12 @@ pub async fn show(ctx: &Ctx, req: &Request, id: &str) -> Res {
 pub async fn prerequisites(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let c = ctx.visible_customer(&actor, id).await?;
+    let (_, input) = ctx.visible_customer_and_input(&actor, id).await?;
     let with_input = match query(req, "include").as_deref() {
         None => false,
         Some("input") => true,
         Some(_) => return Err(invalid_param("include", Code::InvalidValue, "Only `input` can be included.")),
     };
-    let input = ctx.prerequisite_input(&actor, &c).await?;
     let report = input.run();
     if with_input {
         json(200, &report_with_input(&input, &report))

@@ -25,9 +25,15 @@ pub async fn grant(ctx: &Ctx, req: &mut Request) -> Res {
     actor.require_kind(PartnerKind::Distributor)?;
     actor.require(Ability::ManagePermissions)?;
     let request = GrantPermission::decode(&json_body(req).await?, ctx.now)?;
-    let reseller = db::partners::reseller_facts(&ctx.db, &request.reseller_id).await?;
-    let customer = match &request.customer_id {
-        Some(id) => db::customers::by_id(&ctx.db, id).await?.map(|c| c.facts),
+    // The reseller and the customer named: one round trip.
+    let mut reads = vec![db::partners::partner_stmt(&ctx.db, request.reseller_id.as_str())?];
+    if let Some(id) = &request.customer_id {
+        reads.push(db::customers::by_id_stmt(&ctx.db, id)?);
+    }
+    let rs = db::batch_results(&ctx.db, reads).await?;
+    let reseller = db::partners::read_reseller_facts(&request.reseller_id, db::only(&rs)?)?;
+    let customer = match rs.get(1) {
+        Some(r) => db::customers::read_customer(r)?.map(|c| c.facts),
         None => None,
     };
     let id = PermissionId::from_bytes(&random_bytes()?);
@@ -84,8 +90,9 @@ pub async fn revoke_permission(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
         json!({"reseller_id": perm.reseller_id, "reason": reason}),
     );
     let update = grants::revoke_permission(&ctx.db, &perm.id, &actor.user_id, ctx.now, reason.as_deref())?;
-    audit::change_once(&ctx.db, update, &event, Code::PermissionAlreadyRevoked).await?;
-    let perm = grants::permission(&ctx.db, &id).await?.or_not_found()?;
+    let read = grants::permission_stmt(&ctx.db, &id)?;
+    let rs = audit::change_once_then(&ctx.db, update, &event, Code::PermissionAlreadyRevoked, vec![read]).await?;
+    let perm = grants::read_permissions(db::only(&rs)?)?.into_iter().next().or_not_found()?;
     json(200, &perm.view(ctx.now))
 }
 
@@ -102,20 +109,31 @@ pub async fn resellers(ctx: &Ctx, req: &Request) -> Res {
 /// partner never sees either.
 pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
-    let customer = ctx.visible_customer(&actor, id).await?;
+    // The customer, its authorizations to this partner and the partner's name: one round trip.
+    let (customer, rs) = ctx
+        .visible_customer_with(&actor, id, |cid| {
+            Ok(vec![
+                grants::authorizations_for_stmt(&ctx.db, cid, Some(&actor.partner_id))?,
+                db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?,
+            ])
+        })
+        .await?;
+    let [existing, partner] = rs.as_slice() else {
+        return Err(db::fault("authorization batch", "wrong number of results"));
+    };
     actor.require(Ability::RequestAuthorization)?;
     let body = json_body(req).await?;
     let request = RequestAuthorization::decode(&body)?;
     let commitment = request.commitment;
-    let existing = grants::authorizations_for(&ctx.db, &customer.facts.id, Some(&actor.partner_id)).await?;
+    let existing = grants::read_authorizations(existing)?;
+    let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
     let auth_id = AuthorizationId::from_bytes(&random_bytes()?);
     let auth = authorize_request(&actor, &customer.facts, &existing, request, auth_id, ctx.now)?;
 
     let token = consent::new_token(&random_bytes()?);
     let (code, code_hash) = consent::new_code(random_bytes()?, &auth.id);
     let code_state = CodeState::fresh(code_hash, ctx.now, 1);
-    let partner_name =
-        db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
+    let partner_name = partner.map(|p| p.name).unwrap_or_default();
     let link = consent::link(&ctx.origin, &token);
     let email = outbox::consent_email(&partner_name, &customer.email, &auth, &link);
     let sms = outbox::code_sms(&partner_name, &customer.mobile_international(), &code, consent::CODE_TTL / 60);
@@ -150,9 +168,11 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
 pub async fn list_authorizations(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let customer = ctx.visible_customer(&actor, id).await?;
-    let auths =
-        grants::authorizations_for(&ctx.db, &customer.facts.id, crate::grants::listable_authorizations(&actor)).await?;
+    let listable = crate::grants::listable_authorizations(&actor);
+    let (_, results) = ctx
+        .visible_customer_with(&actor, id, |cid| Ok(vec![grants::authorizations_for_stmt(&ctx.db, cid, listable)?]))
+        .await?;
+    let auths = grants::read_authorizations(db::only(&results)?)?;
     let views: Vec<_> = auths.iter().map(|a| a.view(ctx.now)).collect();
     json(200, &json!({"authorizations": views}))
 }
@@ -172,8 +192,9 @@ pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
         json!({"reason": reason}),
     );
     let update = grants::close_pending(&ctx.db, &auth.id, AuthStatus::Withdrawn, ctx.now, reason.as_deref())?;
-    audit::change_once(&ctx.db, update, &event, Code::AuthorizationNotPending).await?;
-    let auth = grants::authorization(&ctx.db, &id).await?.or_not_found()?;
+    let read = db::consent::by_id_stmt(&ctx.db, &id)?;
+    let rs = audit::change_once_then(&ctx.db, update, &event, Code::AuthorizationNotPending, vec![read]).await?;
+    let (auth, _) = db::consent::read_with_code(db::only(&rs)?)?.or_not_found()?;
     json(200, &auth.view(ctx.now))
 }
 
@@ -185,13 +206,30 @@ pub async fn withdraw(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
 pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     let id = AuthorizationId::parse(id).or_not_found()?;
-    let (auth, code) = db::consent::by_id_with_code(&ctx.db, &id).await?.or_not_found()?;
+    // The request, its customer and the partner's name: one round trip.
+    let rs = db::batch_results(
+        &ctx.db,
+        vec![
+            db::consent::by_id_stmt(&ctx.db, &id)?,
+            db::customers::where_stmt(
+                &ctx.db,
+                "c.id = (SELECT customer_id FROM authorizations WHERE id = ?1)",
+                crate::args![id.as_str()],
+            )?,
+            db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?,
+        ],
+    )
+    .await?;
+    let [auth, customer, partner] = rs.as_slice() else {
+        return Err(db::fault("resend batch", "wrong number of results"));
+    };
+    let (auth, code) = db::consent::read_with_code(auth)?.or_not_found()?;
     authorize_withdraw(&actor, &auth, ctx.now)?;
     crate::decode::no_fields(&json_body(req).await?)?;
     consent::may_resend(&auth, &code, ctx.now)?;
-    let customer = db::customers::by_id(&ctx.db, &auth.customer_id).await?.or_not_found()?;
-    let partner_name =
-        db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?.map(|p| p.name).unwrap_or_default();
+    let customer = db::customers::read_customer(customer)?.or_not_found()?;
+    let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
+    let partner_name = partner.map(|p| p.name).unwrap_or_default();
     let token = consent::new_token(&random_bytes()?);
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
     let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);

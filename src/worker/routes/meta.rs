@@ -20,8 +20,8 @@ pub fn health(ctx: &Ctx) -> Res {
 /// `GET /v1/me`: the user behind the key, its partner and what its role allows.
 pub async fn me(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
-    let user = db::partners::user(&ctx.db, actor.user_id.as_str()).await?.or_code(Code::Unauthenticated)?;
-    let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
+    let (user, partner) =
+        db::partners::user_and_partner(&ctx.db, actor.user_id.as_str()).await?.or_code(Code::Unauthenticated)?;
     json(200, &json!({"user": user, "partner": partner, "role": actor.role, "abilities": actor.abilities()}))
 }
 

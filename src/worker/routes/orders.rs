@@ -27,21 +27,57 @@ use worker::Request;
 /// before any write, sends the exact Huawei request upstream, records the order (yearly/monthly)
 /// or the resources (pay-per-use). The same key and body replay the first answer.
 pub async fn place(ctx: &Ctx, req: &mut Request) -> Res {
-    let a = ctx.acting(req).await?;
+    ctx.session_id(req)?;
     let key = idempotency::key(req.headers().get("Idempotency-Key").ok().flatten().as_deref())?;
     let body = json_body(req).await?;
     let fp = idempotency::fingerprint(&body);
+    // A quote the order cites is read with the rest (the body is decoded for real in `execute`).
+    let cites = match OrderRequest::decode(&body) {
+        Ok(OrderRequest::Quoted { quote_id, .. }) => Some(quote_id),
+        _ => None,
+    };
+    // One round trip: the key is claimed (or what it holds read) with the session's re-check.
+    let (acting, rs) = ctx
+        .acting_with(req, |sid| {
+            let mut first = vec![
+                db::idempotency::claim_for_session(&ctx.db, sid, &key, &fp, ctx.now)?,
+                db::idempotency::stored_for_session(&ctx.db, sid, &key)?,
+            ];
+            if let Some(q) = &cites {
+                first.push(db::quotes::of_session_partner(&ctx.db, sid, q)?);
+            }
+            Ok(first)
+        })
+        .await?;
+    let (claim, stored) = match rs.as_slice() {
+        [claim, stored, ..] => (claim, stored),
+        _ => return Err(db::fault("order batch", "wrong number of results")),
+    };
+    let cited = match (&cites, rs.get(2)) {
+        (Some(id), Some(r)) => Some((id.clone(), db::quotes::read_quote(r)?)),
+        _ => None,
+    };
+    let took = db::idempotency::claimed(claim);
+    let a = match acting {
+        Ok(a) => a,
+        Err(e) => {
+            if took {
+                // The re-check refused: nothing was tried, so the key is given back.
+                let sid = ctx.session_id(req)?;
+                db::batch(&ctx.db, vec![db::idempotency::release_for_session(&ctx.db, &sid, &key)?]).await?;
+            }
+            return Err(e);
+        }
+    };
     let (partner, customer) = (&a.actor.partner_id, &a.customer.facts.id);
-    let claim = db::idempotency::claim(&ctx.db, partner, customer, &key, &fp, ctx.now)?;
-    if db::batch(&ctx.db, vec![claim]).await?.first() != Some(&1) {
-        let stored =
-            db::idempotency::stored(&ctx.db, partner, customer, &key).await?.or_code(Code::IdempotencyKeyInFlight)?;
+    if !took {
+        let stored = db::idempotency::read_stored(stored)?.or_code(Code::IdempotencyKeyInFlight)?;
         let Decision::Replay { status, body } = idempotency::decide(&stored, &fp)?;
         let mut r = json_text(status, body);
         let _ = r.headers_mut().set("Idempotency-Replayed", "true");
         return Ok(r);
     }
-    let e = match execute(ctx, &a, &body, &key).await {
+    let e = match execute(ctx, &a, &body, &key, cited).await {
         Ok(r) => return Ok(r),
         Err(e) => e,
     };
@@ -69,11 +105,18 @@ fn provenance(a: &Acting, quote_id: Option<String>) -> Provenance {
     }
 }
 
-async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str) -> Res {
+/// The quote an order cites as read with the session (`None` when the body cites none).
+type Cited = Option<(crate::ids::QuoteId, Option<crate::quotes::StoredQuote>)>;
+
+async fn execute(ctx: &Ctx, a: &Acting, body: &Value, key: &str, read: Cited) -> Res {
     let (draft_json, cited) = match OrderRequest::decode(body)? {
         OrderRequest::Draft(draft) => (draft, None),
         OrderRequest::Quoted { quote_id, password } => {
-            let q = db::quotes::by_id(&ctx.db, a.actor.partner_id.as_str(), &quote_id).await?.or_not_found()?;
+            let q = match read {
+                Some((id, q)) if id == quote_id => q,
+                _ => db::quotes::by_id(&ctx.db, a.actor.partner_id.as_str(), &quote_id).await?,
+            }
+            .or_not_found()?;
             (q.draft_to_order(password, ctx.now)?, Some(q))
         }
     };
@@ -187,9 +230,8 @@ async fn in_doubt(
 /// it. The write holds every precondition: the order is still pending (a concurrent cancel wins or
 /// loses as a whole), the budget has room, the session and its grants still hold.
 pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
-    let a = ctx.acting(req).await?;
+    let (a, order) = acting_on_order(ctx, req, id).await?;
     let cid = &a.customer.facts.id;
-    let order = db::orders::by_id(&ctx.db, &a.actor.partner_id, cid, id).await?.or_not_found()?;
     no_fields(&json_body(req).await?)?;
     let (from, amount) = (order.view.status, order.view.amount);
     crate::orders::pay(from, false)?;
@@ -221,22 +263,23 @@ pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     if let Some(t) = &tracking {
         writes.push(db::huawei::insert_tracking(&ctx.db, t)?);
     }
-    if let Err(e) = db::guarded(&ctx.db, guards, writes).await {
-        return Err(budget_or(ctx, cid, amount, e).await);
-    }
+    let read = db::orders::of_session(&ctx.db, &a.session.id, id)?;
+    let rs = match db::guarded_then(&ctx.db, guards, writes, vec![read]).await {
+        Ok((_, rs)) => rs,
+        Err(e) => return Err(budget_or(ctx, cid, amount, e).await),
+    };
     if let Some(t) = &tracking {
         enqueue(ctx, &t.id, crate::huawei::track::next_check_in(0)).await;
     }
-    show(ctx, &a, id).await
+    shown(&rs)
 }
 
 /// `POST /v1/orders/{id}/cancel` (session): cancels an order pending payment. A cancelled order costs
 /// nothing: the write succeeds only if the order is still pending, so a concurrent payment either
 /// happened first (and cancel is refused) or not at all.
 pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
-    let a = ctx.acting(req).await?;
+    let (a, order) = acting_on_order(ctx, req, id).await?;
     let cid = &a.customer.facts.id;
-    let order = db::orders::by_id(&ctx.db, &a.actor.partner_id, cid, id).await?.or_not_found()?;
     no_fields(&json_body(req).await?)?;
     let from = order.view.status;
     let to = crate::orders::cancel(from)?;
@@ -245,8 +288,23 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let mut guards = vec![sql::guards::order_pending(id)];
     guards.extend(sql::guards::acting(&a.session.id, cid, &a.report.relied_on));
     let writes = vec![db::orders::set_status(&ctx.db, id, from, to, None)?, audit::append(&ctx.db, &ev)?];
-    db::guarded(&ctx.db, guards, writes).await?;
-    show(ctx, &a, id).await
+    let read = db::orders::of_session(&ctx.db, &a.session.id, id)?;
+    let (_, rs) = db::guarded_then(&ctx.db, guards, writes, vec![read]).await?;
+    shown(&rs)
+}
+
+/// The session's re-check and its order `id`, in one round trip.
+async fn acting_on_order(ctx: &Ctx, req: &Request, id: &str) -> Result<(Acting, db::orders::StoredOrder), ApiError> {
+    let (a, rs) = ctx.acting_with(req, |sid| Ok(vec![db::orders::of_session(&ctx.db, sid, id)?])).await?;
+    let a = a?;
+    let order = db::orders::read_order(db::only(&rs)?)?.or_not_found()?;
+    Ok((a, order))
+}
+
+/// The order as read back by the write's own batch.
+fn shown(rs: &[worker::D1Result]) -> Res {
+    let order = db::orders::read_order(db::only(rs)?)?.or_not_found()?;
+    json(200, &order.view)
 }
 
 /// After a failed write batch: when the budget guard failed (a concurrent order spent the room
@@ -259,11 +317,6 @@ async fn budget_or(ctx: &Ctx, customer: &CustomerId, amount: Money, e: ApiError)
         Ok(Some(c)) => budget_gate(c.facts.budget.as_ref(), amount).err().unwrap_or(e),
         _ => e,
     }
-}
-
-async fn show(ctx: &Ctx, a: &Acting, id: &str) -> Res {
-    let order = db::orders::by_id(&ctx.db, &a.actor.partner_id, &a.customer.facts.id, id).await?.or_not_found()?;
-    json(200, &order.view)
 }
 
 /// `GET /v1/orders?customer_id=&status=&service_type_code=&created_from=&created_to=&order_id=&limit=`:
@@ -304,9 +357,13 @@ pub fn filter(req: &Request, default_limit: i64) -> Result<OrderFilter, ApiError
 pub async fn resources_of_customer(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let customer = ctx.visible_customer(&actor, id).await?;
     let billing = choice_param(req, "billing", crate::orders::BILLINGS)?;
-    let rows = db::orders::resources(&ctx.db, &actor.partner_id, &customer.facts.id, billing.as_deref()).await?;
+    let (_, results) = ctx
+        .visible_customer_with(&actor, id, |cid| {
+            Ok(vec![db::orders::resources_stmt(&ctx.db, &actor.partner_id, cid, billing.as_deref())?])
+        })
+        .await?;
+    let rows = db::orders::read_resources(db::only(&results)?)?;
     json(200, &json!({"resources": rows}))
 }
 
@@ -318,7 +375,16 @@ pub async fn ledger(ctx: &Ctx, req: &Request) -> Res {
     let limit = limit_param(req, 50, 200)?;
     let customer = query(req, "customer_id");
     let f = OrderFilter { customer_id: customer.clone(), limit, ..Default::default() };
-    let orders = db::orders::list(&ctx.db, &actor.partner_id, &f).await?;
-    let enablements = db::orders::enablements(&ctx.db, &actor.partner_id, customer.as_deref(), limit).await?;
+    // Both lists in one round trip.
+    let rs = db::batch_results(
+        &ctx.db,
+        vec![
+            db::orders::list_stmt(&ctx.db, &actor.partner_id, &f)?,
+            db::orders::enablements(&ctx.db, &actor.partner_id, customer.as_deref(), limit)?,
+        ],
+    )
+    .await?;
+    let [orders, enablements] = rs.as_slice() else { return Err(db::fault("ledger batch", "wrong number of results")) };
+    let (orders, enablements) = (db::orders::read_orders(orders)?, db::orders::read_enablements(enablements)?);
     json(200, &json!({"entries": merge_ledger(orders, enablements, limit as usize)}))
 }

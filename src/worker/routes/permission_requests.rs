@@ -92,7 +92,8 @@ pub async fn close(ctx: &Ctx, req: &mut Request, id: &str, how: Close) -> Res {
         json!({"status": status, "reason": reason}),
     );
     let update = db::prepared(&ctx.db, &sql::close(&r.id, status, &actor.user_id, ctx.now, reason.as_deref()))?;
-    audit::change_once(&ctx.db, update, &event, Code::PermissionRequestNotOpen).await?;
-    let r = db::permission_requests::by_id(&ctx.db, &id).await?.or_not_found()?;
+    let read = db::permission_requests::by_id_stmt(&ctx.db, &id)?;
+    let rs = audit::change_once_then(&ctx.db, update, &event, Code::PermissionRequestNotOpen, vec![read]).await?;
+    let r = db::permission_requests::read_one(db::only(&rs)?)?.or_not_found()?;
     json(200, &r)
 }

@@ -21,9 +21,8 @@ pub async fn start(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let auth = ctx.credential(req).await?;
     let actor = &auth.actor;
     let secret = ctx.session_secret()?.to_vec();
-    let customer = ctx.visible_customer(actor, id).await?;
+    let (customer, input) = ctx.visible_customer_and_input(actor, id).await?;
     let ask = StartRequest::decode(&json_body(req).await?)?;
-    let input = ctx.prerequisite_input(actor, &customer).await?;
     let report = check(actor, &customer.facts, &input.distributor_permissions, &input.authorizations, ctx.now);
     let cid = &customer.facts.id;
     let sid = SessionId::from_bytes(&random_bytes()?);
@@ -76,9 +75,18 @@ pub async fn current(ctx: &Ctx, req: &Request) -> Res {
 
 /// `DELETE /v1/sessions/current`: Switch Role. The token is refused from then on.
 pub async fn end(ctx: &Ctx, req: &mut Request) -> Res {
-    let s = live_session(ctx, req).await?;
+    // The session and its source user: one round trip.
+    let id = ctx.session_id(req)?;
+    let rs = db::batch_results(
+        &ctx.db,
+        vec![db::sessions::by_id_stmt(&ctx.db, &id)?, db::partners::actor_of_session(&ctx.db, id.as_str())?],
+    )
+    .await?;
+    let [s, actor] = rs.as_slice() else { return Err(db::fault("session batch", "wrong number of results")) };
+    let s = db::sessions::read_session(s)?.or_code(Code::SessionInvalid)?;
+    s.check_live(ctx.now)?;
     no_fields(&json_body(req).await?)?;
-    let actor = db::partners::actor_by_user(&ctx.db, &s.source_user_id).await?.or_code(Code::SessionInvalid)?;
+    let actor = db::partners::read_actor(actor)?.or_code(Code::SessionInvalid)?;
     let ev = ctx.partner_event(
         &actor,
         Some(&s.customer_id),
@@ -86,7 +94,9 @@ pub async fn end(ctx: &Ctx, req: &mut Request) -> Res {
         s.id.as_str(),
         json!({"reason": "switch_role"}),
     );
-    audit::change_once(&ctx.db, db::sessions::end(&ctx.db, &s.id, ctx.now)?, &ev, Code::SessionEnded).await?;
-    let ended = db::sessions::by_id(&ctx.db, &s.id).await?.or_code(Code::SessionInvalid)?;
+    let end = db::sessions::end(&ctx.db, &s.id, ctx.now)?;
+    let read = db::sessions::by_id_stmt(&ctx.db, &s.id)?;
+    let rs = audit::change_once_then(&ctx.db, end, &ev, Code::SessionEnded, vec![read]).await?;
+    let ended = db::sessions::read_session(db::only(&rs)?)?.or_code(Code::SessionInvalid)?;
     json(200, &ended.view(ctx.now))
 }
