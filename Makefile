@@ -86,7 +86,12 @@ tools-browser:
 # ---------------------------------------------------------------------------------------------
 # Builds
 # ---------------------------------------------------------------------------------------------
-worker: build/index.js
+worker: build/index.js www/v1/openapi.json
+
+# The OpenAPI document as a static asset, from the same code as the worker (error codes, regions).
+www/v1/openapi.json: $(RUST_SRC)
+	@mkdir -p www/v1
+	cargo run --quiet --bin onbehalf-openapi > $@.tmp && mv $@.tmp $@
 
 # worker-build keeps the wasm names section (its wasm-opt step passes --debuginfo); panics abort and
 # internals are logged by message, so the names buy little: strip them (-15 % raw, -12 % gzip).
@@ -202,6 +207,7 @@ BENCH_RUNS ?= 40
 BENCH_DIRECTORY ?= 10000,100000
 bench: worker browser $(STATE)/pkg-boundary/onbehalf.js | tools-python
 	@node scripts/sizes.mjs build/index_bg.wasm www/pkg/onbehalf_bg.wasm
+	node scripts/wasm-cost.mjs
 	node scripts/bench-wasm.mjs $(BENCH_CALLS)
 	node scripts/bench-orders.mjs $(BENCH_ORDERS) 8
 	ONBEHALF_PYTHON=$(VENV)/bin/python node scripts/bench-huawei.mjs 20

@@ -51,6 +51,11 @@ try {
   ];
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rows = [];
+  // The whole worker warmed first (JIT, D1, the credential memo), so the first route measured (the
+  // baseline) is not the one that pays for it; the baseline is measured again last and the lower
+  // median kept.
+  for (let i = 0; i < 5; i += 1) for (const [method, path, body, auth] of routes) await call(method, path, body, auth);
+  routes.push(routes[0]);
   for (const [method, path, body, auth, kind] of routes) {
     for (let i = 0; i < 3; i += 1) await call(method, path, body, auth); // warm-up
     const ms = [];
@@ -62,6 +67,7 @@ try {
       calls.add(r.calls);
       status = r.status;
     }
+    // A credential is remembered for 5 s: the runs past that read it again (one more round trip).
     rows.push({
       route: `${method} ${path.replace(C, '{id}').replace(quote.id, '{id}')}`,
       kind,
@@ -70,18 +76,29 @@ try {
       median: median(ms),
     });
   }
-  const base = rows[0].median;
+  const last = rows.pop();
+  const base = Math.min(rows[0].median, last.median);
+  rows[0].median = base;
   console.log(`D1 round trips and median latency per route (${runs} sequential requests each, wrangler dev, local D1)`);
-  console.log('route'.padEnd(48), 'kind ', 'status', 'D1 calls', 'median ms', '× ping-read');
-  for (const r of rows)
+  console.log('Goals: a read route 1 round trip (warm) and median ≤ 1.3× ping-read; a write route ≤ 2 round trips.');
+  console.log('route'.padEnd(48), 'kind ', 'status', 'D1 calls', 'median ms', '× ping-read', 'goal');
+  let failed = 0;
+  for (const r of rows) {
+    const warm = Math.min(...r.calls.split('/').map(Number));
+    const ratio = r.median / base;
+    const ok = r.kind === 'read' ? warm <= 1 && ratio <= 1.3 : warm <= 2;
+    if (!ok) failed += 1;
     console.log(
       r.route.padEnd(48),
       r.kind.padEnd(5),
       String(r.status).padEnd(6),
       r.calls.padEnd(8),
       r.median.toFixed(2).padStart(9),
-      (r.median / base).toFixed(2).padStart(11),
+      ratio.toFixed(2).padStart(11),
+      ok ? 'pass' : 'FAIL',
     );
+  }
+  console.log(`${rows.length - failed} of ${rows.length} routes meet their goal`);
 } finally {
   await w.stop(false);
 }

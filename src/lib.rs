@@ -25,6 +25,9 @@ pub mod idempotency;
 pub mod ids;
 pub mod masking;
 pub mod money;
+// The API's description is a static asset (`onbehalf-openapi` writes it at build time): the worker
+// does not carry it.
+#[cfg(not(feature = "worker"))]
 pub mod openapi;
 pub mod operations;
 pub mod orders;
