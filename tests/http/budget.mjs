@@ -15,7 +15,7 @@ export const WRITE = 2;
 const BUDGETS = {
   'GET /v1/health': [0, 'no data'],
   'GET /v1/catalog': [0, 'the catalog is compiled in'],
-  'GET /v1/openapi.json': [0, 'the document is compiled in'],
+  'GET /v1/openapi.json': [0, 'a static asset, read through the ASSETS binding'],
   'POST /v1/drafts/validate': [0, 'a draft is checked against the compiled catalog'],
   'POST /v1/drafts/payload': [0, 'a draft is checked against the compiled catalog'],
   'GET /v1/audit/verify': [3, 'a maintenance check: seals what is pending (a read, a write), then reads the chain'],

@@ -80,3 +80,17 @@ pub async fn ping_read(ctx: &Ctx) -> Res {
     let row: Option<One> = db::first(&ctx.db, "SELECT 1 AS one", Vec::new()).await?;
     json(200, &json!({"one": row.map_or(0, |r| r.one)}))
 }
+
+/// `GET /v1/openapi.json`: the static asset `www/v1/openapi.json` (written at build time by
+/// `onbehalf-openapi` from the same code), answered with the API's own headers; the worker does not
+/// carry the document.
+pub async fn openapi(ctx: &Ctx, req: &Request) -> Res {
+    let url = req.url().map_err(|e| db::fault("openapi url", e))?;
+    let assets = ctx.env.assets("ASSETS").map_err(|e| db::fault("ASSETS binding", e))?;
+    let mut r = assets.fetch(url.to_string(), None).await.map_err(|e| db::fault("openapi asset", e))?;
+    if r.status_code() != 200 {
+        return Err(db::fault("openapi", "www/v1/openapi.json is missing: build with `make worker`"));
+    }
+    let text = r.text().await.map_err(|e| db::fault("openapi asset", e))?;
+    Ok(crate::worker::http::json_text(200, text))
+}

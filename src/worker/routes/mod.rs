@@ -37,10 +37,8 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
     };
     use Method::{Delete, Get, Patch, Post, Put};
     match segs.as_slice() {
-        // A static asset (www/v1/openapi.json, written by `make worker`): a GET reaches the worker
-        // only when the deployment lacks it.
         ["v1", "openapi.json"] => match m {
-            Get => Err(super::db::fault("openapi", "www/v1/openapi.json is missing: build with `make worker`")),
+            Get => meta::openapi(ctx, req).await,
             _ => not_allowed(&[Get]),
         },
         ["v1", "health"] => match m {
