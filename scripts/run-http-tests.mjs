@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { root, startWorker } from './lib/worker.mjs';
 
-const files = ['tests/http', 'tests/page'].flatMap((d) =>
+const files = ['tests/http', 'tests/page', 'tests/shards'].flatMap((d) =>
   readdirSync(join(root, d))
     .filter((f) => f.endsWith('.test.mjs'))
     .sort()
@@ -17,11 +17,12 @@ const files = ['tests/http', 'tests/page'].flatMap((d) =>
 const picks = process.env.ONBEHALF_TESTS?.split(',').filter(Boolean);
 const only = picks ? files.filter((f) => picks.some((p) => f.includes(p))) : files;
 const huawei = only.filter((f) => f.includes('/huawei'));
-const simulated = only.filter((f) => !f.includes('/huawei'));
+const sharded = only.filter((f) => f.startsWith('tests/shards/'));
+const simulated = only.filter((f) => !f.includes('/huawei') && !sharded.includes(f));
 
-async function suite(list, { name, vars, extraEnv = {} }) {
+async function suite(list, { name, vars, extraEnv = {}, worker = {} }) {
   if (list.length === 0) return 0;
-  const w = await startWorker({ name, port: process.env.ONBEHALF_TEST_PORT, vars });
+  const w = await startWorker({ name, port: process.env.ONBEHALF_TEST_PORT, vars, ...worker });
   let code = 1;
   try {
     const r = spawnSync('node', ['--test', '--test-concurrency=1', ...list], {
@@ -47,6 +48,23 @@ async function suite(list, { name, vars, extraEnv = {} }) {
 }
 
 let code = await suite(simulated, { name: `test-${process.pid}` });
+// Two shards (tests/shards/wrangler.toml): both databases seeded alike, then each keeps only the
+// credentials of the trees routed to it (SHARDS: the Southgate tree in DB_2).
+const southgate =
+  "SELECT u.id FROM partner_users u JOIN partners p ON p.id = u.partner_id WHERE p.name IN ('Southgate Distribution', 'Delta Reseller')";
+const forget = (not) =>
+  `DELETE FROM portal_tokens WHERE user_id ${not} IN (${southgate}); DELETE FROM api_keys WHERE user_id ${not} IN (${southgate});`;
+if (code === 0)
+  code = await suite(sharded, {
+    name: `test-shards-${process.pid}`,
+    extraEnv: { ONBEHALF_CONFIG: 'tests/shards/wrangler.toml' },
+    worker: {
+      config: 'tests/shards/wrangler.toml',
+      databases: ['DB', 'DB_2'],
+      afterSeed: { DB: forget(''), DB_2: forget('NOT') },
+      varsFromDemo: (demo) => ({ SHARDS: JSON.stringify({ [demo.partners.other_distributor]: 'DB_2' }) }),
+    },
+  });
 if (code === 0 && huawei.length > 0) {
   const emu = await startEmulator();
   try {

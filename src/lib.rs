@@ -38,6 +38,7 @@ pub mod portal;
 pub mod prerequisites;
 pub mod quotes;
 pub mod sessions;
+pub mod shard;
 pub mod sql;
 pub mod time;
 pub mod tracking;

@@ -3,7 +3,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +31,9 @@ function run(cmd, args, opts = {}) {
  * A seeded worker: `{base, dir, db, demoPath, stop(keep), log()}`. `customers` demo customers are
  * generated; with `reuse`, a database already loaded under `.state/<name>` is served again as it is
  * (the benchmarks' large databases); `release` builds the seed program optimised; `analyze` gathers the
- * query planner's statistics as production would; `vars` are passed to the worker (`--var`).
+ * query planner's statistics as production would; `vars` are passed to the worker (`--var`); `config`
+ * is another wrangler configuration (tests/shards/wrangler.toml) whose `databases` are all migrated
+ * and seeded alike, then each given its `afterSeed[binding]` SQL.
  */
 export async function startWorker({
   name = `test-${process.pid}`,
@@ -41,7 +43,12 @@ export async function startWorker({
   release = false,
   analyze = false,
   vars = {},
+  config,
+  databases = ['DB'],
+  afterSeed = {},
+  varsFromDemo,
 } = {}) {
+  const cfg = config ? ['--config', config] : [];
   port = Number(port || (await freePort()));
   const dir = join(state, name);
   const db = join(dir, 'd1');
@@ -52,7 +59,8 @@ export async function startWorker({
     mkdirSync(dir, { recursive: true });
     const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', db], quiet);
+    for (const d of databases)
+      run('wrangler', ['d1', 'migrations', 'apply', d, '--local', '--persist-to', db, ...cfg], quiet);
     const seed = ['run', '--quiet', ...(release ? ['--release'] : []), '--bin', 'onbehalf-seed', '--'];
     run('cargo', [
       ...seed,
@@ -68,7 +76,15 @@ export async function startWorker({
       join(dir, 'demo.json'),
     ]);
     const t0 = Date.now();
-    run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--file', join(dir, 'seed.sql')], quiet);
+    for (const d of databases) {
+      run(
+        'wrangler',
+        ['d1', 'execute', d, '--local', '--persist-to', db, '--file', join(dir, 'seed.sql'), ...cfg],
+        quiet,
+      );
+      if (afterSeed[d])
+        run('wrangler', ['d1', 'execute', d, '--local', '--persist-to', db, '--command', afterSeed[d], ...cfg], quiet);
+    }
     if (reuse) console.error(`loaded ${customers} customers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (analyze) {
       const stats = ['d1', 'execute', 'DB', '--local', '--persist-to', db, '--command', 'PRAGMA optimize; ANALYZE;'];
@@ -82,6 +98,7 @@ export async function startWorker({
     'wrangler',
     [
       'dev',
+      ...cfg,
       '--local',
       '--ip',
       '127.0.0.1',
@@ -95,7 +112,10 @@ export async function startWorker({
       `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
       '--var',
       `VAULT_KEY:${randomBytes(32).toString('hex')}`,
-      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+      ...Object.entries({
+        ...vars,
+        ...(varsFromDemo ? varsFromDemo(JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'))) : {}),
+      }).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       // The tracker's Cron Trigger on demand: GET /cdn-cgi/handler/scheduled.
       '--test-scheduled',
       '--show-interactive-dev-session=false',

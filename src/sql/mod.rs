@@ -7,6 +7,7 @@ pub mod customers;
 pub mod directory;
 pub mod guards;
 pub mod permission_requests;
+pub mod retention;
 
 /// One statement and its bound parameters (`?1`, `?2`, … in order).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,8 +18,15 @@ use worker::Request;
 
 /// Everything a route needs besides the request.
 pub struct Ctx {
-    /// The request's D1 session (`db::Db`): where it starts, and its round trips counted.
+    /// The request's D1 session (`db::Db`) on its shard: where it starts, and its round trips counted.
     pub db: db::Db,
+    /// The shard (D1 binding) `db` is on, and the deployment's shards (`SHARDS`, `crate::shard`).
+    pub binding: String,
+    pub shards: crate::shard::ShardMap,
+    /// D1 round trips spent finding the shard (`shards::locate`; 0 with one database).
+    pub located: u32,
+    /// The Huawei agency row a session's batch read along (`take_agency`).
+    agency: std::cell::RefCell<Option<(SessionId, db::huawei::AgencyRow)>>,
     pub request_id: String,
     pub now: Timestamp,
     /// Dev mode exposes `/v1/dev/*` (the outbox).
@@ -74,8 +81,9 @@ impl Ctx {
     /// The context for a request or a background event: bindings, clock and configuration from `env`.
     /// `origin` is the request's own origin (links in messages use `PUBLIC_ORIGIN` when set).
     pub fn new(env: &worker::Env, request_id: String, origin: String, start: db::Start) -> Result<Ctx, ApiError> {
-        let binding = env.d1("DB").map_err(|e| db::fault("D1 binding DB", e))?;
-        let db = db::Db::open(&binding, start)?;
+        let shards = crate::shard::ShardMap::parse(env.var("SHARDS").ok().map(|v| v.to_string()).as_deref())?;
+        let binding = crate::shard::DEFAULT_BINDING.to_string();
+        let db = db::Db::open(&env.d1(&binding).map_err(|e| db::fault("D1 binding DB", e))?, start)?;
         let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
         // A secret (`wrangler secret put NAME`) in production; `.dev.vars` or `--var` locally.
         let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok().or_else(|| var(name));
@@ -106,7 +114,35 @@ impl Ctx {
             upstream_timeout_ms,
             env: env.clone(),
             auth_calls: std::cell::Cell::new(0),
+            binding,
+            shards,
+            located: 0,
+            agency: std::cell::RefCell::new(None),
         })
+    }
+
+    /// Moves the context onto shard `binding` (found by `shards::locate`), its session starting at `start`.
+    pub fn on_shard(&mut self, binding: &str, start: db::Start) -> Result<(), ApiError> {
+        if binding != self.binding {
+            let d1 = self.env.d1(binding).map_err(|e| db::fault("D1 shard binding", e))?;
+            self.db = db::Db::open(&d1, start)?;
+            self.binding = binding.to_string();
+        }
+        Ok(())
+    }
+
+    /// A partner's data is served only from the shard `SHARDS` routes its tree to: a credential
+    /// found elsewhere (a tree being moved, a wrong map) is a fault, never a cross-shard read.
+    fn on_its_shard(&self, actor: &Actor) -> Result<(), ApiError> {
+        let want = self.shards.binding_for(actor);
+        if want == self.binding {
+            Ok(())
+        } else {
+            Err(db::fault(
+                "shards",
+                format!("partner {} is routed to {want}, found in {}", actor.partner_id, self.binding),
+            ))
+        }
     }
 
     /// The vault: a fault (500) when the deployment has no `VAULT_KEY`.
@@ -236,6 +272,7 @@ impl Ctx {
         found: Option<db::partners::Credentialed>,
     ) -> Result<Authenticated, ApiError> {
         let (actor, id, expires_at) = found.or_code(Code::Unauthenticated)?;
+        self.on_its_shard(&actor)?;
         if let Some(o) = cross_origin(req, &self.origin) {
             let partner = actor.partner_id.as_str();
             let allowed = match remembered::origins(partner) {
@@ -336,7 +373,7 @@ impl Ctx {
     /// round trip: the session must be live and the check must pass.
     pub async fn acting(&self, req: &Request) -> Result<Acting, ApiError> {
         let id = self.session_id(req)?;
-        let (rows, _) = db::sessions::acting(&self.db, &id, Vec::new()).await?;
+        let (rows, _) = db::sessions::acting(&self.db, &id, Vec::new(), self.huawei()).await?;
         self.check_acting(rows)
     }
 
@@ -349,13 +386,34 @@ impl Ctx {
         first: impl FnOnce(&SessionId) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
     ) -> Result<(Result<Acting, ApiError>, Vec<worker::D1Result>), ApiError> {
         let id = self.session_id(req)?;
-        let (rows, results) = db::sessions::acting(&self.db, &id, first(&id)?).await?;
+        let (rows, results) = db::sessions::acting(&self.db, &id, first(&id)?, self.huawei()).await?;
         Ok((self.check_acting(rows), results))
     }
 
+    /// Whether orders go to Huawei Cloud (then a session's batch also reads its agency row).
+    fn huawei(&self) -> bool {
+        matches!(self.upstream, crate::huawei::config::Upstream::Huawei(_))
+    }
+
+    /// The agency row the session's batch read for session `id`, once (a second use reads afresh:
+    /// the first may have renewed the cached credential).
+    pub fn take_agency(&self, id: &SessionId) -> Option<db::huawei::AgencyRow> {
+        let mut held = self.agency.borrow_mut();
+        match held.as_ref() {
+            Some((s, _)) if s == id => held.take().map(|(_, row)| row),
+            _ => None,
+        }
+    }
+
     fn check_acting(&self, rows: Option<db::sessions::ActingRows>) -> Result<Acting, ApiError> {
-        let rows = rows.or_code(Code::SessionInvalid)?;
+        let mut rows = rows.or_code(Code::SessionInvalid)?;
         rows.session.check_live(self.now)?;
+        if let Some(agency) = rows.agency.take() {
+            self.agency.replace(Some((rows.session.id.clone(), agency)));
+        }
+        if let Some(a) = &rows.actor {
+            self.on_its_shard(a)?;
+        }
         let actor = rows.actor.or_code(Code::SessionInvalid)?;
         let customer = rows
             .customer

@@ -74,7 +74,8 @@ pub async fn start(
 
 /// Asks the queue for a step of run `id` in `delay` seconds.
 async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
-    super::queue::send(ctx, super::queue::Look { id: id.to_string(), kind: Some(KIND.to_string()) }, delay).await
+    super::queue::send(ctx, super::queue::Look { id: id.to_string(), kind: Some(KIND.to_string()), shard: None }, delay)
+        .await
 }
 
 /// One step of run `id`: up to `PAGES_PER_STEP` pages, then the next step is queued (or the wait

@@ -135,7 +135,10 @@ pub struct InAccount {
 /// cache while it is usable, else by assuming the customer's agency with the partner's key (audited
 /// `agency.assumed`) and listing the customer's projects.
 pub async fn in_account(ctx: &Ctx, ep: &Endpoints, who: &Who<'_>, region: &str) -> Result<InAccount, ApiError> {
-    let row = db::huawei::agency(&ctx.db, who.partner, who.customer, who.session).await?;
+    let row = match ctx.take_agency(who.session) {
+        Some(row) => row,
+        None => db::huawei::agency(&ctx.db, who.partner, who.customer, who.session).await?,
+    };
     let vault = ctx.vault()?;
     let session_ctx = format!("session:{}", who.session.as_str());
     let mut projects: serde_json::Map<String, Value> =
@@ -158,14 +161,61 @@ pub async fn in_account(ctx: &Ctx, ep: &Endpoints, who: &Who<'_>, region: &str) 
         _ => None,
     };
     let mut calls = Vec::new();
-    let temporary = match cached.filter(|t| t.usable(ctx.now)) {
-        Some(t) => t,
+    // The assumption's audit event is written with the cache it fills (one batch), or alone if the
+    // project lookup after it fails.
+    let (temporary, assumed) = match cached.filter(|t| t.usable(ctx.now)) {
+        Some(t) => (t, None),
         None => {
             projects.clear();
-            assume(ctx, ep, who, &row, &mut calls).await?
+            let (t, ev) = assume(ctx, ep, who, &row, &mut calls).await?;
+            (t, Some(ev))
         }
     };
-    let project = match projects.get(region).and_then(Value::as_str) {
+    let found = project_in(ctx, ep, &temporary, region, &mut projects, &mut calls).await;
+    let project = match found {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(ev) = &assumed {
+                db::batch(&ctx.db, vec![audit::append(&ctx.db, ev)?]).await?;
+            }
+            return Err(e);
+        }
+    };
+    if !calls.is_empty() {
+        let c = &temporary.credential;
+        let secret = json!({"access": c.access, "secret": c.secret, "token": c.security_token}).to_string();
+        let sealed = vault.seal(super::http::random_bytes()?, &session_ctx, secret.as_bytes())?;
+        let projects = Value::Object(projects).to_string();
+        let mut writes = vec![db::huawei::cache_credential(
+            &ctx.db,
+            who.session,
+            &sealed,
+            &temporary.expires_at.to_string(),
+            &projects,
+        )?];
+        if let Some(ev) = &assumed {
+            writes.push(audit::append(&ctx.db, ev)?);
+        }
+        db::batch(&ctx.db, writes).await?;
+    }
+    Ok(InAccount {
+        credential: temporary.credential,
+        project,
+        domain_name: row.domain_name.clone().unwrap_or_default(),
+        calls,
+    })
+}
+
+/// The customer's project in `region`: from what the session found before, else listed by IAM.
+async fn project_in(
+    ctx: &Ctx,
+    ep: &Endpoints,
+    temporary: &iam::Temporary,
+    region: &str,
+    projects: &mut serde_json::Map<String, Value>,
+    calls: &mut Vec<UpstreamCall>,
+) -> Result<String, ApiError> {
+    Ok(match projects.get(region).and_then(Value::as_str) {
         Some(p) => p.to_string(),
         None => {
             let call = build(&Target::new("GET", &ep.iam, iam::PROJECTS_PATH), &temporary.credential, ctx.now)?;
@@ -182,21 +232,6 @@ pub async fn in_account(ctx: &Ctx, ep: &Endpoints, who: &Who<'_>, region: &str) 
             projects.insert(region.to_string(), Value::from(id.clone()));
             id
         }
-    };
-    if !calls.is_empty() {
-        let c = &temporary.credential;
-        let secret = json!({"access": c.access, "secret": c.secret, "token": c.security_token}).to_string();
-        let sealed = vault.seal(super::http::random_bytes()?, &session_ctx, secret.as_bytes())?;
-        let projects = Value::Object(projects).to_string();
-        let cache =
-            db::huawei::cache_credential(&ctx.db, who.session, &sealed, &temporary.expires_at.to_string(), &projects)?;
-        db::batch(&ctx.db, vec![cache]).await?;
-    }
-    Ok(InAccount {
-        credential: temporary.credential,
-        project,
-        domain_name: row.domain_name.clone().unwrap_or_default(),
-        calls,
     })
 }
 
@@ -206,7 +241,7 @@ async fn assume(
     who: &Who<'_>,
     row: &db::huawei::AgencyRow,
     calls: &mut Vec<UpstreamCall>,
-) -> Result<iam::Temporary, ApiError> {
+) -> Result<(iam::Temporary, crate::audit::AuditEvent), ApiError> {
     let missing: Vec<&str> = [
         ("huawei_key", row.access_key_id.is_none()),
         ("huawei_domain_name", row.domain_name.is_none()),
@@ -237,8 +272,7 @@ async fn assume(
         who.session.as_str(),
         json!({"domain_name": domain, "agency_name": agency, "expires_at": t.expires_at, "huawei_request_id": request_id}),
     );
-    db::batch(&ctx.db, vec![audit::append(&ctx.db, &ev)?]).await?;
-    Ok(t)
+    Ok((t, ev))
 }
 
 /// The partner's own key (to assume agencies and for the partner APIs), opened from its seal.

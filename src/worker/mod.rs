@@ -10,6 +10,7 @@ mod http;
 mod huawei;
 mod queue;
 mod routes;
+mod shards;
 mod tracker;
 mod upstream;
 
@@ -32,7 +33,7 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
     let mut dev = false;
     let (mut calls, mut auth_calls) = (0, 0);
     let mut bookmark = None;
-    let result = match context(&req, &env, request_id.clone()) {
+    let result = match context(&req, &env, request_id.clone()).await {
         Ok(ctx) => {
             dev = ctx.dev;
             if let Some(o) = context::cross_origin(&req, &ctx.origin) {
@@ -41,7 +42,12 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
                     Some(k) => Ok(k),
                     None => {
                         ctx.auth_calls.set(ctx.auth_calls.get() + 1);
-                        db::embed::origin_known(&ctx.db, &normal).await.inspect(|k| {
+                        let known = if ctx.shards.is_sharded() {
+                            shards::origin_known_anywhere(&env, &ctx.shards, &normal).await
+                        } else {
+                            db::embed::origin_known(&ctx.db, &normal).await
+                        };
+                        known.inspect(|k| {
                             context::remembered::remember_origin_known(&normal, *k);
                         })
                     }
@@ -57,7 +63,8 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
             } else {
                 routes::dispatch(&ctx, &mut req).await
             };
-            (calls, auth_calls) = (ctx.db.calls(), ctx.auth_calls.get());
+            // Finding the shard (other databases, asked at once) counts as authentication.
+            (calls, auth_calls) = (ctx.db.calls() + ctx.located, ctx.auth_calls.get());
             bookmark = ctx.db.bookmark();
             // Writes append audit events; they are sealed into the hash chain after the answer
             // (waitUntil, on the primary). A failure there loses nothing: the next write (or
@@ -140,16 +147,22 @@ fn preflight(allowed: bool) -> Result<Response, ApiError> {
     Response::empty().map(|r| r.with_status(204)).map_err(|e| db::fault("preflight", e))
 }
 
-fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
+async fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
     let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
     // Reads start at the client's bookmark (its own writes are then visible), or anywhere when it
     // sends none; writes start at the primary. A malformed bookmark is not trusted: the primary.
     let read = matches!(req.method(), worker::Method::Get | worker::Method::Head);
     let sent = req.headers().get("X-Onbehalf-Bookmark").ok().flatten();
-    let start = match (sent.as_deref(), read) {
+    let start = || match (sent.as_deref(), read) {
         (Some(b), _) if db::is_bookmark(b) => db::Start::Bookmark(b),
         (Some(_), _) | (None, false) => db::Start::Primary,
         (None, true) => db::Start::Anywhere,
     };
-    Ctx::new(env, request_id, origin, start)
+    let mut ctx = Ctx::new(env, request_id, origin, start())?;
+    // The shard holding the request's data (one database: nothing to find).
+    let (binding, probes) = shards::locate(env, req, &ctx.shards, ctx.session_secret.as_deref()).await?;
+    ctx.on_shard(&binding, start())?;
+    ctx.located = probes;
+    ctx.auth_calls.set(probes);
+    Ok(ctx)
 }

@@ -15,12 +15,17 @@ pub struct Look {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The shard (D1 binding) the request or run lives in; set by [`send`] from the sender's
+    /// context (absent: the default database, as in messages sent before shards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 /// Sends `m` to the queue, delivered in `delay` seconds (at most 15 min). A failure is logged: the
 /// Cron Trigger's sweeps find what a lost message left.
-pub async fn send(ctx: &Ctx, m: Look, delay: i64) {
+pub async fn send(ctx: &Ctx, mut m: Look, delay: i64) {
     let id = m.id.clone();
+    m.shard = (ctx.binding != crate::shard::DEFAULT_BINDING).then(|| ctx.binding.clone());
     let sent = match ctx.env.queue(QUEUE) {
         Ok(q) => q.send(MessageBuilder::new(m).delay_seconds(delay.clamp(0, 900) as u32).build()).await,
         Err(e) => Err(e),

@@ -28,7 +28,7 @@ const SWEEP: i64 = 20;
 /// Asks the queue to look at the followed request `id` in `delay` seconds. A failure is logged: the
 /// sweep finds it.
 pub async fn enqueue(ctx: &Ctx, id: &str, delay: i64) {
-    super::queue::send(ctx, Look { id: id.to_string(), kind: None }, delay).await
+    super::queue::send(ctx, Look { id: id.to_string(), kind: None, shard: None }, delay).await
 }
 
 /// The Cron Trigger's part: every open request that is due gets a look.

@@ -79,12 +79,14 @@ export const idem = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()
 /** Rows of a query run on the test worker's local D1 behind its back (wrangler d1 execute). Not
  * spawnSync: a blocked event loop misses the server closing idle keep-alive connections (after about
  * 5 s), and the next request would go out on a dead socket. */
-export function sql(command) {
+export function sql(command, database = 'DB') {
   return new Promise((resolve, reject) => {
+    const config = process.env.ONBEHALF_CONFIG ? ['--config', process.env.ONBEHALF_CONFIG] : [];
     const child = spawn('wrangler', [
       'd1',
       'execute',
-      'DB',
+      database,
+      ...config,
       '--local',
       '--persist-to',
       process.env.ONBEHALF_DB,

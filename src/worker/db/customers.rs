@@ -42,6 +42,10 @@ struct Row {
     manager_set_here: Option<i64>,
     #[serde(default)]
     gone_at: Option<String>,
+    /// The page query's sort key (only its rows have one). A field, not a flattened wrapper:
+    /// `serde(flatten)` buffers every row through serde's generic content (slower and larger).
+    #[serde(default)]
+    k: Option<serde_json::Value>,
 }
 
 fn select() -> String {
@@ -159,12 +163,6 @@ pub async fn list_page(
     actor: &crate::partners::Actor,
 ) -> Result<ListPage, ApiError> {
     #[derive(Deserialize)]
-    struct Hit {
-        k: serde_json::Value,
-        #[serde(flatten)]
-        row: Row,
-    }
-    #[derive(Deserialize)]
     struct Count {
         n: i64,
     }
@@ -179,11 +177,17 @@ pub async fn list_page(
     }
     let results = super::batch_results(db, stmts).await?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
-    let hits: Vec<Hit> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
+    let hits: Vec<Row> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
     let total = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
     let authorizations = super::grants::read_authorizations(decode(2)?)?;
     let permissions = if reseller { super::grants::read_permissions(decode(3)?)? } else { Vec::new() };
-    let rows = hits.into_iter().map(|h| Ok((convert(h.row)?, h.k))).collect::<Result<Vec<_>, ApiError>>()?;
+    let rows = hits
+        .into_iter()
+        .map(|mut r| {
+            let k = r.k.take().unwrap_or(serde_json::Value::Null);
+            Ok((convert(r)?, k))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(ListPage { rows, total, permissions, authorizations })
 }
 

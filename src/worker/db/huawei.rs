@@ -80,19 +80,19 @@ pub fn set_account(
     )
 }
 
-/// The customer's Huawei account name and agency name, as recorded.
-pub async fn account(db: &Db, customer: &CustomerId) -> Result<(Option<String>, Option<String>), ApiError> {
+/// The statement reading a customer's Huawei account and agency names (read with [`read_account`]).
+pub fn account_stmt(db: &Db, customer: &CustomerId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "SELECT huawei_domain_name, huawei_agency_name FROM customers WHERE id = ?1", args![customer.as_str()])
+}
+
+/// Reads the row of [`account_stmt`]: the account (domain) name and the agency name.
+pub fn read_account(r: &worker::D1Result) -> Result<(Option<String>, Option<String>), ApiError> {
     #[derive(Deserialize)]
     struct Row {
         huawei_domain_name: Option<String>,
         huawei_agency_name: Option<String>,
     }
-    let row: Option<Row> = first(
-        db,
-        "SELECT huawei_domain_name, huawei_agency_name FROM customers WHERE id = ?1",
-        args![customer.as_str()],
-    )
-    .await?;
+    let row: Option<Row> = super::row(r, "decode account")?;
     Ok(row.map_or((None, None), |r| (r.huawei_domain_name, r.huawei_agency_name)))
 }
 
@@ -143,6 +143,26 @@ pub async fn agency(
     )
     .await?;
     Ok(row.unwrap_or_default())
+}
+
+/// The statement of [`agency`] for session `sid` (its partner and customer), to read with the
+/// session's own batch (`sessions::acting`); read with [`read_agency`].
+pub fn agency_of_session(db: &Db, sid: &SessionId) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "SELECT k.access_key_id, k.secret_sealed, c.huawei_domain_name AS domain_name, c.huawei_agency_name AS agency_name,
+           s.sealed, s.expires_at, s.projects
+         FROM customers c
+         LEFT JOIN partner_huawei_keys k ON k.partner_id = (SELECT partner_id FROM sessions WHERE id = ?1)
+         LEFT JOIN session_credentials s ON s.session_id = ?1
+         WHERE c.id = (SELECT customer_id FROM sessions WHERE id = ?1)",
+        args![sid.as_str()],
+    )
+}
+
+/// Reads the row of [`agency_of_session`] (all absent when there is none).
+pub fn read_agency(r: &worker::D1Result) -> Result<AgencyRow, ApiError> {
+    Ok(super::row::<AgencyRow>(r, "decode agency")?.unwrap_or_default())
 }
 
 /// Caches a session's temporary credential and the projects found with it.

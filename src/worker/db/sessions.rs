@@ -69,6 +69,8 @@ pub struct ActingRows {
     pub customer: Option<crate::customers::Customer>,
     pub permissions: Vec<crate::grants::DistributorPermission>,
     pub authorizations: Vec<crate::grants::CustomerAuthorization>,
+    /// What acting in the customer's Huawei account needs (read when asked: Huawei upstream).
+    pub agency: Option<super::huawei::AgencyRow>,
 }
 
 /// Loads [`ActingRows`] for session `id` with one batch of reads, after `first` (statements of the
@@ -77,6 +79,7 @@ pub async fn acting(
     db: &Db,
     id: &SessionId,
     first: Vec<D1PreparedStatement>,
+    agency: bool,
 ) -> Result<(Option<ActingRows>, Vec<worker::D1Result>), ApiError> {
     let sid = id.as_str();
     let n = first.len();
@@ -88,6 +91,9 @@ pub async fn acting(
         super::grants::permissions_of_session(db, sid)?,
         super::grants::authorizations_of_session(db, sid)?,
     ]);
+    if agency {
+        stmts.push(super::huawei::agency_of_session(db, id)?);
+    }
     let mut first = super::batch_results(db, stmts).await?;
     if first.len() < n {
         return Err(super::fault("session batch", "missing result"));
@@ -102,6 +108,7 @@ pub async fn acting(
         customer: super::customers::read_customer(get(2)?)?,
         permissions: super::grants::read_permissions(get(3)?)?,
         authorizations: super::grants::read_authorizations(get(4)?)?,
+        agency: if agency { Some(super::huawei::read_agency(get(5)?)?) } else { None },
     };
     Ok((Some(rows), first))
 }

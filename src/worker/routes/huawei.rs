@@ -62,13 +62,29 @@ pub async fn set_key(ctx: &Ctx, req: &mut Request) -> Res {
 /// `GET /v1/customers/{id}/huawei-account`: the customer's Huawei account and agency names.
 pub async fn show_account(ctx: &Ctx, req: &Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
-    let c = ctx.visible_customer(&actor, id).await?;
-    let row = db::huawei::account(&ctx.db, &c.facts.id).await?;
-    let partner = db::partners::partner(&ctx.db, actor.partner_id.as_str()).await?;
+    // The customer, its Huawei account and the partner's name: one round trip.
+    let (c, rs) = ctx
+        .visible_customer_with(&actor, id, |cid| {
+            Ok(vec![
+                db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?,
+                db::huawei::account_stmt(&ctx.db, cid)?,
+            ])
+        })
+        .await?;
+    let [partner, account] = rs.as_slice() else { return Err(db::fault("account batch", "wrong number of results")) };
+    let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
+    account_view(&c, &partner, db::huawei::read_account(account)?)
+}
+
+fn account_view(
+    c: &crate::customers::Customer,
+    partner: &Option<db::partners::PartnerRow>,
+    (domain_name, agency_name): (Option<String>, Option<String>),
+) -> Res {
     json(
         200,
         &json!({
-            "customer_id": c.facts.id, "domain_name": row.0, "agency_name": row.1,
+            "customer_id": c.facts.id, "domain_name": domain_name, "agency_name": agency_name,
             "suggested_agency_name": Account::suggested_agency(partner.as_ref().map_or("", |p| p.name.as_str())),
         }),
     )
@@ -79,7 +95,12 @@ pub async fn show_account(ctx: &Ctx, req: &Request, id: &str) -> Res {
 pub async fn set_account(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::RequestAuthorization)?;
-    let c = ctx.visible_customer(&actor, id).await?;
+    let (c, rs) = ctx
+        .visible_customer_with(&actor, id, |_| {
+            Ok(vec![db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?])
+        })
+        .await?;
+    let partner: Option<db::partners::PartnerRow> = db::row(db::only(&rs)?, "decode partner")?;
     let a = Account::decode(&json_body(req).await?)?;
     let ev = ctx.partner_event(
         &actor,
@@ -90,7 +111,7 @@ pub async fn set_account(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     );
     let set = db::huawei::set_account(&ctx.db, &c.facts.id, &a.domain_name, &a.agency_name)?;
     db::batch(&ctx.db, vec![set, audit::append(&ctx.db, &ev)?]).await?;
-    show_account(ctx, req, id).await
+    account_view(&c, &partner, (Some(a.domain_name), Some(a.agency_name)))
 }
 
 fn region_param(req: &Request) -> Result<String, ApiError> {
