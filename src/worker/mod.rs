@@ -9,6 +9,7 @@ mod directory;
 mod http;
 mod huawei;
 mod queue;
+mod remembered;
 mod routes;
 mod shards;
 mod tracker;
@@ -38,7 +39,7 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
             dev = ctx.dev;
             if let Some(o) = context::cross_origin(&req, &ctx.origin) {
                 let normal = crate::portal::origin(&o).unwrap_or_default();
-                let known = match context::remembered::origin_known(&normal) {
+                let known = match remembered::origin_known(&normal) {
                     Some(k) => Ok(k),
                     None => {
                         ctx.auth_calls.set(ctx.auth_calls.get() + 1);
@@ -48,7 +49,7 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
                             db::embed::origin_known(&ctx.db, &normal).await
                         };
                         known.inspect(|k| {
-                            context::remembered::remember_origin_known(&normal, *k);
+                            remembered::remember_origin_known(&normal, *k);
                         })
                     }
                 };

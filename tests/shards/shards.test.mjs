@@ -9,6 +9,14 @@ import { api, demo, sql } from '../http/helpers.mjs';
 
 const SOUTHGATE = demo.partners.other_distributor;
 
+/** A new API key of the Southgate admin (its row is written in DB_2). */
+async function southgateKey(label) {
+  const me = await api('GET', '/v1/me', { as: 'southgate-admin' });
+  const made = await api('POST', '/v1/api-keys', { as: 'southgate-admin', body: { user_id: me.body.user.id, label } });
+  assert.equal(made.status, 201, made.text);
+  return made.body;
+}
+
 test('each tree is served from its own database: the credential is found where it lives', async () => {
   const south = await api('GET', '/v1/me', { as: 'southgate-admin' });
   assert.equal(south.status, 200, south.text);
@@ -66,15 +74,10 @@ test('a write lands in the writer’s shard only, and what is read comes from th
 });
 
 test('a key made by a Southgate admin lives in DB_2 and works at once', async () => {
-  const me = await api('GET', '/v1/me', { as: 'southgate-admin' });
-  const made = await api('POST', '/v1/api-keys', {
-    as: 'southgate-admin',
-    body: { user_id: me.body.user.id, label: 'shard test' },
-  });
-  assert.equal(made.status, 201, made.text);
-  assert.equal((await sql(`SELECT count(*) AS n FROM api_keys WHERE id = '${made.body.id}'`, 'DB_2'))[0].n, 1);
-  assert.equal((await sql(`SELECT count(*) AS n FROM api_keys WHERE id = '${made.body.id}'`, 'DB'))[0].n, 0);
-  const used = await api('GET', '/v1/me', { rawKey: made.body.key });
+  const made = await southgateKey('shard test');
+  assert.equal((await sql(`SELECT count(*) AS n FROM api_keys WHERE id = '${made.id}'`, 'DB_2'))[0].n, 1);
+  assert.equal((await sql(`SELECT count(*) AS n FROM api_keys WHERE id = '${made.id}'`, 'DB'))[0].n, 0);
+  const used = await api('GET', '/v1/me', { rawKey: made.key });
   assert.equal(used.status, 200, used.text);
   assert.equal(used.body.partner.id, SOUTHGATE);
 });
@@ -83,19 +86,14 @@ test('a credential found in a shard its tree is not routed to is refused, never 
   // A Southgate key whose row is also in DB (a tree half moved, a wrong map). Never used before, so
   // no isolate knows where it lives: every shard is asked, DB answers first, and the worker refuses
   // to serve Southgate from DB.
-  const me = await api('GET', '/v1/me', { as: 'southgate-admin' });
-  const made = await api('POST', '/v1/api-keys', {
-    as: 'southgate-admin',
-    body: { user_id: me.body.user.id, label: 'to be copied' },
-  });
-  assert.equal(made.status, 201, made.text);
-  const [row] = await sql(`SELECT * FROM api_keys WHERE id = '${made.body.id}'`, 'DB_2');
+  const made = await southgateKey('to be copied');
+  const [row] = await sql(`SELECT * FROM api_keys WHERE id = '${made.id}'`, 'DB_2');
   const cols = Object.keys(row);
   const lit = (v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
   await sql(`INSERT INTO api_keys (${cols.join(', ')}) VALUES (${cols.map((k) => lit(row[k])).join(', ')})`, 'DB');
-  const r = await api('GET', '/v1/me', { rawKey: made.body.key });
+  const r = await api('GET', '/v1/me', { rawKey: made.key });
   assert.equal(r.status, 500, r.text);
   assert.equal(r.body.error.code, 'internal');
   assert.ok(!r.text.includes(SOUTHGATE), 'nothing of the partner is answered');
-  await sql(`DELETE FROM api_keys WHERE id = '${made.body.id}'`, 'DB');
+  await sql(`DELETE FROM api_keys WHERE id = '${made.id}'`, 'DB');
 });

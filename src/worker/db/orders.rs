@@ -289,14 +289,17 @@ pub fn resources_stmt(
     customer: &CustomerId,
     billing: Option<&str>,
 ) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
+    let sql = format!(
         "SELECT resource_id, customer_id, resource_name, region_code, availability_zone_code, service_type_code, resource_type_code, resource_spec_code, billing,
            order_id, effective_time, expire_time, status, placed_by, session_id
-         FROM resources WHERE customer_id = ?1 AND partner_id = ?2 AND (?3 IS NULL OR billing = ?3) ORDER BY effective_time DESC, resource_id LIMIT 200",
-        args![customer.as_str(), partner.as_str(), billing],
-    )
+         {RESOURCES_OF} ORDER BY effective_time DESC, resource_id LIMIT 200"
+    );
+    stmt(db, &sql, args![customer.as_str(), partner.as_str(), billing])
 }
+
+/// A customer's resources placed by a partner, optionally of one billing (one text for the list and
+/// the names of their placers).
+const RESOURCES_OF: &str = "FROM resources WHERE customer_id = ?1 AND partner_id = ?2 AND (?3 IS NULL OR billing = ?3)";
 
 /// The statement reading the names of the users who placed the resources of [`resources_stmt`]
 /// (read with `partners::read_names`).
@@ -306,12 +309,8 @@ pub fn resource_placers(
     customer: &CustomerId,
     billing: Option<&str>,
 ) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "SELECT id, name FROM partner_users WHERE id IN
-           (SELECT placed_by FROM resources WHERE customer_id = ?1 AND partner_id = ?2 AND (?3 IS NULL OR billing = ?3))",
-        args![customer.as_str(), partner.as_str(), billing],
-    )
+    let sql = format!("SELECT id, name FROM partner_users WHERE id IN (SELECT placed_by {RESOURCES_OF})");
+    stmt(db, &sql, args![customer.as_str(), partner.as_str(), billing])
 }
 
 /// Reads the rows of [`resources_stmt`].

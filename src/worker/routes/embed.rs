@@ -73,7 +73,7 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let ended =
         db::sessions::revoke_credential(&ctx.db, &token.id, revoke, &ev, ctx.now, Code::CredentialAlreadyRevoked)
             .await?;
-    crate::worker::context::remembered::forget_credentials_of(&actor.partner_id);
+    crate::worker::remembered::forget_credentials_of(&actor.partner_id);
     json(200, &json!({"id": token.id, "revoked_at": ctx.now, "sessions_ended": ended}))
 }
 
@@ -94,6 +94,6 @@ pub async fn set_origins(ctx: &Ctx, req: &mut Request) -> Res {
     let mut stmts = embed::set_origins(&ctx.db, actor.partner_id.as_str(), &list)?;
     stmts.push(audit::append(&ctx.db, &ev)?);
     db::batch(&ctx.db, stmts).await?;
-    crate::worker::context::remembered::forget_origins(actor.partner_id.as_str());
+    crate::worker::remembered::forget_origins(actor.partner_id.as_str());
     json(200, &json!({"origins": list}))
 }

@@ -75,6 +75,6 @@ pub async fn revoke(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     let revoke = db::keys::revoke(&ctx.db, &key.id, &ctx.now.to_string())?;
     let ended =
         db::sessions::revoke_credential(&ctx.db, &key.id, revoke, &event, ctx.now, Code::ApiKeyAlreadyRevoked).await?;
-    crate::worker::context::remembered::forget_credentials_of(&actor.partner_id);
+    crate::worker::remembered::forget_credentials_of(&actor.partner_id);
     json(200, &json!({"id": key.id, "revoked_at": ctx.now, "sessions_ended": ended}))
 }
