@@ -1,0 +1,86 @@
+// Where prepareOrder's time goes in Chromium: the V8 sampling profiler (CDP) over many calls of the
+// browser module built with its function names (`wasm-pack build --profiling`, .state/pkg-prof),
+// self time per function and per crate. Usage:
+//   wasm-pack build --profiling --target web --out-dir .state/pkg-prof --out-name onbehalf --no-pack -- --features browser
+//   node scripts/profile-wasm.mjs [calls=200000] [draft=ecs-monthly]
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..');
+const calls = Number(process.argv[2] ?? 200000);
+const draftName = process.argv[3] ?? 'ecs-monthly';
+const pkg = join(root, '.state', 'pkg-prof');
+const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const server = createServer((req, res) => {
+  const path = req.url.split('?')[0];
+  if (path === '/') return res.end('<!doctype html><title>profile</title>');
+  const file = join(pkg, path);
+  if (!file.startsWith(pkg) || !existsSync(file)) {
+    res.statusCode = 404;
+    return res.end();
+  }
+  res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+  res.end(readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
+const c = fixtures.fixtures.find((f) => f.name === draftName);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.evaluate(async () => {
+    const m = await import('/onbehalf.js');
+    await m.default();
+    window.m = m;
+  });
+  const warm = ({ d, p, cu, n }) => {
+    for (let i = 0; i < n; i++) window.m.prepareOrder(d, p, cu);
+  };
+  const args = { d: c.draft, p: c.project_id, cu: fixtures.customer };
+  await page.evaluate(warm, { ...args, n: 5000 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.start');
+  const t0 = Date.now();
+  await page.evaluate(warm, { ...args, n: calls });
+  const ms = Date.now() - t0;
+  const { profile } = await cdp.send('Profiler.stop');
+  const dt = new Map();
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const self = new Map();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const t = dt.get(n.id) ?? 0;
+    total += t;
+    const name = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop() || 'native'})`;
+    self.set(name, (self.get(name) ?? 0) + t);
+  }
+  const crate = (name) => {
+    const m = name.match(/^(?:<)?([a-z_][a-z0-9_]*)::/);
+    if (name.startsWith('(')) return name;
+    return m ? m[1] : name.includes('prepareOrder') ? 'js glue' : 'other';
+  };
+  const byCrate = new Map();
+  for (const [name, t] of self) byCrate.set(crate(name), (byCrate.get(crate(name)) ?? 0) + t);
+  console.log(
+    `${calls} prepareOrder(${draftName}) in ${ms} ms = ${((ms * 1000) / calls).toFixed(1)} µs per call (profiler on)`,
+  );
+  console.log('self time by crate:');
+  for (const [k, t] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k}`);
+  console.log('self time by function:');
+  for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k.slice(0, 140)}`);
+} finally {
+  await browser.close();
+  server.close();
+}
