@@ -55,7 +55,9 @@ try {
   const ms = Date.now() - t0;
   const { profile } = await cdp.send('Profiler.stop');
   const dt = new Map();
-  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const self = new Map();
   let total = 0;
   for (const n of profile.nodes) {
