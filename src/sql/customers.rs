@@ -13,6 +13,8 @@ pub struct Compiled {
     /// Selects `id`, the sort value `k` and the full row ([`ROW_COLUMNS`]), ordered, `limit + 1`
     /// rows (one more tells if a next page exists).
     pub page_sql: String,
+    /// The page's ids and sort keys only (the inner query of `page_sql`, with the same parameters).
+    pub ids_sql: String,
     pub page_params: Vec<SqlValue>,
     pub count_sql: String,
     pub count_params: Vec<SqlValue>,
@@ -324,14 +326,15 @@ pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
         "SELECT pg.id AS id, pg.k AS k, {ROW_COLUMNS} FROM ({inner}) pg \
          JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id ORDER BY pg.k {dir}, pg.id {dir}"
     );
-    Compiled { page_sql, page_params: ps.0, count_sql, count_params }
+    Compiled { page_sql, ids_sql: inner, page_params: ps.0, count_sql, count_params }
 }
 
 impl Compiled {
     /// `SELECT id FROM (<page>)`, to restrict another statement to this page's customers. It uses
     /// the page's parameters `?1..?n`; the statement appends its own after them (see [`Self::next_param`]).
     pub fn page_ids(&self) -> String {
-        format!("SELECT id FROM ({})", self.page_sql)
+        // The inner query alone (ids and sort keys, the same page): no full rows, no tags.
+        format!("SELECT id FROM ({})", self.ids_sql)
     }
 
     /// The number of the first parameter after the page's own.

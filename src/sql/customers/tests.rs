@@ -450,6 +450,18 @@ fn run_sql(c: &Connection, q: &CustomerQuery, actor: &Actor) -> (Vec<String>, i6
     let total: i64 = c
         .query_row(&compiled.count_sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0))
         .unwrap();
+    // The page's ids as other statements restrict themselves to them (grants of the page): the
+    // same customers as the page itself.
+    let mut st = c.prepare(&compiled.page_ids()).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_ids()));
+    let mut in_page: Vec<String> = st
+        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut page = ids.clone();
+    in_page.sort();
+    page.sort();
+    assert_eq!(in_page, page, "page_ids() is the page's customers");
     (ids, total)
 }
 
