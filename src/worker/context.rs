@@ -24,8 +24,9 @@ pub struct Ctx {
     /// The shard (D1 binding) `db` is on, and the deployment's shards (`SHARDS`, `crate::shard`).
     pub binding: String,
     pub shards: crate::shard::ShardMap,
-    /// D1 round trips spent finding the shard (`shards::locate`; 0 with one database).
-    pub located: u32,
+    /// D1 round trips made outside `db` (finding the shard, `shards::locate`; 0 with one database;
+    /// asking the primary again for a credential or session a replica did not know).
+    pub located: std::cell::Cell<u32>,
     /// The Huawei agency row a session's batch read along (`take_agency`).
     agency: std::cell::RefCell<Option<(SessionId, db::huawei::AgencyRow)>>,
     pub request_id: String,
@@ -117,7 +118,7 @@ impl Ctx {
             auth_calls: std::cell::Cell::new(0),
             binding,
             shards,
-            located: 0,
+            located: std::cell::Cell::new(0),
             agency: std::cell::RefCell::new(None),
         })
     }
@@ -130,6 +131,33 @@ impl Ctx {
             self.binding = binding.to_string();
         }
         Ok(())
+    }
+
+    async fn lookup_credential(
+        &self,
+        db: &db::Db,
+        kind: Credential,
+        hash: &str,
+    ) -> Result<Option<db::partners::Credentialed>, ApiError> {
+        match kind {
+            Credential::ApiKey => db::keys::actor_by_key_hash(db, hash).await,
+            Credential::PortalToken => db::embed::actor_by_token_hash(db, hash, &self.now.to_string()).await,
+        }
+    }
+
+    /// The primary of this request's shard, for a second look at what a lagging replica did not have
+    /// (a credential or a session created a moment ago by a client that sent no bookmark).
+    fn primary(&self) -> Result<db::Db, ApiError> {
+        let d1 = self.env.d1(&self.binding).map_err(|e| db::fault("D1 binding", e))?;
+        db::Db::open(&d1, db::Start::Primary)
+    }
+
+    /// Counts round trips made by another `Db` of this request.
+    fn spent(&self, other: &db::Db, auth: bool) {
+        self.located.set(self.located.get() + other.calls());
+        if auth {
+            self.auth_calls.set(self.auth_calls.get() + other.calls());
+        }
     }
 
     /// A partner's data is served only from the shard `SHARDS` routes its tree to: a credential
@@ -249,12 +277,13 @@ impl Ctx {
         let found = match remembered::credential(&hash) {
             Some(found) => Some(found),
             None => {
-                let found = match kind {
-                    Credential::ApiKey => db::keys::actor_by_key_hash(&self.db, &hash).await?,
-                    Credential::PortalToken => {
-                        db::embed::actor_by_token_hash(&self.db, &hash, &self.now.to_string()).await?
-                    }
-                };
+                let mut found = self.lookup_credential(&self.db, kind, &hash).await?;
+                if found.is_none() && !self.db.at_primary() {
+                    // A replica may not have a key made a moment ago (the client sent no bookmark).
+                    let primary = self.primary()?;
+                    found = self.lookup_credential(&primary, kind, &hash).await?;
+                    self.spent(&primary, true);
+                }
                 if let Some(f) = &found {
                     remembered::remember_credential(hash, f.clone());
                 }
@@ -374,7 +403,13 @@ impl Ctx {
     /// round trip: the session must be live and the check must pass.
     pub async fn acting(&self, req: &Request) -> Result<Acting, ApiError> {
         let id = self.session_id(req)?;
-        let (rows, _) = db::sessions::acting(&self.db, &id, Vec::new(), self.huawei()).await?;
+        let (mut rows, _) = db::sessions::acting(&self.db, &id, Vec::new(), self.huawei()).await?;
+        if rows.is_none() && !self.db.at_primary() {
+            // A replica may not have a session started a moment ago (the client sent no bookmark).
+            let primary = self.primary()?;
+            rows = db::sessions::acting(&primary, &id, Vec::new(), self.huawei()).await?.0;
+            self.spent(&primary, true);
+        }
         self.check_acting(rows)
     }
 

@@ -65,7 +65,7 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
                 routes::dispatch(&ctx, &mut req).await
             };
             // Finding the shard (other databases, asked at once) counts as authentication.
-            (calls, auth_calls) = (ctx.db.calls() + ctx.located, ctx.auth_calls.get());
+            (calls, auth_calls) = (ctx.db.calls() + ctx.located.get(), ctx.auth_calls.get());
             bookmark = ctx.db.bookmark();
             // Writes append audit events; they are sealed into the hash chain after the answer
             // (waitUntil, on the primary). A failure there loses nothing: the next write (or
@@ -163,7 +163,7 @@ async fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, Ap
     // The shard holding the request's data (one database: nothing to find).
     let (binding, probes) = shards::locate(env, req, &ctx.shards, ctx.session_secret.as_deref()).await?;
     ctx.on_shard(&binding, start())?;
-    ctx.located = probes;
+    ctx.located.set(probes);
     ctx.auth_calls.set(probes);
     Ok(ctx)
 }

@@ -104,6 +104,7 @@ pub fn fault(context: &str, e: impl std::fmt::Display) -> ApiError {
 pub struct Db {
     session: D1DatabaseSession,
     calls: Cell<u32>,
+    primary: bool,
 }
 
 /// Where a session starts.
@@ -125,7 +126,12 @@ impl Db {
             Start::Primary => "first-primary",
         };
         let session = binding.with_session(Some(at)).map_err(|e| fault("D1 session", e))?;
-        Ok(Db { session, calls: Cell::new(0) })
+        Ok(Db { session, calls: Cell::new(0), primary: matches!(start, Start::Primary) })
+    }
+
+    /// Whether the session started at the primary (else a replica may lag behind it).
+    pub fn at_primary(&self) -> bool {
+        self.primary
     }
 
     fn prepare(&self, sql: &str) -> D1PreparedStatement {
