@@ -2,29 +2,18 @@
 // (per call, median over batches), next to JSON.parse(JSON.stringify(draft)) of the same draft in the
 // same run. Usage: node scripts/bench-wasm.mjs [calls=20000]
 
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveFiles } from './lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const calls = Number(process.argv[2] ?? 20000);
 const www = join(root, 'www');
-const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const server = createServer((req, res) => {
-  const path = req.url === '/' ? '/bench.html' : req.url.split('?')[0];
-  if (path === '/bench.html') return res.end('<!doctype html><title>bench</title>');
-  const dir = path.startsWith('/pkg-boundary/') ? join(root, '.state') : www;
-  const file = join(dir, path);
-  if (!file.startsWith(dir) || !existsSync(file)) {
-    res.statusCode = 404;
-    return res.end();
-  }
-  res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
-  res.end(readFileSync(file));
+// The module and the measurement-only build next to it, on one origin.
+const { base, close } = await serveFiles((path) => (path.startsWith('/pkg-boundary/') ? join(root, '.state') : www), {
+  '/': '<!doctype html><title>bench</title>',
 });
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
 
 const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
 const pick = (name) => fixtures.fixtures.find((f) => f.name === name);
@@ -119,5 +108,5 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  close();
 }

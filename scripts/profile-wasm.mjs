@@ -3,29 +3,16 @@
 // self time per function and per crate. Usage:
 //   wasm-pack build --profiling --target web --out-dir .state/pkg-prof --out-name onbehalf --no-pack -- --features browser
 //   node scripts/profile-wasm.mjs [calls=200000] [draft=ecs-monthly]
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveFiles } from './lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const calls = Number(process.argv[2] ?? 200000);
 const draftName = process.argv[3] ?? 'ecs-monthly';
 const pkg = join(root, '.state', 'pkg-prof');
-const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
-const server = createServer((req, res) => {
-  const path = req.url.split('?')[0];
-  if (path === '/') return res.end('<!doctype html><title>profile</title>');
-  const file = join(pkg, path);
-  if (!file.startsWith(pkg) || !existsSync(file)) {
-    res.statusCode = 404;
-    return res.end();
-  }
-  res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
-  res.end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { base, close } = await serveFiles(() => pkg, { '/': '<!doctype html><title>profile</title>' });
 const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
 const c = fixtures.fixtures.find((f) => f.name === draftName);
 
@@ -84,5 +71,5 @@ try {
     console.log(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k.slice(0, 140)}`);
 } finally {
   await browser.close();
-  server.close();
+  close();
 }

@@ -3,12 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { serveFiles } from '../../scripts/lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -63,29 +63,14 @@ test('the package installs from its tarball and works in a plain page', async ()
     document.title = 'ready';
   </script>`,
   );
-  const types = {
-    '.js': 'text/javascript',
-    '.wasm': 'application/wasm',
-    '.html': 'text/html',
-    '.json': 'application/json',
-  };
-  const server = createServer((req, res) => {
-    const f = join(dir, req.url === '/' ? 'index.html' : req.url.split('?')[0]);
-    if (!f.startsWith(dir) || !existsSync(f)) {
-      res.statusCode = 404;
-      return res.end();
-    }
-    res.setHeader('Content-Type', types[extname(f)] ?? 'application/octet-stream');
-    res.end(readFileSync(f));
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { base, close } = await serveFiles(() => dir, { '/': readFileSync(join(dir, 'index.html'), 'utf8') });
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu'],
   });
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(`${base}/`);
     await page.waitForFunction(() => document.title === 'ready');
     const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
     const f = fixtures.fixtures[0];
@@ -102,7 +87,7 @@ test('the package installs from its tarball and works in a plain page', async ()
     assert.deepEqual(got.valid, { valid: true });
     assert.deepEqual(got.prepared, golden, 'the packaged module gives the golden answer');
     const bundled = await browser.newPage();
-    await bundled.goto(`http://127.0.0.1:${server.address().port}/bundled.html`);
+    await bundled.goto(`${base}/bundled.html`);
     await bundled.waitForFunction(() => typeof window.bundled === 'function');
     assert.deepEqual(
       await bundled.evaluate((d) => window.bundled(d), f.draft),
@@ -111,7 +96,7 @@ test('the package installs from its tarball and works in a plain page', async ()
     );
   } finally {
     await browser.close();
-    server.close();
+    close();
   }
   // Without fetch (a Worker's static wasm import, or Node): initSync with a compiled module.
   const m = await import(join(pkgDir, 'onbehalf.js'));
