@@ -361,7 +361,7 @@ pub fn dataset(now: Timestamp, extra_customers: usize) -> Dataset {
             let extra = rng.pick(TAGS).to_string();
             if !c.tags.contains(&extra) {
                 c.tags.push(extra);
-                c.tags.sort();
+                crate::sorting::sort(&mut c.tags);
             }
         }
         customers.push(c);

@@ -53,7 +53,7 @@ impl Capabilities {
     }
     /// From a list; `None` if empty. Duplicates are dropped.
     pub fn new(mut caps: Vec<Capability>) -> Option<Self> {
-        caps.sort();
+        crate::sorting::sort(&mut caps);
         caps.dedup();
         (!caps.is_empty()).then_some(Capabilities(caps))
     }

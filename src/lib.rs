@@ -39,6 +39,7 @@ pub mod prerequisites;
 pub mod quotes;
 pub mod sessions;
 pub mod shard;
+pub mod sorting;
 pub mod sql;
 pub mod time;
 pub mod tracking;

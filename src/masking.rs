@@ -89,7 +89,7 @@ impl RevealRequest {
             let fields = d.required(&mut o, "fields").and_then(|(v, p)| {
                 let mut f = d.array(v, &p, 4, |d, x, p| d.one_of(x, &p, Field::NAMES, Field::parse))?;
                 let n = f.len();
-                f.sort();
+                crate::sorting::sort(&mut f);
                 f.dedup();
                 if n == 0 || f.len() != n {
                     d.error(
@@ -141,7 +141,7 @@ pub fn reveal_targets<'a>(
     found: &'a [Customer],
 ) -> Result<Vec<&'a Customer>, crate::error::ApiError> {
     let mut wanted = requested.to_vec();
-    wanted.sort();
+    crate::sorting::sort(&mut wanted);
     wanted.dedup();
     let visible: Vec<&Customer> = found
         .iter()

@@ -564,7 +564,7 @@ pub fn ledger(orders: Vec<OrderView>, enablements: Vec<(Timestamp, Enablement)>,
         .map(|o| LedgerEntry::Order { at: o.created_at, order: Box::new(o) })
         .chain(enablements.into_iter().map(|(at, enablement)| LedgerEntry::PayPerUse { at, enablement }))
         .collect();
-    entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
+    crate::sorting::sort_by_key(&mut entries, |e| std::cmp::Reverse(e.at()));
     entries.truncate(limit);
     entries
 }

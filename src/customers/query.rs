@@ -313,7 +313,9 @@ pub fn sorted_matches<'a>(rows: &'a [QueryRow], q: &CustomerQuery) -> Vec<(SortV
     let key = q.sort.unwrap_or(SortKey::AssociatedOn);
     let mut hits: Vec<(SortValue, &QueryRow)> =
         rows.iter().filter(|r| r.matches(q)).map(|r| (r.sort_value(key), r)).collect();
-    hits.sort_by(|(a, ra), (b, rb)| (a, ra.customer.facts.id.as_str()).cmp(&(b, rb.customer.facts.id.as_str())));
+    crate::sorting::sort_by(&mut hits, |(a, ra), (b, rb)| {
+        (a, ra.customer.facts.id.as_str()).cmp(&(b, rb.customer.facts.id.as_str()))
+    });
     if q.descending {
         hits.reverse();
     }
@@ -784,7 +786,7 @@ impl CustomerQuery {
             }
         }
         let mut bound: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "cursor" && k != "limit").collect();
-        bound.sort();
+        crate::sorting::sort(&mut bound);
         q.filter_key = bound.iter().map(|(k, v)| format!("{k}\u{1f}{v}\u{1e}")).collect();
         if let Some(c) = cursor_text {
             match decode_cursor(&c, &q) {

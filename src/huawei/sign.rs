@@ -60,7 +60,7 @@ fn decode(s: &str) -> String {
 fn signed_headers(headers: &[(&str, &str)]) -> Vec<String> {
     let mut names: Vec<String> =
         headers.iter().map(|(k, _)| k.to_ascii_lowercase()).filter(|k| !k.contains('_')).collect();
-    names.sort();
+    crate::sorting::sort(&mut names);
     names.dedup();
     names
 }
@@ -73,7 +73,7 @@ pub fn canonical_request(r: &Request<'_>) -> String {
         path.push('/');
     }
     let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (encode(k), encode(v))).collect();
-    query.sort();
+    crate::sorting::sort(&mut query);
     let query: Vec<String> = query.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
     let names = signed_headers(r.headers);
     let headers: String = names

@@ -18,7 +18,24 @@ pub struct Compiled {
     pub page_params: Vec<SqlValue>,
     pub count_sql: String,
     pub count_params: Vec<SqlValue>,
+    /// `Some(cap)` when the count stops at `cap + 1` matches: a count above `cap` means "more than
+    /// `cap`" ([`Compiled::total`]). `None`: the count is exact (no filter, or tags only).
+    pub count_cap: Option<i64>,
 }
+
+/// The two thresholds that keep a page's cost independent of how many customers match.
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    /// A two-character name search with at least this many matches (in the whole database) walks
+    /// the sort key's index and tests each customer against the matches; with fewer, it reads the
+    /// matches and sorts them.
+    pub walk_from: i64,
+    /// A filtered count stops after this many customers (+1); the total is then "more than" it.
+    pub count_cap: i64,
+}
+
+/// What the worker uses: measured at 100k customers (`make bench`, docs/scale.md).
+pub const TUNING: Tuning = Tuning { walk_from: 1000, count_cap: 1000 };
 
 /// The sort expression (never NULL: absent values are the smallest of their kind, as in Rust).
 fn sort_expr(key: SortKey) -> &'static str {
@@ -77,7 +94,16 @@ fn can_order(ps: &mut Params, actor: &Actor, now: Timestamp) -> String {
 
 /// "contains" on a folded column: the trigram index for 3+ characters, the bigram index for two
 /// letters/digits/ideographs, `instr` otherwise. All are exact substring tests.
-fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String]) -> String {
+/// With `walk`, a two-character search is written so that the planner cannot start from its matches
+/// (`+c.rowid`); `bigrams` receives the first such search's subquery (the page's guard counts it).
+fn contains(
+    ps: &mut Params,
+    column: &str,
+    needle: &str,
+    tags: &[String],
+    walk: bool,
+    bigrams: &mut Option<String>,
+) -> String {
     let chars: Vec<char> = needle.chars().collect();
     if chars.len() >= 3 {
         // With tags, the index intersects both (migration 0015): `|tag|` phrases match exact tags.
@@ -92,7 +118,10 @@ fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String]) -> Str
     } else if chars.len() == 2 && chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
         let column = column.replace("_fold", "_bigrams");
         let token = ps.text(format!("{column} : \"{needle}\""));
-        format!("c.rowid IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH {token})")
+        let matches = format!("SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH {token}");
+        let test = format!("{}c.rowid IN ({matches})", if walk { "+" } else { "" });
+        bigrams.get_or_insert(matches);
+        test
     } else {
         let n = ps.text(needle);
         format!("instr(c.{column}, {n}) > 0")
@@ -132,8 +161,17 @@ fn only_tags(q: &CustomerQuery) -> bool {
     rest == CustomerQuery::default()
 }
 
-/// The WHERE clause shared by the page and the count.
-fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestamp, scope_col: &str) -> String {
+/// The WHERE clause shared by the page and the count, and the subquery of its first two-character
+/// name search (if any). `walk`: see [`contains`].
+fn where_clause(
+    ps: &mut Params,
+    q: &CustomerQuery,
+    actor: &Actor,
+    now: Timestamp,
+    scope_col: &str,
+    walk: bool,
+) -> (String, Option<String>) {
+    let mut bigrams = None;
     let mut w = vec![scope(ps, actor, None, scope_col)];
     let flag = |b: bool| if b { 1 } else { 0 };
     if let Some(x) = q.auto_frozen {
@@ -169,7 +207,7 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
         if let Some(n) = needle {
             let here = tags_pending && n.chars().count() >= 3;
             tags_pending &= !here;
-            w.push(contains(ps, col, n, if here { &q.tags } else { &[] }));
+            w.push(contains(ps, col, n, if here { &q.tags } else { &[] }, walk, &mut bigrams));
         }
     }
     if let Some(n) = &q.account_manager {
@@ -239,7 +277,7 @@ fn where_clause(ps: &mut Params, q: &CustomerQuery, actor: &Actor, now: Timestam
         let v = ps.text(r.as_str());
         w.push(format!("c.partner_id = {v}"));
     }
-    w.join(" AND ")
+    (w.join(" AND "), bigrams)
 }
 
 /// The total of a query without filters (a sum of per-partner counts) or with tags only (distinct
@@ -268,65 +306,110 @@ fn fast_count(q: &CustomerQuery, actor: &Actor) -> Option<(String, Vec<SqlValue>
 pub const ROW_COLUMNS: &str = "c.*, p.distributor_id AS partner_distributor_id, \
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)) AS tags";
 
-/// Compiles `q` for `actor` at `now`.
+/// Compiles `q` for `actor` at `now`, with the worker's [`TUNING`].
 pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
-    let (count_sql, count_params) = fast_count(q, actor).unwrap_or_else(|| {
-        let mut cps = Params::default();
-        let cw = where_clause(&mut cps, q, actor, now, "c.partner_id");
-        (format!("SELECT count(*) AS n FROM customers c WHERE {cw}"), cps.0)
-    });
+    compile_tuned(q, actor, now, TUNING)
+}
+
+/// Compiles `q` for `actor` at `now` with thresholds `t` (the tests set them to force each plan).
+pub fn compile_tuned(q: &CustomerQuery, actor: &Actor, now: Timestamp, t: Tuning) -> Compiled {
+    let (count_sql, count_params, count_cap) = match fast_count(q, actor) {
+        Some((sql, params)) => (sql, params, None),
+        None => {
+            // Stops after `count_cap + 1` customers: a filter matching tens of thousands costs what
+            // one matching a thousand does, and the total says "more than 1,000".
+            let mut cps = Params::default();
+            let (cw, _) = where_clause(&mut cps, q, actor, now, "c.partner_id", false);
+            let cap = cps.int(t.count_cap + 1);
+            (
+                format!("SELECT count(*) AS n FROM (SELECT 1 FROM customers c WHERE {cw} LIMIT {cap})"),
+                cps.0,
+                Some(t.count_cap),
+            )
+        }
+    };
 
     let mut ps = Params::default();
     let key = q.sort.unwrap_or(SortKey::AssociatedOn);
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    // The cursor's condition on (sort key, id) and the page size (one more row tells if a next page exists).
+    let after = |ps: &mut Params, k: &str, id_col: &str| match &q.cursor {
+        Some(c) => {
+            let v = match &c.value {
+                SortValue::Int(n) => ps.int(*n),
+                SortValue::Text(s) => ps.text(s.as_str()),
+            };
+            let id = ps.text(c.id.as_str());
+            let op = if q.descending { "<" } else { ">" };
+            format!(" AND ({k} {op} {v} OR ({k} = {v} AND {id_col} {op} {id}))")
+        }
+        None => String::new(),
+    };
+    let limit = |ps: &mut Params| ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
+
     // Tags only, in association order: walk the tag index (scope and sort key are copied there), so
     // a common tag stops after one page and a rare one reads only its own rows.
     let by_tag = key == SortKey::AssociatedOn && !q.tags.is_empty() && only_tags(q);
-    let (mut w, k, id_col, from) = if by_tag {
+    let inner = if by_tag {
         let tags: Vec<String> = q.tags.iter().map(|t| ps.text(t.as_str())).collect();
         let s = scope(&mut ps, actor, q.reseller_id.as_ref(), "t.partner_id");
-        (
-            format!("t.tag IN ({}) AND {s}", tags.join(", ")),
-            "t.associated_on",
-            "t.customer_id",
-            "SELECT DISTINCT t.customer_id AS id, t.associated_on AS k FROM customer_tags t",
+        let cur = after(&mut ps, "t.associated_on", "t.customer_id");
+        let limit = limit(&mut ps);
+        format!(
+            "SELECT DISTINCT t.customer_id AS id, t.associated_on AS k FROM customer_tags t WHERE t.tag IN ({}) AND {s}{cur} \
+             ORDER BY k {dir}, id {dir} LIMIT {limit}",
+            tags.join(", ")
         )
     } else {
+        let k = sort_expr(key);
         // Without filters, a distributor's page walks the sort key's own index and stops after one
         // page; workerd's SQLite otherwise reads every customer of each partner in scope and sorts
         // them (EXPLAIN QUERY PLAN through `wrangler d1 execute`). `+` keeps the scope off the index.
-        let unfiltered = only_tags(q)
-            && q.tags.is_empty()
-            && q.reseller_id.is_none()
-            && actor.partner_kind == PartnerKind::Distributor;
-        (
-            where_clause(&mut ps, q, actor, now, if unfiltered { "+c.partner_id" } else { "c.partner_id" }),
-            sort_expr(key),
-            "c.id",
-            "",
-        )
-    };
-    let dir = if q.descending { "DESC" } else { "ASC" };
-    if let Some(c) = &q.cursor {
-        let v = match &c.value {
-            SortValue::Int(n) => ps.int(*n),
-            SortValue::Text(s) => ps.text(s.as_str()),
+        let distributor = actor.partner_kind == PartnerKind::Distributor;
+        let unfiltered = only_tags(q) && q.tags.is_empty() && q.reseller_id.is_none() && distributor;
+        let mark = ps.0.len();
+        let (w, bigrams) =
+            where_clause(&mut ps, q, actor, now, if unfiltered { "+c.partner_id" } else { "c.partner_id" }, false);
+        let arm = |w: &str, cur: &str, limit: &str| {
+            format!("SELECT c.id AS id, {k} AS k FROM customers c WHERE {w}{cur} ORDER BY k {dir}, c.id {dir} LIMIT {limit}")
         };
-        let id = ps.text(c.id.as_str());
-        let op = if q.descending { "<" } else { ">" };
-        w = format!("{w} AND ({k} {op} {v} OR ({k} = {v} AND {id_col} {op} {id}))");
-    }
-    let limit = ps.int(q.limit.clamp(1, crate::customers::query::MAX_LIMIT) + 1);
-    let inner = if by_tag {
-        format!("{from} WHERE {w} ORDER BY k {dir}, id {dir} LIMIT {limit}")
-    } else {
-        format!("SELECT c.id AS id, {k} AS k FROM customers c WHERE {w} ORDER BY k {dir}, c.id {dir} LIMIT {limit}")
+        match bigrams {
+            None => {
+                let cur = after(&mut ps, k, "c.id");
+                let limit = limit(&mut ps);
+                arm(&w, &cur, &limit)
+            }
+            Some(matches) => {
+                // A two-character search (CJK names: one bigram can match thousands) has two plans,
+                // and the statement picks one by counting the search's matches up to `walk_from`
+                // (once: a materialized CTE). Few: read the matches, sort them. Many: walk the sort
+                // key's index (the scope kept off indexes for a distributor, as above) and stop after
+                // a page. The plan not chosen gets LIMIT 0, which SQLite checks before its loop (a
+                // false guard in WHERE is not: workerd's SQLite walked the whole index for it). Both
+                // are written with the same parameters (the clause is compiled twice from one mark).
+                let bound = ps.0.clone();
+                ps.0.truncate(mark);
+                let scope_col = if distributor { "+c.partner_id" } else { "c.partner_id" };
+                let (walk, _) = where_clause(&mut ps, q, actor, now, scope_col, true);
+                debug_assert_eq!(ps.0, bound, "the walk clause binds the same parameters");
+                let cur = after(&mut ps, k, "c.id");
+                let limit = limit(&mut ps);
+                let n = t.walk_from;
+                format!(
+                    "WITH g(n) AS MATERIALIZED (SELECT count(*) FROM ({matches} LIMIT {n})) \
+                     SELECT id, k FROM ({}) UNION ALL SELECT id, k FROM ({})",
+                    arm(&w, &cur, &format!("(SELECT CASE WHEN n < {n} THEN {limit} ELSE 0 END FROM g)")),
+                    arm(&walk, &cur, &format!("(SELECT CASE WHEN n >= {n} THEN {limit} ELSE 0 END FROM g)")),
+                )
+            }
+        }
     };
     // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone.
     let page_sql = format!(
         "SELECT pg.id AS id, pg.k AS k, {ROW_COLUMNS} FROM ({inner}) pg \
          JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id ORDER BY pg.k {dir}, pg.id {dir}"
     );
-    Compiled { page_sql, ids_sql: inner, page_params: ps.0, count_sql, count_params }
+    Compiled { page_sql, ids_sql: inner, page_params: ps.0, count_sql, count_params, count_cap }
 }
 
 impl Compiled {
@@ -335,6 +418,14 @@ impl Compiled {
     pub fn page_ids(&self) -> String {
         // The inner query alone (ids and sort keys, the same page): no full rows, no tags.
         format!("SELECT id FROM ({})", self.ids_sql)
+    }
+
+    /// The total from the count statement's `n`, and whether it is exact (else: more than it).
+    pub fn total(&self, n: i64) -> (i64, bool) {
+        match self.count_cap {
+            Some(cap) if n > cap => (cap, false),
+            _ => (n, true),
+        }
     }
 
     /// The number of the first parameter after the page's own.

@@ -3,7 +3,7 @@
 // total, a More menu per row (order, authorization, budget, freeze, tags, account manager), bulk
 // freeze/unfreeze of selected rows, the directory sync with its progress, and a customer's
 // prerequisite report from the API next to the browser module's. Filtering the loaded page is instant (filterCustomers); the server answers the rest.
-// Property: `token` (API key or portal token). Events (bubbling, composed): onbehalf:loaded {total,
+// Property: `token` (API key or portal token). Events (bubbling, composed): onbehalf:loaded {total, total_exact,
 // page}, onbehalf:place-order {customer}, onbehalf:view-orders {customer}, onbehalf:view-resources
 // {customer}. Theming: the --onbehalf-* custom properties (README); parts: filters, table.
 
@@ -874,15 +874,23 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     if (!this.state.rows.some((x) => x.id === this.detailFor)) this.$('#detail').hidden = true;
     this.state.cursors[this.state.page + 1] = r.body.next_cursor;
     this.renderRows(this.state.rows);
-    this.$('#total').textContent = `(${r.body.total} in total)`;
+    // A filtered count stops after 1,000 (the API's total_exact): then a lower bound, and no page count.
+    const exact = r.body.total_exact !== false;
+    this.$('#total').textContent = exact
+      ? `(${r.body.total} in total)`
+      : `(more than ${r.body.total.toLocaleString('en-US')})`;
     this.$('#total').dataset.total = String(r.body.total);
-    this.$('#pageinfo').textContent = `page ${this.state.page + 1} of ${Math.max(1, Math.ceil(r.body.total / 20))}`;
+    this.$('#total').dataset.exact = String(exact);
+    this.$('#pageinfo').textContent = exact
+      ? `page ${this.state.page + 1} of ${Math.max(1, Math.ceil(r.body.total / 20))}`
+      : `page ${this.state.page + 1}`;
     this.$('#prev').disabled = this.state.page === 0;
     this.$('#next').disabled = !r.body.next_cursor;
     this.dataset.ready = 'true';
     this.dataset.loads = String(Number(this.dataset.loads ?? 0) + 1);
     this.emit('onbehalf:loaded', {
       total: r.body.total,
+      total_exact: exact,
       page: this.state.page,
       query: p,
       cursor: this.state.cursors[this.state.page] ?? null,

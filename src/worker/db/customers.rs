@@ -64,7 +64,7 @@ fn convert(r: Row) -> Result<Customer, ApiError> {
         _ => None,
     };
     let mut tags: Vec<String> = r.tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default();
-    tags.sort();
+    crate::sorting::sort(&mut tags);
     Ok(Customer {
         facts: CustomerFacts {
             id: stored("customer id", CustomerId::parse(&r.id))?,
@@ -127,7 +127,7 @@ pub async fn by_ids(db: &Db, ids: &[CustomerId]) -> Result<Vec<Customer>, ApiErr
     let sql = format!("{} WHERE c.id IN (SELECT value FROM json_each(?1))", select());
     let rows: Vec<Row> = all(db, &sql, args![list]).await?;
     let mut found: Vec<Customer> = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
-    found.sort_by_key(|c| ids.iter().position(|i| i == &c.facts.id));
+    crate::sorting::sort_by_key(&mut found, |c| ids.iter().position(|i| i == &c.facts.id));
     Ok(found)
 }
 
@@ -152,6 +152,8 @@ pub async fn for_sync(
 pub struct ListPage {
     pub rows: Vec<(Customer, serde_json::Value)>,
     pub total: i64,
+    /// False when the count stopped at its cap: `total` is then a lower bound ("more than").
+    pub total_exact: bool,
     pub permissions: Vec<crate::grants::DistributorPermission>,
     pub authorizations: Vec<crate::grants::CustomerAuthorization>,
 }
@@ -178,7 +180,8 @@ pub async fn list_page(
     let results = super::batch_results(db, stmts).await?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
     let hits: Vec<Row> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
-    let total = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
+    let n = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
+    let (total, total_exact) = compiled.total(n);
     let authorizations = super::grants::read_authorizations(decode(2)?)?;
     let permissions = if reseller { super::grants::read_permissions(decode(3)?)? } else { Vec::new() };
     let rows = hits
@@ -188,7 +191,7 @@ pub async fn list_page(
             Ok((convert(r)?, k))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(ListPage { rows, total, permissions, authorizations })
+    Ok(ListPage { rows, total, total_exact, permissions, authorizations })
 }
 
 /// Sets the budget, only while the usage is still at most the new amount (or `below` was

@@ -32,12 +32,12 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
             list_item(c, &report, auth_summary(&actor.partner_id, &c.facts.id, &page.authorizations, ctx.now))
         })
         .collect();
-    let total = page.total;
     json(
         200,
         &json!({
             "customers": items,
-            "total": total,
+            "total": page.total,
+            "total_exact": page.total_exact,
             "limit": q.limit,
             "next_cursor": next.map(|c| encode_cursor(&q, &c)),
         }),
