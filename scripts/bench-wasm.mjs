@@ -106,6 +106,12 @@ try {
     if (r.what === 'draft JSON bytes') console.log(`| ${r.draft} | ${r.what} | ${r.median_us} | |`);
     else console.log(`| ${r.draft} | ${r.what} | ${r.median_us.toFixed(2)} | ${r.p95_us.toFixed(2)} |`);
   }
+  // Issue 15's goal: prepareOrder <= 15 µs median for the typical ECS draft (ecs-monthly).
+  const typical = out.rows.find((r) => r.draft === 'ecs-monthly' && r.what.startsWith('prepareOrder'));
+  const ok = typical.median_us <= 15;
+  console.log(
+    `goal: prepareOrder (ecs-monthly) <= 15 µs median: ${typical.median_us.toFixed(2)} µs, ${ok ? 'pass' : 'FAIL'}`,
+  );
 } finally {
   await browser.close();
   close();
