@@ -443,14 +443,25 @@ fn rows_for(actor: &Actor, w: &World, auths: &[CustomerAuthorization]) -> Vec<Qu
 fn run_sql(c: &Connection, q: &CustomerQuery, actor: &Actor, t: Tuning) -> (Vec<String>, i64, bool) {
     let compiled = compile_tuned(q, actor, now(), t);
     let mut st = c.prepare(&compiled.page_sql).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_sql));
-    let ids: Vec<String> = st
-        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get(0))
+    let in_page = compiled.count_sql.is_none();
+    let rows: Vec<(String, Option<i64>)> = st
+        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| {
+            Ok((r.get(0)?, if in_page { r.get("n")? } else { None }))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let total: i64 = c
-        .query_row(&compiled.count_sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0))
-        .unwrap();
+    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let total: i64 = match &compiled.count_sql {
+        // Counted by the page itself (a first page led by a 3+ character search).
+        None => {
+            assert!(q.cursor.is_none(), "only a first page counts in place");
+            rows.first().and_then(|(_, n)| *n).unwrap_or(0)
+        }
+        Some(sql) => {
+            c.query_row(sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0)).unwrap()
+        }
+    };
     // The page's ids as other statements restrict themselves to them (grants of the page): the
     // same customers as the page itself.
     let mut st = c.prepare(&compiled.page_ids()).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_ids()));

@@ -46,6 +46,9 @@ struct Row {
     /// `serde(flatten)` buffers every row through serde's generic content (slower and larger).
     #[serde(default)]
     k: Option<serde_json::Value>,
+    /// The total, when the page query counts it (a window count).
+    #[serde(default)]
+    n: Option<i64>,
 }
 
 fn select() -> String {
@@ -168,11 +171,11 @@ pub async fn list_page(
     struct Count {
         n: i64,
     }
-    let mut stmts = vec![
-        super::stmt(db, &compiled.page_sql, super::from_sql(&compiled.page_params))?,
-        super::stmt(db, &compiled.count_sql, super::from_sql(&compiled.count_params))?,
-        super::grants::authorizations_in_page(db, compiled, &actor.partner_id)?,
-    ];
+    let mut stmts = vec![super::stmt(db, &compiled.page_sql, super::from_sql(&compiled.page_params))?];
+    if let Some(sql) = &compiled.count_sql {
+        stmts.push(super::stmt(db, sql, super::from_sql(&compiled.count_params))?);
+    }
+    stmts.push(super::grants::authorizations_in_page(db, compiled, &actor.partner_id)?);
     let reseller = actor.needs_distributor_permission();
     if reseller {
         stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
@@ -180,10 +183,17 @@ pub async fn list_page(
     let results = super::batch_results(db, stmts).await?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
     let hits: Vec<Row> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
-    let n = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?.first().map_or(0, |c| c.n);
+    // The total: the count statement's, or the page's own (column `n`, on every row; none: 0).
+    let (n, next) = match compiled.count_sql {
+        Some(_) => {
+            let counted = decode(1)?.results::<Count>().map_err(|e| super::fault("decode count", e))?;
+            (counted.first().map_or(0, |c| c.n), 2)
+        }
+        None => (hits.first().and_then(|r| r.n).unwrap_or(0), 1),
+    };
     let (total, total_exact) = compiled.total(n);
-    let authorizations = super::grants::read_authorizations(decode(2)?)?;
-    let permissions = if reseller { super::grants::read_permissions(decode(3)?)? } else { Vec::new() };
+    let authorizations = super::grants::read_authorizations(decode(next)?)?;
+    let permissions = if reseller { super::grants::read_permissions(decode(next + 1)?)? } else { Vec::new() };
     let rows = hits
         .into_iter()
         .map(|mut r| {
