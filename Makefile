@@ -109,7 +109,7 @@ package: browser
 	@node scripts/package.mjs
 
 www/pkg/onbehalf.js: $(RUST_SRC) | tools
-	wasm-pack build --release --target web --out-dir www/pkg --out-name onbehalf --no-pack -- --features browser
+	wasm-pack build --release --target web --out-dir www/pkg --out-name onbehalf --no-pack -- --no-default-features --features browser
 	@rm -f www/pkg/.gitignore
 
 # ---------------------------------------------------------------------------------------------
@@ -170,13 +170,13 @@ lint: | tools-js
 	cd fuzz && cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --lib --features worker -- -D warnings
-	cargo clippy --locked --target wasm32-unknown-unknown --features browser --lib --test browser -- -D warnings
-	cargo clippy --locked --target wasm32-unknown-unknown --lib --features boundary-bench -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features browser --lib --test browser -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --lib --no-default-features --features boundary-bench -- -D warnings
 	cd fuzz && cargo clippy --locked -- -D warnings
 
 test-wasm: | tools tools-browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=120 \
-	  cargo test --locked --target wasm32-unknown-unknown --features browser --test browser
+	  cargo test --locked --target wasm32-unknown-unknown --no-default-features --features browser --test browser
 
 # The Huawei Cloud emulator checks itself first (its signature verifier against the official SDK's
 # Signer, its model checker), then serves the Huawei tests (a second worker with UPSTREAM=huawei).
@@ -224,7 +224,7 @@ BENCH_CALLS ?= 20000
 BENCH_ROUNDTRIP_RUNS ?= 30
 BENCH_ORDERS ?= 300
 $(STATE)/pkg-boundary/onbehalf.js: $(RUST_SRC) | tools
-	wasm-pack build --release --target web --out-dir $(STATE)/pkg-boundary --out-name onbehalf --no-pack -- --features boundary-bench
+	wasm-pack build --release --target web --out-dir $(STATE)/pkg-boundary --out-name onbehalf --no-pack -- --no-default-features --features boundary-bench
 
 # Builds the deployable bundle without network access; prints its size and bindings.
 deploy-check: worker

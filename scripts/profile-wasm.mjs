@@ -1,7 +1,7 @@
 // Where prepareOrder's time goes in Chromium: the V8 sampling profiler (CDP) over many calls of the
 // browser module built with its function names (`wasm-pack build --profiling`, .state/pkg-prof),
 // self time per function and per crate. Usage:
-//   wasm-pack build --profiling --target web --out-dir .state/pkg-prof --out-name onbehalf --no-pack -- --features browser
+//   wasm-pack build --profiling --target web --out-dir .state/pkg-prof --out-name onbehalf --no-pack -- --no-default-features --features browser
 //   node scripts/profile-wasm.mjs [calls=200000] [draft=ecs-monthly]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
