@@ -99,6 +99,7 @@ WASM_FEATURES := --enable-mutable-globals --enable-sign-ext --enable-nontrapping
                  --enable-multivalue --enable-reference-types --enable-exception-handling
 build/index.js: $(RUST_SRC) | tools
 	worker-build --release --features worker
+	@mkdir -p $(STATE) && cp target/wasm32-unknown-unknown/release/onbehalf.wasm $(STATE)/worker-named.wasm
 	wasm-opt $(WASM_FEATURES) --strip-debug --strip-producers build/index_bg.wasm -o build/index_bg.wasm
 
 browser: www/pkg/onbehalf.js

@@ -1,12 +1,13 @@
 // What the worker's wasm costs, and where it goes (make bench): the time V8 takes to compile and
 // instantiate build/index_bg.wasm (workerd compiles the module when an isolate starts: the cold
 // start's wasm share), then code bytes per crate read from the name section of the unoptimised
-// build (target/…/release/onbehalf.wasm; wasm-opt shrinks every crate, the shares stay indicative).
-// Usage: node scripts/wasm-cost.mjs [build/index_bg.wasm] [target/wasm32-unknown-unknown/release/onbehalf.wasm] [runs=15]
+// build (.state/worker-named.wasm, the worker's target/…/release/onbehalf.wasm as `make worker` left it:
+// the browser builds overwrite that path; wasm-opt shrinks every crate, the shares stay indicative).
+// Usage: node scripts/wasm-cost.mjs [build/index_bg.wasm] [.state/worker-named.wasm] [runs=15]
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [shipped = 'build/index_bg.wasm', named = 'target/wasm32-unknown-unknown/release/onbehalf.wasm', runsArg] =
+const [shipped = 'build/index_bg.wasm', named = '.state/worker-named.wasm', runsArg] =
   process.argv.slice(2);
 const runs = Number(runsArg ?? 15);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

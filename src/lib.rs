@@ -36,6 +36,7 @@ pub mod partners;
 pub mod payloads;
 pub mod portal;
 pub mod prerequisites;
+pub mod query_string;
 pub mod quotes;
 pub mod sessions;
 pub mod shard;

@@ -71,8 +71,7 @@ pub struct Acting {
 /// The request's `Origin` when it is another origin than the worker's own.
 pub fn cross_origin(req: &Request, own: &str) -> Option<String> {
     let o = req.headers().get("Origin").ok().flatten()?;
-    let own_req = req.url().ok().map(|u| u.origin().ascii_serialization());
-    (o != own && Some(&o) != own_req.as_ref()).then_some(o)
+    (o != own && o != super::http::own_origin(req)).then_some(o)
 }
 
 fn authorization(req: &Request) -> Option<String> {

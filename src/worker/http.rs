@@ -54,10 +54,19 @@ fn too_large() -> ApiError {
     ApiError::with_message(Code::PayloadTooLarge, format!("The request body is larger than {} KiB.", MAX_BODY / 1024))
 }
 
+/// The request's query parameters, in order (never through `Request::url`: see `crate::query_string`).
+pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
+    crate::query_string::pairs(&req.inner().url())
+}
+
+/// The origin the request was sent to (`scheme://host[:port]`).
+pub fn own_origin(req: &Request) -> String {
+    crate::query_string::origin(&req.inner().url()).unwrap_or_default()
+}
+
 /// The value of query parameter `name`, if present.
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    let url = req.url().ok()?;
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// Reads an optional `limit` parameter in `1..=max` (default `default`); `validation_failed` otherwise.

@@ -149,7 +149,7 @@ fn preflight(allowed: bool) -> Result<Response, ApiError> {
 }
 
 async fn context(req: &Request, env: &Env, request_id: String) -> Result<Ctx, ApiError> {
-    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    let origin = http::own_origin(req);
     // Reads start at the client's bookmark (its own writes are then visible), or anywhere when it
     // sends none; writes start at the primary. A malformed bookmark is not trusted: the primary.
     let read = matches!(req.method(), worker::Method::Get | worker::Method::Head);

@@ -19,8 +19,7 @@ use worker::Request;
 pub async fn list(ctx: &Ctx, req: &Request) -> Res {
     let actor = ctx.actor(req).await?;
     actor.require(Ability::Read)?;
-    let pairs: Vec<(String, String)> =
-        req.url().map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()).unwrap_or_default();
+    let pairs: Vec<(String, String)> = crate::worker::http::query_pairs(req);
     let q = CustomerQuery::decode(&pairs)?;
     let compiled = crate::sql::customers::compile(&q, &actor, ctx.now);
     let page = db::customers::list_page(&ctx.db, &compiled, &actor).await?;

@@ -85,9 +85,8 @@ pub async fn ping_read(ctx: &Ctx) -> Res {
 /// `onbehalf-openapi` from the same code), answered with the API's own headers; the worker does not
 /// carry the document.
 pub async fn openapi(ctx: &Ctx, req: &Request) -> Res {
-    let url = req.url().map_err(|e| db::fault("openapi url", e))?;
     let assets = ctx.env.assets("ASSETS").map_err(|e| db::fault("ASSETS binding", e))?;
-    let mut r = assets.fetch(url.to_string(), None).await.map_err(|e| db::fault("openapi asset", e))?;
+    let mut r = assets.fetch(req.inner().url(), None).await.map_err(|e| db::fault("openapi asset", e))?;
     if r.status_code() != 200 {
         return Err(db::fault("openapi", "www/v1/openapi.json is missing: build with `make worker`"));
     }
