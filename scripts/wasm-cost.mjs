@@ -7,8 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [shipped = 'build/index_bg.wasm', named = '.state/worker-named.wasm', runsArg] =
-  process.argv.slice(2);
+const [shipped = 'build/index_bg.wasm', named = '.state/worker-named.wasm', runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 15);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
