@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 import { serveFiles } from './lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,10 +17,7 @@ const { base, close } = await serveFiles((path) => (path.startsWith('/pkg-bounda
 
 const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
 const pick = (name) => fixtures.fixtures.find((f) => f.name === name);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/`);

@@ -5,7 +5,7 @@
 //   node scripts/profile-wasm.mjs [calls=200000] [draft=ecs-monthly]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 import { serveFiles } from './lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -16,10 +16,7 @@ const { base, close } = await serveFiles(() => pkg, { '/': '<!doctype html><titl
 const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/drafts.json'), 'utf8'));
 const c = fixtures.fixtures.find((f) => f.name === draftName);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/`);

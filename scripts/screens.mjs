@@ -2,7 +2,7 @@
 // `wrangler dev`, headless Chromium, JPEG at 1024 px (and the list at 390 px) into docs/screens/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 import { root, startWorker } from './lib/worker.mjs';
 
 // SCREENS_DIR and SCREENS_PNG=1 write elsewhere and as PNG (to look at them without an image converter).
@@ -14,10 +14,7 @@ let code = 1;
 try {
   const demo = JSON.parse(readFileSync(w.demoPath, 'utf8'));
   const key = (h) => demo.users.find((u) => u.handle === h).api_key;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   const shot = (p, name) =>
     p.screenshot(
       png ? { path: join(out, `${name}.png`) } : { path: join(out, `${name}.jpg`), type: 'jpeg', quality: 70 },

@@ -5,7 +5,7 @@
 // the browser builds overwrite that path; wasm-opt shrinks every crate, the shares stay indicative).
 // Usage: node scripts/wasm-cost.mjs [build/index_bg.wasm] [.state/worker-named.wasm] [runs=15]
 import { existsSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 
 const [shipped = 'build/index_bg.wasm', named = '.state/worker-named.wasm', runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 15);
@@ -14,10 +14,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // --- cold start -------------------------------------------------------------------------------
 // In Chromium's V8 (Node's V8 is older than the wasm features the worker uses): compile and
 // instantiate with every import a stub (instantiating runs no Rust code; the glue calls start).
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: ['--no-sandbox'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const times = await page.evaluate(

@@ -95,16 +95,16 @@ mod tests {
     fn actor(partner: &str, kind: PartnerKind, distributor: Option<&str>) -> Actor {
         Actor {
             user_id: UserId::from_bytes(&[1; 12]),
-            partner_id: PartnerId::parse(partner).expect("id"),
+            partner_id: PartnerId::parse(partner).expect("id"), // ok: test-only
             partner_kind: kind,
-            distributor_id: distributor.map(|d| PartnerId::parse(d).expect("id")),
+            distributor_id: distributor.map(|d| PartnerId::parse(d).expect("id")), // ok: test-only
             role: Role::Admin,
         }
     }
 
     #[test]
     fn a_tree_lives_in_one_binding_its_resellers_with_their_distributor() {
-        let m = ShardMap::parse(Some(&format!(r#"{{"{D2}": "DB_2"}}"#))).expect("parses");
+        let m = ShardMap::parse(Some(&format!(r#"{{"{D2}": "DB_2"}}"#))).expect("parses"); // ok: test-only
         assert_eq!(m.binding_for(&actor(D2, PartnerKind::Distributor, None)), "DB_2");
         assert_eq!(m.binding_for(&actor(R2, PartnerKind::Reseller, Some(D2))), "DB_2", "with its distributor");
         assert_eq!(m.binding_for(&actor(D1, PartnerKind::Distributor, None)), "DB", "unlisted: the default");
@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn no_shards_is_one_database() {
         for text in [None, Some(""), Some("  "), Some("{}")] {
-            let m = ShardMap::parse(text).expect("parses");
+            let m = ShardMap::parse(text).expect("parses"); // ok: test-only
             assert_eq!(m.bindings(), vec!["DB"]);
             assert!(!m.is_sharded());
         }

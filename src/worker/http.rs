@@ -54,14 +54,14 @@ fn too_large() -> ApiError {
     ApiError::with_message(Code::PayloadTooLarge, format!("The request body is larger than {} KiB.", MAX_BODY / 1024))
 }
 
-/// The request's query parameters, in order (never through `Request::url`: see `crate::query_string`).
+/// The request's query parameters, in order (never through `Request::url`: see `crate::request_url`).
 pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
-    crate::query_string::pairs(&req.inner().url())
+    crate::request_url::pairs(&req.inner().url())
 }
 
 /// The origin the request was sent to (`scheme://host[:port]`).
 pub fn own_origin(req: &Request) -> String {
-    crate::query_string::origin(&req.inner().url()).unwrap_or_default()
+    crate::request_url::origin(&req.inner().url()).unwrap_or_default()
 }
 
 /// The value of query parameter `name`, if present.

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { api, BASE, demo, key } from '../http/helpers.mjs';
 
 const EMU = process.env.ONBEHALF_EMULATOR;
@@ -16,16 +16,7 @@ let browser;
 const emu = async (path, body) => (await fetch(EMU + path, { method: 'POST', body: JSON.stringify(body) })).json();
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
   // A partner admin's configuration, as README describes it (idempotent: set again here).
   const k = { ak: `PG${randomBytes(9).toString('hex').toUpperCase()}`, sk: randomBytes(20).toString('hex') };
   await emu('/_emulator/partners', { ...k, domain_name: 'skyline-page' });

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { serveFiles } from '../../scripts/lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -64,10 +64,7 @@ test('the package installs from its tarball and works in a plain page', async ()
   </script>`,
   );
   const { base, close } = await serveFiles(() => dir, { '/': readFileSync(join(dir, 'index.html'), 'utf8') });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/`);
