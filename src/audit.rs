@@ -179,7 +179,7 @@ pub struct AuditEvent {
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One stored event, as the hash chain covers it (the stored text of every column).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub seq: i64,
     pub at: String,

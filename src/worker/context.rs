@@ -336,7 +336,7 @@ impl Ctx {
         actor: &Actor,
         id: &str,
         more: impl FnOnce(&CustomerId) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
-    ) -> Result<(Customer, Vec<worker::D1Result>), ApiError> {
+    ) -> Result<(Customer, Vec<crate::worker::db::StatementResult>), ApiError> {
         let id = CustomerId::parse(id).or_not_found()?;
         let mut stmts = vec![db::customers::by_id_stmt(&self.db, &id)?];
         stmts.extend(more(&id)?);
@@ -419,7 +419,7 @@ impl Ctx {
         &self,
         req: &Request,
         first: impl FnOnce(&SessionId) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
-    ) -> Result<(Result<Acting, ApiError>, Vec<worker::D1Result>), ApiError> {
+    ) -> Result<(Result<Acting, ApiError>, Vec<crate::worker::db::StatementResult>), ApiError> {
         let id = self.session_id(req)?;
         let (rows, results) = db::sessions::acting(&self.db, &id, first(&id)?, self.huawei()).await?;
         Ok((self.check_acting(rows), results))

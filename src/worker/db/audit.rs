@@ -5,7 +5,6 @@ use super::{all, stmt, Arg};
 use crate::args;
 use crate::audit::{AuditEvent, ChainReport, Link, GENESIS};
 use crate::error::ApiError;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::D1PreparedStatement;
 
@@ -46,7 +45,7 @@ pub async fn change_once_then(
     e: &AuditEvent,
     lost: crate::error::Code,
     reads: Vec<D1PreparedStatement>,
-) -> Result<Vec<worker::D1Result>, ApiError> {
+) -> Result<Vec<crate::worker::db::StatementResult>, ApiError> {
     let (changed, results) = super::write_then_read(db, vec![update, append_if_changed(db, e)?], reads).await?;
     if changed.first() == Some(&1) {
         Ok(results)
@@ -61,10 +60,11 @@ pub async fn recent_reveals(
     user: &crate::ids::UserId,
     since: crate::time::Timestamp,
 ) -> Result<(i64, Option<crate::time::Timestamp>), ApiError> {
-    #[derive(Deserialize)]
-    struct Recent {
-        n: i64,
-        oldest: Option<String>,
+    crate::row! {
+        struct Recent {
+            n: i64,
+            oldest: Option<String>,
+        }
     }
     let r: Option<Recent> = super::first(
         db,
@@ -75,28 +75,30 @@ pub async fn recent_reveals(
     Ok(r.map_or((0, None), |r| (r.n, r.oldest.as_deref().and_then(crate::time::Timestamp::parse))))
 }
 
-#[derive(Deserialize)]
-struct Row {
-    seq: i64,
-    at: String,
-    request_id: String,
-    actor_kind: String,
-    actor_user_id: Option<String>,
-    partner_id: Option<String>,
-    customer_id: Option<String>,
-    action: String,
-    target_id: Option<String>,
-    detail: String,
-    hash: Option<String>,
+crate::row! {
+    struct Row {
+        seq: i64,
+        at: String,
+        request_id: String,
+        actor_kind: String,
+        actor_user_id: Option<String>,
+        partner_id: Option<String>,
+        customer_id: Option<String>,
+        action: String,
+        target_id: Option<String>,
+        detail: String,
+        hash: Option<String>,
+    }
 }
 
 /// Seals the unsealed events (in `seq` order, up to 500) into the hash chain. Idempotent: two
 /// requests sealing at once compute the same hashes, and only unsealed rows are updated.
 pub async fn seal_pending(db: &Db) -> Result<(), ApiError> {
-    #[derive(Deserialize)]
-    struct Head {
-        seq: i64,
-        hash: String,
+    crate::row! {
+        struct Head {
+            seq: i64,
+            hash: String,
+        }
     }
     // One round trip for both reads: the chain's head and the unsealed events after it.
     let rs = super::batch_results(
@@ -169,9 +171,10 @@ pub async fn verify(db: &Db) -> Result<ChainReport, ApiError> {
     Ok(ChainReport { ok: true, checked, unsealed, first_broken_seq: None, head_hash: prev })
 }
 
-#[derive(Deserialize)]
-struct Count {
-    n: i64,
+crate::row! {
+    struct Count {
+        n: i64,
+    }
 }
 
 /// The statement reading the events about the customer a consent token (by hash) belongs to,
@@ -186,7 +189,7 @@ pub fn of_consent_customer(db: &Db, token_hash: &str, limit: i64) -> Result<D1Pr
 }
 
 /// Reads events as the API shows them.
-pub fn read_events(r: &worker::D1Result) -> Result<Vec<Value>, ApiError> {
+pub fn read_events(r: &crate::worker::db::StatementResult) -> Result<Vec<Value>, ApiError> {
     Ok(super::rows::<Row>(r, "decode events")?.into_iter().map(view).collect())
 }
 
@@ -200,7 +203,9 @@ pub fn of_customer_action(db: &Db, customer: &str, action: &str, limit: i64) -> 
 }
 
 /// Reads the rows of [`of_customer_action`]: `(at, detail, actor user)`.
-pub fn read_customer_action(r: &worker::D1Result) -> Result<Vec<(String, Value, Option<String>)>, ApiError> {
+pub fn read_customer_action(
+    r: &crate::worker::db::StatementResult,
+) -> Result<Vec<(String, Value, Option<String>)>, ApiError> {
     let rows: Vec<Row> = r.results().map_err(|e| super::fault("decode events", e))?;
     Ok(rows
         .into_iter()
@@ -232,4 +237,23 @@ fn view(r: Row) -> Value {
         "detail": serde_json::from_str::<Value>(&r.detail).unwrap_or(Value::Null),
         "hash": r.hash,
     })
+}
+
+impl super::FromRow for Link {
+    fn from_row(r: &super::Row) -> Self {
+        Link {
+            seq: r.get("seq"),
+            at: r.get("at"),
+            request_id: r.get("request_id"),
+            actor_kind: r.get("actor_kind"),
+            actor_user_id: r.get("actor_user_id"),
+            partner_id: r.get("partner_id"),
+            customer_id: r.get("customer_id"),
+            action: r.get("action"),
+            target_id: r.get("target_id"),
+            detail: r.get("detail"),
+            prev_hash: r.get("prev_hash"),
+            hash: r.get("hash"),
+        }
+    }
 }

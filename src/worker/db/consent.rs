@@ -16,7 +16,7 @@ pub async fn by_token_hash_with(
     db: &Db,
     hash: &str,
     more: Vec<D1PreparedStatement>,
-) -> Result<Option<(CustomerAuthorization, CodeState, Vec<worker::D1Result>)>, ApiError> {
+) -> Result<Option<(CustomerAuthorization, CodeState, Vec<crate::worker::db::StatementResult>)>, ApiError> {
     let mut stmts =
         vec![stmt(db, &format!("SELECT {AUTH_COLS} FROM authorizations WHERE consent_token_hash = ?1"), args![hash])?];
     stmts.extend(more);
@@ -36,7 +36,9 @@ pub fn by_id_stmt(db: &Db, id: &AuthorizationId) -> Result<D1PreparedStatement, 
 }
 
 /// Reads the row of [`by_id_stmt`].
-pub fn read_with_code(r: &worker::D1Result) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
+pub fn read_with_code(
+    r: &crate::worker::db::StatementResult,
+) -> Result<Option<(CustomerAuthorization, CodeState)>, ApiError> {
     super::row::<AuthRow>(r, "decode authorization")?.map(auth).transpose()
 }
 

@@ -8,47 +8,42 @@ use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId};
 use crate::money::{Currency, Money};
 use crate::time::Timestamp;
-use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    partner_id: String,
-    partner_distributor_id: Option<String>,
-    association_type: String,
-    associated_on: String,
-    account_name: String,
-    real_name: String,
-    mobile_country_code: String,
-    mobile: String,
-    email: String,
-    account_manager: Option<String>,
-    verified_status: i64,
-    customer_type: i64,
-    level: String,
-    frozen: i64,
-    auto_frozen: i64,
-    frozen_reason: Option<String>,
-    currency: String,
-    budget_type: Option<String>,
-    budget_amount_minor: Option<i64>,
-    budget_used_minor: Option<i64>,
-    budget_auto_freeze: i64,
-    mtd_spend_minor: i64,
-    earliest_expiry: Option<String>,
-    tags: Option<String>,
-    #[serde(default)]
-    manager_set_here: Option<i64>,
-    #[serde(default)]
-    gone_at: Option<String>,
-    /// The page query's sort key (only its rows have one). A field, not a flattened wrapper:
-    /// `serde(flatten)` buffers every row through serde's generic content (slower and larger).
-    #[serde(default)]
-    k: Option<serde_json::Value>,
-    /// The total, when the page query counts it (a window count).
-    #[serde(default)]
-    n: Option<i64>,
+crate::row! {
+    struct Row {
+        id: String,
+        partner_id: String,
+        partner_distributor_id: Option<String>,
+        association_type: String,
+        associated_on: String,
+        account_name: String,
+        real_name: String,
+        mobile_country_code: String,
+        mobile: String,
+        email: String,
+        account_manager: Option<String>,
+        verified_status: i64,
+        customer_type: i64,
+        level: String,
+        frozen: i64,
+        auto_frozen: i64,
+        frozen_reason: Option<String>,
+        currency: String,
+        budget_type: Option<String>,
+        budget_amount_minor: Option<i64>,
+        budget_used_minor: Option<i64>,
+        budget_auto_freeze: i64,
+        mtd_spend_minor: i64,
+        earliest_expiry: Option<String>,
+        tags: Option<String>,
+        manager_set_here: Option<i64>,
+        gone_at: Option<String>,
+        /// The page query's sort key (only its rows have one).
+        k: Option<serde_json::Value>,
+        /// The total, when the page query counts it (a window count).
+        n: Option<i64>,
+    }
 }
 
 fn select() -> String {
@@ -119,7 +114,7 @@ pub fn of_session(db: &Db, sid: &str) -> Result<worker::D1PreparedStatement, Api
 }
 
 /// Reads the row of [`of_session`].
-pub fn read_customer(r: &worker::D1Result) -> Result<Option<Customer>, ApiError> {
+pub fn read_customer(r: &crate::worker::db::StatementResult) -> Result<Option<Customer>, ApiError> {
     let rows: Vec<Row> = r.results().map_err(|e| super::fault("decode customer", e))?;
     rows.into_iter().next().map(convert).transpose()
 }
@@ -167,9 +162,10 @@ pub async fn list_page(
     compiled: &crate::sql::customers::Compiled,
     actor: &crate::partners::Actor,
 ) -> Result<ListPage, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
+    crate::row! {
+        struct Count {
+            n: i64,
+        }
     }
     let mut stmts = vec![super::stmt(db, &compiled.page_sql, super::from_sql(&compiled.page_params))?];
     if let Some(sql) = &compiled.count_sql {

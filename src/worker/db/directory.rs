@@ -7,31 +7,31 @@ use crate::directory::{Counts, Run, RunState};
 use crate::error::ApiError;
 use crate::ids::PartnerId;
 use crate::time::Timestamp;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct RunRow {
-    id: String,
-    partner_id: String,
-    state: String,
-    trigger: String,
-    cursor: i64,
-    total: Option<i64>,
-    added: i64,
-    changed: i64,
-    unchanged: i64,
-    unreadable: i64,
-    deferred: i64,
-    marked: i64,
-    pages: i64,
-    calls: i64,
-    failures: i64,
-    last_error: Option<String>,
-    marking: Option<String>,
-    started_at: String,
-    updated_at: String,
-    next_at: String,
-    finished_at: Option<String>,
+crate::row! {
+    struct RunRow {
+        id: String,
+        partner_id: String,
+        state: String,
+        trigger: String,
+        cursor: i64,
+        total: Option<i64>,
+        added: i64,
+        changed: i64,
+        unchanged: i64,
+        unreadable: i64,
+        deferred: i64,
+        marked: i64,
+        pages: i64,
+        calls: i64,
+        failures: i64,
+        last_error: Option<String>,
+        marking: Option<String>,
+        started_at: String,
+        updated_at: String,
+        next_at: String,
+        finished_at: Option<String>,
+    }
 }
 
 fn convert(r: RunRow) -> Result<Run, ApiError> {
@@ -79,7 +79,7 @@ pub fn running_stmt(db: &Db, partner: &PartnerId) -> Result<worker::D1PreparedSt
 }
 
 /// Reads the row of [`running_stmt`].
-pub fn read_run(r: &worker::D1Result) -> Result<Option<Run>, ApiError> {
+pub fn read_run(r: &crate::worker::db::StatementResult) -> Result<Option<Run>, ApiError> {
     super::row::<RunRow>(r, "decode run")?.map(convert).transpose()
 }
 
@@ -102,11 +102,12 @@ pub struct Schedule {
 }
 
 pub async fn schedule(db: &Db) -> Result<Vec<Schedule>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        partner_id: String,
-        last_finished: Option<String>,
-        running: Option<String>,
+    crate::row! {
+        struct Row {
+            partner_id: String,
+            last_finished: Option<String>,
+            running: Option<String>,
+        }
     }
     let rows: Vec<Row> = all(
         db,
@@ -137,10 +138,11 @@ pub fn customer_count(db: &Db, partner: &PartnerId) -> Result<worker::D1Prepared
 }
 
 /// Reads the count of [`customer_count`].
-pub fn read_count(r: &worker::D1Result) -> Result<u64, ApiError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
+pub fn read_count(r: &crate::worker::db::StatementResult) -> Result<u64, ApiError> {
+    crate::row! {
+        struct N {
+            n: i64,
+        }
     }
     Ok(super::row::<N>(r, "decode count")?.map_or(0, |r| r.n.max(0) as u64))
 }

@@ -5,7 +5,7 @@ use super::Db;
 use super::{all, first, stmt};
 use crate::args;
 use crate::error::ApiError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::D1PreparedStatement;
 
 /// The actor behind a live portal token, by the token's hash: unexpired, unrevoked, and minted by an
@@ -32,15 +32,17 @@ pub fn revoke_token(db: &Db, partner: &str, id: &str, at: &str) -> Result<D1Prep
     )
 }
 
-/// A portal token's metadata (never its hash).
-#[derive(Deserialize, Serialize)]
-pub struct PortalTokenRow {
-    pub id: String,
-    pub user_id: String,
-    pub created_by: String,
-    pub created_at: String,
-    pub expires_at: String,
-    pub revoked_at: Option<String>,
+crate::row! {
+    /// A portal token's metadata (never its hash).
+    #[derive(Serialize)]
+    pub struct PortalTokenRow {
+        pub id: String,
+        pub user_id: String,
+        pub created_by: String,
+        pub created_at: String,
+        pub expires_at: String,
+        pub revoked_at: Option<String>,
+    }
 }
 
 /// A portal token of `partner`, by id.
@@ -72,9 +74,10 @@ pub fn insert_token(db: &Db, t: &NewPortalToken) -> Result<D1PreparedStatement, 
 
 /// The origins `partner` allows.
 pub async fn origins(db: &Db, partner: &str) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct O {
-        origin: String,
+    crate::row! {
+        struct O {
+            origin: String,
+        }
     }
     Ok(all::<O>(db, "SELECT origin FROM partner_origins WHERE partner_id = ?1 ORDER BY origin", args![partner])
         .await?
@@ -85,9 +88,10 @@ pub async fn origins(db: &Db, partner: &str) -> Result<Vec<String>, ApiError> {
 
 /// Whether any partner allows `origin` (for preflights, which carry no credentials).
 pub async fn origin_known(db: &Db, origin: &str) -> Result<bool, ApiError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
+    crate::row! {
+        struct N {
+            n: i64,
+        }
     }
     Ok(first::<N>(db, "SELECT count(*) AS n FROM partner_origins WHERE origin = ?1", args![origin])
         .await?

@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization, DistributorPermission};
 use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
 use crate::time::Timestamp;
-use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
@@ -19,18 +18,19 @@ fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
 // Distributor permissions
 // ------------------------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-struct PermRow {
-    id: String,
-    distributor_id: String,
-    reseller_id: String,
-    customer_id: Option<String>,
-    capabilities: String,
-    granted_by: Option<String>,
-    granted_at: String,
-    valid_until: Option<String>,
-    revoked_at: Option<String>,
-    revoke_reason: Option<String>,
+crate::row! {
+    struct PermRow {
+        id: String,
+        distributor_id: String,
+        reseller_id: String,
+        customer_id: Option<String>,
+        capabilities: String,
+        granted_by: Option<String>,
+        granted_at: String,
+        valid_until: Option<String>,
+        revoked_at: Option<String>,
+        revoke_reason: Option<String>,
+    }
 }
 
 fn perm(r: PermRow) -> Result<DistributorPermission, ApiError> {
@@ -87,7 +87,7 @@ pub fn permissions_in_page(
 }
 
 /// Reads the rows of [`permissions_in_page`] or [`permissions_of_session`].
-pub fn read_permissions(r: &worker::D1Result) -> Result<Vec<DistributorPermission>, ApiError> {
+pub fn read_permissions(r: &crate::worker::db::StatementResult) -> Result<Vec<DistributorPermission>, ApiError> {
     r.results::<PermRow>().map_err(|e| super::fault("decode permissions", e))?.into_iter().map(perm).collect()
 }
 
@@ -150,25 +150,26 @@ pub fn revoke_permission(
 // Customer authorizations
 // ------------------------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-pub(super) struct AuthRow {
-    id: String,
-    partner_id: String,
-    customer_id: String,
-    capabilities: String,
-    requested_by: Option<String>,
-    requested_at: String,
-    valid_days: i64,
-    status: String,
-    decided_at: Option<String>,
-    expires_at: Option<String>,
-    revoked_at: Option<String>,
-    reason: Option<String>,
-    code_hash: String,
-    code_expires_at: String,
-    code_attempts: i64,
-    codes_sent: i64,
-    guesses: i64,
+crate::row! {
+    pub(super) struct AuthRow {
+        id: String,
+        partner_id: String,
+        customer_id: String,
+        capabilities: String,
+        requested_by: Option<String>,
+        requested_at: String,
+        valid_days: i64,
+        status: String,
+        decided_at: Option<String>,
+        expires_at: Option<String>,
+        revoked_at: Option<String>,
+        reason: Option<String>,
+        code_hash: String,
+        code_expires_at: String,
+        code_attempts: i64,
+        codes_sent: i64,
+        guesses: i64,
+    }
 }
 
 pub(super) fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), ApiError> {
@@ -235,7 +236,7 @@ pub fn authorizations_in_page(
 }
 
 /// Reads the rows of [`authorizations_in_page`] or [`authorizations_of_session`].
-pub fn read_authorizations(r: &worker::D1Result) -> Result<Vec<CustomerAuthorization>, ApiError> {
+pub fn read_authorizations(r: &crate::worker::db::StatementResult) -> Result<Vec<CustomerAuthorization>, ApiError> {
     r.results::<AuthRow>()
         .map_err(|e| super::fault("decode authorizations", e))?
         .into_iter()

@@ -7,7 +7,6 @@ use crate::args;
 use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId, SessionId};
 use crate::tracking::{TrackState, UpstreamCall};
-use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 /// Sets (or rotates) the partner's key: `version` counts up from 1.
@@ -30,14 +29,15 @@ pub fn set_key(
     )
 }
 
-/// The partner's key as shown (the sealed secret is read only to sign, by [`agency`]).
-#[derive(Deserialize)]
-pub struct KeyRow {
-    pub access_key_id: String,
-    pub account_name: Option<String>,
-    pub set_by: String,
-    pub set_at: String,
-    pub version: i64,
+crate::row! {
+    /// The partner's key as shown (the sealed secret is read only to sign, by [`agency`]).
+    pub struct KeyRow {
+        pub access_key_id: String,
+        pub account_name: Option<String>,
+        pub set_by: String,
+        pub set_at: String,
+        pub version: i64,
+    }
 }
 
 pub async fn key(db: &Db, partner: &PartnerId) -> Result<Option<KeyRow>, ApiError> {
@@ -86,11 +86,12 @@ pub fn account_stmt(db: &Db, customer: &CustomerId) -> Result<D1PreparedStatemen
 }
 
 /// Reads the row of [`account_stmt`]: the account (domain) name and the agency name.
-pub fn read_account(r: &worker::D1Result) -> Result<(Option<String>, Option<String>), ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        huawei_domain_name: Option<String>,
-        huawei_agency_name: Option<String>,
+pub fn read_account(r: &crate::worker::db::StatementResult) -> Result<(Option<String>, Option<String>), ApiError> {
+    crate::row! {
+        struct Row {
+            huawei_domain_name: Option<String>,
+            huawei_agency_name: Option<String>,
+        }
     }
     let row: Option<Row> = super::row(r, "decode account")?;
     Ok(row.map_or((None, None), |r| (r.huawei_domain_name, r.huawei_agency_name)))
@@ -98,10 +99,11 @@ pub fn read_account(r: &worker::D1Result) -> Result<(Option<String>, Option<Stri
 
 /// The partner's key id and sealed secret, to sign its own calls.
 pub async fn sealed_key(db: &Db, partner: &PartnerId) -> Result<Option<(String, String)>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        access_key_id: String,
-        secret_sealed: String,
+    crate::row! {
+        struct Row {
+            access_key_id: String,
+            secret_sealed: String,
+        }
     }
     let r: Option<Row> = first(
         db,
@@ -112,17 +114,19 @@ pub async fn sealed_key(db: &Db, partner: &PartnerId) -> Result<Option<(String, 
     Ok(r.map(|r| (r.access_key_id, r.secret_sealed)))
 }
 
-/// Everything needed to act in the customer's Huawei account, in one round trip: the partner's key,
-/// the customer's account and agency, and the session's cached temporary credential.
-#[derive(Deserialize, Default)]
-pub struct AgencyRow {
-    pub access_key_id: Option<String>,
-    pub secret_sealed: Option<String>,
-    pub domain_name: Option<String>,
-    pub agency_name: Option<String>,
-    pub sealed: Option<String>,
-    pub expires_at: Option<String>,
-    pub projects: Option<String>,
+crate::row! {
+    /// Everything needed to act in the customer's Huawei account, in one round trip: the partner's key,
+    /// the customer's account and agency, and the session's cached temporary credential.
+    #[derive(Default)]
+    pub struct AgencyRow {
+        pub access_key_id: Option<String>,
+        pub secret_sealed: Option<String>,
+        pub domain_name: Option<String>,
+        pub agency_name: Option<String>,
+        pub sealed: Option<String>,
+        pub expires_at: Option<String>,
+        pub projects: Option<String>,
+    }
 }
 
 pub async fn agency(
@@ -161,7 +165,7 @@ pub fn agency_of_session(db: &Db, sid: &SessionId) -> Result<D1PreparedStatement
 }
 
 /// Reads the row of [`agency_of_session`] (all absent when there is none).
-pub fn read_agency(r: &worker::D1Result) -> Result<AgencyRow, ApiError> {
+pub fn read_agency(r: &crate::worker::db::StatementResult) -> Result<AgencyRow, ApiError> {
     Ok(super::row::<AgencyRow>(r, "decode agency")?.unwrap_or_default())
 }
 
@@ -181,37 +185,39 @@ pub fn cache_credential(
     )
 }
 
-/// A followed request as stored.
-#[derive(Deserialize, Clone)]
-pub struct TrackingRow {
-    pub id: String,
-    pub partner_id: String,
-    pub customer_id: String,
-    pub session_id: String,
-    pub placed_by: String,
-    pub permission_id: Option<String>,
-    pub authorization_id: Option<String>,
-    pub quote_id: Option<String>,
-    pub idempotency_key: String,
-    pub region: String,
-    pub project_id: String,
-    pub path: String,
-    pub paid: i64,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub state: String,
-    pub watch: Option<String>,
-    pub order_id: Option<String>,
-    pub draft: String,
-    pub request_sealed: String,
-    pub answer: Option<String>,
-    pub error_code: Option<String>,
-    pub reason: Option<String>,
-    pub checks: i64,
-    pub next_check_at: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub calls: String,
+crate::row! {
+    /// A followed request as stored.
+    #[derive(Clone)]
+    pub struct TrackingRow {
+        pub id: String,
+        pub partner_id: String,
+        pub customer_id: String,
+        pub session_id: String,
+        pub placed_by: String,
+        pub permission_id: Option<String>,
+        pub authorization_id: Option<String>,
+        pub quote_id: Option<String>,
+        pub idempotency_key: String,
+        pub region: String,
+        pub project_id: String,
+        pub path: String,
+        pub paid: i64,
+        pub amount_minor: i64,
+        pub currency: String,
+        pub state: String,
+        pub watch: Option<String>,
+        pub order_id: Option<String>,
+        pub draft: String,
+        pub request_sealed: String,
+        pub answer: Option<String>,
+        pub error_code: Option<String>,
+        pub reason: Option<String>,
+        pub checks: i64,
+        pub next_check_at: String,
+        pub created_at: String,
+        pub updated_at: String,
+        pub calls: String,
+    }
 }
 
 impl TrackingRow {
@@ -281,9 +287,10 @@ pub async fn tracking(db: &Db, id: &str) -> Result<Option<TrackingRow>, ApiError
 
 /// Open requests due for a look at `now` (the Cron Trigger's sweep: a lost queue message, a restart).
 pub async fn due(db: &Db, now: &str, limit: i64) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Id {
-        id: String,
+    crate::row! {
+        struct Id {
+            id: String,
+        }
     }
     let rows: Vec<Id> = super::all(
         db,

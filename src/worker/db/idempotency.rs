@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use crate::idempotency::Stored;
 use crate::ids::{CustomerId, PartnerId, SessionId};
 use crate::time::Timestamp;
-use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 /// Claims `key` for a request by session `sid` (its partner and customer; nothing when there is no
@@ -47,12 +46,12 @@ pub fn stored_for_session(db: &Db, sid: &SessionId, key: &str) -> Result<D1Prepa
 }
 
 /// Whether the claim statement of a batch took the key.
-pub fn claimed(r: &worker::D1Result) -> bool {
-    r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) == 1
+pub fn claimed(r: &crate::worker::db::StatementResult) -> bool {
+    r.changes() == 1
 }
 
 /// Reads the row of [`stored_for_session`].
-pub fn read_stored(r: &worker::D1Result) -> Result<Option<Stored>, ApiError> {
+pub fn read_stored(r: &crate::worker::db::StatementResult) -> Result<Option<Stored>, ApiError> {
     Ok(super::row::<KeyRow>(r, "decode idempotency key")?.map(stored_of))
 }
 
@@ -63,12 +62,13 @@ fn stored_of(r: KeyRow) -> Stored {
     }
 }
 
-#[derive(Deserialize)]
-struct KeyRow {
-    fingerprint: String,
-    state: String,
-    status: Option<i64>,
-    body: Option<String>,
+crate::row! {
+    struct KeyRow {
+        fingerprint: String,
+        state: String,
+        status: Option<i64>,
+        body: Option<String>,
+    }
 }
 
 /// Forgets an in-flight key whose request failed before writing anything, so it can be retried.

@@ -6,7 +6,7 @@ use super::{all, first, stmt};
 use crate::args;
 use crate::error::ApiError;
 use crate::ids::ApiKeyId;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::D1PreparedStatement;
 
 /// The actor behind an unrevoked API key, by the key's hash, with the key's id.
@@ -22,14 +22,16 @@ pub async fn actor_by_key_hash(db: &Db, hash: &str) -> Result<Option<Credentiale
     row.map(credentialed).transpose()
 }
 
-/// An API key's metadata (never the secret or its hash).
-#[derive(Deserialize, Serialize)]
-pub struct KeyRow {
-    pub id: String,
-    pub user_id: String,
-    pub label: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
+crate::row! {
+    /// An API key's metadata (never the secret or its hash).
+    #[derive(Serialize)]
+    pub struct KeyRow {
+        pub id: String,
+        pub user_id: String,
+        pub label: String,
+        pub created_at: String,
+        pub revoked_at: Option<String>,
+    }
 }
 
 /// The keys of a partner's users.

@@ -23,10 +23,15 @@ pub mod quotes;
 pub mod sessions;
 
 use crate::error::{ApiError, Code};
-use serde::de::DeserializeOwned;
 use std::cell::Cell;
-use worker::wasm_bindgen::JsValue;
+use worker::js_sys::{Array, Function, Object, Promise, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement};
+
+pub use row::{FromRow, Row, StatementResult};
+
+mod row;
 
 /// A bound parameter. D1 has no `undefined`, so a missing value is bound as NULL.
 pub enum Arg {
@@ -142,9 +147,17 @@ impl Db {
         self.calls.set(self.calls.get().saturating_add(1));
     }
 
-    async fn run(&self, stmts: Vec<D1PreparedStatement>) -> worker::Result<Vec<worker::D1Result>> {
+    /// One round trip: D1's `batch` called on the session object directly (not through
+    /// `D1DatabaseSession::batch`, whose results decode through serde-wasm-bindgen: see [`row`]).
+    /// A failure is the database's error text (its message and cause).
+    async fn run(&self, stmts: Vec<D1PreparedStatement>) -> Result<Vec<StatementResult>, String> {
         self.counted();
-        self.session.batch(stmts).await
+        let session: &JsValue = self.session.as_ref();
+        let list: Array = stmts.iter().map(|s| JsValue::from(s.inner().clone())).collect();
+        let batch = Reflect::get(session, &JsValue::from_str("batch")).map_err(js_text)?;
+        let called = batch.unchecked_into::<Function>().call1(session, &list).map_err(js_text)?;
+        let results = JsFuture::from(called.unchecked_into::<Promise>()).await.map_err(js_text)?;
+        Ok(Array::from(&results).iter().map(StatementResult::new).collect())
     }
 
     /// D1 round trips made so far.
@@ -170,14 +183,33 @@ pub fn stmt(db: &Db, sql: &str, args: Vec<Arg>) -> Result<D1PreparedStatement, A
     db.prepare(sql).bind(&js).map_err(|e| fault("bind", e))
 }
 
+/// The text of a thrown JS value: an `Error`'s message and its cause (D1 puts the SQLite message,
+/// which names a failed guard, in the cause), or the value as a string.
+fn js_text(e: JsValue) -> String {
+    match e.dyn_ref::<worker::js_sys::Error>() {
+        Some(err) => {
+            let message = String::from(err.message());
+            match err
+                .cause()
+                .as_string()
+                .or_else(|| err.cause().dyn_ref::<worker::js_sys::Error>().map(|c| c.message().into()))
+            {
+                Some(cause) if !cause.is_empty() => format!("{message}: {cause}"),
+                _ => message,
+            }
+        }
+        None => e.as_string().unwrap_or_else(|| String::from(Object::from(e).to_string())),
+    }
+}
+
 /// All rows of a query.
-pub async fn all<T: DeserializeOwned>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
+pub async fn all<T: FromRow>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Vec<T>, ApiError> {
     let r = db.run(vec![stmt(db, sql, args)?]).await.map_err(|e| fault(sql, e))?;
     r.first().ok_or_else(|| fault(sql, "no result"))?.results::<T>().map_err(|e| fault("decode rows", e))
 }
 
 /// The first row of a query, if any.
-pub async fn first<T: DeserializeOwned>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
+pub async fn first<T: FromRow>(db: &Db, sql: &str, args: Vec<Arg>) -> Result<Option<T>, ApiError> {
     let rows: Vec<T> = all(db, sql, args).await?;
     Ok(rows.into_iter().next())
 }
@@ -189,23 +221,20 @@ pub fn prepared(db: &Db, s: &crate::sql::Statement) -> Result<D1PreparedStatemen
 
 /// Runs statements atomically (D1 `batch` is one transaction) and returns each statement's result.
 /// A batch failed by a guard (`crate::sql::guards`) is that guard's error, not a fault.
-pub async fn batch_results(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, ApiError> {
-    db.run(stmts).await.map_err(|e| {
-        let text = e.to_string();
-        match crate::sql::guards::failed_guard(&text) {
-            Some(code) => ApiError::new(code),
-            None => fault("batch", text),
-        }
+pub async fn batch_results(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<StatementResult>, ApiError> {
+    db.run(stmts).await.map_err(|text| match crate::sql::guards::failed_guard(&text) {
+        Some(code) => ApiError::new(code),
+        None => fault("batch", text),
     })
 }
 
 /// The rows of one statement's result in a batch.
-pub fn rows<T: DeserializeOwned>(r: &worker::D1Result, what: &str) -> Result<Vec<T>, ApiError> {
+pub fn rows<T: FromRow>(r: &StatementResult, what: &str) -> Result<Vec<T>, ApiError> {
     r.results::<T>().map_err(|e| fault(what, e))
 }
 
 /// The first row of one statement's result in a batch.
-pub fn row<T: DeserializeOwned>(r: &worker::D1Result, what: &str) -> Result<Option<T>, ApiError> {
+pub fn row<T: FromRow>(r: &StatementResult, what: &str) -> Result<Option<T>, ApiError> {
     Ok(rows(r, what)?.into_iter().next())
 }
 
@@ -215,7 +244,7 @@ pub async fn write_then_read(
     db: &Db,
     writes: Vec<D1PreparedStatement>,
     reads: Vec<D1PreparedStatement>,
-) -> Result<(Vec<usize>, Vec<worker::D1Result>), ApiError> {
+) -> Result<(Vec<usize>, Vec<StatementResult>), ApiError> {
     let n = writes.len();
     let mut stmts = writes;
     stmts.extend(reads);
@@ -224,19 +253,19 @@ pub async fn write_then_read(
         return Err(fault("batch", "missing results"));
     }
     let reads = results.split_off(n);
-    let changed = results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect();
+    let changed = results.iter().map(StatementResult::changes).collect();
     Ok((changed, reads))
 }
 
 /// The one result of a one-statement batch.
-pub fn only(results: &[worker::D1Result]) -> Result<&worker::D1Result, ApiError> {
+pub fn only(results: &[StatementResult]) -> Result<&StatementResult, ApiError> {
     results.first().ok_or_else(|| fault("batch", "no result"))
 }
 
 /// Runs statements atomically and returns rows changed per statement.
 pub async fn batch(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<usize>, ApiError> {
     let results = batch_results(db, stmts).await?;
-    Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect())
+    Ok(results.iter().map(StatementResult::changes).collect())
 }
 
 /// Runs a batch whose first statements are guards (`crate::sql::guards`): the guard table is emptied
@@ -256,7 +285,7 @@ pub async fn guarded_then(
     guards: Vec<crate::sql::Statement>,
     writes: Vec<D1PreparedStatement>,
     reads: Vec<D1PreparedStatement>,
-) -> Result<(Vec<usize>, Vec<worker::D1Result>), ApiError> {
+) -> Result<(Vec<usize>, Vec<StatementResult>), ApiError> {
     let mut stmts = guards.iter().map(|g| prepared(db, g)).collect::<Result<Vec<_>, _>>()?;
     let skip = stmts.len();
     stmts.extend(writes);

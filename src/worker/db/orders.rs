@@ -9,7 +9,6 @@ use crate::ids::{CustomerId, PartnerId, SessionId, UserId};
 use crate::money::{Currency, Money};
 use crate::orders::{Enablement, Order, OrderStatus, OrderView, Resource, SOURCE_PARTNER, SOURCE_TYPE_PARTNER};
 use crate::time::Timestamp;
-use serde::Deserialize;
 use serde_json::Value;
 use worker::D1PreparedStatement;
 
@@ -58,25 +57,26 @@ pub fn insert_resource(db: &Db, r: &Resource, partner: &PartnerId, key: &str) ->
     )
 }
 
-#[derive(Deserialize)]
-struct OrderRow {
-    order_id: String,
-    customer_id: String,
-    partner_id: String,
-    service_type_code: String,
-    region: String,
-    status: i64,
-    amount_minor: i64,
-    currency: String,
-    period_type: String,
-    period_num: i64,
-    placed_by: String,
-    session_id: String,
-    permission_id: Option<String>,
-    authorization_id: Option<String>,
-    quote_id: Option<String>,
-    created_at: String,
-    payment_time: Option<String>,
+crate::row! {
+    struct OrderRow {
+        order_id: String,
+        customer_id: String,
+        partner_id: String,
+        service_type_code: String,
+        region: String,
+        status: i64,
+        amount_minor: i64,
+        currency: String,
+        period_type: String,
+        period_num: i64,
+        placed_by: String,
+        session_id: String,
+        permission_id: Option<String>,
+        authorization_id: Option<String>,
+        quote_id: Option<String>,
+        created_at: String,
+        payment_time: Option<String>,
+    }
 }
 
 const ORDER_COLS: &str = "order_id, customer_id, partner_id, service_type_code, region, status, amount_minor, currency, period_type, period_num, placed_by, session_id, permission_id, authorization_id, quote_id, created_at, payment_time";
@@ -111,13 +111,22 @@ pub struct StoredOrder {
     pub idempotency_key: String,
 }
 
-#[derive(Deserialize)]
 struct StoredOrderRow {
-    #[serde(flatten)]
     order: OrderRow,
     draft: String,
     upstream: String,
     idempotency_key: String,
+}
+
+impl super::FromRow for StoredOrderRow {
+    fn from_row(r: &super::Row) -> Self {
+        StoredOrderRow {
+            order: OrderRow::from_row(r),
+            draft: r.get("draft"),
+            upstream: r.get("upstream"),
+            idempotency_key: r.get("idempotency_key"),
+        }
+    }
 }
 
 /// The statement reading order `id` of `partner` for `customer` (read with [`read_order`]).
@@ -145,7 +154,7 @@ pub fn of_session(db: &Db, sid: &SessionId, id: &str) -> Result<D1PreparedStatem
 }
 
 /// Reads the row of [`of_session`].
-pub fn read_order(r: &worker::D1Result) -> Result<Option<StoredOrder>, ApiError> {
+pub fn read_order(r: &crate::worker::db::StatementResult) -> Result<Option<StoredOrder>, ApiError> {
     super::row::<StoredOrderRow>(r, "decode order")?.map(stored_order).transpose()
 }
 
@@ -238,27 +247,28 @@ fn order_args(partner: &PartnerId, f: &OrderFilter) -> Vec<super::Arg> {
 }
 
 /// Reads the rows of [`list_stmt`].
-pub fn read_orders(r: &worker::D1Result) -> Result<Vec<OrderView>, ApiError> {
+pub fn read_orders(r: &crate::worker::db::StatementResult) -> Result<Vec<OrderView>, ApiError> {
     r.results::<OrderRow>().map_err(|e| super::fault("decode orders", e))?.into_iter().map(order_view).collect()
 }
 
-#[derive(Deserialize)]
-struct ResourceRow {
-    resource_id: String,
-    customer_id: String,
-    resource_name: String,
-    region_code: String,
-    availability_zone_code: Option<String>,
-    service_type_code: String,
-    resource_type_code: String,
-    resource_spec_code: String,
-    billing: String,
-    order_id: Option<String>,
-    effective_time: String,
-    expire_time: Option<String>,
-    status: i64,
-    placed_by: String,
-    session_id: String,
+crate::row! {
+    struct ResourceRow {
+        resource_id: String,
+        customer_id: String,
+        resource_name: String,
+        region_code: String,
+        availability_zone_code: Option<String>,
+        service_type_code: String,
+        resource_type_code: String,
+        resource_spec_code: String,
+        billing: String,
+        order_id: Option<String>,
+        effective_time: String,
+        expire_time: Option<String>,
+        status: i64,
+        placed_by: String,
+        session_id: String,
+    }
 }
 
 fn resource(r: ResourceRow) -> Result<Resource, ApiError> {
@@ -314,18 +324,19 @@ pub fn resource_placers(
 }
 
 /// Reads the rows of [`resources_stmt`].
-pub fn read_resources(r: &worker::D1Result) -> Result<Vec<Resource>, ApiError> {
+pub fn read_resources(r: &crate::worker::db::StatementResult) -> Result<Vec<Resource>, ApiError> {
     r.results::<ResourceRow>().map_err(|e| super::fault("decode resources", e))?.into_iter().map(resource).collect()
 }
 
-#[derive(Deserialize)]
-struct EnablementRow {
-    at: String,
-    customer_id: String,
-    service_type_code: String,
-    resource_ids: String,
-    placed_by: String,
-    session_id: String,
+crate::row! {
+    struct EnablementRow {
+        at: String,
+        customer_id: String,
+        service_type_code: String,
+        resource_ids: String,
+        placed_by: String,
+        session_id: String,
+    }
 }
 
 /// `partner`'s pay-per-use enablements (the resources one request provisioned), newest first.
@@ -345,7 +356,7 @@ pub fn enablements(
 }
 
 /// Reads the rows of [`enablements`].
-pub fn read_enablements(r: &worker::D1Result) -> Result<Vec<(Timestamp, Enablement)>, ApiError> {
+pub fn read_enablements(r: &crate::worker::db::StatementResult) -> Result<Vec<(Timestamp, Enablement)>, ApiError> {
     super::rows::<EnablementRow>(r, "decode enablements")?
         .into_iter()
         .map(|r| {

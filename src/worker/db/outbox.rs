@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::ids::{CustomerId, MessageId};
 use crate::outbox::Message;
 use crate::time::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::D1PreparedStatement;
 
 /// Whether a message is recorded unconditionally or only with the change it tells of.
@@ -62,17 +62,19 @@ fn record(
     )
 }
 
-/// A recorded message.
-#[derive(Deserialize, Serialize)]
-pub struct Row {
-    pub id: String,
-    pub created_at: String,
-    pub customer_id: Option<String>,
-    pub channel: String,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-    pub request_id: String,
+crate::row! {
+    /// A recorded message.
+    #[derive(Serialize)]
+    pub struct Row {
+        pub id: String,
+        pub created_at: String,
+        pub customer_id: Option<String>,
+        pub channel: String,
+        pub recipient: String,
+        pub subject: String,
+        pub body: String,
+        pub request_id: String,
+    }
 }
 
 /// Recent messages, newest first, optionally for one customer.

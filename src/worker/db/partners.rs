@@ -8,16 +8,17 @@ use crate::error::ApiError;
 use crate::grants::ResellerFacts;
 use crate::ids::{PartnerId, UserId};
 use crate::partners::{Actor, PartnerKind, Role};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::D1PreparedStatement;
 
-#[derive(Deserialize)]
-pub(super) struct ActorRow {
-    user_id: String,
-    role: String,
-    partner_id: String,
-    kind: String,
-    distributor_id: Option<String>,
+crate::row! {
+    pub(super) struct ActorRow {
+        user_id: String,
+        role: String,
+        partner_id: String,
+        kind: String,
+        distributor_id: Option<String>,
+    }
 }
 
 /// The statement reading the source user of session `sid` as an actor (for a batch).
@@ -31,7 +32,7 @@ pub fn actor_of_session(db: &Db, sid: &str) -> Result<D1PreparedStatement, ApiEr
 }
 
 /// Reads the row of [`actor_of_session`] (in the session batch).
-pub fn read_actor(r: &worker::D1Result) -> Result<Option<Actor>, ApiError> {
+pub fn read_actor(r: &crate::worker::db::StatementResult) -> Result<Option<Actor>, ApiError> {
     let rows: Vec<ActorRow> = r.results().map_err(|e| super::fault("decode actor", e))?;
     rows.into_iter().next().map(actor).transpose()
 }
@@ -46,12 +47,20 @@ pub(super) fn actor(r: ActorRow) -> Result<Actor, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
 pub(super) struct CredentialRow {
-    #[serde(flatten)]
     actor: ActorRow,
     credential_id: String,
     expires_at: Option<String>,
+}
+
+impl super::FromRow for CredentialRow {
+    fn from_row(r: &super::Row) -> Self {
+        CredentialRow {
+            actor: ActorRow::from_row(r),
+            credential_id: r.get("credential_id"),
+            expires_at: r.get("expires_at"),
+        }
+    }
 }
 
 /// An actor with its credential's id and expiry.
@@ -62,13 +71,15 @@ pub(super) fn credentialed(r: CredentialRow) -> Result<Credentialed, ApiError> {
     Ok((actor(r.actor)?, r.credential_id, expires))
 }
 
-/// A partner as `GET /v1/me` shows it.
-#[derive(Deserialize, Serialize)]
-pub struct PartnerRow {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    pub distributor_id: Option<String>,
+crate::row! {
+    /// A partner as `GET /v1/me` shows it.
+    #[derive(Serialize)]
+    pub struct PartnerRow {
+        pub id: String,
+        pub kind: String,
+        pub name: String,
+        pub distributor_id: Option<String>,
+    }
 }
 
 /// A partner by id.
@@ -88,7 +99,10 @@ pub async fn reseller_facts(db: &Db, id: &PartnerId) -> Result<Option<ResellerFa
 }
 
 /// Reads a reseller's facts from the row of [`partner_stmt`].
-pub fn read_reseller_facts(id: &PartnerId, r: &worker::D1Result) -> Result<Option<ResellerFacts>, ApiError> {
+pub fn read_reseller_facts(
+    id: &PartnerId,
+    r: &crate::worker::db::StatementResult,
+) -> Result<Option<ResellerFacts>, ApiError> {
     super::row::<PartnerRow>(r, "decode partner")?.map(|p| facts(id, p)).transpose()
 }
 
@@ -110,14 +124,16 @@ pub async fn resellers_of(db: &Db, distributor: &str) -> Result<Vec<PartnerRow>,
     .await
 }
 
-/// A partner user as shown by the API.
-#[derive(Deserialize, Serialize)]
-pub struct UserRow {
-    pub id: String,
-    pub partner_id: String,
-    pub name: String,
-    pub email: String,
-    pub role: String,
+crate::row! {
+    /// A partner user as shown by the API.
+    #[derive(Serialize)]
+    pub struct UserRow {
+        pub id: String,
+        pub partner_id: String,
+        pub name: String,
+        pub email: String,
+        pub role: String,
+    }
 }
 
 /// A user by id.
@@ -125,13 +141,22 @@ pub async fn user(db: &Db, id: &str) -> Result<Option<UserRow>, ApiError> {
     first(db, "SELECT id, partner_id, name, email, role FROM partner_users WHERE id = ?1", args![id]).await
 }
 
-#[derive(Deserialize)]
 struct MeRow {
-    #[serde(flatten)]
     user: UserRow,
     p_kind: String,
     p_name: String,
     p_distributor_id: Option<String>,
+}
+
+impl super::FromRow for MeRow {
+    fn from_row(r: &super::Row) -> Self {
+        MeRow {
+            user: UserRow::from_row(r),
+            p_kind: r.get("p_kind"),
+            p_name: r.get("p_name"),
+            p_distributor_id: r.get("p_distributor_id"),
+        }
+    }
 }
 
 /// A user and their partner, in one query.
@@ -154,10 +179,11 @@ pub async fn user_and_partner(db: &Db, id: &str) -> Result<Option<(UserRow, Part
     }))
 }
 
-#[derive(Deserialize)]
-struct NameRow {
-    id: String,
-    name: String,
+crate::row! {
+    struct NameRow {
+        id: String,
+        name: String,
+    }
 }
 
 /// Partner users' names by id.
@@ -173,7 +199,7 @@ pub async fn user_names(db: &Db, ids: &[&str]) -> Result<Names, ApiError> {
 }
 
 /// Reads `(id, name)` rows of partner users.
-pub fn read_names(r: &worker::D1Result) -> Result<Names, ApiError> {
+pub fn read_names(r: &crate::worker::db::StatementResult) -> Result<Names, ApiError> {
     let rows: Vec<NameRow> = r.results().map_err(|e| super::fault("decode names", e))?;
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }

@@ -8,23 +8,23 @@ use crate::grants::Capabilities;
 use crate::ids::{CustomerId, PartnerId, PermissionId, PermissionRequestId, UserId};
 use crate::sql::permission_requests as sql;
 use crate::time::Timestamp;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    reseller_id: String,
-    distributor_id: String,
-    customer_id: Option<String>,
-    capabilities: String,
-    note: Option<String>,
-    requested_by: String,
-    requested_at: String,
-    status: String,
-    decided_at: Option<String>,
-    decided_by: Option<String>,
-    reason: Option<String>,
-    permission_id: Option<String>,
+crate::row! {
+    struct Row {
+        id: String,
+        reseller_id: String,
+        distributor_id: String,
+        customer_id: Option<String>,
+        capabilities: String,
+        note: Option<String>,
+        requested_by: String,
+        requested_at: String,
+        status: String,
+        decided_at: Option<String>,
+        decided_by: Option<String>,
+        reason: Option<String>,
+        permission_id: Option<String>,
+    }
 }
 
 fn request(r: Row) -> Result<PermissionRequest, ApiError> {
@@ -75,6 +75,6 @@ pub fn by_id_stmt(db: &Db, id: &PermissionRequestId) -> Result<worker::D1Prepare
 }
 
 /// Reads the row of [`by_id_stmt`].
-pub fn read_one(r: &worker::D1Result) -> Result<Option<PermissionRequest>, ApiError> {
+pub fn read_one(r: &crate::worker::db::StatementResult) -> Result<Option<PermissionRequest>, ApiError> {
     super::row::<Row>(r, "decode permission request")?.map(request).transpose()
 }

@@ -9,7 +9,6 @@ use crate::money::{Currency, Money};
 use crate::partners::Actor;
 use crate::quotes::StoredQuote;
 use crate::time::Timestamp;
-use serde::Deserialize;
 use serde_json::Value;
 use worker::D1PreparedStatement;
 
@@ -26,17 +25,18 @@ pub fn insert(db: &Db, q: &StoredQuote, actor: &Actor, catalog_version: &str) ->
     )
 }
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    customer_id: String,
-    draft: String,
-    draft_sha256: String,
-    quote: String,
-    total_minor: i64,
-    currency: String,
-    created_at: String,
-    expires_at: String,
+crate::row! {
+    struct Row {
+        id: String,
+        customer_id: String,
+        draft: String,
+        draft_sha256: String,
+        quote: String,
+        total_minor: i64,
+        currency: String,
+        created_at: String,
+        expires_at: String,
+    }
 }
 
 /// The quote `id` of `partner`, if any.
@@ -65,7 +65,7 @@ pub fn of_session_partner(
 }
 
 /// Reads the row of [`of_session_partner`].
-pub fn read_quote(r: &worker::D1Result) -> Result<Option<StoredQuote>, ApiError> {
+pub fn read_quote(r: &crate::worker::db::StatementResult) -> Result<Option<StoredQuote>, ApiError> {
     super::row::<Row>(r, "decode quote")?.map(quote).transpose()
 }
 

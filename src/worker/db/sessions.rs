@@ -10,7 +10,6 @@ use crate::partners::Role;
 use crate::portal::{Credential, CredentialRef};
 use crate::sessions::{EndReason, Session, SCOPES};
 use crate::time::Timestamp;
-use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 /// Inserts a session.
@@ -28,21 +27,22 @@ pub fn insert(db: &Db, s: &Session) -> Result<D1PreparedStatement, ApiError> {
     )
 }
 
-#[derive(Deserialize)]
-struct SessionRow {
-    id: String,
-    customer_id: String,
-    partner_id: String,
-    source_user_id: String,
-    source_role: String,
-    permission_id: Option<String>,
-    authorization_id: Option<String>,
-    started_at: String,
-    expires_at: String,
-    ended_at: Option<String>,
-    end_reason: Option<String>,
-    credential_kind: Option<String>,
-    credential_id: Option<String>,
+crate::row! {
+    struct SessionRow {
+        id: String,
+        customer_id: String,
+        partner_id: String,
+        source_user_id: String,
+        source_role: String,
+        permission_id: Option<String>,
+        authorization_id: Option<String>,
+        started_at: String,
+        expires_at: String,
+        ended_at: Option<String>,
+        end_reason: Option<String>,
+        credential_kind: Option<String>,
+        credential_id: Option<String>,
+    }
 }
 
 /// The session `id`.
@@ -57,7 +57,7 @@ pub fn by_id_stmt(db: &Db, id: &SessionId) -> Result<D1PreparedStatement, ApiErr
 }
 
 /// Reads the row of [`by_id_stmt`].
-pub fn read_session(r: &worker::D1Result) -> Result<Option<Session>, ApiError> {
+pub fn read_session(r: &crate::worker::db::StatementResult) -> Result<Option<Session>, ApiError> {
     super::row::<SessionRow>(r, "decode session")?.map(from_row).transpose()
 }
 
@@ -80,7 +80,7 @@ pub async fn acting(
     id: &SessionId,
     first: Vec<D1PreparedStatement>,
     agency: bool,
-) -> Result<(Option<ActingRows>, Vec<worker::D1Result>), ApiError> {
+) -> Result<(Option<ActingRows>, Vec<crate::worker::db::StatementResult>), ApiError> {
     let sid = id.as_str();
     let n = first.len();
     let mut stmts = first;

@@ -14,11 +14,10 @@ use crate::worker::context::Ctx;
 use crate::worker::db::outbox::When;
 use crate::worker::db::{self, audit, grants};
 use crate::worker::http::{json, json_body, random_bytes};
-use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
 
-type Opened = (CustomerAuthorization, CodeState, Vec<worker::D1Result>);
+type Opened = (CustomerAuthorization, CodeState, Vec<crate::worker::db::StatementResult>);
 
 /// The authorization a consent token opens, read with `more` (statements by the token's hash, built
 /// from it) in one round trip: `not_found` for anything else.
@@ -36,10 +35,11 @@ async fn open_with(
 
 /// `GET /v1/consent/{token}`: what the partner asks for, and where the request stands.
 pub async fn show(ctx: &Ctx, token: &str) -> Res {
-    #[derive(Deserialize)]
-    struct Account {
-        huawei_domain_name: Option<String>,
-        huawei_agency_name: Option<String>,
+    crate::row! {
+        struct Account {
+            huawei_domain_name: Option<String>,
+            huawei_agency_name: Option<String>,
+        }
     }
     let (auth, code, rs) = open_with(ctx, token, |hash| db::consent::page_of(&ctx.db, hash)).await?;
     let [partner, customer, account, key] = rs.as_slice() else {
@@ -145,16 +145,18 @@ async fn finish(
     json(200, &auth.view(ctx.now))
 }
 
-/// The counters once a guess was claimed.
-#[derive(Deserialize)]
-struct Claimed {
-    code_attempts: i64,
-    guesses: i64,
+crate::row! {
+    /// The counters once a guess was claimed.
+    struct Claimed {
+        code_attempts: i64,
+        guesses: i64,
+    }
 }
 
-#[derive(Deserialize)]
-struct Wrong {
-    wrong_guesses: i64,
+crate::row! {
+    struct Wrong {
+        wrong_guesses: i64,
+    }
 }
 
 /// Approves with the verification code. The guess is claimed (counted, by a conditional write that

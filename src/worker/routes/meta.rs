@@ -73,9 +73,10 @@ pub async fn ping(ctx: &Ctx) -> Res {
 /// `GET /v1/dev/ping-read` (dev only): one trivial D1 read and nothing else, the baseline of the
 /// round-trip bench (`scripts/bench-roundtrips.mjs`).
 pub async fn ping_read(ctx: &Ctx) -> Res {
-    #[derive(serde::Deserialize)]
-    struct One {
-        one: i64,
+    crate::row! {
+        struct One {
+            one: i64,
+        }
     }
     let row: Option<One> = db::first(&ctx.db, "SELECT 1 AS one", Vec::new()).await?;
     json(200, &json!({"one": row.map_or(0, |r| r.one)}))

@@ -302,7 +302,7 @@ async fn acting_on_order(ctx: &Ctx, req: &Request, id: &str) -> Result<(Acting, 
 }
 
 /// The order as read back by the write's own batch.
-fn shown(rs: &[worker::D1Result]) -> Res {
+fn shown(rs: &[crate::worker::db::StatementResult]) -> Res {
     let order = db::orders::read_order(db::only(rs)?)?.or_not_found()?;
     json(200, &order.view)
 }
