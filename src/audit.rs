@@ -87,6 +87,10 @@ pub enum Action {
     OriginsChanged,
     #[serde(rename = "huawei_key.set")]
     HuaweiKeySet,
+    #[serde(rename = "message_channel.set")]
+    MessageChannelSet,
+    #[serde(rename = "message_channel.removed")]
+    MessageChannelRemoved,
     #[serde(rename = "huawei_account.set")]
     HuaweiAccountSet,
     #[serde(rename = "agency.assumed")]
@@ -144,6 +148,8 @@ impl Action {
             Self::PortalTokenRevoked => "portal_token.revoked",
             Self::OriginsChanged => "origins.changed",
             Self::HuaweiKeySet => "huawei_key.set",
+            Self::MessageChannelSet => "message_channel.set",
+            Self::MessageChannelRemoved => "message_channel.removed",
             Self::HuaweiAccountSet => "huawei_account.set",
             Self::AgencyAssumed => "agency.assumed",
             Self::OrderInDoubt => "order.in_doubt",

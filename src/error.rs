@@ -94,6 +94,7 @@ codes! {
     // --- state conflicts -------------------------------------------------------------------------
     AuthorizationRequestPending => ("authorization_request_pending", 409, "An authorization request for this customer is already pending."),
     AuthorizationNotPending => ("authorization_not_pending", 409, "The authorization request is no longer pending."),
+    NoMessageChannel => ("no_message_channel", 409, "No channel is configured to send the customer the consent link and the verification code; a partner admin configures one (see data.missing)."),
     AuthorizationNotActive => ("authorization_not_active", 409, "The authorization is not active."),
     PermissionAlreadyRevoked => ("permission_already_revoked", 409, "The permission was already revoked."),
     PermissionRequestOpen => ("permission_request_open", 409, "A request to your distributor for this customer (or for all your customers) is already open."),

@@ -594,6 +594,23 @@ pub fn listable_authorizations(actor: &Actor) -> Option<&PartnerId> {
     (actor.partner_kind == PartnerKind::Reseller).then_some(&actor.partner_id)
 }
 
+/// Who may see one authorization (`GET /v1/authorizations/{id}`): its partner (any role), or that
+/// partner's distributor; anyone else gets `not_found`.
+pub fn may_see(
+    actor: &Actor,
+    auth: &CustomerAuthorization,
+    partners_distributor: Option<&PartnerId>,
+) -> Result<(), ApiError> {
+    actor.require(Ability::Read)?;
+    let own = auth.partner_id == actor.partner_id;
+    let distributor = actor.partner_kind == PartnerKind::Distributor && partners_distributor == Some(&actor.partner_id);
+    if own || distributor {
+        Ok(())
+    } else {
+        Err(ApiError::new(Code::NotFound))
+    }
+}
+
 /// Reads an optional or required free-text reason of 4-200 characters: `{"reason": "..."}`.
 pub fn decode_reason(v: &Value, required: bool) -> Result<Option<String>, ApiError> {
     Decoder::run(|d| {

@@ -19,6 +19,16 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The bytes of hex text (either case); `None` for odd length or a non-hex digit.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    let digit = |b: u8| (b as char).to_digit(16);
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    b.chunks(2).map(|p| Some((digit(p[0])? * 16 + digit(p[1])?) as u8)).collect()
+}
+
 /// Declares an id type: `<prefix>` followed by `2 × $bytes` lowercase hex digits, made from `$bytes`
 /// random bytes, (de)serialized as its text. Huawei-style account ids have no prefix and 16 bytes.
 macro_rules! id_type {

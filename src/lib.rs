@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod consent;
 pub mod customers;
 pub mod decode;
+pub mod delivery;
 pub mod demo;
 pub mod directory;
 pub mod drafts;

@@ -1,5 +1,6 @@
-//! Messages to customers (consent links and verification codes). They are recorded in the outbox;
-//! a delivery service would send them. In dev mode `GET /v1/dev/outbox` shows them.
+//! Messages to customers (consent links and verification codes). They are recorded in the outbox in
+//! the batch of the change they tell of, and delivered from there (`crate::delivery`); in dev mode
+//! `GET /v1/dev/outbox` shows them.
 
 use crate::grants::CustomerAuthorization;
 use serde::Serialize;
@@ -29,6 +30,33 @@ pub struct Message {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// An SMS template's variables (the partner's name, the code, its validity in minutes).
+    #[serde(skip)]
+    pub params: Vec<String>,
+    /// What must not be stored in clear outside dev mode (the code, the consent link).
+    #[serde(skip)]
+    pub secrets: Vec<String>,
+}
+
+impl Message {
+    /// The body with every secret replaced: what the outbox keeps in clear outside dev mode (the
+    /// whole message is sealed for delivery and forgotten once delivered or failed).
+    pub fn redacted_body(&self) -> String {
+        self.secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .fold(self.body.clone(), |b, s| b.replace(s.as_str(), "[redacted]"))
+    }
+
+    /// What delivery needs, to be sealed.
+    pub fn sealed(&self) -> crate::delivery::Sealed {
+        crate::delivery::Sealed {
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            params: self.params.clone(),
+            status_callback: None,
+        }
+    }
 }
 
 /// The email with the consent link: the customer opens it to approve or reject.
@@ -44,6 +72,8 @@ pub fn consent_email(partner_name: &str, email: &str, auth: &CustomerAuthorizati
             auth.capabilities.to_csv().replace("order", "place orders").replace("om", "operate resources (O&M)").replace(',', ", "),
             auth.valid_days,
         ),
+        params: Vec::new(),
+        secrets: vec![link.to_string()],
     }
 }
 
@@ -54,5 +84,7 @@ pub fn code_sms(partner_name: &str, mobile: &str, code: &str, minutes: i64) -> M
         recipient: mobile.to_string(),
         subject: "Verification code".into(),
         body: format!("Your code to authorize {partner_name} is {code}. It expires in {minutes} minutes. Never share it with anyone."),
+        params: vec![partner_name.to_string(), code.to_string(), minutes.to_string()],
+        secrets: vec![code.to_string()],
     }
 }

@@ -19,9 +19,12 @@ pub fn origin(url: &str) -> Option<String> {
 /// empty pieces skipped.
 pub fn pairs(url: &str) -> Vec<(String, String)> {
     let Some((_, query)) = url.split_once('?') else { return Vec::new() };
-    let query = query.split('#').next().unwrap_or_default();
-    query
-        .split('&')
+    form_pairs(query.split('#').next().unwrap_or_default())
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` text (a query, or a form body), as [`pairs`].
+pub fn form_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
         .filter(|piece| !piece.is_empty())
         .map(|piece| {
             let (name, value) = piece.split_once('=').unwrap_or((piece, ""));

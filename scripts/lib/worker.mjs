@@ -28,7 +28,8 @@ function run(cmd, args, opts = {}) {
 }
 
 /**
- * A seeded worker: `{base, dir, db, demoPath, stop(keep), log()}`. `customers` demo customers are
+ * A seeded worker: `{base, dir, db, demoPath, stop(keep), log()}`; `mode` is its MODE (development
+ * unless a test needs production, where there is no dev outbox). `customers` demo customers are
  * generated; with `reuse`, a database already loaded under `.state/<name>` is served again as it is
  * (the benchmarks' large databases); `release` builds the seed program optimised; `analyze` gathers the
  * query planner's statistics as production would; `vars` are passed to the worker (`--var`); `config`
@@ -47,6 +48,7 @@ export async function startWorker({
   databases = ['DB'],
   afterSeed = {},
   varsFromDemo,
+  mode = 'development',
 } = {}) {
   const cfg = config ? ['--config', config] : [];
   port = Number(port || (await freePort()));
@@ -118,7 +120,7 @@ export async function startWorker({
       '--persist-to',
       db,
       '--var',
-      'MODE:development',
+      `MODE:${mode}`,
       '--var',
       `SESSION_SECRET:${randomBytes(32).toString('hex')}`,
       '--var',
@@ -127,7 +129,8 @@ export async function startWorker({
         ...vars,
         ...(varsFromDemo ? varsFromDemo(JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'))) : {}),
       }).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
-      // The tracker's Cron Trigger on demand: GET /cdn-cgi/handler/scheduled.
+      // The Cron Trigger on demand: GET /__scheduled?cron=*+*+*+*+* (GET /cdn-cgi/handler/scheduled fails
+      // with a DataCloneError on the ScheduledController before a workers-rs handler runs).
       '--test-scheduled',
       '--show-interactive-dev-session=false',
       '--log-level',

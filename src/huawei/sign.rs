@@ -65,8 +65,13 @@ fn signed_headers(headers: &[(&str, &str)]) -> Vec<String> {
     names
 }
 
+/// The header that stands for the body's hash when present: the SDK sets it to `UNSIGNED-PAYLOAD`
+/// for a body that is not JSON (a form, as the SMS API takes).
+pub const CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
+
 /// The canonical request: method, canonical path (ending in `/`), sorted query, signed headers
-/// with their trimmed values, their names, and the body's SHA-256.
+/// with their trimmed values, their names, and the body's SHA-256 (or the value of
+/// [`CONTENT_SHA256`] when the request carries it, as the SDK's `Signer` reads it).
 pub fn canonical_request(r: &Request<'_>) -> String {
     let mut path: String = r.path.split('/').map(|seg| encode(&decode(seg))).collect::<Vec<_>>().join("/");
     if !path.ends_with('/') {
@@ -83,13 +88,11 @@ pub fn canonical_request(r: &Request<'_>) -> String {
             format!("{n}:{v}\n")
         })
         .collect();
-    format!(
-        "{}\n{path}\n{}\n{headers}\n{}\n{}",
-        r.method.to_ascii_uppercase(),
-        query.join("&"),
-        names.join(";"),
-        hex(&Sha256::digest(r.body))
-    )
+    let payload = match r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(CONTENT_SHA256)) {
+        Some((_, v)) if !r.body.is_empty() => v.to_string(),
+        _ => hex(&Sha256::digest(r.body)),
+    };
+    format!("{}\n{path}\n{}\n{headers}\n{}\n{payload}", r.method.to_ascii_uppercase(), query.join("&"), names.join(";"),)
 }
 
 /// The `Authorization` header value for `r` signed with the access key `ak` and secret `sk`;

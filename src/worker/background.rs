@@ -1,5 +1,5 @@
-//! The Queue consumer and the Cron Trigger: each delivered message goes to its owner (the tracker
-//! or the directory sync), and every minute both sweep what is due or stalled, and what is past its
+//! The Queue consumer and the Cron Trigger: each delivered message goes to its owner (the tracker,
+//! the directory sync or the outbox's delivery), and every minute each sweeps what is due or stalled, and what is past its
 //! retention is forgotten a chunk at a time.
 
 use super::context::Ctx;
@@ -39,6 +39,7 @@ pub async fn queue(batch: MessageBatch<Look>, env: Env, _ctx: Context) -> worker
                 synced = true;
                 super::directory::step(&ctx, &m.body().id).await;
             }
+            Some(super::delivery::KIND) => super::delivery::attempt(&ctx, &m.body().id).await,
             _ => super::tracker::look(&ctx, &m.body().id).await,
         }
         m.ack();
@@ -58,6 +59,7 @@ pub async fn scheduled(_e: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         super::tracker::sweep(&ctx).await;
         super::directory::sweep(&ctx).await;
+        super::delivery::sweep(&ctx).await;
         forget_expired(&ctx).await;
     }
 }

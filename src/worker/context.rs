@@ -237,16 +237,41 @@ impl Ctx {
         }
     }
 
-    /// The statement recording `message` to `customer` in the outbox, for the batch of the change it
-    /// tells of.
+    /// The statement recording `message` about authorization `auth` in the outbox, for the batch of
+    /// the change it tells of, carried by `via` (`crate::delivery::route`): sealed for delivery, or
+    /// held in the dev outbox. Returns the message's id for [`super::delivery::enqueue`].
     pub fn message(
         &self,
-        customer: &CustomerId,
+        auth: &crate::grants::CustomerAuthorization,
         message: &crate::outbox::Message,
+        via: crate::delivery::Via,
         when: db::outbox::When,
-    ) -> Result<worker::D1PreparedStatement, ApiError> {
+    ) -> Result<(worker::D1PreparedStatement, MessageId), ApiError> {
         let id = MessageId::from_bytes(&super::http::random_bytes()?);
-        db::outbox::insert(&self.db, &id, self.now, customer, message, &self.request_id, when)
+        let sealed = match via {
+            crate::delivery::Via::DevOutbox => None,
+            _ => {
+                let mut content = message.sealed();
+                if via == crate::delivery::Via::HuaweiSms && !self.origin.is_empty() {
+                    let token = crate::delivery::report_token(self.session_secret()?, id.as_str());
+                    content.status_callback = Some(crate::delivery::report_url(&self.origin, id.as_str(), &token));
+                }
+                let plain = serde_json::to_vec(&content).map_err(|e| db::fault("message", e))?;
+                Some(self.vault()?.seal(super::http::random_bytes()?, &format!("message:{}", id.as_str()), &plain)?)
+            }
+        };
+        let record = db::outbox::Record {
+            id: &id,
+            at: self.now,
+            partner: &auth.partner_id,
+            customer: &auth.customer_id,
+            authorization: &auth.id,
+            message,
+            via,
+            sealed: sealed.as_deref(),
+            request_id: &self.request_id,
+        };
+        Ok((db::outbox::insert(&self.db, &record, when)?, id))
     }
 
     /// The partner user behind the request's API key or portal token: `unauthenticated` otherwise.

@@ -50,6 +50,23 @@ pub async fn json_body(req: &mut Request) -> Result<Value, ApiError> {
     parse_json(&text)
 }
 
+/// Reads an `application/x-www-form-urlencoded` body (a provider's status report) as its pairs.
+pub async fn form_body(req: &mut Request) -> Result<Vec<(String, String)>, ApiError> {
+    let text = req.text().await.map_err(|e| fault("read body", e))?;
+    if text.len() > MAX_BODY {
+        return Err(too_large());
+    }
+    let ct = req.headers().get("Content-Type").ok().flatten().unwrap_or_default();
+    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media != "application/x-www-form-urlencoded" {
+        return Err(ApiError::with_message(
+            Code::UnsupportedMediaType,
+            "Send the report as application/x-www-form-urlencoded.",
+        ));
+    }
+    Ok(crate::request_url::form_pairs(&text))
+}
+
 fn too_large() -> ApiError {
     ApiError::with_message(Code::PayloadTooLarge, format!("The request body is larger than {} KiB.", MAX_BODY / 1024))
 }

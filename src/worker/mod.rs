@@ -5,6 +5,7 @@ mod background;
 mod bss;
 mod context;
 pub mod db;
+mod delivery;
 mod directory;
 mod http;
 mod huawei;

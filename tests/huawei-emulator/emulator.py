@@ -1,7 +1,9 @@
 """A local Huawei Cloud for tests and `make dev UPSTREAM=huawei-emulator`.
 
 Serves IAM (/iam), BSS international (/bss) and the regional services (/{service}/{region}: ecs,
-evs, vpc) the way Huawei does, for the calls onbehalf makes:
+evs, vpc) the way Huawei does, for the calls onbehalf makes; and, for delivering consent messages,
+Huawei Cloud Message & SMS (/sms/batchSendSms/v1), an HTTP email API (/email/emails, Resend's shape)
+and a partner's webhook receiver (/webhook/{name}) that verifies onbehalf's signatures:
 - verifies every SDK-HMAC-SHA256 signature with its own implementation (not the worker's), the
   security token of a temporary credential against the ones it issued, and their expiry;
 - checks every request body it receives and every body it answers against the official SDK models
@@ -13,7 +15,10 @@ evs, vpc) the way Huawei does, for the calls onbehalf makes:
 The control API (/_emulator/*, unsigned) registers partners and customers, sizes and changes a
 partner's customer directory (POST /_emulator/directory {partner, count, remove, restore, change, customers}), injects
 faults (when: before | after | quota | balance | job | partial) and shows what was asked
-(GET /_emulator/requests) and made (GET /_emulator/state).
+(GET /_emulator/requests) and made (GET /_emulator/state). For messages: POST /_emulator/sms-apps
+{app_key, app_secret, sender, templates: {id: text with ${1}..}}, POST /_emulator/email-keys {api_key},
+POST /_emulator/webhook-secrets {key_id, secret}, and GET /_emulator/messages (what each channel
+received: SMS with their rendered text, emails, webhook posts with their signature check).
 
 Run: python emulator.py --port 8788 [--world world.json]
 """
@@ -25,6 +30,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +76,15 @@ class World:
         self.job_seconds = 2.0
         self.seq = 0
         self.directories = {}  # partner domain_name -> Directory
+        self.sms_apps = {}  # app_key -> {app_secret, sender, templates}
+        self.sms = []  # SMS sent
+        self.email_keys = set()
+        self.emails = []  # emails accepted
+        self.email_answers = {}  # (api key, Idempotency-Key) -> answer (a retry gets the first answer)
+        self.webhook_secrets = {}  # key id -> secret
+        self.webhooks = []  # webhook posts received
+        self.sms_report = "DELIVRD"  # the status report sent to a statusCallback ("" for none)
+        self.reports = []  # status reports sent, with the answer they got
 
     def directory(self, partner):
         return self.directories.setdefault(partner["domain_name"], Directory(partner["domain_name"]))
@@ -218,7 +234,9 @@ def canonical(method, path, query, headers, signed, body):
     q = sorted((quote(k, safe="~"), quote(v, safe="~")) for k, v in query)
     cq = "&".join(f"{k}={v}" for k, v in q)
     ch = "".join(f"{n}:{headers.get(n, '').strip()}\n" for n in signed)
-    return "\n".join([method, cpath, cq, ch, ";".join(signed), hashlib.sha256(body).hexdigest()])
+    # The SDK's Signer signs a non-JSON body (a form) as UNSIGNED-PAYLOAD, named by this header.
+    payload = headers.get("x-sdk-content-sha256") if body else None
+    return "\n".join([method, cpath, cq, ch, ";".join(signed), payload or hashlib.sha256(body).hexdigest()])
 
 
 def verify(method, path, query, headers, body):
@@ -233,6 +251,8 @@ def verify(method, path, query, headers, body):
             raise gw_auth(f"{need} is not signed")
     if "x-security-token" in headers and "x-security-token" not in signed:
         raise gw_auth("x-security-token is not signed")
+    if "x-sdk-content-sha256" in headers and "x-sdk-content-sha256" not in signed:
+        raise gw_auth("x-sdk-content-sha256 is not signed")
     date = headers.get("x-sdk-date", "")
     try:
         t = datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
@@ -243,6 +263,8 @@ def verify(method, path, query, headers, body):
     with LOCK:
         if ak in W.partners:
             who, sk = ("partner", W.partners[ak]), W.partners[ak]["sk"]
+        elif ak in W.sms_apps:
+            who, sk = ("sms_app", W.sms_apps[ak]), W.sms_apps[ak]["app_secret"]
         elif ak in W.temporary:
             cred = W.temporary[ak]
             if headers.get("x-security-token") != cred["token"]:
@@ -808,8 +830,135 @@ def partner_resources(who, body):
     return 200, answer_fits("bss", "ListCustomerOnDemandResourcesResponse", out)
 
 
+# --- Message & SMS, an email API, a webhook receiver --------------------------------------------
+def sms_error(status, code, description):
+    return Reject(status, {"code": code, "description": description})
+
+
+def sms_send(who, form):
+    """POST /sms/batchSendSms/v1 (form-encoded, signed with the application's key and secret)."""
+    if who[0] != "sms_app":
+        raise sms_error(401, "E000101", "Authentication failed: not an SMS application key.")
+    app = who[1]
+    fits("smsapi", "BatchSendSmsRequestBody", form, "the form")
+    for k in ("from", "to", "templateId"):
+        if not form.get(k):
+            raise sms_error(400, "E000503", f"The parameter {k} is missing.")
+    if form["from"] != app["sender"]:
+        raise sms_error(400, "E000504", "The sender (channel number) does not belong to this application.")
+    template = app["templates"].get(form["templateId"])
+    if template is None:
+        raise sms_error(400, "E000505", "The template does not exist.")
+    try:
+        paras = json.loads(form.get("templateParas") or "[]")
+    except ValueError:
+        raise sms_error(400, "E000503", "templateParas is not a JSON array.")
+    wanted = len(re.findall(r"\$\{\d+\}", template))
+    if not (isinstance(paras, list) and all(isinstance(p, str) for p in paras) and len(paras) == wanted):
+        raise sms_error(400, "E000503", f"templateParas must be {wanted} strings.")
+    out = {"code": "000000", "description": "Success", "result": []}
+    for to in form["to"].split(","):
+        if not re.fullmatch(r"\+\d{6,15}", to):
+            raise sms_error(400, "E000503", f"{to!r} is not a number in +country format.")
+        text = template
+        for i, p in enumerate(paras, 1):
+            text = text.replace("${%d}" % i, p)
+        mid = uuid.uuid4().hex
+        with LOCK:
+            W.sms.append({"smsMsgId": mid, "to": to, "from": form["from"], "templateId": form["templateId"],
+                          "params": paras, "text": text, "at": iso(now()),
+                          "statusCallback": form.get("statusCallback")})
+        if form.get("statusCallback") and W.sms_report:
+            report_later(form["statusCallback"], {"smsMsgId": mid, "total": "1", "sequence": "1",
+                                                  "status": W.sms_report, "to": to, "source": "2",
+                                                  "updateTime": iso(now()), "orgCode": "000000"})
+        out["result"].append({"originTo": to, "createTime": iso(now()), "from": form["from"], "smsMsgId": mid,
+                              "status": "000000"})
+    return 200, answer_fits("smsapi", "BatchSendSmsResponse", out)
+
+
+def report_later(url, fields, delay=0.3):
+    """Huawei's status report: a form POST to the statusCallback the send named, a moment later."""
+    def post():
+        time.sleep(delay)
+        data = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in fields.items()).encode()
+        req = urllib.request.Request(url, data=data, method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        except OSError as e:
+            status = str(e)
+        with LOCK:
+            W.reports.append({"url": url, "fields": fields, "status": status})
+    threading.Thread(target=post, daemon=True).start()
+
+
+def email_send(headers, body):
+    """POST /email/emails: {from, to[], subject, text} with a bearer key; Idempotency-Key honoured."""
+    auth = headers.get("authorization", "")
+    key = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+    if key not in W.email_keys:
+        raise Reject(401, {"name": "missing_api_key", "message": "API key is invalid"})
+    idem = headers.get("idempotency-key")
+    with LOCK:
+        if idem and (key, idem) in W.email_answers:
+            return 200, W.email_answers[(key, idem)]
+    b = body if isinstance(body, dict) else {}
+    extra = set(b) - {"from", "to", "subject", "text", "html", "reply_to"}
+    to = b.get("to")
+    if extra or not isinstance(b.get("from"), str) or not isinstance(to, list) or not to \
+            or not all(isinstance(x, str) and "@" in x for x in to) or not isinstance(b.get("subject"), str) \
+            or not isinstance(b.get("text"), str):
+        raise Reject(422, {"name": "validation_error", "message": f"Invalid email (extra fields: {sorted(extra)})."})
+    answer = {"id": "em_" + uuid.uuid4().hex[:20]}
+    with LOCK:
+        W.emails.append({**b, "id": answer["id"], "idempotency_key": idem, "at": iso(now())})
+        if idem:
+            W.email_answers[(key, idem)] = answer
+    return 200, answer
+
+
+def webhook_receive(name, headers, raw):
+    """POST /webhook/{name}: a partner's receiver. Verifies onbehalf's signature as README tells a
+    partner to (HMAC-SHA256 over "<t>.<body>", a five-minute window) and records every post."""
+    sig = headers.get("onbehalf-signature", "")
+    key_id = headers.get("onbehalf-key-id", "")
+    parts = dict(p.split("=", 1) for p in sig.split(",") if "=" in p)
+    secret = W.webhook_secrets.get(key_id)
+    verified, reason = False, None
+    try:
+        t = int(parts.get("t", ""))
+    except ValueError:
+        t, reason = None, "no timestamp"
+    if secret is None:
+        reason = "unknown key id"
+    elif t is not None:
+        want = hmac.new(secret.encode(), f"{t}.".encode() + raw, hashlib.sha256).hexdigest()
+        if abs(time.time() - t) > 300:
+            reason = "outside the replay window"
+        elif not hmac.compare_digest(want, parts.get("v1", "")):
+            reason = "signature mismatch"
+        else:
+            verified = True
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    with LOCK:
+        W.webhooks.append({"name": name, "verified": verified, "reason": reason, "key_id": key_id,
+                           "message_id": headers.get("onbehalf-message-id"), "body": body, "at": iso(now())})
+    if not verified:
+        raise Reject(401, {"error": reason})
+    return 200, {"received": True}
+
+
 def route(method, path, query, who, body, headers):
     m = re.fullmatch
+    if path == "/sms/batchSendSms/v1" and method == "POST":
+        return sms_send(who, body)
     if path == "/iam/v3.0/OS-CREDENTIAL/securitytokens" and method == "POST":
         return iam_assume(who, body, headers)
     if path == "/iam/v3/auth/projects" and method == "GET":
@@ -901,9 +1050,22 @@ def control(method, path, body):
         if path == "/_emulator/directory" and method == "GET":
             return 200, {d: {"count": len(x.indices()), "frozen": x.frozen, "budgets": x.budgets}
                          for d, x in W.directories.items()}
+        if path == "/_emulator/sms-apps" and method == "POST":
+            W.sms_apps[body["app_key"]] = {"app_secret": body["app_secret"], "sender": body["sender"],
+                                           "templates": body.get("templates", {})}
+            return 200, {"sms_apps": len(W.sms_apps)}
+        if path == "/_emulator/email-keys" and method == "POST":
+            W.email_keys.add(body["api_key"])
+            return 200, {"email_keys": len(W.email_keys)}
+        if path == "/_emulator/webhook-secrets" and method == "POST":
+            W.webhook_secrets[body["key_id"]] = body["secret"]
+            return 200, {"webhook_secrets": len(W.webhook_secrets)}
+        if path == "/_emulator/messages":
+            return 200, {"sms": W.sms, "emails": W.emails, "webhooks": W.webhooks, "reports": W.reports}
         if path == "/_emulator/config" and method == "POST":
             W.job_seconds = float(body.get("job_seconds", W.job_seconds))
-            return 200, {"job_seconds": W.job_seconds}
+            W.sms_report = body.get("sms_report", W.sms_report)
+            return 200, {"job_seconds": W.job_seconds, "sms_report": W.sms_report}
         if path == "/_emulator/requests":
             if method == "DELETE":
                 W.requests = []
@@ -927,8 +1089,9 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
         rid = uuid.uuid4().hex
+        form = headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
         try:
-            body = json.loads(raw) if raw else None
+            body = dict(parse_qsl(raw.decode(), keep_blank_values=True)) if form else (json.loads(raw) if raw else None)
         except ValueError:
             return self.send(400, {"error_code": "Common.0001", "error_msg": "The body is not JSON."}, rid)
         if path.startswith("/_emulator/"):
@@ -947,9 +1110,14 @@ class Handler(BaseHTTPRequestHandler):
                                  f.get("headers"))
                 if f.get("signature"):
                     raise gw_auth("verify aksk signature fail")
-            who = verify(self.command, path, query, headers, raw)
-            entry["signed_by"] = who[0]
-            status, out = route(self.command, path, query, who, body, headers)
+            if path == "/email/emails" and self.command == "POST":
+                status, out = email_send(headers, body)
+            elif (w := re.fullmatch(r"/webhook/([A-Za-z0-9_-]+)", path)) and self.command == "POST":
+                status, out = webhook_receive(w.group(1), headers, raw)
+            else:
+                who = verify(self.command, path, query, headers, raw)
+                entry["signed_by"] = who[0]
+                status, out = route(self.command, path, query, who, body, headers)
             hang = fault_for(self.command, path, "after")
         except Reject as r:
             status, out, extra = r.status, r.body, r.headers

@@ -16,6 +16,7 @@ MODULES = {
     "eip": "huaweicloudsdkeip.v2.model",
     "vpc": "huaweicloudsdkvpc.v2.model",
     "bss": "huaweicloudsdkbssintl.v2.model",
+    "smsapi": "huaweicloudsdksmsapi.v1.model",
 }
 
 

@@ -8,6 +8,7 @@ So the worker, which the HTTP tests check against this verifier, signs as the SD
 import json
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import ThreadingHTTPServer
 
@@ -89,6 +90,21 @@ def main():
                                         "PARTNERAK", "partner-secret"))
     assert status == 404, (status, out)
     checks += 1
+    # An SMS as the official client sends it: a form body signed with the application's key and secret.
+    emulator.W.sms_apps["SMSAPPKEY"] = {"app_secret": "sms-app-secret", "sender": "isms01",
+                                        "templates": {"tpl": "Code ${1} for ${2} (${3} min)"}}
+    emulator.W.sms_report = ""
+    form = urllib.parse.urlencode({"from": "isms01", "to": "+8613800000000", "templateId": "tpl",
+                                   "templateParas": '["Sky & Co","123456","10"]'})
+    sms = SdkRequest(method="POST", schema="http", host=host, resource_path="/sms/batchSendSms/v1", query_params=[],
+                     header_params={"Content-Type": "application/x-www-form-urlencoded"}, body=form)
+    Signer(BasicCredentials("SMSAPPKEY", "sms-app-secret")).sign(sms)
+    status, out = send(base, sms)
+    assert status == 200 and out["code"] == "000000", (status, out)
+    assert emulator.W.sms[-1]["text"] == "Code Sky & Co for 123456 (10 min)", emulator.W.sms[-1]
+    # UNSIGNED-PAYLOAD is signed itself: a request that drops it (and so claims a hashed body) fails.
+    assert send(base, sms, lambda h: h.pop("X-Sdk-Content-Sha256"))[0] == 401
+    checks += 2
     srv.shutdown()
     print(f"selftest.py: the emulator verifies the official SDK's signatures ({checks} checks) and refuses tampering")
 

@@ -455,6 +455,12 @@ test('Request authorization is a dialog: capabilities, validity, commitment; a p
   );
   await p.waitForSelector('#op-dialog[open]');
   assert.match(await p.textContent('#op-what'), /asked .* for order placement, 90 days after approval/);
+  // Where each message stands (dev mode, no channel: held in the dev outbox).
+  assert.match(await p.textContent('#op-messages'), /Email with the consent link via the dev outbox: held, not sent/);
+  assert.match(
+    await p.textContent('#op-messages'),
+    /SMS with the verification code via the dev outbox: held, not sent/,
+  );
   await p.click('#op-ok');
   await p.waitForFunction(
     () => document.querySelector('onbehalf-customer-table').shadowRoot.querySelector('#op-error').textContent !== '',

@@ -1110,9 +1110,52 @@ class OnbehalfCustomerTable extends OnbehalfBase {
     );
   }
 
-  pendingDialog(c, a) {
+  /** Where each message of an authorization request stands (`GET /v1/authorizations/{id}`): sent,
+   * delivered, waiting for another attempt (and why), failed with the provider's reason, or held in the
+   * dev outbox. */
+  messagesView(messages) {
+    const what = { email: 'Email with the consent link', sms: 'SMS with the verification code' };
+    const via = {
+      huawei_sms: 'Huawei Cloud SMS',
+      email_api: 'your email API',
+      webhook: 'your webhook',
+      dev_outbox: 'the dev outbox',
+    };
+    const tries = (n) => `${n} attempt${n === 1 ? '' : 's'}`;
+    const state = (m) => {
+      if (m.status === 'held') return 'held, not sent (no message channel is configured)';
+      if (m.status === 'queued' && m.attempts > 0)
+        return `${tries(m.attempts)} failed (${m.last_error}); next attempt ${localTime(m.next_attempt_at)}`;
+      if (m.status === 'sending') return `sending (attempt ${m.attempts})`;
+      if (m.status === 'sent')
+        return `sent ${localTime(m.sent_at)}${m.attempts > 1 ? ` after ${tries(m.attempts)}` : ''}`;
+      if (m.status === 'delivered') return `delivered ${localTime(m.delivered_at)}`;
+      if (m.status === 'failed') return `failed after ${tries(m.attempts)}: ${m.last_error}`;
+      return m.status;
+    };
+    return el(
+      'section',
+      { id: 'op-messages', 'aria-label': 'Messages to the customer' },
+      el('h3', { text: 'Messages to the customer' }),
+      el(
+        'ul',
+        {},
+        ...messages.map((m) =>
+          el(
+            'li',
+            { class: `message message-${m.status}` },
+            el('strong', { text: what[m.channel] ?? m.channel }),
+            ` via ${via[m.via] ?? m.via}: ${state(m)}`,
+          ),
+        ),
+      ),
+    );
+  }
+
+  async pendingDialog(c, a) {
     const caps = a.capabilities.map((x) => (x === 'order' ? 'order placement' : 'O&M')).join(' and ');
     const reason = el('input', { name: 'reason', maxlength: '200', placeholder: 'optional, for Withdraw' });
+    const shown = await this.api('GET', `/v1/authorizations/${a.id}`);
     this.openOp(
       'Authorization request',
       `${this.label(c)}: asked ${localTime(a.requested_at)} for ${caps}, ${a.valid_days} days after approval. ` +
@@ -1124,7 +1167,7 @@ class OnbehalfCustomerTable extends OnbehalfBase {
         this.say(`A new link and code were sent to ${this.label(c)}; the previous ones no longer work.`);
         return null;
       },
-      null,
+      shown.status === 200 ? this.messagesView(shown.body.messages) : null,
       {
         ok: 'Resend link and code',
         extra: [

@@ -60,3 +60,20 @@ fn paths_are_encoded_once_and_names_with_underscores_are_not_signed() {
     assert_eq!(lines[lines.len() - 2], "host;x-sdk-date");
     assert_ne!(lines[lines.len() - 1], hex(&Sha256::digest(b"")), "the body is hashed");
 }
+
+#[test]
+fn an_unsigned_payload_header_stands_for_the_body_hash() {
+    let headers =
+        [("X-Sdk-Date", "20261201T100000Z"), ("Host", "smsapi.example"), (CONTENT_SHA256, "UNSIGNED-PAYLOAD")];
+    let r = |body: &'static [u8]| Request {
+        method: "POST",
+        path: "/sms/batchSendSms/v1",
+        query: &[],
+        headers: &headers,
+        body,
+    };
+    let a = canonical_request(&r(b"to=%2B86&templateId=1"));
+    assert!(a.ends_with("\nUNSIGNED-PAYLOAD"), "{a}");
+    assert!(a.contains("x-sdk-content-sha256:UNSIGNED-PAYLOAD\n"), "the header itself is signed");
+    assert_eq!(a, canonical_request(&r(b"to=%2B44&templateId=2")));
+}

@@ -7,6 +7,7 @@
 //! `<thing>s_in_page`); `read_<thing>` reads the result of such a statement out of a batch.
 
 pub mod audit;
+pub mod channels;
 pub mod consent;
 pub mod customers;
 pub mod directory;

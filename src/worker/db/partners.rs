@@ -92,6 +92,12 @@ pub fn partner_stmt(db: &Db, id: &str) -> Result<D1PreparedStatement, ApiError> 
     stmt(db, "SELECT id, kind, name, distributor_id FROM partners WHERE id = ?1", args![id])
 }
 
+/// The statement reading the partner chosen by `condition` (SQL over `partners`, with `?1` bound to
+/// `arg`), read as [`partner_stmt`]'s.
+pub fn partner_stmt_where(db: &Db, condition: &str, arg: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, &format!("SELECT id, kind, name, distributor_id FROM partners WHERE {condition}"), args![arg])
+}
+
 /// A reseller's facts for a grant decision; `None` if no such partner.
 pub async fn reseller_facts(db: &Db, id: &PartnerId) -> Result<Option<ResellerFacts>, ApiError> {
     let Some(p) = partner(db, id.as_str()).await? else { return Ok(None) };

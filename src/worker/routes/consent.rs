@@ -89,7 +89,12 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
     }
     // The token is the customer's credential: it is checked before the body is read.
     // The partner and the customer come along (the code's SMS needs them): still one round trip.
-    let (auth, code, people) = open_with(ctx, token, |hash| db::consent::people_of(&ctx.db, hash)).await?;
+    let (auth, code, people) = open_with(ctx, token, |hash| {
+        let mut stmts = db::consent::people_of(&ctx.db, hash)?;
+        stmts.push(db::channels::kinds_of_token_stmt(&ctx.db, hash)?);
+        Ok(stmts)
+    })
+    .await?;
     let body = json_body(req).await?;
     match action {
         "approve" => approve(ctx, &auth, &code, &body).await,
@@ -120,13 +125,14 @@ pub async fn act(ctx: &Ctx, req: &mut Request, token: &str, action: &str) -> Res
             finish(ctx, &auth, stmt, &event, Code::AuthorizationNotActive).await
         }
         _ => {
-            let [partner, customer] = people.as_slice() else {
+            let [partner, customer, channels] = people.as_slice() else {
                 return Err(db::fault("consent batch", "wrong number of results"));
             };
             let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
             let customer = db::customers::read_customer(customer)?.or_not_found()?;
             let partner_name = partner.map(|p| p.name).unwrap_or_default();
-            resend_code(ctx, &auth, &code, &body, &customer, &partner_name).await
+            let configured = db::channels::read_configured(channels)?;
+            resend_code(ctx, &auth, &code, &body, &customer, &partner_name, configured).await
         }
     }
 }
@@ -259,9 +265,11 @@ async fn resend_code(
     body: &serde_json::Value,
     customer: &Customer,
     partner_name: &str,
+    configured: crate::delivery::Configured,
 ) -> Res {
     no_fields(body)?;
     consent::may_resend(auth, code, ctx.now)?;
+    let via = crate::delivery::route(configured, outbox::Channel::Sms, ctx.dev)?;
     let (new_code, hash) = consent::new_code(random_bytes()?, &auth.id);
     let state = CodeState::fresh(hash, ctx.now, code.codes_sent + 1);
     let sms = outbox::code_sms(partner_name, &customer.mobile_international(), &new_code, consent::CODE_TTL / 60);
@@ -272,11 +280,12 @@ async fn resend_code(
         auth.id.as_str(),
         json!({"codes_sent": state.codes_sent}),
     );
+    let (sms_stmt, sms_id) = ctx.message(auth, &sms, via, When::IfChanged)?;
     let changed = db::batch(
         &ctx.db,
         vec![
             db::prepared(&ctx.db, &sql::consent::replace_code(&auth.id, &state, ctx.now, None))?,
-            ctx.message(&auth.customer_id, &sms, When::IfChanged)?,
+            sms_stmt,
             audit::append_if_changed(&ctx.db, &event)?,
         ],
     )
@@ -287,6 +296,9 @@ async fn resend_code(
         consent::may_resend(&auth, &now_code, ctx.now)?;
         return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
             .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
+    }
+    if via != crate::delivery::Via::DevOutbox {
+        crate::worker::delivery::enqueue(ctx, &[sms_id]).await;
     }
     json(
         202,

@@ -5,16 +5,18 @@
 use super::Res;
 use crate::audit::Action;
 use crate::consent::{self, CodeState};
+use crate::delivery::{self, Via};
 use crate::error::{ApiError, Code, OrCode};
 use crate::grants::{authorize_grant, authorize_permission_revoke, decode_reason, GrantPermission};
 use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAuthorization};
-use crate::ids::{AuthorizationId, PartnerId, PermissionId};
-use crate::outbox;
+use crate::ids::{AuthorizationId, MessageId, PartnerId, PermissionId};
+use crate::outbox::{self, Channel};
 use crate::partners::{Ability, PartnerKind};
 use crate::sql;
 use crate::worker::context::Ctx;
 use crate::worker::db::outbox::When;
 use crate::worker::db::{self, audit, grants};
+use crate::worker::delivery as delivery_queue;
 use crate::worker::http::{invalid_param, json, json_body, query, random_bytes};
 use serde_json::json;
 use worker::Request;
@@ -115,13 +117,18 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
             Ok(vec![
                 grants::authorizations_for_stmt(&ctx.db, cid, Some(&actor.partner_id))?,
                 db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?,
+                db::channels::kinds_stmt(&ctx.db, &actor.partner_id)?,
             ])
         })
         .await?;
-    let [existing, partner] = rs.as_slice() else {
+    let [existing, partner, channels] = rs.as_slice() else {
         return Err(db::fault("authorization batch", "wrong number of results"));
     };
     actor.require(Ability::RequestAuthorization)?;
+    // Both messages must have a way to the customer before anything is written.
+    let configured = db::channels::read_configured(channels)?;
+    let (email_via, sms_via) =
+        (delivery::route(configured, Channel::Email, ctx.dev)?, delivery::route(configured, Channel::Sms, ctx.dev)?);
     let body = json_body(req).await?;
     let request = RequestAuthorization::decode(&body)?;
     let commitment = request.commitment;
@@ -145,10 +152,12 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
         auth.id.as_str(),
         json!({"capabilities": auth.capabilities, "valid_days": auth.valid_days, "commitment_confirmed": commitment}),
     );
+    let (email_stmt, email_id) = ctx.message(&auth, &email, email_via, When::Always)?;
+    let (sms_stmt, sms_id) = ctx.message(&auth, &sms, sms_via, When::Always)?;
     let stmts = vec![
         grants::insert_authorization(&ctx.db, &auth, &consent::token_hash(&token), &code_state)?,
-        ctx.message(&auth.customer_id, &email, When::Always)?,
-        ctx.message(&auth.customer_id, &sms, When::Always)?,
+        email_stmt,
+        sms_stmt,
         audit::append(&ctx.db, &event)?,
     ];
     if let Err(e) = db::batch(&ctx.db, stmts).await {
@@ -160,7 +169,43 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
             .any(|a| a.status == AuthStatus::Pending && a.id != auth.id);
         return Err(if now_pending { ApiError::new(Code::AuthorizationRequestPending) } else { e });
     }
+    delivery_queue::enqueue(ctx, &queued([(email_via, email_id), (sms_via, sms_id)])).await;
     json(201, &auth.view(ctx.now))
+}
+
+/// The ids of messages that go out (not held in the dev outbox).
+fn queued(messages: [(Via, MessageId); 2]) -> Vec<MessageId> {
+    messages.into_iter().filter(|(via, _)| *via != Via::DevOutbox).map(|(_, id)| id).collect()
+}
+
+/// `GET /v1/authorizations/{id}`: one authorization request with the delivery status of every message
+/// sent for it (never their content). Its partner and that partner's distributor may see it.
+pub async fn show_authorization(ctx: &Ctx, req: &Request, id: &str) -> Res {
+    let actor = ctx.actor(req).await?;
+    let id = AuthorizationId::parse(id).or_not_found()?;
+    let rs = db::batch_results(
+        &ctx.db,
+        vec![
+            db::consent::by_id_stmt(&ctx.db, &id)?,
+            db::partners::partner_stmt_where(
+                &ctx.db,
+                "id = (SELECT partner_id FROM authorizations WHERE id = ?1)",
+                id.as_str(),
+            )?,
+            db::outbox::of_authorization_stmt(&ctx.db, &id)?,
+        ],
+    )
+    .await?;
+    let [auth, partner, messages] = rs.as_slice() else {
+        return Err(db::fault("authorization batch", "wrong number of results"));
+    };
+    let (auth, _) = db::consent::read_with_code(auth)?.or_not_found()?;
+    let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
+    let distributor = db::opt_partner("distributor id", partner.as_ref().and_then(|p| p.distributor_id.as_deref()))?;
+    crate::grants::may_see(&actor, &auth, distributor.as_ref())?;
+    let mut view = json!(auth.view(ctx.now));
+    view["messages"] = json!(db::outbox::read_statuses(messages)?);
+    json(200, &view)
 }
 
 /// `GET /v1/customers/{id}/authorizations`: the customer's authorizations of the caller's partner
@@ -217,16 +262,20 @@ pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
                 crate::args![id.as_str()],
             )?,
             db::partners::partner_stmt(&ctx.db, actor.partner_id.as_str())?,
+            db::channels::kinds_stmt(&ctx.db, &actor.partner_id)?,
         ],
     )
     .await?;
-    let [auth, customer, partner] = rs.as_slice() else {
+    let [auth, customer, partner, channels] = rs.as_slice() else {
         return Err(db::fault("resend batch", "wrong number of results"));
     };
     let (auth, code) = db::consent::read_with_code(auth)?.or_not_found()?;
     authorize_withdraw(&actor, &auth, ctx.now)?;
     crate::decode::no_fields(&json_body(req).await?)?;
     consent::may_resend(&auth, &code, ctx.now)?;
+    let configured = db::channels::read_configured(channels)?;
+    let (email_via, sms_via) =
+        (delivery::route(configured, Channel::Email, ctx.dev)?, delivery::route(configured, Channel::Sms, ctx.dev)?);
     let customer = db::customers::read_customer(customer)?.or_not_found()?;
     let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
     let partner_name = partner.map(|p| p.name).unwrap_or_default();
@@ -244,14 +293,11 @@ pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
         json!({"codes_sent": state.codes_sent}),
     );
     let write = sql::consent::replace_code(&auth.id, &state, ctx.now, Some(&consent::token_hash(&token)));
+    let (email_stmt, email_id) = ctx.message(&auth, &email, email_via, When::IfChanged)?;
+    let (sms_stmt, sms_id) = ctx.message(&auth, &sms, sms_via, When::IfChanged)?;
     let changed = db::batch(
         &ctx.db,
-        vec![
-            db::prepared(&ctx.db, &write)?,
-            ctx.message(&auth.customer_id, &email, When::IfChanged)?,
-            ctx.message(&auth.customer_id, &sms, When::IfChanged)?,
-            audit::append_if_changed(&ctx.db, &event)?,
-        ],
+        vec![db::prepared(&ctx.db, &write)?, email_stmt, sms_stmt, audit::append_if_changed(&ctx.db, &event)?],
     )
     .await?;
     if changed.first() != Some(&1) {
@@ -262,6 +308,7 @@ pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
         return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
             .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
     }
+    delivery_queue::enqueue(ctx, &queued([(email_via, email_id), (sms_via, sms_id)])).await;
     json(
         202,
         &json!({

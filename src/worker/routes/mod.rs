@@ -1,6 +1,7 @@
 //! The route table. One module per resource; each handler decodes, calls the core, writes
 //! atomically, encodes. Route modules share only `context` and `http`, never each other.
 
+mod channels;
 mod consent;
 mod customer_orders;
 mod customers;
@@ -132,6 +133,10 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
             Post => grants::request_authorization(ctx, req, id).await,
             _ => not_allowed(&[Get, Post]),
         },
+        ["v1", "authorizations", id] => match m {
+            Get => grants::show_authorization(ctx, req, id).await,
+            _ => not_allowed(&[Get]),
+        },
         ["v1", "authorizations", id, "withdraw"] => match m {
             Post => grants::withdraw(ctx, req, id).await,
             _ => not_allowed(&[Post]),
@@ -206,6 +211,19 @@ pub async fn dispatch(ctx: &Ctx, req: &mut Request) -> Res {
         ["v1", "sessions", "current", what @ ("vpcs" | "subnets" | "security-groups" | "key-pairs")] => match m {
             Get => huawei::lookup(ctx, req, what).await,
             _ => not_allowed(&[Get]),
+        },
+        ["v1", "hooks", "huawei-sms", id, token] => match m {
+            Post => channels::sms_report(ctx, req, id, token).await,
+            _ => not_allowed(&[Post]),
+        },
+        ["v1", "message-channels"] => match m {
+            Get => channels::list(ctx, req).await,
+            _ => not_allowed(&[Get]),
+        },
+        ["v1", "message-channels", kind @ ("sms" | "email" | "webhook")] => match m {
+            Put => channels::set(ctx, req, kind).await,
+            Delete => channels::remove(ctx, req, kind).await,
+            _ => not_allowed(&[Put, Delete]),
         },
         ["v1", "huawei-key"] => match m {
             Get => huawei::show_key(ctx, req).await,
