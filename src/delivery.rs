@@ -373,6 +373,13 @@ pub struct Sealed {
     pub status_callback: Option<String>,
 }
 
+impl Sealed {
+    /// What delivery needs of `m`, to be sealed.
+    pub fn of(m: &crate::outbox::Message) -> Sealed {
+        Sealed { subject: m.subject.clone(), body: m.body.clone(), params: m.params.clone(), status_callback: None }
+    }
+}
+
 /// A message as delivery sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing<'a> {

@@ -47,16 +47,6 @@ impl Message {
             .filter(|s| !s.is_empty())
             .fold(self.body.clone(), |b, s| b.replace(s.as_str(), "[redacted]"))
     }
-
-    /// What delivery needs, to be sealed.
-    pub fn sealed(&self) -> crate::delivery::Sealed {
-        crate::delivery::Sealed {
-            subject: self.subject.clone(),
-            body: self.body.clone(),
-            params: self.params.clone(),
-            status_callback: None,
-        }
-    }
 }
 
 /// The email with the consent link: the customer opens it to approve or reject.

@@ -3,7 +3,8 @@
 //! core's (`crate::huawei::directory`); in simulated mode nothing is sent and every call succeeds.
 
 use super::context::Ctx;
-use super::huawei::{call, partner_key, Reply};
+use super::huawei::{call, partner_key};
+use super::outbound::Reply;
 use crate::customers::Budget;
 use crate::error::{ApiError, Code};
 use crate::huawei::config::Upstream;

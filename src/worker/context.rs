@@ -251,7 +251,7 @@ impl Ctx {
         let sealed = match via {
             crate::delivery::Via::DevOutbox => None,
             _ => {
-                let mut content = message.sealed();
+                let mut content = crate::delivery::Sealed::of(message);
                 if via == crate::delivery::Via::HuaweiSms && !self.origin.is_empty() {
                     let token = crate::delivery::report_token(self.session_secret()?, id.as_str());
                     content.status_callback = Some(crate::delivery::report_url(&self.origin, id.as_str(), &token));

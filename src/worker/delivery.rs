@@ -147,7 +147,7 @@ async fn send(ctx: &Ctx, m: &db::outbox::Claimed) -> Result<Answer, String> {
             webhook_call(&serde_json::from_str::<WebhookConfig>(&channel.config).map_err(bad)?, &secret, &out, ctx.now)
         }
     };
-    Ok(match super::huawei::send(&call, timeout_ms(ctx)).await {
+    Ok(match super::outbound::send(&call, timeout_ms(ctx)).await {
         Some(r) => {
             let retry_after = r.retry_after.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
             Answer::Http { status: r.status, body: r.body, retry_after }

@@ -7,7 +7,8 @@
 
 use super::context::Ctx;
 use super::db::{self, audit};
-use super::huawei::{call, partner_key, Reply};
+use super::huawei::{call, partner_key};
+use super::outbound::Reply;
 use crate::audit::AuditEvent;
 use crate::customers::AssociationType;
 use crate::directory::{after_failure, after_page, at_end, finish, may_mark, PageDone, Run, RunState, PAGES_PER_STEP};

@@ -9,6 +9,7 @@ mod delivery;
 mod directory;
 mod http;
 mod huawei;
+mod outbound;
 mod queue;
 mod remembered;
 mod routes;

@@ -6,7 +6,8 @@
 use super::context::{Acting, Ctx};
 use super::db::huawei::TrackingRow;
 use super::http::random_bytes;
-use super::huawei::{in_account, record, send, InAccount, Who};
+use super::huawei::{in_account, record, InAccount, Who};
+use super::outbound::send;
 use crate::error::ApiError;
 use crate::huawei::call::{build, Target};
 use crate::huawei::config::{Endpoints, Upstream};
@@ -139,7 +140,7 @@ pub async fn post(
     request: &Value,
     token: &str,
     cred: &crate::huawei::call::Credential,
-) -> Option<super::huawei::Reply> {
+) -> Option<super::outbound::Reply> {
     let path = request.get("path").and_then(Value::as_str)?;
     let body = request.get("body")?;
     let base = ep.regional(service_of(path), region);
