@@ -227,48 +227,101 @@ impl std::fmt::Debug for ChannelInput {
     }
 }
 
-/// Whether `url` is somewhere a partner may point a channel: `https://`, or `http://` on the loopback
-/// (a local emulator or receiver; on Cloudflare's edge the loopback reaches nothing).
+/// Whether `url` is somewhere a partner may point a channel: `https://` and a DNS name, or `http://`
+/// on the loopback (a local emulator or receiver; on Cloudflare's edge the loopback reaches nothing);
+/// an optional port and a path of unreserved characters; no credentials, query or fragment. Exactly
+/// the OpenAPI document's pattern, so what one accepts the other does.
 pub fn endpoint_ok(url: &str) -> bool {
+    let label = |l: &str| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://") {
-        let host = r.split(['/', ':']).next().unwrap_or("");
-        if host != "127.0.0.1" && host != "localhost" {
+        let end = r.find([':', '/']).unwrap_or(r.len());
+        if !r[..end].split('.').all(label) {
             return false;
         }
-        r
+        &r[end..]
+    } else if let Some(r) = url.strip_prefix("http://") {
+        match ["127.0.0.1", "localhost"].into_iter().find(|h| r.starts_with(h)) {
+            Some(h) => &r[h.len()..],
+            None => return false,
+        }
     } else {
         return false;
     };
-    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or("");
-    !host.is_empty()
-        && url.len() <= 2048
-        && !url.contains(|c: char| c.is_whitespace() || c.is_control())
-        && !rest.contains('@')
-        && !url.contains('#')
+    let rest = match rest.strip_prefix(':') {
+        Some(p) => {
+            let n = p.find('/').unwrap_or(p.len());
+            if n == 0 || n > 5 || !p[..n].bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            &p[n..]
+        }
+        None => rest,
+    };
+    (8..=2048).contains(&url.len())
+        && (rest.is_empty()
+            || rest.starts_with('/') && rest.chars().all(|c| c.is_ascii_alphanumeric() || "/._~-".contains(c)))
+}
+
+/// An email address as the email channel takes it (`local@domain`, ASCII), or `Name <local@domain>`
+/// (the name's words of letters, digits and `._'-`, one space apart).
+pub fn sender_ok(s: &str) -> bool {
+    let addr = |a: &str| match a.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
+                && !d.is_empty()
+                && d.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+        }
+        None => false,
+    };
+    let named = || match s.strip_suffix('>').and_then(|x| x.rsplit_once(" <")) {
+        Some((name, a)) => {
+            addr(a)
+                && name
+                    .split(' ')
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "._'-".contains(c)))
+        }
+        None => false,
+    };
+    (3..=320).contains(&s.len()) && (addr(s) || named())
 }
 
 fn url(d: &mut Decoder, v: &Value, path: &Path) -> Option<String> {
-    let s = d.text(v, path, 8, 2048)?;
-    if !endpoint_ok(&s) {
+    let s = d.str(v, path)?;
+    if !endpoint_ok(s) {
         d.error(
             path.clone(),
             Code::InvalidFormat,
-            "Must be an https:// URL (http:// only on 127.0.0.1 or localhost), without credentials or fragment.",
+            "Must be an https:// URL with a DNS name (http:// only on 127.0.0.1 or localhost), an optional port and \
+             a path of letters, digits and ._~-: no credentials, query or fragment; 8 to 2048 characters.",
         );
         return None;
     }
     Some(s.trim_end_matches('/').to_string())
 }
 
+/// 1 to `max` visible ASCII characters (as the document's pattern says: nothing trimmed).
 fn token(d: &mut Decoder, v: &Value, path: &Path, max: usize) -> Option<String> {
-    let s = d.text(v, path, 1, max)?;
-    if !s.chars().all(|c| c.is_ascii_graphic()) {
-        d.error(path.clone(), Code::InvalidFormat, "Only visible ASCII characters without spaces.");
+    let s = d.str(v, path)?;
+    if s.is_empty() || s.len() > max || !s.bytes().all(|b| b.is_ascii_graphic()) {
+        d.error(path.clone(), Code::InvalidFormat, format!("1 to {max} visible ASCII characters, no spaces."));
         return None;
     }
-    Some(s)
+    Some(s.to_string())
+}
+
+/// An SMS signature name: 1 to 64 printable ASCII characters, not starting or ending with a space.
+fn signature(d: &mut Decoder, v: &Value, path: &Path) -> Option<String> {
+    let s = d.str(v, path)?;
+    let ok = (1..=64).contains(&s.len())
+        && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ');
+    if !ok {
+        d.error(path.clone(), Code::InvalidFormat, "1 to 64 printable ASCII characters, no space at either end.");
+        return None;
+    }
+    Some(s.to_string())
 }
 
 impl ChannelInput {
@@ -299,7 +352,7 @@ impl ChannelInput {
                     let sender = sender.and_then(|(v, p)| token(d, v, &p, 64));
                     let template_id = template_id.and_then(|(v, p)| token(d, v, &p, 64));
                     let signature = match signature {
-                        Some((v, p)) => Some(Some(d.text(v, &p, 1, 64)?)),
+                        Some((v, p)) => Some(Some(self::signature(d, v, &p)?)),
                         None => Some(None),
                     };
                     ChannelInput::Sms {
@@ -321,12 +374,12 @@ impl ChannelInput {
                     let endpoint = endpoint.and_then(|(v, p)| url(d, v, &p));
                     let api_key = api_key.and_then(|(v, p)| token(d, v, &p, 512));
                     let from = from.and_then(|(v, p)| {
-                        let s = d.text(v, &p, 3, 320)?;
-                        if !s.contains('@') {
-                            d.error(p, Code::InvalidFormat, "An email address, optionally as `Name <address>`.");
+                        let s = d.str(v, &p)?;
+                        if !sender_ok(s) {
+                            d.error(p, Code::InvalidFormat, "An email address (ASCII), or `Name <address>`.");
                             return None;
                         }
-                        Some(s)
+                        Some(s.to_string())
                     });
                     ChannelInput::Email { config: EmailConfig { endpoint: endpoint?, from: from? }, api_key: api_key? }
                 }

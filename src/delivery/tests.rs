@@ -53,6 +53,34 @@ fn endpoints_are_https_or_loopback_http() {
 }
 
 #[test]
+fn endpoints_and_senders_follow_the_documented_patterns_exactly() {
+    // What the OpenAPI document's patterns accept, the decoder accepts, and nothing else.
+    for ok in ["https://a-b.c:8443/x/y_z~.-", "http://localhost:1", "https://0/"] {
+        assert!(endpoint_ok(ok), "{ok}");
+    }
+    for bad in [
+        "https://0*",
+        " https://ab.c",
+        "https://ab.c ",
+        "https://a..b",
+        "https://ab.c:",
+        "https://ab.c:123456",
+        "https://ab.c/x?y",
+        "http://localhostx",
+        "http://127.0.0.1x/",
+        "https://é.example",
+    ] {
+        assert!(!endpoint_ok(bad), "{bad}");
+    }
+    for ok in ["a@b", "Skyline Cloud <consent@skyline.example>", "O'Neil <x.y+z@d-e.f>"] {
+        assert!(sender_ok(ok), "{ok}");
+    }
+    for bad in ["nobody", " a@b", "a@b ", "Name<a@b>", "Name  <a@b>", "<a@b>", "a@@b", "Zoë <a@b>", "a@b>"] {
+        assert!(!sender_ok(bad), "{bad}");
+    }
+}
+
+#[test]
 fn sms_configuration_reports_every_field_error_with_its_path() {
     let e = ChannelInput::decode(
         ChannelKind::Sms,
