@@ -69,6 +69,11 @@ impl Via {
         [Via::HuaweiSms, Via::EmailApi, Via::Webhook, Via::DevOutbox].into_iter().find(|v| v.as_str() == s)
     }
 
+    /// Whether a message on this route is sent (queued for delivery), not kept in the dev outbox.
+    pub fn goes_out(self) -> bool {
+        self != Via::DevOutbox
+    }
+
     /// The configured channel this goes through (none for the dev outbox).
     pub fn channel(self) -> Option<ChannelKind> {
         match self {
@@ -165,6 +170,12 @@ pub fn route(configured: Configured, channel: Channel, dev: bool) -> Result<Via,
         )
         .with_data(json!({"missing": missing}))
     })
+}
+
+/// The two messages of an authorization request (the link by email, the code by SMS): what carries
+/// each, or `no_message_channel` for the first that nothing can carry.
+pub fn route_consent(configured: Configured, dev: bool) -> Result<(Via, Via), ApiError> {
+    Ok((route(configured, Channel::Email, dev)?, route(configured, Channel::Sms, dev)?))
 }
 
 // --- configuration --------------------------------------------------------------------------------

@@ -21,6 +21,11 @@ impl Channel {
             Self::Sms => "sms",
         }
     }
+
+    /// The channel of a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Email, Self::Sms].into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 /// A message to deliver.

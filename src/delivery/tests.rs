@@ -30,6 +30,17 @@ fn no_channel_is_a_409_naming_what_is_missing_except_in_dev_mode() {
 }
 
 #[test]
+fn a_consent_request_routes_both_messages_or_names_the_first_missing() {
+    let sms_only = Configured { sms: true, ..ALL_OFF };
+    let e = route_consent(sms_only, false).expect_err("no email channel");
+    assert_eq!(e.data.as_deref(), Some(&json!({"missing": "email"})));
+    assert_eq!(route_consent(sms_only, true).ok(), Some((Via::DevOutbox, Via::HuaweiSms)));
+    assert!(!Via::DevOutbox.goes_out() && Via::Webhook.goes_out());
+    assert_eq!(Channel::parse("sms"), Some(Channel::Sms));
+    assert_eq!(Channel::parse("fax"), None);
+}
+
+#[test]
 fn endpoints_are_https_or_loopback_http() {
     for ok in [
         "https://smsapi.ap-southeast-1.myhuaweicloud.com:443",

@@ -109,6 +109,7 @@ async fn send(ctx: &Ctx, m: &db::outbox::Claimed) -> Result<Answer, String> {
     let kind: ChannelKind = via.channel().ok_or("a dev-outbox message is never sent")?;
     let partner = m.partner_id.as_deref().ok_or("the message names no partner")?;
     let vault = ctx.vault().map_err(|e| e.message)?;
+    let channel_of_message = Channel::parse(&m.channel).ok_or("the message's channel is unknown")?;
     let sealed = m.sealed.as_deref().ok_or("the message's content is gone")?;
     let plain = vault
         .open(sealed, &format!("message:{}", m.id))
@@ -127,7 +128,7 @@ async fn send(ctx: &Ctx, m: &db::outbox::Claimed) -> Result<Answer, String> {
     let out = Outgoing {
         id: &m.id,
         created_at: &m.created_at,
-        channel: if m.channel == "sms" { Channel::Sms } else { Channel::Email },
+        channel: channel_of_message,
         recipient: &m.recipient,
         partner_id: partner,
         customer_id: m.customer_id.as_deref().unwrap_or(""),

@@ -297,7 +297,7 @@ async fn resend_code(
         return Err(ApiError::with_message(Code::RateLimited, "A code was just sent; retry in a minute.")
             .with_data(json!({"retry_after": consent::RESEND_INTERVAL})));
     }
-    if via != crate::delivery::Via::DevOutbox {
+    if via.goes_out() {
         crate::worker::delivery::enqueue(ctx, &[sms_id]).await;
     }
     json(

@@ -10,7 +10,7 @@ use crate::error::{ApiError, Code, OrCode};
 use crate::grants::{authorize_grant, authorize_permission_revoke, decode_reason, GrantPermission};
 use crate::grants::{authorize_request, authorize_withdraw, AuthStatus, RequestAuthorization};
 use crate::ids::{AuthorizationId, MessageId, PartnerId, PermissionId};
-use crate::outbox::{self, Channel};
+use crate::outbox;
 use crate::partners::{Ability, PartnerKind};
 use crate::sql;
 use crate::worker::context::Ctx;
@@ -127,8 +127,7 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
     actor.require(Ability::RequestAuthorization)?;
     // Both messages must have a way to the customer before anything is written.
     let configured = db::channels::read_configured(channels)?;
-    let (email_via, sms_via) =
-        (delivery::route(configured, Channel::Email, ctx.dev)?, delivery::route(configured, Channel::Sms, ctx.dev)?);
+    let (email_via, sms_via) = delivery::route_consent(configured, ctx.dev)?;
     let body = json_body(req).await?;
     let request = RequestAuthorization::decode(&body)?;
     let commitment = request.commitment;
@@ -175,7 +174,7 @@ pub async fn request_authorization(ctx: &Ctx, req: &mut Request, id: &str) -> Re
 
 /// The ids of messages that go out (not held in the dev outbox).
 fn queued(messages: [(Via, MessageId); 2]) -> Vec<MessageId> {
-    messages.into_iter().filter(|(via, _)| *via != Via::DevOutbox).map(|(_, id)| id).collect()
+    messages.into_iter().filter(|(via, _)| via.goes_out()).map(|(_, id)| id).collect()
 }
 
 /// `GET /v1/authorizations/{id}`: one authorization request with the delivery status of every message
@@ -274,8 +273,7 @@ pub async fn resend(ctx: &Ctx, req: &mut Request, id: &str) -> Res {
     crate::decode::no_fields(&json_body(req).await?)?;
     consent::may_resend(&auth, &code, ctx.now)?;
     let configured = db::channels::read_configured(channels)?;
-    let (email_via, sms_via) =
-        (delivery::route(configured, Channel::Email, ctx.dev)?, delivery::route(configured, Channel::Sms, ctx.dev)?);
+    let (email_via, sms_via) = delivery::route_consent(configured, ctx.dev)?;
     let customer = db::customers::read_customer(customer)?.or_not_found()?;
     let partner: Option<db::partners::PartnerRow> = db::row(partner, "decode partner")?;
     let partner_name = partner.map(|p| p.name).unwrap_or_default();
