@@ -105,6 +105,27 @@ fn sms_configuration_reports_every_field_error_with_its_path() {
 }
 
 #[test]
+fn an_sms_signature_may_be_absent_or_null_but_not_empty_or_padded() {
+    let with = |sig: Value| {
+        ChannelInput::decode(
+            ChannelKind::Sms,
+            &json!({"endpoint": "https://smsapi.example.com", "app_key": "k", "app_secret": "s",
+                    "sender": "isms1", "template_id": "t", "signature": sig}),
+        )
+    };
+    let signature_of = |r: Result<ChannelInput, _>| match r {
+        Ok(ChannelInput::Sms { config, .. }) => Ok(config.signature),
+        Ok(_) => Err("another kind".to_string()),
+        Err(e) => Err(format!("{e:?}")),
+    };
+    assert_eq!(signature_of(with(Value::Null)), Ok(None));
+    assert_eq!(signature_of(with(json!("Acme Cloud"))), Ok(Some("Acme Cloud".to_string())));
+    for bad in [json!(""), json!(" Acme"), json!("Acme "), json!(7)] {
+        assert!(signature_of(with(bad.clone())).is_err(), "{bad} accepted");
+    }
+}
+
+#[test]
 fn a_valid_sms_configuration_keeps_its_secret_out_of_the_shown_config() {
     let input = ChannelInput::decode(
         ChannelKind::Sms,
