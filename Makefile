@@ -94,13 +94,20 @@ www/v1/openapi.json: $(RUST_SRC)
 	cargo run --quiet --bin onbehalf-openapi > $@.tmp && mv $@.tmp $@
 
 # worker-build keeps the wasm names section (its wasm-opt step passes --debuginfo); panics abort and
-# internals are logged by message, so the names buy little: strip them (-15 % raw, -12 % gzip).
+# internals are logged by message, so the names buy little: strip them (-15 % raw, -12 % gzip), unless
+# WORKER_NAMES=1 (scripts/profile-worker.mjs); a change of WORKER_NAMES rebuilds.
 WASM_FEATURES := --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
                  --enable-multivalue --enable-reference-types --enable-exception-handling
-build/index.js: $(RUST_SRC) | tools
+WORKER_NAMES ?=
+$(STATE)/worker-names: FORCE
+	@mkdir -p $(STATE) && (echo "$(WORKER_NAMES)" | cmp -s - $@ || echo "$(WORKER_NAMES)" > $@)
+build/index.js: $(RUST_SRC) $(STATE)/worker-names | tools
 	worker-build --release --features worker
 	@mkdir -p $(STATE) && cp target/wasm32-unknown-unknown/release/onbehalf.wasm $(STATE)/worker-named.wasm
-	wasm-opt $(WASM_FEATURES) --strip-debug --strip-producers build/index_bg.wasm -o build/index_bg.wasm
+	$(if $(WORKER_NAMES),@echo "worker: names kept (WORKER_NAMES)",wasm-opt $(WASM_FEATURES) --strip-debug --strip-producers build/index_bg.wasm -o build/index_bg.wasm)
+
+.PHONY: FORCE
+FORCE:
 
 browser: www/pkg/onbehalf.js
 

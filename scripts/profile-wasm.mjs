@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
+import { printProfile } from './lib/profile.mjs';
 import { serveFiles } from './lib/static.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -38,34 +39,10 @@ try {
   await page.evaluate(warm, { ...args, n: calls });
   const ms = Date.now() - t0;
   const { profile } = await cdp.send('Profiler.stop');
-  const dt = new Map();
-  profile.samples.forEach((id, i) => {
-    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const self = new Map();
-  let total = 0;
-  for (const n of profile.nodes) {
-    const t = dt.get(n.id) ?? 0;
-    total += t;
-    const name = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop() || 'native'})`;
-    self.set(name, (self.get(name) ?? 0) + t);
-  }
-  const crate = (name) => {
-    const m = name.match(/^(?:<)?([a-z_][a-z0-9_]*)::/);
-    if (name.startsWith('(')) return name;
-    return m ? m[1] : name.includes('prepareOrder') ? 'js glue' : 'other';
-  };
-  const byCrate = new Map();
-  for (const [name, t] of self) byCrate.set(crate(name), (byCrate.get(crate(name)) ?? 0) + t);
   console.log(
     `${calls} prepareOrder(${draftName}) in ${ms} ms = ${((ms * 1000) / calls).toFixed(1)} µs per call (profiler on)`,
   );
-  console.log('self time by crate:');
-  for (const [k, t] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 12))
-    console.log(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k}`);
-  console.log('self time by function:');
-  for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
-    console.log(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k.slice(0, 140)}`);
+  printProfile(profile, { glue: (name) => name.includes('prepareOrder') });
 } finally {
   await browser.close();
   close();

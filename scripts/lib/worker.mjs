@@ -34,7 +34,8 @@ function run(cmd, args, opts = {}) {
  * (the benchmarks' large databases); `release` builds the seed program optimised; `analyze` gathers the
  * query planner's statistics as production would; `vars` are passed to the worker (`--var`); `config`
  * is another wrangler configuration (tests/shards/wrangler.toml) whose `databases` are all migrated
- * and seeded alike, then each given its `afterSeed[binding]` SQL.
+ * and seeded alike, then each given its `afterSeed[binding]` SQL; `inspectorPort` opens workerd's
+ * DevTools inspector there (scripts/profile-worker.mjs).
  */
 export async function startWorker({
   name = `test-${process.pid}`,
@@ -49,6 +50,7 @@ export async function startWorker({
   afterSeed = {},
   varsFromDemo,
   mode = 'development',
+  inspectorPort,
 } = {}) {
   const cfg = config ? ['--config', config] : [];
   port = Number(port || (await freePort()));
@@ -132,6 +134,7 @@ export async function startWorker({
       // The Cron Trigger on demand: GET /__scheduled?cron=*+*+*+*+* (GET /cdn-cgi/handler/scheduled fails
       // with a DataCloneError on the ScheduledController before a workers-rs handler runs).
       '--test-scheduled',
+      ...(inspectorPort ? ['--inspector-port', String(inspectorPort)] : []),
       '--show-interactive-dev-session=false',
       '--log-level',
       process.env.WRANGLER_LOG_LEVEL ?? 'warn',
