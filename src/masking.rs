@@ -1,8 +1,11 @@
 //! Masking of sensitive customer fields. Every response that carries a customer's name, account
 //! name, mobile or email passes it through here; only an audited reveal returns clear values.
 
-use crate::customers::{Customer, SENSITIVE_FIELDS};
-use serde_json::{json, Value};
+use crate::customers::{AssociationType, BudgetType, Customer, VerifiedStatus, SENSITIVE_FIELDS};
+use crate::ids::{CustomerId, PartnerId};
+use crate::money::Money;
+use crate::time::Timestamp;
+use serde::Serialize;
 
 /// A name keeps its first character: `Zhang Wei` → `Z***`. Empty stays empty.
 pub fn name(s: &str) -> String {
@@ -172,37 +175,95 @@ pub fn revealed(c: &Customer, fields: &[Field]) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
+/// A customer as every response shows it: sensitive fields masked. Written out field by field, in
+/// this order (no JSON tree is built: a page of customers is serialized straight into its body).
+#[derive(Serialize)]
+pub struct MaskedView<'a> {
+    id: &'a CustomerId,
+    account_name: String,
+    real_name: String,
+    mobile: MaskedMobile<'a>,
+    email: String,
+    masked: &'static [&'static str],
+    association: AssociationView<'a>,
+    account_manager: &'a Option<String>,
+    verified_status: VerifiedStatus,
+    customer_type: i64,
+    level: &'a str,
+    frozen: FrozenView<'a>,
+    budget: Option<BudgetView<'a>>,
+    month_to_date_spend: &'a Money,
+    earliest_expiry: &'a Option<Timestamp>,
+    tags: &'a [String],
+    gone_since: &'a Option<Timestamp>,
+}
+
+#[derive(Serialize)]
+struct MaskedMobile<'a> {
+    country_code: &'a str,
+    number: String,
+}
+
+#[derive(Serialize)]
+struct AssociationView<'a> {
+    partner_id: &'a PartnerId,
+    partner_distributor_id: &'a Option<PartnerId>,
+    #[serde(rename = "type")]
+    association_type: AssociationType,
+    associated_on: Timestamp,
+}
+
+#[derive(Serialize)]
+struct FrozenView<'a> {
+    frozen: bool,
+    auto: bool,
+    reason: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct BudgetView<'a> {
+    #[serde(rename = "type")]
+    budget_type: BudgetType,
+    amount: &'a Money,
+    used: &'a Money,
+    auto_freeze: bool,
+    usage_percent: i64,
+}
+
 impl Customer {
     /// The customer as every response shows it: sensitive fields masked.
-    pub fn masked_view(&self) -> Value {
+    pub fn masked_view(&self) -> MaskedView<'_> {
         let f = &self.facts;
-        json!({
-            "id": f.id,
-            "account_name": name(&self.account_name),
-            "real_name": name(&self.real_name),
-            "mobile": {"country_code": self.mobile_country_code, "number": mobile(&self.mobile)},
-            "email": email(&self.email),
-            "masked": SENSITIVE_FIELDS,
-            "association": {
-                "partner_id": f.partner_id,
-                "partner_distributor_id": f.partner_distributor_id,
-                "type": f.association_type,
-                "associated_on": self.associated_on,
+        MaskedView {
+            id: &f.id,
+            account_name: name(&self.account_name),
+            real_name: name(&self.real_name),
+            mobile: MaskedMobile { country_code: &self.mobile_country_code, number: mobile(&self.mobile) },
+            email: email(&self.email),
+            masked: SENSITIVE_FIELDS,
+            association: AssociationView {
+                partner_id: &f.partner_id,
+                partner_distributor_id: &f.partner_distributor_id,
+                association_type: f.association_type,
+                associated_on: self.associated_on,
             },
-            "account_manager": self.account_manager,
-            "verified_status": f.verified_status,
-            "customer_type": self.customer_type,
-            "level": self.level,
-            "frozen": {"frozen": f.frozen, "auto": f.auto_frozen, "reason": self.frozen_reason},
-            "budget": f.budget.as_ref().map(|b| json!({
-                "type": b.budget_type, "amount": b.amount, "used": b.used,
-                "auto_freeze": b.auto_freeze, "usage_percent": b.usage_percent(),
-            })),
-            "month_to_date_spend": self.month_to_date_spend,
-            "earliest_expiry": self.earliest_expiry,
-            "tags": self.tags,
-            "gone_since": f.gone_since,
-        })
+            account_manager: &self.account_manager,
+            verified_status: f.verified_status,
+            customer_type: self.customer_type,
+            level: &self.level,
+            frozen: FrozenView { frozen: f.frozen, auto: f.auto_frozen, reason: &self.frozen_reason },
+            budget: f.budget.as_ref().map(|b| BudgetView {
+                budget_type: b.budget_type,
+                amount: &b.amount,
+                used: &b.used,
+                auto_freeze: b.auto_freeze,
+                usage_percent: b.usage_percent(),
+            }),
+            month_to_date_spend: &self.month_to_date_spend,
+            earliest_expiry: &self.earliest_expiry,
+            tags: &self.tags,
+            gone_since: &f.gone_since,
+        }
     }
 }
 

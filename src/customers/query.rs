@@ -367,21 +367,51 @@ pub fn page_of(q: &CustomerQuery, mut hits: Vec<(Customer, Value)>) -> (Vec<Cust
 
 /// One row of Customer Management as the API returns it: the masked customer plus the chips the
 /// portal shows (can-order verdict with its blocking codes, authorization state, budget level).
-pub fn list_item(c: &Customer, report: &crate::prerequisites::Report, auth: (AuthFilter, Option<Timestamp>)) -> Value {
-    let mut v = c.masked_view();
-    if let Value::Object(m) = &mut v {
-        m.insert("can_order".into(), Value::Bool(report.can_order));
-        m.insert("blocking".into(), serde_json::to_value(&report.blocking).unwrap_or(Value::Null));
-        m.insert("authorization".into(), serde_json::json!({"state": auth.0, "expires_at": auth.1}));
-        let budget_level = c.facts.budget.as_ref().map(|b| match b.usage_percent() {
-            p if p >= 100 => 100,
-            p if p >= 90 => 90,
-            p if p >= 75 => 75,
-            _ => 0,
-        });
-        m.insert("budget_level".into(), serde_json::to_value(budget_level).unwrap_or(Value::Null));
+pub fn list_item<'a>(
+    c: &'a Customer,
+    report: &crate::prerequisites::Report,
+    auth: (AuthFilter, Option<Timestamp>),
+) -> ListItem<'a> {
+    let budget_level = c.facts.budget.as_ref().map(|b| match b.usage_percent() {
+        p if p >= 100 => 100,
+        p if p >= 90 => 90,
+        p if p >= 75 => 75,
+        _ => 0,
+    });
+    ListItem {
+        view: c.masked_view(),
+        can_order: report.can_order,
+        blocking: report.blocking.clone(),
+        authorization: AuthView { state: auth.0, expires_at: auth.1 },
+        budget_level,
     }
-    v
+}
+
+/// One row of `GET /v1/customers`: the masked customer, then its verdict chips.
+#[derive(Serialize)]
+pub struct ListItem<'a> {
+    #[serde(flatten)]
+    view: crate::masking::MaskedView<'a>,
+    can_order: bool,
+    blocking: Vec<Code>,
+    authorization: AuthView,
+    budget_level: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct AuthView {
+    state: AuthFilter,
+    expires_at: Option<Timestamp>,
+}
+
+/// The body of `GET /v1/customers`.
+#[derive(Serialize)]
+pub struct ListPage<'a> {
+    pub customers: Vec<ListItem<'a>>,
+    pub total: i64,
+    pub total_exact: bool,
+    pub limit: i64,
+    pub next_cursor: Option<String>,
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -78,3 +78,45 @@ fn a_reveal_is_all_or_nothing() {
     );
     assert!(reveal_targets(&actor, &[CustomerId::from_bytes(&[9; 16])], &found).is_err());
 }
+
+/// The masked view is written field by field (no JSON tree); its JSON is the documented one, key for
+/// key and in this order, with and without a budget, frozen or not.
+#[test]
+fn the_masked_view_is_the_documented_json_in_order() {
+    let data = crate::demo::dataset(crate::time::Timestamp::parse("2026-11-30T00:00:00Z").unwrap(), 200);
+    let with_budget = data.customers.iter().find(|c| c.facts.budget.is_some()).unwrap();
+    let without = data.customers.iter().find(|c| c.facts.budget.is_none()).unwrap();
+    let frozen = data.customers.iter().find(|c| c.facts.frozen).unwrap();
+    for c in [with_budget, without, frozen] {
+        let f = &c.facts;
+        let want = serde_json::json!({
+            "id": f.id,
+            "account_name": name(&c.account_name),
+            "real_name": name(&c.real_name),
+            "mobile": {"country_code": c.mobile_country_code, "number": mobile(&c.mobile)},
+            "email": email(&c.email),
+            "masked": ["account_name", "real_name", "mobile", "email"],
+            "association": {
+                "partner_id": f.partner_id,
+                "partner_distributor_id": f.partner_distributor_id,
+                "type": f.association_type,
+                "associated_on": c.associated_on,
+            },
+            "account_manager": c.account_manager,
+            "verified_status": f.verified_status,
+            "customer_type": c.customer_type,
+            "level": c.level,
+            "frozen": {"frozen": f.frozen, "auto": f.auto_frozen, "reason": c.frozen_reason},
+            "budget": f.budget.as_ref().map(|b| serde_json::json!({
+                "type": b.budget_type, "amount": b.amount, "used": b.used,
+                "auto_freeze": b.auto_freeze, "usage_percent": b.usage_percent(),
+            })),
+            "month_to_date_spend": c.month_to_date_spend,
+            "earliest_expiry": c.earliest_expiry,
+            "tags": c.tags,
+            "gone_since": f.gone_since,
+        });
+        assert_eq!(serde_json::to_string(&c.masked_view()).unwrap(), want.to_string());
+        assert!(!serde_json::to_string(&c.masked_view()).unwrap().contains(&c.mobile));
+    }
+}

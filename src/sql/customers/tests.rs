@@ -671,7 +671,7 @@ proptest! {
         let rows = rows_for(&actor, &w, &w.auths);
         let items: Vec<serde_json::Value> = rows.iter().map(|r| {
             let report = crate::prerequisites::check(&actor, &r.customer.facts, &w.perms, &w.auths, now());
-            list_item(&r.customer, &report, (r.auth_state, r.auth_expires_at))
+            serde_json::to_value(list_item(&r.customer, &report, (r.auth_state, r.auth_expires_at))).unwrap()
         }).collect();
         let Ok(q) = CustomerQuery::decode(&params) else { return Ok(()) };
         let out = filter_list_items(&serde_json::Value::Array(items), &params).unwrap();

@@ -2,7 +2,7 @@
 
 use super::Res;
 use crate::audit::Action;
-use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery};
+use crate::customers::query::{auth_summary, encode_cursor, list_item, page_of, CustomerQuery, ListPage};
 use crate::error::Code;
 use crate::masking::{reveal_refusal, reveal_targets, revealed, RevealRequest, REVEALS_PER_WINDOW, REVEAL_WINDOW};
 use crate::partners::Ability;
@@ -33,13 +33,13 @@ pub async fn list(ctx: &Ctx, req: &Request) -> Res {
         .collect();
     json(
         200,
-        &json!({
-            "customers": items,
-            "total": page.total,
-            "total_exact": page.total_exact,
-            "limit": q.limit,
-            "next_cursor": next.map(|c| encode_cursor(&q, &c)),
-        }),
+        &ListPage {
+            customers: items,
+            total: page.total,
+            total_exact: page.total_exact,
+            limit: q.limit,
+            next_cursor: next.map(|c| encode_cursor(&q, &c)),
+        },
     )
 }
 
