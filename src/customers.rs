@@ -123,6 +123,17 @@ impl Budget {
         ((self.used.minor as i128 * 100) / self.amount.minor as i128) as i64
     }
 
+    /// The warning level the usage has reached: 100 (exhausted), 90, 75, or 0 (below every level).
+    /// The prerequisite check warns and blocks on it; Customer Management shows it as a chip.
+    pub fn level(&self) -> i64 {
+        match self.usage_percent() {
+            p if p >= 100 => 100,
+            p if p >= 90 => 90,
+            p if p >= 75 => 75,
+            _ => 0,
+        }
+    }
+
     /// Reads a budget from JSON.
     pub fn decode(d: &mut Decoder, v: &Value, path: Path) -> Option<Budget> {
         let mut o: Obj = d.object(v, path)?;

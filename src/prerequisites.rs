@@ -431,12 +431,11 @@ fn budget(c: &CustomerFacts) -> Check {
     let Some(b) = &c.budget else {
         return pass(name, "No budget is set for this customer.");
     };
-    let pct = b.usage_percent();
-    let used = format!("{pct} % of the {} budget is used.", b.budget_type.as_str().replace('_', "-"));
-    if pct >= 100 {
+    let used = format!("{} % of the {} budget is used.", b.usage_percent(), b.budget_type.as_str().replace('_', "-"));
+    let level = b.level();
+    if level >= 100 {
         fail(name, Code::BudgetExhausted, used, "Raise the customer's budget before ordering.")
-    } else if pct >= 75 {
-        let level = if pct >= 90 { 90 } else { 75 };
+    } else if level > 0 {
         Check {
             check: name,
             status: Status::Warn,

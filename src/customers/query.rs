@@ -3,7 +3,7 @@
 //! the browser module and as the reference), and the SQL compiler in `crate::sql::customers` (D1).
 //! A property test checks that both return the same ids in the same order.
 
-use super::{AssociationType, Customer};
+use super::{AssociationType, Budget, Customer};
 use crate::decode::Decoder;
 use crate::error::{ApiError, Code, Path, PathSeg};
 use crate::grants::{CustomerAuthorization, GrantState};
@@ -372,18 +372,12 @@ pub fn list_item<'a>(
     report: &crate::prerequisites::Report,
     auth: (AuthFilter, Option<Timestamp>),
 ) -> ListItem<'a> {
-    let budget_level = c.facts.budget.as_ref().map(|b| match b.usage_percent() {
-        p if p >= 100 => 100,
-        p if p >= 90 => 90,
-        p if p >= 75 => 75,
-        _ => 0,
-    });
     ListItem {
         view: c.masked_view(),
         can_order: report.can_order,
         blocking: report.blocking.clone(),
         authorization: AuthView { state: auth.0, expires_at: auth.1 },
-        budget_level,
+        budget_level: c.facts.budget.as_ref().map(Budget::level),
     }
 }
 

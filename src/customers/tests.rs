@@ -14,6 +14,10 @@ fn budget_usage_rounds_down_and_zero_budget_is_full() {
     assert_eq!(b(10_000, 7_500).usage_percent(), 75);
     assert_eq!(b(10_000, 12_000).usage_percent(), 120);
     assert_eq!(b(0, 0).usage_percent(), 100);
+    // The levels the check warns at and Customer Management shows, on whole percents rounded down.
+    let levels: Vec<i64> = [7_499, 7_500, 8_999, 9_000, 9_999, 10_000, 12_000].map(|u| b(10_000, u).level()).to_vec();
+    assert_eq!(levels, [0, 75, 75, 90, 90, 100, 100]);
+    assert_eq!(b(0, 0).level(), 100);
 }
 
 #[test]
