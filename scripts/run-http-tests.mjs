@@ -3,7 +3,7 @@
 // against a second worker with UPSTREAM=huawei and the Huawei Cloud emulator
 // (scripts/lib/emulator.mjs). ONBEHALF_TESTS=a,b picks files whose names contain one of the words.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { root, startWorker } from './lib/worker.mjs';
@@ -42,7 +42,10 @@ async function suite(list, { name, vars, extraEnv = {}, worker = {} }) {
     console.error(e.message);
   } finally {
     await w.stop(code !== 0);
-    if (code !== 0) console.error(`wrangler dev log (last 3000 chars):\n${w.log().slice(-3000)}`);
+    if (code !== 0) {
+      writeFileSync(join(w.dir, 'wrangler.log'), w.log());
+      console.error(`wrangler dev log (last 3000 chars; all of it in ${w.dir}/wrangler.log):\n${w.log().slice(-3000)}`);
+    }
   }
   return code;
 }

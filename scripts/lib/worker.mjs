@@ -3,9 +3,9 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 const state = join(root, '.state');
@@ -25,6 +25,41 @@ export function freePort() {
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+/**
+ * The configuration `wrangler dev` serves a test or benchmark worker from: `config` with the built
+ * worker (build/) and the portal (www/) copied into `dir`, and no [build] section. wrangler watches
+ * what it serves (the custom build's watch_dir, the assets directory, the bundle's inputs) and reloads
+ * the worker when any of it changes or when its watcher starts, answering the requests in flight
+ * with 503 "Your worker restarted mid-request"; a snapshot nobody writes to is served as it was
+ * built, whatever happens in the checkout meanwhile.
+ */
+function snapshotConfig(config, dir) {
+  const from = resolve(root, config);
+  const at = (p) => resolve(dirname(from), p);
+  const text = readFileSync(from, 'utf8');
+  const value = (key) => text.match(new RegExp(`^${key} = "([^"]*)"`, 'm'))?.[1];
+  const main = value('main');
+  const assets = value('directory');
+  if (!main || !assets) throw new Error(`${config}: no main or [assets] directory`);
+  for (const [src, to] of [
+    [dirname(at(main)), 'build'],
+    [at(assets), 'www'],
+  ]) {
+    rmSync(join(dir, to), { recursive: true, force: true });
+    cpSync(src, join(dir, to), { recursive: true });
+  }
+  const out = join(dir, 'wrangler.toml');
+  writeFileSync(
+    out,
+    text
+      .replace(/^\[build\]\n(?:(?!\[)[^\n]*\n)*/m, '')
+      .replace(/^main = "[^"]*"/m, `main = "build/${main.split('/').pop()}"`)
+      .replace(/^directory = "[^"]*"/m, 'directory = "www"')
+      .replace(/^migrations_dir = "([^"]*)"/gm, (_, m) => `migrations_dir = ${JSON.stringify(at(m))}`),
+  );
+  return out;
 }
 
 /**
@@ -108,12 +143,14 @@ export async function startWorker({
     if (analyze) gatherStats();
   }
 
-  // The worker is already built by make; wrangler's own build step then finds it up to date.
+  // The worker is already built by make; wrangler serves a snapshot of it (see snapshotConfig).
+  const served = snapshotConfig(config ?? 'wrangler.toml', dir);
   const server = spawn(
     'wrangler',
     [
       'dev',
-      ...cfg,
+      '--config',
+      served,
       '--local',
       '--ip',
       '127.0.0.1',
