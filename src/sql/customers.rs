@@ -10,11 +10,14 @@ use crate::time::Timestamp;
 /// A page query and the matching count query.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    /// Selects `id`, the sort value `k` and the full row ([`ROW_COLUMNS`]), ordered, `limit + 1`
-    /// rows (one more tells if a next page exists).
+    /// Selects one row with one column, `page`: a JSON array of the page's rows in order, `limit + 1`
+    /// of them (one more tells if a next page exists), each an array of [`Self::page_fields`].
     pub page_sql: String,
-    /// The page's ids and sort keys only (the inner query of `page_sql`, with the same parameters).
-    pub ids_sql: String,
+    /// The fields of a page row: the sort value `k`, the total `n` when the page counts it, the full
+    /// row ([`ROW_FIELDS`]) and its grants (`authorizations`, and `permissions` for a reseller: arrays
+    /// of rows in [`AUTHORIZATION_COLUMNS`](super::AUTHORIZATION_COLUMNS) and
+    /// [`PERMISSION_COLUMNS`](super::PERMISSION_COLUMNS) order).
+    pub page_fields: Vec<&'static str>,
     pub page_params: Vec<SqlValue>,
     /// The count statement; `None` when the page's rows carry the total in column `n` (see
     /// [`compile_tuned`]: a first page whose plan reads every match anyway).
@@ -110,16 +113,30 @@ struct Searches {
 fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String], walk: bool, found: &mut Searches) -> String {
     let chars: Vec<char> = needle.chars().collect();
     if chars.len() >= 3 {
-        // With tags, the index intersects both (migration 0015): `|tag|` phrases match exact tags.
+        // The trigram index (migration 0023: no positions, so no phrases) finds the customers whose
+        // column holds a few of the needle's trigrams, with tags the `|tag|` text holding a few of
+        // each tag's (migration 0015); `instr` then keeps exactly those that contain the needle and
+        // carry a tag. Fewer, disjoint trigrams read fewer of the index's lists (`make bench`).
         let with_tags = if tags.is_empty() {
             String::new()
         } else {
-            let any: Vec<String> = tags.iter().map(|t| format!("tag_text : \"|{t}|\"")).collect();
+            let any: Vec<String> =
+                tags.iter().map(|t| format!("tag_text : ({})", trigram_match(&format!("|{t}|")))).collect();
             format!(" AND ({})", any.join(" OR "))
         };
-        let phrase = ps.text(format!("{column} : \"{}\"{with_tags}", needle.replace('"', "\"\"")));
+        let query = ps.text(format!("{column} : ({}){with_tags}", trigram_match(needle)));
+        let exact = ps.text(needle);
+        let tagged = if tags.is_empty() {
+            String::new()
+        } else {
+            let any: Vec<String> =
+                tags.iter().map(|t| format!("instr(c.tag_text, {}) > 0", ps.text(format!("|{t}|")))).collect();
+            format!(" AND ({})", any.join(" OR "))
+        };
         found.trigrams = true;
-        format!("c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {phrase})")
+        format!(
+            "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {query}) AND instr(c.{column}, {exact}) > 0{tagged}"
+        )
     } else if chars.len() == 2 && chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
         let column = column.replace("_fold", "_bigrams");
         let token = ps.text(format!("{column} : \"{needle}\""));
@@ -131,6 +148,22 @@ fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String], walk: 
         let n = ps.text(needle);
         format!("instr(c.{column}, {n}) > 0")
     }
+}
+
+/// An FTS5 query (trigram tokenizer) matching every text that contains `s` (3+ characters), and
+/// some that do not: the trigrams at 0, 3, 6, … and the last one, each a quoted token, all required.
+fn trigram_match(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let last = chars.len().saturating_sub(3);
+    let mut starts: Vec<usize> = (0..=last).step_by(3).collect();
+    if starts.last() != Some(&last) {
+        starts.push(last);
+    }
+    let tokens: Vec<String> = starts
+        .iter()
+        .map(|&i| format!("\"{}\"", chars[i..i + 3].iter().collect::<String>().replace('"', "\"\"")))
+        .collect();
+    tokens.join(" AND ")
 }
 
 /// The actor's scope on a partner-id column: a distributor's as a list of partners, so that the
@@ -306,16 +339,48 @@ fn fast_count(q: &CustomerQuery, actor: &Actor) -> Option<(String, Vec<SqlValue>
     Some((sql, ps.0))
 }
 
-/// The columns of a full customer row (with its reseller's distributor and its tags), for
-/// `FROM customers c JOIN partners p ON p.id = c.partner_id`: exactly what the worker's row reads, not
-/// `c.*` (the search columns, folded names, bigrams and mobile hashes are a third of a row's bytes and
-/// every column crosses from D1 into JavaScript and then into wasm).
-pub const ROW_COLUMNS: &str = "c.id, c.partner_id, c.association_type, c.associated_on, c.account_name, c.real_name, \
-    c.mobile_country_code, c.mobile, c.email, c.account_manager, c.verified_status, c.customer_type, c.level, c.frozen, \
-    c.auto_frozen, c.frozen_reason, c.currency, c.budget_type, c.budget_amount_minor, c.budget_used_minor, \
-    c.budget_auto_freeze, c.mtd_spend_minor, c.earliest_expiry, c.manager_set_here, c.gone_at, \
-    p.distributor_id AS partner_distributor_id, \
-    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)) AS tags";
+/// The fields of a full customer row (with its reseller's distributor and its tags) and their SQL,
+/// for `FROM customers c JOIN partners p ON p.id = c.partner_id`: exactly what the worker's row
+/// reads, not `c.*` (the search columns, folded names, bigrams and mobile hashes are a third of a
+/// row's bytes).
+const ROW_FIELDS: [(&str, &str); 27] = [
+    ("id", "c.id"),
+    ("partner_id", "c.partner_id"),
+    ("association_type", "c.association_type"),
+    ("associated_on", "c.associated_on"),
+    ("account_name", "c.account_name"),
+    ("real_name", "c.real_name"),
+    ("mobile_country_code", "c.mobile_country_code"),
+    ("mobile", "c.mobile"),
+    ("email", "c.email"),
+    ("account_manager", "c.account_manager"),
+    ("verified_status", "c.verified_status"),
+    ("customer_type", "c.customer_type"),
+    ("level", "c.level"),
+    ("frozen", "c.frozen"),
+    ("auto_frozen", "c.auto_frozen"),
+    ("frozen_reason", "c.frozen_reason"),
+    ("currency", "c.currency"),
+    ("budget_type", "c.budget_type"),
+    ("budget_amount_minor", "c.budget_amount_minor"),
+    ("budget_used_minor", "c.budget_used_minor"),
+    ("budget_auto_freeze", "c.budget_auto_freeze"),
+    ("mtd_spend_minor", "c.mtd_spend_minor"),
+    ("earliest_expiry", "c.earliest_expiry"),
+    ("manager_set_here", "c.manager_set_here"),
+    ("gone_at", "c.gone_at"),
+    ("partner_distributor_id", "p.distributor_id"),
+    (
+        "tags",
+        "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))",
+    ),
+];
+
+/// The columns of a full customer row ([`ROW_FIELDS`]), each named as its field.
+pub fn row_columns() -> String {
+    let cols: Vec<String> = ROW_FIELDS.iter().map(|(name, sql)| format!("{sql} AS {name}")).collect();
+    cols.join(", ")
+}
 
 /// Compiles `q` for `actor` at `now`, with the worker's [`TUNING`].
 pub fn compile(q: &CustomerQuery, actor: &Actor, now: Timestamp) -> Compiled {
@@ -412,11 +477,46 @@ pub fn compile_tuned(q: &CustomerQuery, actor: &Actor, now: Timestamp, t: Tuning
             }
         }
     };
-    // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone.
-    let n = if in_page { " pg.n AS n," } else { "" };
+    // Sort only (id, key) in the inner query; fetch full rows (and tags) for the page alone, each
+    // with the grants that decide whether it can be ordered for: the actor's partner's
+    // authorizations and, for a reseller, the permissions naming the customer (those for all of a
+    // reseller's customers are read once, apart). Read here, the search runs once per page, not
+    // once more for each kind of grant.
+    let partner = ps.text(actor.partner_id.as_str());
+    let auths = super::json_rows(
+        super::AUTHORIZATION_COLUMNS,
+        "a",
+        &format!("authorizations a WHERE a.customer_id = c.id AND a.partner_id = {partner}"),
+    );
+    let perms = actor.needs_distributor_permission().then(|| {
+        super::json_rows(
+            super::PERMISSION_COLUMNS,
+            "g",
+            &format!("distributor_permissions g WHERE g.reseller_id = {partner} AND g.customer_id = c.id"),
+        )
+    });
+    // The page is one value, a JSON array of rows (each an array in `page_fields` order): D1 hands
+    // over one string instead of an object per row, and the worker parses it once.
+    let mut page_fields: Vec<&'static str> = vec!["k"];
+    let mut values: Vec<String> = vec!["pg.k".into()];
+    if in_page {
+        page_fields.push("n");
+        values.push("pg.n".into());
+    }
+    for (name, sql) in ROW_FIELDS {
+        page_fields.push(name);
+        values.push(sql.into());
+    }
+    page_fields.push("authorizations");
+    values.push(auths);
+    if let Some(perms) = perms {
+        page_fields.push("permissions");
+        values.push(perms);
+    }
     let page_sql = format!(
-        "SELECT pg.id AS id, pg.k AS k,{n} {ROW_COLUMNS} FROM ({inner}) pg \
-         JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id ORDER BY pg.k {dir}, pg.id {dir}"
+        "SELECT json_group_array(json_array({}) ORDER BY pg.k {dir}, pg.id {dir}) AS page FROM ({inner}) pg \
+         JOIN customers c ON c.id = pg.id JOIN partners p ON p.id = c.partner_id",
+        values.join(", ")
     );
     let (count_sql, count_params, count_cap) = match fast_count(q, actor) {
         _ if in_page => (None, Vec::new(), None),
@@ -435,28 +535,16 @@ pub fn compile_tuned(q: &CustomerQuery, actor: &Actor, now: Timestamp, t: Tuning
         }
     };
 
-    Compiled { page_sql, ids_sql: inner, page_params: ps.0, count_sql, count_params, count_cap }
+    Compiled { page_sql, page_fields, page_params: ps.0, count_sql, count_params, count_cap }
 }
 
 impl Compiled {
-    /// `SELECT id FROM (<page>)`, to restrict another statement to this page's customers. It uses
-    /// the page's parameters `?1..?n`; the statement appends its own after them (see [`Self::next_param`]).
-    pub fn page_ids(&self) -> String {
-        // The inner query alone (ids and sort keys, the same page): no full rows, no tags.
-        format!("SELECT id FROM ({})", self.ids_sql)
-    }
-
     /// The total from the count statement's `n`, and whether it is exact (else: more than it).
     pub fn total(&self, n: i64) -> (i64, bool) {
         match self.count_cap {
             Some(cap) if n > cap => (cap, false),
             _ => (n, true),
         }
-    }
-
-    /// The number of the first parameter after the page's own.
-    pub fn next_param(&self) -> usize {
-        self.page_params.len() + 1
     }
 }
 

@@ -9,6 +9,20 @@ pub mod guards;
 pub mod permission_requests;
 pub mod retention;
 
+/// The columns of an authorization row, as every statement reading authorizations selects them.
+pub const AUTHORIZATION_COLUMNS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
+
+/// The columns of a distributor permission row.
+pub const PERMISSION_COLUMNS: &str =
+    "id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until, revoked_at, revoke_reason";
+
+/// `columns` of table alias `t` as one JSON array per row, all rows of the subquery as one JSON array
+/// (`[]` when none): a customer row carries its own grants, read in the same pass as the row.
+pub fn json_rows(columns: &str, t: &str, from_where: &str) -> String {
+    let cols: Vec<String> = columns.split(", ").map(|c| format!("{t}.{c}")).collect();
+    format!("(SELECT json_group_array(json_array({})) FROM {from_where})", cols.join(", "))
+}
+
 /// One statement and its bound parameters (`?1`, `?2`, … in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {

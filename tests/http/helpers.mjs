@@ -42,9 +42,10 @@ export function record(method, path, status, body, headers) {
 }
 
 /** Requests wrangler dev's proxy could not hand to the worker, sent again (see proxyFailed). */
-let resent = 0;
+const resent = [];
 process.on('exit', () => {
-  if (resent > 0) console.error(`# ${resent} request(s) sent again after wrangler dev's proxy failed to deliver them`);
+  if (resent.length > 0)
+    console.error(`# sent again after wrangler dev's proxy failed to deliver them: ${resent.join(', ')}`);
 });
 
 /**
@@ -55,9 +56,9 @@ process.on('exit', () => {
  * retries GET and HEAD itself, never other methods. Every answer of the worker carries an
  * X-Request-Id; this one does not, so the request reached none of our code and is sent once more.
  */
-function proxyFailed(r) {
+function proxyFailed(r, method, path) {
   if (r.status !== 503 || r.headers.get('x-request-id') !== null) return false;
-  resent += 1;
+  resent.push(`${method} ${path.split('?')[0]}`);
   return true;
 }
 
@@ -73,7 +74,7 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
     h['Content-Type'] ??= 'application/json';
   }
   let r = await fetch(BASE + path, { method, headers: h, body: payload });
-  if (proxyFailed(r)) {
+  if (proxyFailed(r, method, path)) {
     await r.text();
     r = await fetch(BASE + path, { method, headers: h, body: payload });
   }

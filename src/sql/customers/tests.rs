@@ -439,41 +439,68 @@ fn rows_for(actor: &Actor, w: &World, auths: &[CustomerAuthorization]) -> Vec<Qu
         .collect()
 }
 
-/// The page's ids, the total and whether it is exact, with thresholds `t`.
+/// The page's ids, the total and whether it is exact, with thresholds `t`. Each row's grants (read
+/// by the page itself) are checked against the database: every authorization of the actor's partner
+/// for that customer and, for a reseller, every permission naming it.
 fn run_sql(c: &Connection, q: &CustomerQuery, actor: &Actor, t: Tuning) -> (Vec<String>, i64, bool) {
     let compiled = compile_tuned(q, actor, now(), t);
-    let mut st = c.prepare(&compiled.page_sql).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_sql));
+    let page: String = c
+        .query_row(&compiled.page_sql, params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get("page"))
+        .unwrap_or_else(|e| panic!("{e}: {}", compiled.page_sql));
     let in_page = compiled.count_sql.is_none();
-    let rows: Vec<(String, Option<i64>)> = st
-        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| {
-            Ok((r.get(0)?, if in_page { r.get("n")? } else { None }))
-        })
+    let reseller = actor.needs_distributor_permission();
+    let field = |name: &str| compiled.page_fields.iter().position(|f| *f == name);
+    let at = |row: &[serde_json::Value], name: &str| field(name).map(|i| row[i].clone());
+    assert_eq!(field("n").is_some(), in_page, "the page counts the total exactly when there is no count statement");
+    assert_eq!(field("permissions").is_some(), reseller, "permissions come with a reseller's rows");
+    type PageRow = (String, Option<i64>, String, Option<String>);
+    let rows: Vec<PageRow> = serde_json::from_str::<Vec<Vec<serde_json::Value>>>(&page)
         .unwrap()
-        .map(Result::unwrap)
+        .iter()
+        .map(|r| {
+            assert_eq!(r.len(), compiled.page_fields.len());
+            (
+                at(r, "id").and_then(|v| v.as_str().map(String::from)).unwrap(),
+                at(r, "n").and_then(|v| v.as_i64()),
+                at(r, "authorizations").unwrap().to_string(),
+                at(r, "permissions").map(|v| v.to_string()),
+            )
+        })
         .collect();
-    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).collect();
     let total: i64 = match &compiled.count_sql {
         // Counted by the page itself (a first page led by a 3+ character search).
         None => {
             assert!(q.cursor.is_none(), "only a first page counts in place");
-            rows.first().and_then(|(_, n)| *n).unwrap_or(0)
+            rows.first().and_then(|(_, n, ..)| *n).unwrap_or(0)
         }
         Some(sql) => {
             c.query_row(sql, params_from_iter(compiled.count_params.iter().map(to_sql)), |r| r.get(0)).unwrap()
         }
     };
-    // The page's ids as other statements restrict themselves to them (grants of the page): the
-    // same customers as the page itself.
-    let mut st = c.prepare(&compiled.page_ids()).unwrap_or_else(|e| panic!("{e}: {}", compiled.page_ids()));
-    let mut in_page: Vec<String> = st
-        .query_map(params_from_iter(compiled.page_params.iter().map(to_sql)), |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut page = ids.clone();
-    in_page.sort();
-    page.sort();
-    assert_eq!(in_page, page, "page_ids() is the page's customers");
+    let ids_of = |json: &str| -> Vec<String> {
+        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(json).unwrap();
+        let mut ids: Vec<String> = rows.iter().map(|r| r[0].as_str().unwrap().to_string()).collect();
+        ids.sort();
+        ids
+    };
+    let stored = |sql: &str, who: &str, customer: &str| -> Vec<String> {
+        let mut st = c.prepare(sql).unwrap();
+        let mut ids: Vec<String> =
+            st.query_map(rusqlite::params![who, customer], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        ids.sort();
+        ids
+    };
+    let me = actor.partner_id.as_str();
+    for (id, _, auths, perms) in &rows {
+        let want = stored("SELECT id FROM authorizations WHERE partner_id = ?1 AND customer_id = ?2", me, id);
+        assert_eq!(ids_of(auths), want, "the authorizations of {id} in its page row");
+        if let Some(perms) = perms {
+            let want =
+                stored("SELECT id FROM distributor_permissions WHERE reseller_id = ?1 AND customer_id = ?2", me, id);
+            assert_eq!(ids_of(perms), want, "the permissions naming {id} in its page row");
+        }
+    }
     let (total, exact) = compiled.total(total);
     (ids, total, exact)
 }
@@ -706,4 +733,63 @@ fn usage_column_follows_budget_updates() {
     assert_eq!(usage(&c), Some(100));
     c.execute("UPDATE customers SET budget_type = NULL, budget_amount_minor = NULL", []).unwrap();
     assert_eq!(usage(&c), None);
+}
+
+/// The trigram index answers with every customer holding a few of the needle's trigrams (migration
+/// 0023 keeps no positions); only those that contain the needle, and carry one of the asked tags,
+/// are found, and the count agrees.
+#[test]
+fn trigram_candidates_are_narrowed_to_exact_matches() {
+    let base = customer_strategy().new_tree(&mut proptest::test_runner::TestRunner::deterministic()).unwrap().current();
+    let mut customers = Vec::new();
+    // "trading" is asked for with tra, din and ing; each name below holds all three.
+    for (i, (name, tags)) in [
+        ("Pacific Trading", vec!["vip"]),
+        ("tradxxding", vec!["vip"]),
+        ("Dinging Tram", vec!["vip"]),
+        ("Atlas Trading", vec!["vi", "ip"]),
+        ("Atlas Trading 2", vec!["vipx"]),
+        ("Atlas Trading 3", vec!["gov", "vip"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut c = base.clone();
+        c.facts.id = CustomerId::from_bytes(&[i as u8 + 1; 16]);
+        c.facts.partner_id = pid(R1);
+        c.facts.partner_distributor_id = Some(pid(D));
+        c.real_name = name.to_string();
+        c.tags = tags.into_iter().map(String::from).collect();
+        customers.push(c);
+    }
+    let w = World { customers, perms: Vec::new(), auths: Vec::new() };
+    let actor = Actor {
+        user_id: UserId::from_bytes(&[9; 12]),
+        partner_id: pid(D),
+        partner_kind: PartnerKind::Distributor,
+        distributor_id: None,
+        role: Role::Admin,
+    };
+    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    for params in [
+        q(&[("customer_name", "trading")]),
+        q(&[("customer_name", "trading"), ("tag", "vip")]),
+        q(&[("customer_name", "trading"), ("tag", "vip"), ("sort", "mtd_spend"), ("order", "desc")]),
+        q(&[("customer_name", "ding")]),
+        q(&[("customer_name", "tra"), ("tag", "ip")]),
+    ] {
+        check_agreement(&w, &actor, &params).unwrap_or_else(|e| panic!("{params:?}: {e}"));
+    }
+    // And the answer is the one a reader expects, not merely the same on both sides.
+    let c = conn();
+    load(&c, &w);
+    let query = CustomerQuery::decode(&q(&[("customer_name", "trading"), ("tag", "vip")])).unwrap();
+    let (ids, total, exact) = run_sql(&c, &query, &actor, TUNING);
+    let expect: Vec<String> = [1u8, 6].iter().map(|i| CustomerId::from_bytes(&[*i; 16]).as_str().to_string()).collect();
+    let mut got = ids.clone();
+    got.sort();
+    assert_eq!(got, expect);
+    assert_eq!((total, exact), (2, true));
 }

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId};
 use crate::money::{Currency, Money};
 use crate::time::Timestamp;
+use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 crate::row! {
@@ -43,11 +44,14 @@ crate::row! {
         k: Option<serde_json::Value>,
         /// The total, when the page query counts it (a window count).
         n: Option<i64>,
+        /// A page row's grants of this customer (arrays of rows; see `Compiled::page_fields`).
+        authorizations: Option<JsValue>,
+        permissions: Option<JsValue>,
     }
 }
 
 fn select() -> String {
-    format!("SELECT {} FROM customers c JOIN partners p ON p.id = c.partner_id", crate::sql::customers::ROW_COLUMNS)
+    format!("SELECT {} FROM customers c JOIN partners p ON p.id = c.partner_id", crate::sql::customers::row_columns())
 }
 
 fn convert(r: Row) -> Result<Customer, ApiError> {
@@ -171,14 +175,22 @@ pub async fn list_page(
     if let Some(sql) = &compiled.count_sql {
         stmts.push(super::stmt(db, sql, super::from_sql(&compiled.count_params))?);
     }
-    stmts.push(super::grants::authorizations_in_page(db, compiled, &actor.partner_id)?);
     let reseller = actor.needs_distributor_permission();
     if reseller {
-        stmts.push(super::grants::permissions_in_page(db, compiled, &actor.partner_id)?);
+        stmts.push(super::grants::general_permissions(db, &actor.partner_id)?);
     }
     let results = super::batch_results(db, stmts).await?;
     let decode = |i: usize| results.get(i).ok_or_else(|| super::fault("customer list batch", "missing result"));
-    let hits: Vec<Row> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
+    crate::row! {
+        struct Page {
+            page: String,
+        }
+    }
+    let page: Vec<Page> = decode(0)?.results().map_err(|e| super::fault("decode page", e))?;
+    let hits: Vec<Row> = match page.first() {
+        Some(p) => super::rows_from_json(&p.page, &compiled.page_fields).map_err(|e| super::fault("decode page", e))?,
+        None => Vec::new(),
+    };
     // The total: the count statement's, or the page's own (column `n`, on every row; none: 0).
     let (n, next) = match compiled.count_sql {
         Some(_) => {
@@ -188,15 +200,21 @@ pub async fn list_page(
         None => (hits.first().and_then(|r| r.n).unwrap_or(0), 1),
     };
     let (total, total_exact) = compiled.total(n);
-    let authorizations = super::grants::read_authorizations(decode(next)?)?;
-    let permissions = if reseller { super::grants::read_permissions(decode(next + 1)?)? } else { Vec::new() };
-    let rows = hits
-        .into_iter()
-        .map(|mut r| {
-            let k = r.k.take().unwrap_or(serde_json::Value::Null);
-            Ok((convert(r)?, k))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    let mut permissions = if reseller { super::grants::read_permissions(decode(next)?)? } else { Vec::new() };
+    let mut authorizations = Vec::new();
+    let mut rows = Vec::with_capacity(hits.len());
+    for mut r in hits {
+        if let Some(rows) = r.authorizations.take() {
+            authorizations.extend(super::grants::authorizations_in_row(&rows)?);
+        }
+        if let Some(rows) = r.permissions.take() {
+            permissions.extend(super::grants::permissions_in_row(&rows)?);
+        }
+        let k = r.k.take().unwrap_or(serde_json::Value::Null);
+        rows.push((convert(r)?, k));
+    }
+    // In grant order, as one statement read them before (general and per-customer alike).
+    permissions.sort_by(|a, b| (a.granted_at, a.id.as_str()).cmp(&(b.granted_at, b.id.as_str())));
     Ok(ListPage { rows, total, total_exact, permissions, authorizations })
 }
 

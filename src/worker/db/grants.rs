@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization, DistributorPermission};
 use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
 use crate::time::Timestamp;
+use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
@@ -48,7 +49,7 @@ fn perm(r: PermRow) -> Result<DistributorPermission, ApiError> {
     })
 }
 
-const PERM_COLS: &str = "id, distributor_id, reseller_id, customer_id, capabilities, granted_by, granted_at, valid_until, revoked_at, revoke_reason";
+use crate::sql::PERMISSION_COLUMNS as PERM_COLS;
 
 /// The statement reading every permission (any state) that could concern `reseller` acting for
 /// `customer` the permissions `reseller` may rely on for `customer` (read with [`read_permissions`]).
@@ -73,20 +74,26 @@ pub fn authorizations_of_session(db: &Db, sid: &str) -> Result<D1PreparedStateme
     stmt(db, &sql, args![sid])
 }
 
-/// The permissions that could concern `reseller` acting for the customers of a query page.
-pub fn permissions_in_page(
-    db: &Db,
-    page: &crate::sql::customers::Compiled,
-    reseller: &PartnerId,
-) -> Result<D1PreparedStatement, ApiError> {
-    let n = page.next_param();
-    let sql = format!("SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?{n} AND (customer_id IS NULL OR customer_id IN ({})) ORDER BY granted_at, id", page.page_ids());
-    let mut args = super::from_sql(&page.page_params);
-    args.push(reseller.as_str().into());
-    stmt(db, &sql, args)
+/// The permissions `reseller` holds for all of its customers (no customer named): with those a page
+/// row carries ([`crate::sql::customers::Compiled::page_sql`]), what a page's prerequisites rely on.
+pub fn general_permissions(db: &Db, reseller: &PartnerId) -> Result<D1PreparedStatement, ApiError> {
+    let sql = format!(
+        "SELECT {PERM_COLS} FROM distributor_permissions WHERE reseller_id = ?1 AND customer_id IS NULL ORDER BY granted_at, id"
+    );
+    stmt(db, &sql, args![reseller.as_str()])
 }
 
-/// Reads the rows of [`permissions_in_page`] or [`permissions_of_session`].
+/// Reads the permissions in a page row's `permissions` field (rows in [`PERM_COLS`] order).
+pub fn permissions_in_row(rows: &JsValue) -> Result<Vec<DistributorPermission>, ApiError> {
+    let names: Vec<&str> = PERM_COLS.split(", ").collect();
+    super::rows_from_array::<PermRow>(rows, &names)
+        .map_err(|e| super::fault("decode permissions", e))?
+        .into_iter()
+        .map(perm)
+        .collect()
+}
+
+/// Reads the rows of [`general_permissions`], [`permissions_for`] or [`permissions_of_session`].
 pub fn read_permissions(r: &crate::worker::db::StatementResult) -> Result<Vec<DistributorPermission>, ApiError> {
     r.results::<PermRow>().map_err(|e| super::fault("decode permissions", e))?.into_iter().map(perm).collect()
 }
@@ -197,7 +204,7 @@ pub(super) fn auth(r: AuthRow) -> Result<(CustomerAuthorization, CodeState), Api
     Ok((a, code))
 }
 
-pub(super) const AUTH_COLS: &str = "id, partner_id, customer_id, capabilities, requested_by, requested_at, valid_days, status, decided_at, expires_at, revoked_at, reason, code_hash, code_expires_at, code_attempts, codes_sent, guesses";
+pub(super) use crate::sql::AUTHORIZATION_COLUMNS as AUTH_COLS;
 
 /// Authorizations of `customer`, optionally only those given to `partner`, newest first.
 pub async fn authorizations_for(
@@ -219,23 +226,17 @@ pub fn authorizations_for_stmt(
     stmt(db, &sql, args![customer.as_str(), partner.map(|p| p.as_str())])
 }
 
-/// The authorizations given to `partner` by the customers of a query page.
-pub fn authorizations_in_page(
-    db: &Db,
-    page: &crate::sql::customers::Compiled,
-    partner: &PartnerId,
-) -> Result<D1PreparedStatement, ApiError> {
-    let n = page.next_param();
-    let sql = format!(
-        "SELECT {AUTH_COLS} FROM authorizations WHERE partner_id = ?{n} AND customer_id IN ({})",
-        page.page_ids()
-    );
-    let mut args = super::from_sql(&page.page_params);
-    args.push(partner.as_str().into());
-    stmt(db, &sql, args)
+/// Reads the authorizations in a page row's `authorizations` field (rows in [`AUTH_COLS`] order).
+pub fn authorizations_in_row(rows: &JsValue) -> Result<Vec<CustomerAuthorization>, ApiError> {
+    let names: Vec<&str> = AUTH_COLS.split(", ").collect();
+    super::rows_from_array::<AuthRow>(rows, &names)
+        .map_err(|e| super::fault("decode authorizations", e))?
+        .into_iter()
+        .map(|r| auth(r).map(|(a, _)| a))
+        .collect()
 }
 
-/// Reads the rows of [`authorizations_in_page`] or [`authorizations_of_session`].
+/// Reads the rows of [`authorizations_for_stmt`] or [`authorizations_of_session`].
 pub fn read_authorizations(r: &crate::worker::db::StatementResult) -> Result<Vec<CustomerAuthorization>, ApiError> {
     r.results::<AuthRow>()
         .map_err(|e| super::fault("decode authorizations", e))?

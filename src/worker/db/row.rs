@@ -66,6 +66,33 @@ impl StatementResult {
     }
 }
 
+/// The rows of a JSON array of arrays, each the values of `names` in that order: a customer list
+/// page, which D1 returns as one string ([`crate::sql::customers::Compiled::page_sql`]).
+pub fn rows_from_json<T: FromRow>(text: &str, names: &[&str]) -> Result<Vec<T>, BadRow> {
+    let rows = worker::js_sys::JSON::parse(text).map_err(|_| BadRow("(JSON rows)"))?;
+    rows_from_array(&rows, names)
+}
+
+/// The rows of a JS array of arrays, each the values of `names` in that order (the grants inside a
+/// page row: [`crate::sql::json_rows`]).
+pub fn rows_from_array<T: FromRow>(rows: &JsValue, names: &[&str]) -> Result<Vec<T>, BadRow> {
+    if !Array::is_array(rows) {
+        return Err(BadRow("(JSON rows)"));
+    }
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    Array::from(rows)
+        .iter()
+        .map(|r| {
+            if !Array::is_array(&r) {
+                return Err(BadRow("(JSON rows)"));
+            }
+            let row = Row { names: &names, values: Array::from(&r), bad: Cell::new(None) };
+            let value = T::from_row(&row);
+            row.bad.get().map_or(Ok(value), |name| Err(BadRow(name)))
+        })
+        .collect()
+}
+
 /// A row: its values in column order and the result's column names, and the first column that did
 /// not fit its type.
 pub struct Row<'a> {
@@ -117,6 +144,13 @@ impl Column for i64 {
     fn from_js(v: JsValue) -> Option<Self> {
         let n = v.as_f64()?;
         (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0).then_some(n as i64)
+    }
+}
+
+impl Column for JsValue {
+    /// Any value, as it is (a nested array of rows, read with [`rows_from_array`]).
+    fn from_js(v: JsValue) -> Option<Self> {
+        Some(v)
     }
 }
 
