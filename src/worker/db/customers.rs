@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use crate::ids::{CustomerId, PartnerId};
 use crate::money::{Currency, Money};
 use crate::time::Timestamp;
-use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 crate::row! {
@@ -45,8 +44,8 @@ crate::row! {
         /// The total, when the page query counts it (a window count).
         n: Option<i64>,
         /// A page row's grants of this customer (arrays of rows; see `Compiled::page_fields`).
-        authorizations: Option<JsValue>,
-        permissions: Option<JsValue>,
+        authorizations: Option<serde_json::Value>,
+        permissions: Option<serde_json::Value>,
     }
 }
 

@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use crate::grants::{AuthStatus, Capabilities, CustomerAuthorization, DistributorPermission};
 use crate::ids::{AuthorizationId, CustomerId, PartnerId, PermissionId, UserId};
 use crate::time::Timestamp;
-use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 fn opt_user(s: &Option<String>) -> Result<Option<UserId>, ApiError> {
@@ -84,9 +83,9 @@ pub fn general_permissions(db: &Db, reseller: &PartnerId) -> Result<D1PreparedSt
 }
 
 /// Reads the permissions in a page row's `permissions` field (rows in [`PERM_COLS`] order).
-pub fn permissions_in_row(rows: &JsValue) -> Result<Vec<DistributorPermission>, ApiError> {
+pub fn permissions_in_row(rows: &serde_json::Value) -> Result<Vec<DistributorPermission>, ApiError> {
     let names: Vec<&str> = PERM_COLS.split(", ").collect();
-    super::rows_from_array::<PermRow>(rows, &names)
+    super::rows_from_value::<PermRow>(rows, &names)
         .map_err(|e| super::fault("decode permissions", e))?
         .into_iter()
         .map(perm)
@@ -227,9 +226,9 @@ pub fn authorizations_for_stmt(
 }
 
 /// Reads the authorizations in a page row's `authorizations` field (rows in [`AUTH_COLS`] order).
-pub fn authorizations_in_row(rows: &JsValue) -> Result<Vec<CustomerAuthorization>, ApiError> {
+pub fn authorizations_in_row(rows: &serde_json::Value) -> Result<Vec<CustomerAuthorization>, ApiError> {
     let names: Vec<&str> = AUTH_COLS.split(", ").collect();
-    super::rows_from_array::<AuthRow>(rows, &names)
+    super::rows_from_value::<AuthRow>(rows, &names)
         .map_err(|e| super::fault("decode authorizations", e))?
         .into_iter()
         .map(|r| auth(r).map(|(a, _)| a))

@@ -30,7 +30,7 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement};
 
-pub use row::{rows_from_array, rows_from_json, FromRow, Row, StatementResult};
+pub use row::{rows_from_json, rows_from_value, FromRow, Row, StatementResult};
 
 mod row;
 
