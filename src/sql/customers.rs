@@ -318,6 +318,36 @@ fn where_clause(
     (w.join(" AND "), found)
 }
 
+/// The FTS5 query (a bound parameter) that finds exactly the customers of a query made of one
+/// two-character name search (and the reseller, any sort) within the actor's scope, from the bigram
+/// index's scope tokens alone (migration 0024: `p<partner id>`, `d<distributor id>`): `None` for any
+/// other query.
+fn scoped_bigram_search(ps: &mut Params, q: &CustomerQuery, actor: &Actor) -> Option<String> {
+    let (column, needle) = match (&q.customer_name, &q.account_name) {
+        (Some(n), None) => ("real_bigrams", n),
+        (None, Some(n)) => ("account_bigrams", n),
+        _ => return None,
+    };
+    let chars: Vec<char> = needle.chars().collect();
+    if chars.len() != 2 || !chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
+        return None;
+    }
+    let rest = CustomerQuery { customer_name: None, account_name: None, ..q.clone() };
+    if !(only_tags(&rest) && rest.tags.is_empty()) {
+        return None;
+    }
+    let me = actor.partner_id.as_str();
+    let mut query = format!("{column} : \"{needle}\" AND scope : ");
+    query.push_str(&match actor.partner_kind {
+        PartnerKind::Distributor => format!("(\"p{me}\" OR \"d{me}\")"),
+        _ => format!("\"p{me}\""),
+    });
+    if let Some(r) = &q.reseller_id {
+        query.push_str(&format!(" AND scope : \"p{}\"", r.as_str()));
+    }
+    Some(ps.text(query))
+}
+
 /// The total of a query without filters (a sum of per-partner counts) or with tags only (distinct
 /// customers in the tag index, scope included): `None` for every other query.
 fn fast_count(q: &CustomerQuery, actor: &Actor) -> Option<(String, Vec<SqlValue>)> {
@@ -525,13 +555,21 @@ pub fn compile_tuned(q: &CustomerQuery, actor: &Actor, now: Timestamp, t: Tuning
             // Stops after `count_cap + 1` customers: a filter matching tens of thousands costs what
             // one matching a thousand does, and the total says "more than 1,000".
             let mut cps = Params::default();
-            let (cw, _) = where_clause(&mut cps, q, actor, now, "c.partner_id", false);
-            let cap = cps.int(t.count_cap + 1);
-            (
-                Some(format!("SELECT count(*) AS n FROM (SELECT 1 FROM customers c WHERE {cw} LIMIT {cap})")),
-                cps.0,
-                Some(t.count_cap),
-            )
+            let count = match scoped_bigram_search(&mut cps, q, actor) {
+                // The bigram index holds each customer's scope (migration 0024): no row is read.
+                Some(query) => {
+                    let cap = cps.int(t.count_cap + 1);
+                    format!(
+                        "SELECT count(*) AS n FROM (SELECT 1 FROM customer_bigrams WHERE customer_bigrams MATCH {query} LIMIT {cap})"
+                    )
+                }
+                None => {
+                    let (cw, _) = where_clause(&mut cps, q, actor, now, "c.partner_id", false);
+                    let cap = cps.int(t.count_cap + 1);
+                    format!("SELECT count(*) AS n FROM (SELECT 1 FROM customers c WHERE {cw} LIMIT {cap})")
+                }
+            };
+            (Some(count), cps.0, Some(t.count_cap))
         }
     };
 

@@ -389,7 +389,26 @@ fn query_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
             v.extend(sort.map(|s| ("sort".to_string(), s.to_string())));
             v
         });
-    prop_oneof![3 => general, 1 => tags_only, 1 => tags_and_name]
+    // A two-character name alone (the reseller and the sort aside): counted by the bigram index's
+    // scope tokens (migration 0024).
+    let name2 = (0usize..NAMES.len(), 0usize..6, prop::bool::ANY).prop_map(|(n, start, account)| {
+        let chars: Vec<char> = NAMES[n].chars().collect();
+        let s = start.min(chars.len().saturating_sub(2));
+        let part: String = chars[s..(s + 2).min(chars.len())].iter().collect();
+        (if account { "account_name" } else { "customer_name" }.to_string(), part.to_lowercase())
+    });
+    let name2_only = (
+        name2,
+        prop::option::of(prop_oneof![Just(pid(R1).as_str().to_string()), Just(pid(R3).as_str().to_string())]),
+        prop::option::of(prop_oneof![Just("associated_on"), Just("mtd_spend"), Just("customer_id")]),
+    )
+        .prop_map(|(name, reseller, sort)| {
+            let mut v = vec![name];
+            v.extend(reseller.map(|r| ("reseller_id".to_string(), r)));
+            v.extend(sort.map(|s| ("sort".to_string(), s.to_string())));
+            v
+        });
+    prop_oneof![3 => general, 1 => tags_only, 1 => tags_and_name, 1 => name2_only]
 }
 
 fn load(c: &Connection, w: &World) {
@@ -792,4 +811,51 @@ fn trigram_candidates_are_narrowed_to_exact_matches() {
     got.sort();
     assert_eq!(got, expect);
     assert_eq!((total, exact), (2, true));
+}
+
+/// The bigram index's scope tokens follow the partner tree: a reseller that moves to another
+/// distributor takes its customers' two-character search results and counts with it.
+#[test]
+fn bigram_scope_follows_a_reseller_to_another_distributor() {
+    let base = customer_strategy().new_tree(&mut proptest::test_runner::TestRunner::deterministic()).unwrap().current();
+    let mut customers = Vec::new();
+    for i in 0..3u8 {
+        let mut c = base.clone();
+        c.facts.id = CustomerId::from_bytes(&[i + 1; 16]);
+        c.facts.partner_id = pid(R1);
+        c.facts.partner_distributor_id = Some(pid(D));
+        c.real_name = format!("示例科技 {i}");
+        customers.push(c);
+    }
+    let w = World { customers, perms: Vec::new(), auths: Vec::new() };
+    let c = conn();
+    load(&c, &w);
+    let distributor = |p: u8| Actor {
+        user_id: UserId::from_bytes(&[9; 12]),
+        partner_id: pid(p),
+        partner_kind: PartnerKind::Distributor,
+        distributor_id: None,
+        role: Role::Admin,
+    };
+    let query = CustomerQuery::decode(&[("customer_name".to_string(), "科技".to_string())]).unwrap();
+    let t = Tuning { walk_from: TUNING.walk_from, count_cap: 1 };
+    let total = |actor: Actor, t: Tuning| {
+        let (_, total, exact) = run_sql(&c, &query, &actor, t);
+        (total, exact)
+    };
+    assert_eq!(total(distributor(D), t), (1, false), "more than one, counted within D's tree");
+    assert_eq!(total(distributor(D2), t), (0, true));
+    c.execute(
+        "UPDATE partners SET distributor_id = ?1 WHERE id = ?2",
+        rusqlite::params![pid(D2).as_str(), pid(R1).as_str()],
+    )
+    .unwrap();
+    assert_eq!(total(distributor(D), t), (0, true), "gone from D's tree");
+    assert_eq!(total(distributor(D2), TUNING), (3, true), "now in D2's tree");
+    let (ids, _, _) = run_sql(&c, &query, &distributor(D2), TUNING);
+    assert_eq!(ids.len(), 3);
+    let gone = CustomerId::from_bytes(&[1; 16]);
+    c.execute("DELETE FROM customer_tags WHERE customer_id = ?1", rusqlite::params![gone.as_str()]).unwrap();
+    c.execute("DELETE FROM customers WHERE id = ?1", rusqlite::params![gone.as_str()]).unwrap();
+    assert_eq!(total(distributor(D2), TUNING), (2, true), "a deleted customer leaves the index");
 }
