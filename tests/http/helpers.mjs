@@ -73,10 +73,25 @@ export async function api(method, path, { as, rawKey, body, headers = {}, rawBod
     payload = JSON.stringify(body);
     h['Content-Type'] ??= 'application/json';
   }
-  let r = await fetch(BASE + path, { method, headers: h, body: payload });
+  // The proxy holds a GET it failed to deliver until the next reload: give up on it after 15 s.
+  const send = () =>
+    fetch(BASE + path, {
+      method,
+      headers: h,
+      body: payload,
+      signal: method === 'GET' ? AbortSignal.timeout(15_000) : undefined,
+    });
+  let r;
+  try {
+    r = await send();
+  } catch (e) {
+    if (method !== 'GET' || e.name !== 'TimeoutError') throw e;
+    resent.push(`GET ${path.split('?')[0]} (no answer in 15 s)`);
+    r = await send();
+  }
   if (proxyFailed(r, method, path)) {
     await r.text();
-    r = await fetch(BASE + path, { method, headers: h, body: payload });
+    r = await send();
   }
   const text = await r.text();
   let json;

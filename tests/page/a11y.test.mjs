@@ -10,7 +10,7 @@ import { violations } from './axe.mjs';
 
 let browser;
 before(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

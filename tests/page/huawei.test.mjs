@@ -16,7 +16,7 @@ let browser;
 const emu = async (path, body) => (await fetch(EMU + path, { method: 'POST', body: JSON.stringify(body) })).json();
 
 before(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
   // A partner admin's configuration, as README describes it (idempotent: set again here).
   const k = { ak: `PG${randomBytes(9).toString('hex').toUpperCase()}`, sk: randomBytes(20).toString('hex') };
   await emu('/_emulator/partners', { ...k, domain_name: 'skyline-page' });

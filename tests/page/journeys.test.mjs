@@ -15,7 +15,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 let browser;
 before(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

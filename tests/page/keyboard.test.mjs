@@ -9,7 +9,7 @@ import { api, BASE, demo, key } from '../http/helpers.mjs';
 
 let browser;
 before(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

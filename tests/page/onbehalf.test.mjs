@@ -12,7 +12,7 @@ const ARTIFACTS = 'tests/artifacts';
 let browser;
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

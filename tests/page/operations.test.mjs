@@ -9,7 +9,7 @@ import { BASE, demo, healthyCustomer, key, pendingOrder } from '../http/helpers.
 
 let browser;
 before(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

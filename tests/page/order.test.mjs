@@ -14,7 +14,7 @@ let browser;
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
+  browser = await launchChromium({ resend: true });
 });
 after(async () => {
   await browser?.close();

@@ -64,7 +64,7 @@ test('the package installs from its tarball and works in a plain page', async ()
   </script>`,
   );
   const { base, close } = await serveFiles(() => dir, { '/': readFileSync(join(dir, 'index.html'), 'utf8') });
-  const browser = await launchChromium();
+  const browser = await launchChromium({ resend: true });
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/`);
