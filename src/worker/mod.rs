@@ -23,6 +23,28 @@ use context::Ctx;
 use http::{error_response, random_bytes};
 use worker::{event, Context, Env, Request, Response};
 
+/// Reads what is left of a request body the route did not read (a request refused before its body,
+/// say for its credential), up to 1 MiB: an HTTP/1.1 connection whose request body was left unread
+/// cannot carry the next request, and under `wrangler dev` the proxy in front of the worker then wrote
+/// the next request into the closed connection ("Broken pipe") and answered 503.
+async fn drain_body(req: &mut Request) {
+    const MAX: u64 = 1 << 20;
+    let inner = req.inner();
+    if inner.body_used() || inner.body().is_none() {
+        return;
+    }
+    let small = inner
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse::<u64>().ok())
+        .is_some_and(|n| n <= MAX);
+    if small {
+        let _ = req.bytes().await;
+    }
+}
+
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Response> {
     let request_id = match random_bytes::<16>() {
@@ -88,6 +110,7 @@ async fn fetch(mut req: Request, env: Env, wait: Context) -> worker::Result<Resp
         }
         Err(e) => Err(e),
     };
+    drain_body(&mut req).await;
     let mut resp = result.unwrap_or_else(|e| {
         if e.code == Code::Internal {
             worker::console_error!("{request_id}: internal error: {}", e.message);
