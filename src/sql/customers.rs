@@ -138,8 +138,7 @@ fn contains(ps: &mut Params, column: &str, needle: &str, tags: &[String], walk: 
             "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH {query}) AND instr(c.{column}, {exact}) > 0{tagged}"
         )
     } else if chars.len() == 2 && chars.iter().all(|c| crate::customers::query::bigram_char(*c)) {
-        let column = column.replace("_fold", "_bigrams");
-        let token = ps.text(format!("{column} : \"{needle}\""));
+        let token = ps.text(bigram_match(column, needle));
         let matches = format!("SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH {token}");
         let test = format!("{}c.rowid IN ({matches})", if walk { "+" } else { "" });
         found.bigrams.get_or_insert(matches);
@@ -164,6 +163,12 @@ fn trigram_match(s: &str) -> String {
         .map(|&i| format!("\"{}\"", chars[i..i + 3].iter().collect::<String>().replace('"', "\"\"")))
         .collect();
     tokens.join(" AND ")
+}
+
+/// The bigram index's query for a two-character search of the folded column `column` (its bigrams
+/// are indexed under `<name>_bigrams`): one token, the needle itself.
+fn bigram_match(column: &str, needle: &str) -> String {
+    format!("{} : \"{needle}\"", column.replace("_fold", "_bigrams"))
 }
 
 /// The actor's scope on a partner-id column: a distributor's as a list of partners, so that the
@@ -324,8 +329,8 @@ fn where_clause(
 /// other query.
 fn scoped_bigram_search(ps: &mut Params, q: &CustomerQuery, actor: &Actor) -> Option<String> {
     let (column, needle) = match (&q.customer_name, &q.account_name) {
-        (Some(n), None) => ("real_bigrams", n),
-        (None, Some(n)) => ("account_bigrams", n),
+        (Some(n), None) => ("real_fold", n),
+        (None, Some(n)) => ("account_fold", n),
         _ => return None,
     };
     let chars: Vec<char> = needle.chars().collect();
@@ -337,7 +342,7 @@ fn scoped_bigram_search(ps: &mut Params, q: &CustomerQuery, actor: &Actor) -> Op
         return None;
     }
     let me = actor.partner_id.as_str();
-    let mut query = format!("{column} : \"{needle}\" AND scope : ");
+    let mut query = format!("{} AND scope : ", bigram_match(column, needle));
     query.push_str(&match actor.partner_kind {
         PartnerKind::Distributor => format!("(\"p{me}\" OR \"d{me}\")"),
         _ => format!("\"p{me}\""),
