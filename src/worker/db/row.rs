@@ -46,14 +46,7 @@ impl StatementResult {
         }
         let names: Vec<String> =
             Object::keys(&Object::from(first)).iter().map(|k| k.as_string().unwrap_or_default()).collect();
-        rows.iter()
-            .map(|r| {
-                let row =
-                    Row { names: &names, values: Values::Js(Object::values(&Object::from(r))), bad: Cell::new(None) };
-                let value = T::from_row(&row);
-                row.bad.get().map_or(Ok(value), |name| Err(BadRow(name)))
-            })
-            .collect()
+        rows.iter().map(|r| read(&names, Values::Js(Object::values(&Object::from(r))))).collect()
     }
 
     /// Rows changed by the statement (`meta.changes`; 0 when D1 does not say).
@@ -83,11 +76,16 @@ pub fn rows_from_value<T: FromRow>(rows: &serde_json::Value, names: &[&str]) -> 
     rows.iter()
         .map(|r| {
             let values = r.as_array().ok_or(BadRow("(JSON rows)"))?;
-            let row = Row { names: &names, values: Values::Json(values), bad: Cell::new(None) };
-            let value = T::from_row(&row);
-            row.bad.get().map_or(Ok(value), |name| Err(BadRow(name)))
+            read(&names, Values::Json(values))
         })
         .collect()
+}
+
+/// One row read into `T`, or the first column that did not fit.
+fn read<T: FromRow>(names: &[String], values: Values) -> Result<T, BadRow> {
+    let row = Row { names, values, bad: Cell::new(None) };
+    let value = T::from_row(&row);
+    row.bad.get().map_or(Ok(value), |name| Err(BadRow(name)))
 }
 
 /// A row: its values in column order and the result's column names, and the first column that did
