@@ -1,7 +1,8 @@
 // Starts the real worker under `wrangler dev` with a fresh local D1 (scripts/lib/worker.mjs), runs
 // the HTTP and page tests against it, and stops it (always). Tests named huawei*.test.mjs run
 // against a second worker with UPSTREAM=huawei and the Huawei Cloud emulator
-// (scripts/lib/emulator.mjs). ONBEHALF_TESTS=a,b picks files whose names contain one of the words.
+// (scripts/lib/emulator.mjs). ONBEHALF_TESTS=a,b picks files whose names contain one of the words;
+// ONBEHALF_TEST_NAME=<regex> the tests whose names match.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,9 @@ async function suite(list, { name, vars, extraEnv = {}, worker = {} }) {
   const w = await startWorker({ name, port: process.env.ONBEHALF_TEST_PORT, vars, ...worker });
   let code = 1;
   try {
-    const r = spawnSync('node', ['--test', '--test-concurrency=1', ...list], {
+    // ONBEHALF_TEST_NAME=<regex>: only the tests whose names match (node --test-name-pattern).
+    const named = process.env.ONBEHALF_TEST_NAME ? [`--test-name-pattern=${process.env.ONBEHALF_TEST_NAME}`] : [];
+    const r = spawnSync('node', ['--test', '--test-concurrency=1', ...named, ...list], {
       cwd: root,
       stdio: 'inherit',
       env: {

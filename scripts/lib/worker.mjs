@@ -3,7 +3,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
@@ -179,12 +179,15 @@ export async function startWorker({
     { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
-  server.stdout.on('data', (d) => {
+  // ONBEHALF_WRANGLER_LOG=<directory>: wrangler's output is also written to <directory>/<name>.log as
+  // it comes (to find why a request failed inside wrangler dev; WRANGLER_LOG_LEVEL sets how much).
+  const logFile = process.env.ONBEHALF_WRANGLER_LOG ? join(process.env.ONBEHALF_WRANGLER_LOG, `${name}.log`) : null;
+  const keepLog = (d) => {
     log += d;
-  });
-  server.stderr.on('data', (d) => {
-    log += d;
-  });
+    if (logFile) appendFileSync(logFile, d);
+  };
+  server.stdout.on('data', keepLog);
+  server.stderr.on('data', keepLog);
   const kill = (sig) => {
     try {
       process.kill(-server.pid, sig);
