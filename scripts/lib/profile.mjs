@@ -30,5 +30,23 @@ export function printProfile(profile, { glue = () => false, top = 30 } = {}) {
   console.log('self time by function:');
   for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
     console.log(`${pct(t)}  ${k.slice(0, 140)}`);
+  // PROFILE_TOTAL=<regex>: also the inclusive time (the function and what it calls) of the functions
+  // whose names match, each counted once per sample however deep it recurses.
+  if (process.env.PROFILE_TOTAL) {
+    const only = new RegExp(process.env.PROFILE_TOTAL);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const inclusive = new Map();
+    profile.samples.forEach((id, i) => {
+      const names = new Set();
+      for (let at = id; at !== undefined; at = parent.get(at)) names.add(byId.get(at).callFrame.functionName);
+      for (const name of names)
+        if (name && only.test(name)) inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+    console.log(`inclusive time of /${process.env.PROFILE_TOTAL}/:`);
+    for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`${pct(t)}  ${k.slice(0, 140)}`);
+  }
   return total;
 }

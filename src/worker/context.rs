@@ -17,6 +17,59 @@ use crate::time::Timestamp;
 use serde_json::Value;
 use worker::Request;
 
+/// What the deployment's variables and secrets say, read from the environment once per isolate:
+/// they cannot change under a running isolate (a new version, or a `wrangler dev` reload, starts a new
+/// one), and reading them took about a tenth of a list request's own CPU time (a dozen crossings into
+/// JavaScript, the vault's key schedule). A value that does not parse is an error each time, never kept.
+#[derive(Clone)]
+struct Settings {
+    shards: crate::shard::ShardMap,
+    dev: bool,
+    public_origin: Option<String>,
+    session_secret: Option<Vec<u8>>,
+    upstream: crate::huawei::config::Upstream,
+    vault: Option<crate::huawei::vault::Vault>,
+    upstream_timeout_ms: u64,
+}
+
+thread_local! {
+    static SETTINGS: std::cell::RefCell<Option<std::rc::Rc<Settings>>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Settings {
+    fn of(env: &worker::Env) -> Result<std::rc::Rc<Settings>, ApiError> {
+        if let Some(s) = SETTINGS.with(|c| c.borrow().clone()) {
+            return Ok(s);
+        }
+        let s = std::rc::Rc::new(Settings::read(env)?);
+        SETTINGS.with(|c| *c.borrow_mut() = Some(s.clone()));
+        Ok(s)
+    }
+
+    fn read(env: &worker::Env) -> Result<Settings, ApiError> {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
+        // A secret (`wrangler secret put NAME`) in production; `.dev.vars` or `--var` locally.
+        let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok().or_else(|| var(name));
+        Ok(Settings {
+            shards: crate::shard::ShardMap::parse(var("SHARDS").as_deref())?,
+            dev: var("MODE").is_some_and(|v| v == "development"),
+            public_origin: var("PUBLIC_ORIGIN").filter(|o| !o.is_empty()),
+            session_secret: secret("SESSION_SECRET").filter(|s| s.len() >= 32).map(String::into_bytes),
+            upstream: crate::huawei::config::Upstream::from_vars(
+                var("UPSTREAM").as_deref(),
+                var("HUAWEI_REGIONAL_ENDPOINT").as_deref(),
+                var("HUAWEI_IAM_ENDPOINT").as_deref(),
+                var("HUAWEI_BSS_ENDPOINT").as_deref(),
+            )?,
+            vault: secret("VAULT_KEY").map(|k| crate::huawei::vault::Vault::from_hex(&k)).transpose()?,
+            upstream_timeout_ms: var("HUAWEI_TIMEOUT_MS")
+                .and_then(|v| v.parse().ok())
+                .filter(|ms| (100..=120_000).contains(ms))
+                .unwrap_or(15_000),
+        })
+    }
+}
+
 /// Everything a route needs besides the request.
 pub struct Ctx {
     /// The request's D1 session (`db::Db`) on its shard: where it starts, and its round trips counted.
@@ -82,41 +135,24 @@ impl Ctx {
     /// The context for a request or a background event: bindings, clock and configuration from `env`.
     /// `origin` is the request's own origin (links in messages use `PUBLIC_ORIGIN` when set).
     pub fn new(env: &worker::Env, request_id: String, origin: String, start: db::Start) -> Result<Ctx, ApiError> {
-        let shards = crate::shard::ShardMap::parse(env.var("SHARDS").ok().map(|v| v.to_string()).as_deref())?;
+        let s = Settings::of(env)?;
         let binding = crate::shard::DEFAULT_BINDING.to_string();
         let db = db::Db::open(&env.d1(&binding).map_err(|e| db::fault("D1 binding DB", e))?, start)?;
-        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
-        // A secret (`wrangler secret put NAME`) in production; `.dev.vars` or `--var` locally.
-        let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok().or_else(|| var(name));
-        let dev = var("MODE").is_some_and(|v| v == "development");
-        let origin = var("PUBLIC_ORIGIN").filter(|o| !o.is_empty()).unwrap_or(origin);
         let now = Timestamp::from_unix_millis(worker::Date::now().as_millis() as f64);
-        let session_secret = secret("SESSION_SECRET").filter(|s| s.len() >= 32).map(String::into_bytes);
-        let upstream = crate::huawei::config::Upstream::from_vars(
-            var("UPSTREAM").as_deref(),
-            var("HUAWEI_REGIONAL_ENDPOINT").as_deref(),
-            var("HUAWEI_IAM_ENDPOINT").as_deref(),
-            var("HUAWEI_BSS_ENDPOINT").as_deref(),
-        )?;
-        let vault = secret("VAULT_KEY").map(|k| crate::huawei::vault::Vault::from_hex(&k)).transpose()?;
-        let upstream_timeout_ms = var("HUAWEI_TIMEOUT_MS")
-            .and_then(|v| v.parse().ok())
-            .filter(|ms| (100..=120_000).contains(ms))
-            .unwrap_or(15_000);
         Ok(Ctx {
             db,
             request_id,
             now,
-            dev,
-            origin,
-            session_secret,
-            upstream,
-            vault,
-            upstream_timeout_ms,
+            dev: s.dev,
+            origin: s.public_origin.clone().unwrap_or(origin),
+            session_secret: s.session_secret.clone(),
+            upstream: s.upstream.clone(),
+            vault: s.vault.clone(),
+            upstream_timeout_ms: s.upstream_timeout_ms,
             env: env.clone(),
             auth_calls: std::cell::Cell::new(0),
             binding,
-            shards,
+            shards: s.shards.clone(),
             located: std::cell::Cell::new(0),
             agency: std::cell::RefCell::new(None),
         })
