@@ -13,11 +13,10 @@ pub fn document() -> Value {
     if let Some(e) = v.pointer_mut("/components/schemas/ErrorCode/enum") {
         *e = Value::Array(Code::ALL.iter().map(|c| Value::from(c.as_str())).collect());
     }
-    // The regions the catalog sells in, from the catalog compiled into this build.
-    if let (Some(e), Ok(cat)) =
-        (v.pointer_mut("/paths/~1v1~1catalog/get/parameters/0/schema"), crate::catalog::catalog())
-    {
-        *e = serde_json::json!({"type": "string", "enum": cat.region_ids()});
+    // The regions the catalog sells in, from the catalog compiled into this build (every `region`
+    // parameter refers to this schema).
+    if let (Some(e), Ok(cat)) = (v.pointer_mut("/components/schemas/Region/enum"), crate::catalog::catalog()) {
+        *e = serde_json::json!(cat.region_ids());
     }
     if let Some(ver) = v.pointer_mut("/info/version") {
         *ver = Value::from(env!("CARGO_PKG_VERSION"));
