@@ -1,8 +1,7 @@
 // D1 round trips and latency per route through the real worker (wrangler dev, local D1), sequential
 // requests (the routes in turn, round after round) so each response's X-Onbehalf-D1-Calls (dev
-// mode) is that request's own count. The
-// baseline is GET /v1/dev/ping-read (one trivial D1 read) in the same run; the ratio is each route's
-// median over the baseline's. Issue 15's goals: every read route 1 round trip, every write at most 2,
+// mode) is that request's own count. The baseline is GET /v1/dev/ping-read (one trivial D1 read) in
+// the same run; the ratio is each route's median over the baseline's. Issue 15's goals: every read route 1 round trip, every write at most 2,
 // read medians ≤ 1.3× the baseline. Usage: node scripts/bench-roundtrips.mjs [runs=30]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

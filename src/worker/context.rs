@@ -21,7 +21,6 @@ use worker::Request;
 /// they cannot change under a running isolate (a new version, or a `wrangler dev` reload, starts a new
 /// one), and reading them took about a tenth of a list request's own CPU time (a dozen crossings into
 /// JavaScript, the vault's key schedule). A value that does not parse is an error each time, never kept.
-#[derive(Clone)]
 struct Settings {
     shards: crate::shard::ShardMap,
     dev: bool,

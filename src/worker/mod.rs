@@ -24,7 +24,8 @@ use http::{error_response, random_bytes};
 use worker::{event, Context, Env, Request, Response};
 
 /// Reads what is left of a request body the route did not read (a request refused before its body,
-/// say for its credential), up to 1 MiB: an HTTP/1.1 connection whose request body was left unread
+/// say for its credential) when its Content-Length says at most 1 MiB (a body of unknown length is
+/// left alone rather than read without a bound): an HTTP/1.1 connection whose request body was left unread
 /// cannot carry the next request, and under `wrangler dev` the proxy in front of the worker then wrote
 /// the next request into the closed connection ("Broken pipe") and answered 503.
 async fn drain_body(req: &mut Request) {
